@@ -1,0 +1,44 @@
+import { alertsError, loading, openAlerts, recentlyResolved, residents } from '../store.ts';
+import { AlertCard } from './AlertCard.tsx';
+import { ResolvedList } from './ResolvedList.tsx';
+
+interface Props {
+  canAck: boolean;
+  canResolve: boolean;
+}
+
+export function AlertBoard({ canAck, canResolve }: Props) {
+  const list = openAlerts.value;
+  const active = list.filter((a) => a.state === 'active').length;
+  return (
+    <section class="panel panel--alerts" aria-labelledby="alerts-heading">
+      <div class="panel__head">
+        <h2 id="alerts-heading">Open alerts</h2>
+        <span class="panel__count" aria-live="polite">
+          {list.length === 0 ? 'none' : `${list.length} open · ${active} unacknowledged`}
+        </span>
+      </div>
+      {alertsError.value && (
+        <p class="notice notice--error" role="alert">
+          {alertsError.value}
+        </p>
+      )}
+      {list.length === 0 && !alertsError.value && (
+        <p class="empty">{loading.value ? 'Loading alerts…' : 'No open alerts. All quiet.'}</p>
+      )}
+      <ul class="alert-list" aria-label="Open alerts, most urgent first">
+        {list.map((a) => (
+          <li key={a.id}>
+            <AlertCard
+              alert={a}
+              resident={a.residentId ? residents.value.get(a.residentId) : undefined}
+              canAck={canAck}
+              canResolve={canResolve}
+            />
+          </li>
+        ))}
+      </ul>
+      {recentlyResolved.value.length > 0 && <ResolvedList />}
+    </section>
+  );
+}

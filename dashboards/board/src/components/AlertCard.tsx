@@ -1,0 +1,180 @@
+import { useSignal } from '@preact/signals';
+import { type Alert, RESOLVE_OUTCOMES, type Resident, type ResolveOutcome } from '@vigil/contracts';
+import { useEffect } from 'preact/hooks';
+import { ApiError, describeError } from '../api.ts';
+import { acknowledge, refreshAlert, resolve } from '../data.ts';
+import { clockTime, explain, OUTCOME_LABEL, PRIORITY_LABEL, since } from '../format.ts';
+import { markDisplayed } from '../live.ts';
+import { session } from '../session.ts';
+import { now, toMs } from '../store.ts';
+
+interface Props {
+  alert: Alert;
+  resident: Resident | undefined;
+  canAck: boolean;
+  canResolve: boolean;
+}
+
+/** How long a freshly raised card keeps its arrival animation. */
+const NEW_FOR_MS = 30_000;
+
+function place(alert: Alert, resident: Resident | undefined): string {
+  const parts: string[] = [];
+  const room = alert.roomId ?? resident?.roomId;
+  const zone = alert.zoneId ?? resident?.zoneId;
+  if (room) parts.push(`Room ${room}`);
+  if (zone) parts.push(`Zone ${zone}`);
+  const loc = alert.location;
+  // Location is only present under the resident's location consent (contract §1.2, §4.3).
+  if (loc && 'lat' in loc) {
+    parts.push(
+      `GPS ${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}${loc.accuracyM ? ` ±${Math.round(loc.accuracyM)} m` : ''}`,
+    );
+  }
+  return parts.join(' · ');
+}
+
+function who(userId: string | undefined): string {
+  if (!userId) return 'someone';
+  return userId === session.value?.user.id ? 'you' : userId;
+}
+
+export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
+  const busy = useSignal(false);
+  const error = useSignal<string | null>(null);
+  const choosing = useSignal(false);
+
+  // Contract §2 `receipt`: this alert is now on a caregiver's screen.
+  useEffect(() => markDisplayed(alert.id), [alert.id]);
+
+  const run = async (action: () => Promise<void>) => {
+    busy.value = true;
+    error.value = null;
+    try {
+      await action();
+      choosing.value = false;
+    } catch (err) {
+      // 409: someone else got there first; show the alert as it is now, and say so.
+      if (err instanceof ApiError && err.status === 409) {
+        error.value = `Not done: ${err.message}. The card shows the current state.`;
+        await refreshAlert(alert.id);
+      } else {
+        error.value = `Not done: ${describeError(err)}`;
+      }
+    } finally {
+      busy.value = false;
+    }
+  };
+
+  const raised = toMs(alert.raisedAt);
+  const isNew = now.value - raised < NEW_FOR_MS;
+  const why = explain(alert.explanation);
+  const titleId = `alert-title-${alert.id}`;
+  const residentName = resident?.name ?? alert.residentId;
+  const classes = ['card', `card--${alert.priority}`, `card--${alert.state}`];
+  if (isNew && alert.state === 'active') classes.push('card--new');
+
+  return (
+    <article
+      // biome-ignore lint/a11y/noRedundantRoles: explicit, so the board's tests and assistive tech agree
+      role="article"
+      class={classes.join(' ')}
+      data-alert-id={alert.id}
+      data-priority={alert.priority}
+      data-state={alert.state}
+      aria-labelledby={titleId}
+    >
+      <div class="card__head">
+        <span class={`prio prio--${alert.priority}`}>
+          <span class="visually-hidden">Priority </span>
+          {PRIORITY_LABEL[alert.priority]}
+        </span>
+        <h3 class="card__title" id={titleId}>
+          {alert.title}
+        </h3>
+        {alert.occurrences > 1 && (
+          <span class="card__occ" title={`Happened ${alert.occurrences} times`}>
+            ×{alert.occurrences}
+          </span>
+        )}
+        <span class={`state state--${alert.state}`} data-testid="alert-state">
+          {alert.state === 'active' ? 'Active' : 'Acknowledged'}
+        </span>
+      </div>
+
+      <p class="card__who">
+        {residentName && <strong>{residentName}</strong>}
+        {residentName && place(alert, resident) ? ' · ' : ''}
+        {place(alert, resident)}
+      </p>
+
+      <p class="card__time">
+        Raised <time dateTime={alert.raisedAt}>{since(raised, now.value)}</time> ({clockTime(raised)})
+        {alert.occurrences > 1 && <> · last seen {since(toMs(alert.lastSeenAt), now.value)}</>}
+        {alert.escalationLevel > 0 && <span class="card__esc"> · Escalated, level {alert.escalationLevel}</span>}
+      </p>
+
+      <div class="card__why">
+        <p>
+          <span class="card__label">Why:</span> {why.condition}
+        </p>
+        {why.inputs.length > 0 && <p class="card__inputs">{why.inputs.join(' · ')}</p>}
+        <p class="card__rule">Rule {why.rule}</p>
+      </div>
+
+      {alert.state === 'acknowledged' && (
+        <p class="card__ack">
+          Acknowledged by {who(alert.acknowledgedBy)}
+          {alert.acknowledgedAt ? ` at ${clockTime(toMs(alert.acknowledgedAt))}` : ''}
+        </p>
+      )}
+
+      {(canAck || canResolve) && (
+        <div class="card__actions">
+          {canAck && alert.state === 'active' && (
+            <button
+              type="button"
+              class="btn btn--primary"
+              disabled={busy.value}
+              onClick={() => run(() => acknowledge(alert.id))}
+            >
+              Acknowledge
+            </button>
+          )}
+          {canResolve && !choosing.value && (
+            <button type="button" class="btn" disabled={busy.value} onClick={() => (choosing.value = true)}>
+              Resolve
+            </button>
+          )}
+        </div>
+      )}
+
+      {choosing.value && (
+        <fieldset class="outcomes">
+          <legend>How was it resolved?</legend>
+          {RESOLVE_OUTCOMES.map((o: ResolveOutcome) => (
+            <button
+              key={o}
+              type="button"
+              class="btn"
+              data-outcome={o}
+              disabled={busy.value}
+              onClick={() => run(() => resolve(alert.id, o))}
+            >
+              {OUTCOME_LABEL[o]}
+            </button>
+          ))}
+          <button type="button" class="btn btn--ghost" disabled={busy.value} onClick={() => (choosing.value = false)}>
+            Cancel
+          </button>
+        </fieldset>
+      )}
+
+      {error.value && (
+        <p class="card__error" role="alert">
+          {error.value}
+        </p>
+      )}
+    </article>
+  );
+}

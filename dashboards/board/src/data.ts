@@ -1,0 +1,125 @@
+import type { Alert, ResolveOutcome, Resident } from '@vigil/contracts';
+import { ApiError, api, asList, describeError } from './api.ts';
+import { subscribeVitals } from './live.ts';
+import { session } from './session.ts';
+import {
+  alertsError,
+  appendHr,
+  applyAlert,
+  beginAlertReload,
+  type LatestVitals,
+  loading,
+  replaceOpenAlerts,
+  residentsError,
+  seedResolved,
+  setLatestVitals,
+  setResidents,
+  toMs,
+} from './store.ts';
+
+interface VitalsResponse {
+  residentId: string;
+  latest?: LatestVitals | null;
+  points?: { ts: number | string; hr?: number }[];
+}
+
+let reloading: Promise<void> | null = null;
+let again = false;
+
+/**
+ * Reloads everything the board shows over REST. A call during a reload queues one more run instead of
+ * sharing the running one: the caller (e.g. a fresh socket connection) needs a snapshot taken after it.
+ */
+export function reloadAll(): Promise<void> {
+  if (reloading) {
+    again = true;
+    return reloading;
+  }
+  reloading = (async () => {
+    loading.value = true;
+    try {
+      do {
+        again = false;
+        await Promise.all([loadAlerts(), loadResidents()]);
+      } while (again);
+    } finally {
+      loading.value = false;
+      reloading = null;
+    }
+  })();
+  return reloading;
+}
+
+async function loadAlerts(): Promise<void> {
+  beginAlertReload();
+  try {
+    const open = asList<Alert>(await api<unknown>('GET', '/api/alerts?state=open'), 'alerts');
+    replaceOpenAlerts(open);
+    alertsError.value = null;
+  } catch (err) {
+    alertsError.value = `Could not load alerts: ${describeError(err)}`;
+    return;
+  }
+  // "Recently resolved" is context, not safety: a failure here stays quiet.
+  try {
+    seedResolved(asList<Alert>(await api<unknown>('GET', '/api/alerts?state=resolved'), 'alerts'));
+  } catch {}
+}
+
+async function loadResidents(): Promise<void> {
+  const facilityIds = session.value?.user.facilityIds ?? [];
+  try {
+    const lists = await Promise.all(
+      facilityIds.map(async (f) =>
+        asList<Resident>(await api<unknown>('GET', `/api/residents?facilityId=${encodeURIComponent(f)}`), 'residents'),
+      ),
+    );
+    const all = lists.flat();
+    setResidents(all);
+    residentsError.value = null;
+    subscribeVitals(all.map((r) => r.id));
+    await Promise.all(all.map((r) => loadVitals(r.id)));
+  } catch (err) {
+    residentsError.value = `Could not load residents: ${describeError(err)}`;
+  }
+}
+
+async function loadVitals(residentId: string): Promise<void> {
+  try {
+    const from = Date.now() - 60 * 60_000;
+    const v = await api<VitalsResponse>('GET', `/api/residents/${encodeURIComponent(residentId)}/vitals?from=${from}`);
+    setLatestVitals(v.latest, residentId);
+    const hr = (v.points ?? [])
+      .filter((p): p is { ts: number | string; hr: number } => typeof p.hr === 'number')
+      .map((p) => ({ ts: toMs(p.ts), hr: p.hr }));
+    if (hr.length) appendHr(residentId, hr);
+  } catch (err) {
+    // 403 (no consent) or 404: the tile says "no data" rather than failing the whole list.
+    if (!(err instanceof ApiError)) throw err;
+  }
+}
+
+/** Applies the returned alert at once, so the card changes before the event arrives. */
+function applyResponse(body: unknown): void {
+  const a = (body && typeof body === 'object' && 'alert' in body ? (body as { alert: unknown }).alert : body) as
+    | Alert
+    | undefined;
+  if (a && typeof a.id === 'string' && typeof a.state === 'string') applyAlert(a);
+}
+
+export async function acknowledge(alertId: string): Promise<void> {
+  applyResponse(await api<unknown>('POST', `/api/alerts/${encodeURIComponent(alertId)}/ack`, { body: {} }));
+}
+
+export async function resolve(alertId: string, outcome: ResolveOutcome): Promise<void> {
+  applyResponse(
+    await api<unknown>('POST', `/api/alerts/${encodeURIComponent(alertId)}/resolve`, { body: { outcome } }),
+  );
+}
+
+/** After a 409 the card is out of date: fetch the alert as it is now. */
+export async function refreshAlert(alertId: string): Promise<void> {
+  try {
+    applyResponse(await api<unknown>('GET', `/api/alerts/${encodeURIComponent(alertId)}`));
+  } catch {}
+}

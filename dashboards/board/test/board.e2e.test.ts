@@ -1,0 +1,211 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Alert, LoginResponse } from '@vigil/contracts';
+import mqtt from 'mqtt';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, createApp } from '../../../services/vigil/src/app.ts';
+
+/**
+ * The caregiver's path end to end, in a real browser against the whole platform in this process:
+ * login → resident tile → a real SOS over MQTT → the card appears → Acknowledge → the platform agrees.
+ * Debian's Chromium only: this machine (and CI) cannot download a browser.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const INSTALL_HINT = `no browser at ${CHROMIUM}: install Debian's chromium: apt-get install -y chromium`;
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium && !process.env.CI) console.warn(`board e2e skipped: ${INSTALL_HINT}`);
+
+const BOARD_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BOARD_DIST = join(BOARD_ROOT, 'dist');
+const SCREENSHOT_DIR = join(tmpdir(), 'vigil-board-e2e');
+
+const FACILITY = 'fac-e2e';
+const RESIDENT = 'res-ada';
+const CAREGIVER = { username: 'carol', password: 'carol-pass-123', name: 'Carol Carer' };
+
+/** Fails fast on a non-2xx so provisioning problems read as such, not as a missing card later. */
+async function rest<T>(base: string, method: string, path: string, token?: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+      ...(token && { authorization: `Bearer ${token}` }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+async function login(base: string, username: string, password: string): Promise<string> {
+  return (await rest<LoginResponse>(base, 'POST', '/api/auth/login', undefined, { username, password })).token;
+}
+
+describe.skipIf(!haveChromium && !process.env.CI)('caregiver board (Chromium)', () => {
+  let app: App | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let base: string;
+  let mqttPort: number;
+  let device: { id: string; secret: string };
+  let device$: mqtt.MqttClient | undefined;
+
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(INSTALL_HINT);
+    // `pnpm test:e2e` builds first; build here only when dist is missing so a bare `vitest run` works
+    // without rebuilding under another test that may be serving it.
+    if (!existsSync(join(BOARD_DIST, 'index.html'))) {
+      const { build } = await import('vite');
+      await build({ root: BOARD_ROOT, configFile: join(BOARD_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+    }
+
+    app = await createApp({
+      httpPort: 0,
+      mqttPort: 0,
+      host: '127.0.0.1',
+      demo: false,
+      simulator: false,
+      adminUsername: 'admin',
+      adminPassword: 'admin-pass-123',
+      logLevel: 'silent',
+      boardDir: BOARD_DIST,
+    });
+    const ports = await app.start();
+    base = `http://127.0.0.1:${ports.httpPort}`;
+    mqttPort = ports.mqttPort;
+
+    const admin = await login(base, 'admin', 'admin-pass-123');
+    await rest(base, 'POST', '/api/facilities', admin, {
+      id: FACILITY,
+      name: 'Riverside House',
+      zones: [{ id: 'east', name: 'East wing' }],
+    });
+    await rest(base, 'POST', '/api/users', admin, { ...CAREGIVER, role: 'caregiver', facilityIds: [FACILITY] });
+    await rest(base, 'POST', '/api/residents', admin, {
+      id: RESIDENT,
+      facilityId: FACILITY,
+      name: 'Ada Lovelace',
+      zoneId: 'east',
+      roomId: '12',
+    });
+    device = await rest(base, 'POST', '/api/devices', admin, {
+      facilityId: FACILITY,
+      kind: 'wearable',
+      residentId: RESIDENT,
+    });
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    // A landscape ward tablet.
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (err) => console.error('page error:', err.message));
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
+  });
+
+  afterAll(async () => {
+    device$?.end(true);
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('refuses a wrong password in words', async () => {
+    await page.goto(`${base}/`);
+    await page.fill('#username', CAREGIVER.username);
+    await page.fill('#password', 'not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Wrong username or password').waitFor({ timeout: 5_000 });
+  });
+
+  it('signs in and shows the resident tile with live vitals', async () => {
+    await page.fill('#username', CAREGIVER.username);
+    await page.fill('#password', CAREGIVER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    await page.getByText(CAREGIVER.name).waitFor({ timeout: 5_000 });
+    const tile = page.locator(`[data-resident-id="${RESIDENT}"]`);
+    await tile.getByText('Ada Lovelace').waitFor({ timeout: 5_000 });
+    await page.getByText('Live', { exact: true }).waitFor({ timeout: 5_000 });
+
+    device$ = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
+      username: device.id,
+      password: device.secret,
+      clientId: device.id,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
+    // Arrives only through the socket's `subscribe:vitals` (the tile loaded before it was sent).
+    // SpO2 93 is below the NEWS2 normal band, so the tile must highlight it.
+    await device$.publishAsync(
+      `care/${FACILITY}/devices/${device.id}/vitals`,
+      JSON.stringify({ ts: Date.now(), seq: 1, hr: 78, spo2: 93, rr: 17, sbp: 128, dbp: 81, temp: 36.8, worn: true }),
+      { qos: 1 },
+    );
+    await tile.locator('.vital', { hasText: '78' }).waitFor({ timeout: 5_000 });
+    expect(await tile.locator('.vital--sev1', { hasText: 'SpO2' }).count()).toBe(1);
+  });
+
+  it('shows a real SOS within 5 s and acknowledges it', async () => {
+    await device$!.publishAsync(
+      `care/${FACILITY}/devices/${device.id}/events`,
+      JSON.stringify({ ts: Date.now(), type: 'sos' }),
+      { qos: 1 },
+    );
+
+    const card = page.locator('[role="article"][data-alert-id][data-priority="high"]');
+    await card.waitFor({ timeout: 5_000 });
+    const alertId = await card.getAttribute('data-alert-id');
+    expect(alertId).toBeTruthy();
+    expect(await card.getAttribute('data-state')).toBe('active');
+    const text = await card.textContent();
+    expect(text).toContain('HIGH');
+    expect(text).toContain('Ada Lovelace');
+    expect(text).toContain('Room 12');
+    // Seen from across the room or another tab.
+    await page.waitForFunction(() => document.title.startsWith('(1) HIGH'), undefined, { timeout: 5_000 });
+    await page.locator(`[data-resident-id="${RESIDENT}"] [data-testid="resident-alert-badge"]`).waitFor();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'board-sos-active.png'), fullPage: true });
+
+    await card.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.locator(`[data-alert-id="${alertId}"][data-state="acknowledged"]`).waitFor({ timeout: 5_000 });
+    expect(await card.textContent()).toContain('Acknowledged by you');
+    await page.waitForFunction(() => !document.title.startsWith('('), undefined, { timeout: 5_000 });
+
+    const token = await login(base, CAREGIVER.username, CAREGIVER.password);
+    const alert = await rest<Alert>(base, 'GET', `/api/alerts/${alertId}`, token);
+    expect(alert.state).toBe('acknowledged');
+    expect(alert.kind).toBe('sos');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'board-sos-acknowledged.png'), fullPage: true });
+  });
+
+  it('resolves with an outcome and moves the alert to "recently resolved"', async () => {
+    const card = page.locator('[role="article"][data-priority="high"]');
+    const alertId = await card.getAttribute('data-alert-id');
+    await card.getByRole('button', { name: 'Resolve' }).click();
+    await card.getByRole('button', { name: 'Handled' }).click();
+    await page.locator(`[data-resolved-alert-id="${alertId}"]`).waitFor({ timeout: 5_000 });
+    expect(await page.locator(`[role="article"][data-alert-id="${alertId}"]`).count()).toBe(0);
+    console.log('remaining', await page.locator('[role="article"]').allTextContents());
+  });
+
+  it('says loudly when the live connection is lost', async () => {
+    await app!.stop();
+    app = undefined;
+    await page.getByText('Live connection lost — reconnecting…').waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'board-connection-lost.png'), fullPage: true });
+  });
+});

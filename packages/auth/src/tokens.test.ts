@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { TokenService } from './tokens.ts';
+import { hashSecret, verifySecret } from './secrets.ts';
+
+describe('TokenService', () => {
+  it('round-trips claims', async () => {
+    const t = new TokenService();
+    const { token } = await t.issue({ userId: 'u1', role: 'caregiver', facilityIds: ['f1'] });
+    expect(await t.verify(token)).toEqual({ userId: 'u1', role: 'caregiver', facilityIds: ['f1'] });
+  });
+
+  it('rejects expired, foreign and malformed tokens', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const t = new TokenService({ secret: 'x'.repeat(32), ttlSeconds: 60, now: () => now });
+    const { token } = await t.issue({ userId: 'u1', role: 'admin', facilityIds: [] });
+    now += 61_000;
+    expect(await t.verify(token)).toBeUndefined();
+    const other = new TokenService({ secret: 'y'.repeat(32) });
+    const foreign = await other.issue({ userId: 'u1', role: 'admin', facilityIds: [] });
+    expect(await new TokenService({ secret: 'x'.repeat(32) }).verify(foreign.token)).toBeUndefined();
+    expect(await t.verify('not.a.token')).toBeUndefined();
+    expect(await t.verify('')).toBeUndefined();
+  });
+
+  it('refuses the none algorithm', async () => {
+    const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
+    const body = Buffer.from(
+      JSON.stringify({ sub: 'u1', role: 'admin', fac: [], iss: 'vigil', aud: 'vigil-dashboards' }),
+    ).toString('base64url');
+    expect(await new TokenService().verify(`${header}.${body}.`)).toBeUndefined();
+  });
+});
+
+describe('secrets', () => {
+  it('hashes with argon2id and verifies', async () => {
+    const h = await hashSecret('s3cret-value');
+    expect(h.startsWith('$argon2id$')).toBe(true);
+    expect(await verifySecret(h, 's3cret-value')).toBe(true);
+    expect(await verifySecret(h, 'wrong')).toBe(false);
+    expect(await verifySecret('garbage', 'wrong')).toBe(false);
+  });
+});

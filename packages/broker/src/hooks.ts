@@ -1,0 +1,135 @@
+import type { AedesOptions, AuthenticateError, Client } from 'aedes';
+import type { UplinkMessage } from '@vigil/engine';
+import type { Clock, Logger } from '@vigil/runtime';
+import { mayPublish, maySubscribe } from './acl.ts';
+import type { DeviceAuthenticator } from './auth.ts';
+import type { DeviceRegistry } from './registry.ts';
+
+export type UplinkHandler = (msg: UplinkMessage) => void | Promise<void>;
+
+export interface HookContext {
+  prefix: string;
+  registry: DeviceRegistry;
+  authenticator: DeviceAuthenticator;
+  onUplink: UplinkHandler;
+  clock: Clock;
+  log: Logger;
+  /** How long a device's next packets wait for ingest of the previous one (backpressure cap). */
+  uplinkAckTimeoutMs: number;
+}
+
+/** 3.1.1 CONNACK return codes used here. */
+const BAD_USERNAME_OR_PASSWORD = 4;
+const NOT_AUTHORIZED = 5;
+const SERVER_UNAVAILABLE = 3;
+
+function connackError(returnCode: number, message: string): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+/** The aedes hooks implementing contract §1 authentication, ACL and ingest. */
+export function createHooks(
+  ctx: HookContext,
+): Required<
+  Pick<AedesOptions, 'preConnect' | 'authenticate' | 'authorizePublish' | 'authorizeSubscribe' | 'published'>
+> {
+  const { prefix, registry, log } = ctx;
+  // The CONNECT packet's will topic, read in preConnect so authenticate can check it.
+  const willTopics = new WeakMap<Client, string>();
+
+  return {
+    preConnect(client, packet, callback) {
+      if (packet.will?.topic !== undefined) willTopics.set(client, packet.will.topic);
+      callback(null, true);
+    },
+
+    authenticate(client, username, password, done) {
+      ctx.authenticator.authenticate(username, password).then(
+        (identity) => {
+          if (!identity) {
+            registry.countAuthFailure();
+            log.info({ deviceId: username?.slice(0, 64) }, 'mqtt authentication refused');
+            // contract §1: unknown device, wrong secret, decommissioned → "bad username or password".
+            done(connackError(BAD_USERNAME_OR_PASSWORD, 'bad username or password'), false);
+            return;
+          }
+          // contract §1: "Last Will topics pass the same ACL"; refused at CONNECT (as Mosquitto
+          // does) so the device learns now, not after it died. The will publish is checked again.
+          const will = willTopics.get(client);
+          if (will !== undefined && !mayPublish(prefix, identity, will)) {
+            registry.countAclViolation(identity.deviceId);
+            log.warn({ deviceId: identity.deviceId }, 'mqtt last will outside the device acl');
+            done(connackError(NOT_AUTHORIZED, 'not authorized'), false);
+            return;
+          }
+          registry.attach(client, identity);
+          done(null, true);
+        },
+        (err: unknown) => {
+          log.error({ err, deviceId: username?.slice(0, 64) }, 'mqtt authentication failed');
+          done(connackError(SERVER_UNAVAILABLE, 'server unavailable'), false);
+        },
+      );
+    },
+
+    authorizePublish(client, packet, callback) {
+      // The platform's own publishes (errors, commands) have no client.
+      if (!client) return callback(null);
+      const identity = registry.identity(client);
+      if (identity && mayPublish(prefix, identity, packet.topic)) return callback(null);
+      // contract §1: refused publish → 3.1.1 has no negative PUBACK, so aedes closes the connection.
+      if (identity) registry.countAclViolation(identity.deviceId);
+      log.warn({ deviceId: identity?.deviceId, topic: packet.topic.slice(0, 256) }, 'mqtt publish outside acl');
+      callback(new Error('publish not authorized'));
+    },
+
+    authorizeSubscribe(client, subscription, callback) {
+      const identity = registry.identity(client);
+      if (identity && maySubscribe(prefix, identity, subscription.topic)) return callback(null, subscription);
+      // contract §1: SUBACK 0x80, the connection stays up.
+      if (identity) registry.countRefusedSubscription(identity.deviceId);
+      log.info({ deviceId: identity?.deviceId, topic: subscription.topic.slice(0, 256) }, 'mqtt subscribe refused');
+      callback(null, null);
+    },
+
+    /**
+     * Fires once per inbound publish on the node the device is connected to, including its Last
+     * Will (published with the dying client). Retained re-deliveries to subscribers never pass here.
+     */
+    published(packet, client, callback) {
+      const identity = registry.identity(client);
+      if (!identity || packet.topic.startsWith('$SYS')) return callback();
+      const payload = packet.payload;
+      const msg: UplinkMessage = {
+        deviceId: identity.deviceId,
+        topic: packet.topic,
+        payload: Buffer.isBuffer(payload) ? payload : Buffer.from(payload),
+        receivedAt: ctx.clock.now(),
+      };
+      let result: void | Promise<void>;
+      try {
+        result = ctx.onUplink(msg);
+      } catch (err) {
+        registry.countUplinkFailure();
+        log.error({ err, deviceId: identity.deviceId }, 'uplink handler threw');
+        return callback();
+      }
+      if (!result) return callback();
+      // Waiting gives TCP backpressure per device: aedes parses the device's next read only after
+      // this callback. The cap keeps one stuck sink from freezing the device.
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        cancel();
+        callback();
+      };
+      const cancel = ctx.clock.setTimeout(finish, ctx.uplinkAckTimeoutMs);
+      result.then(finish, (err: unknown) => {
+        registry.countUplinkFailure();
+        log.error({ err, deviceId: identity.deviceId }, 'uplink handler failed');
+        finish();
+      });
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { hashSecret } from '@vigil/auth';
+import type { UplinkMessage } from '@vigil/engine';
+import { silentLogger } from '@vigil/runtime';
+import { createMemoryStores, type DeviceRecord, type Stores } from '@vigil/stores';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { createEmbeddedBroker, type EmbeddedBroker } from '../src/index.ts';
+
+export const FACILITY = 'fac-a';
+export const SECRET = 'correct-horse-battery-staple';
+
+export const topicOf = (deviceId: string, channel: string, facilityId = FACILITY) =>
+  `care/${facilityId}/devices/${deviceId}/${channel}`;
+
+/** Provisions devices with real argon2id hashes, as the REST API would. */
+export async function provision(
+  stores: Stores,
+  devices: { id: string; facilityId?: string; state?: DeviceRecord['state'] }[],
+): Promise<void> {
+  const secretHash = await hashSecret(SECRET);
+  for (const d of devices) {
+    await stores.devices.put({
+      id: d.id,
+      kind: 'wearable',
+      facilityId: d.facilityId ?? FACILITY,
+      secretHash,
+      state: d.state ?? 'provisioned',
+      createdAt: Date.now(),
+    });
+  }
+}
+
+export interface BrokerHarness {
+  broker: EmbeddedBroker;
+  stores: Stores;
+  port: number;
+  uplinks: UplinkMessage[];
+  connect(deviceId: string, opts?: Partial<IClientOptions>): Promise<MqttClient>;
+  close(): Promise<void>;
+}
+
+export async function startBroker(
+  onUplink?: (msg: UplinkMessage, stores: Stores) => void | Promise<void>,
+  stores: Stores = createMemoryStores(),
+): Promise<BrokerHarness> {
+  const uplinks: UplinkMessage[] = [];
+  const broker = await createEmbeddedBroker({
+    devices: stores.devices,
+    port: 0,
+    host: '127.0.0.1',
+    logger: silentLogger(),
+    onUplink: (msg) => {
+      uplinks.push(msg);
+      return onUplink?.(msg, stores);
+    },
+  });
+  const port = await broker.listen();
+  const clients: MqttClient[] = [];
+  return {
+    broker,
+    stores,
+    port,
+    uplinks,
+    async connect(deviceId, opts = {}) {
+      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+        username: deviceId,
+        password: SECRET,
+        clientId: `${deviceId}-${Math.random().toString(36).slice(2, 8)}`,
+        reconnectPeriod: 0,
+        connectTimeout: 5000,
+        ...opts,
+      });
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
+      await broker.close();
+    },
+  };
+}

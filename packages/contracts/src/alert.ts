@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { Id, IsoTime } from './ids.ts';
+import { Location } from './device-events.ts';
+
+/** IEC 60601-1-8: high = immediate, medium = prompt, low = awareness. */
+export const PRIORITIES = ['high', 'medium', 'low'] as const;
+export const Priority = z.enum(PRIORITIES);
+export type Priority = z.infer<typeof Priority>;
+/** Sort rank: lower is more urgent. */
+export const PRIORITY_RANK: Record<Priority, number> = { high: 0, medium: 1, low: 2 };
+
+export const ALERT_KINDS = [
+  'vital.hr_high',
+  'vital.hr_low',
+  'vital.spo2_low',
+  'vital.rr_high',
+  'vital.rr_low',
+  'vital.sbp_high',
+  'vital.sbp_low',
+  'vital.temp_high',
+  'vital.temp_low',
+  'news2',
+  'sos',
+  'fall',
+  'device.offline',
+  'device.low_battery',
+  'device.not_worn',
+  'device.no_data',
+  'facility.water_leak',
+  'facility.smoke',
+  'facility.power_loss',
+  'facility.air_temp',
+  'resident.inactivity',
+] as const;
+export const AlertKind = z.enum(ALERT_KINDS);
+export type AlertKind = z.infer<typeof AlertKind>;
+
+export const AlertState = z.enum(['active', 'acknowledged', 'resolved']);
+export type AlertState = z.infer<typeof AlertState>;
+
+/** Outcomes a person chooses on resolve (contract §3.1). */
+export const RESOLVE_OUTCOMES = ['handled', 'false_alarm', 'transferred', 'no_action_needed'] as const;
+export const ResolveOutcome = z.enum(RESOLVE_OUTCOMES);
+export type ResolveOutcome = z.infer<typeof ResolveOutcome>;
+/** Outcomes set by the platform itself. */
+export const AlertOutcome = z.enum([...RESOLVE_OUTCOMES, 'self_cleared', 'cancelled']);
+export type AlertOutcome = z.infer<typeof AlertOutcome>;
+
+/** Every alert is traceable: which rule, on which values, against which condition, over which window. */
+export const Explanation = z.object({
+  rule: z.string(),
+  inputs: z.record(z.string(), z.unknown()),
+  condition: z.string(),
+  window: z.string().optional(),
+});
+export type Explanation = z.infer<typeof Explanation>;
+
+/** Alert (contract §3.1). */
+export const Alert = z.object({
+  id: z.string(),
+  facilityId: Id,
+  residentId: Id.optional(),
+  deviceId: Id.optional(),
+  zoneId: Id.optional(),
+  roomId: Id.optional(),
+  kind: AlertKind,
+  priority: Priority,
+  state: AlertState,
+  title: z.string(),
+  explanation: Explanation,
+  raisedAt: IsoTime,
+  lastSeenAt: IsoTime,
+  occurrences: z.number().int().positive(),
+  acknowledgedAt: IsoTime.optional(),
+  acknowledgedBy: z.string().optional(),
+  resolvedAt: IsoTime.optional(),
+  resolvedBy: z.string().optional(),
+  outcome: AlertOutcome.optional(),
+  note: z.string().optional(),
+  escalationLevel: z.number().int().nonnegative(),
+  location: Location.optional(),
+});
+export type Alert = z.infer<typeof Alert>;

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+/** Contract preamble: identifiers match `^[A-Za-z0-9_.-]{1,64}$`. */
+export const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+export const Id = z.string().regex(ID_PATTERN, 'identifier must match ^[A-Za-z0-9_.-]{1,64}$');
+export type Id = z.infer<typeof Id>;
+
+/** Times on input: epoch milliseconds or an ISO-8601 string; normalised to epoch ms. */
+export const WireTime = z.union([
+  z.number().int().nonnegative(),
+  z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
+]);
+
+/** Times on output: ISO-8601 UTC. */
+export const IsoTime = z.iso.datetime({ offset: true });
+export type IsoTime = string;
+
+export const toIso = (ms: number): IsoTime => new Date(ms).toISOString();

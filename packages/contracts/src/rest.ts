@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { Id, IsoTime, WireTime } from './ids.ts';
+import { Role } from './roles.ts';
+import { AlertState, ResolveOutcome } from './alert.ts';
+import { TaskState } from './task.ts';
+import { DeviceState } from './socket.ts';
+
+/** Error codes of REST responses `{ error: { code, message } }` (contract §4). */
+export const API_ERROR_CODES = [
+  'invalid_input',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'illegal_state',
+  'rate_limited',
+  'payload_too_large',
+  'internal',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+export const ApiErrorBody = z.object({
+  error: z.object({ code: z.enum(API_ERROR_CODES), message: z.string(), details: z.unknown().optional() }),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
+
+export const LoginRequest = z.object({ username: z.string().min(1).max(128), password: z.string().min(1).max(256) });
+export const SessionUser = z.object({
+  id: Id,
+  role: Role,
+  facilityIds: z.array(Id),
+  name: z.string().optional(),
+  zoneIds: z.array(Id).optional(),
+  residentId: Id.optional(),
+});
+export type SessionUser = z.infer<typeof SessionUser>;
+export const LoginResponse = z.object({ token: z.string(), expiresAt: IsoTime, user: SessionUser });
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+export const Zone = z.object({ id: Id, name: z.string().min(1).max(200) });
+export const CreateFacilityRequest = z.object({
+  id: Id.optional(),
+  name: z.string().min(1).max(200),
+  zones: z.array(Zone).max(500).default([]),
+});
+export type CreateFacilityRequest = z.infer<typeof CreateFacilityRequest>;
+export const Facility = z.object({ id: Id, name: z.string(), zones: z.array(Zone) });
+export type Facility = z.infer<typeof Facility>;
+
+export const CreateUserRequest = z.object({
+  id: Id.optional(),
+  username: z.string().min(1).max(128),
+  password: z.string().min(8).max(256),
+  name: z.string().min(1).max(200),
+  role: Role,
+  facilityIds: z.array(Id).max(100),
+  zoneIds: z.array(Id).max(500).optional(),
+  residentId: Id.optional(),
+});
+export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
+/** A user as the API shows it: never the password hash. */
+export const PublicUser = z.object({
+  id: Id,
+  username: z.string(),
+  name: z.string(),
+  role: Role,
+  facilityIds: z.array(Id),
+  zoneIds: z.array(Id).optional(),
+  residentId: Id.optional(),
+  onDuty: z.boolean(),
+});
+export type PublicUser = z.infer<typeof PublicUser>;
+export const DutyRequest = z.object({ onDuty: z.boolean() });
+
+/** Per-vital threshold overrides in a care plan; absent limits use facility defaults. */
+const Limits = z.object({ low: z.number().optional(), high: z.number().optional() }).strict();
+export const ThresholdOverrides = z
+  .object({ hr: Limits, spo2: Limits, rr: Limits, sbp: Limits, temp: Limits })
+  .partial()
+  .strict();
+export type ThresholdOverrides = z.infer<typeof ThresholdOverrides>;
+export const CarePlan = z
+  .object({
+    thresholds: ThresholdOverrides.optional(),
+    /** NEWS2 SpO2 scale 2 only for a prescribed 88–92 % target (clinical.md). */
+    spo2Scale: z.union([z.literal(1), z.literal(2)]).optional(),
+    onOxygen: z.boolean().optional(),
+  })
+  .strict();
+export type CarePlan = z.infer<typeof CarePlan>;
+
+export const CreateResidentRequest = z.object({
+  id: Id.optional(),
+  facilityId: Id,
+  name: z.string().min(1).max(200),
+  zoneId: Id,
+  roomId: Id,
+  carePlan: CarePlan.optional(),
+});
+export type CreateResidentRequest = z.infer<typeof CreateResidentRequest>;
+
+/** Consent (contract §4.3): defaults caregiver and medical true, manager and location false. */
+export const Consent = z.object({
+  caregiver: z.boolean(),
+  medical: z.boolean(),
+  manager: z.boolean(),
+  location: z.boolean(),
+});
+export type Consent = z.infer<typeof Consent>;
+export const DEFAULT_CONSENT: Consent = { caregiver: true, medical: true, manager: false, location: false };
+export const ConsentRequest = Consent.partial();
+
+export const Resident = z.object({
+  id: Id,
+  facilityId: Id,
+  name: z.string(),
+  zoneId: Id,
+  roomId: Id,
+  carePlan: CarePlan,
+  consent: Consent,
+});
+export type Resident = z.infer<typeof Resident>;
+
+export const DeviceKind = z.enum(['wearable', 'sensor']);
+export type DeviceKind = z.infer<typeof DeviceKind>;
+export const CreateDeviceRequest = z.object({
+  id: Id.optional(),
+  facilityId: Id,
+  kind: DeviceKind,
+  residentId: Id.optional(),
+  zoneId: Id.optional(),
+  roomId: Id.optional(),
+});
+export type CreateDeviceRequest = z.infer<typeof CreateDeviceRequest>;
+export const CreateDeviceResponse = z.object({ id: Id, secret: z.string() });
+
+export const DeviceCounters = z.object({
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  rejected: z.record(z.string(), z.number().int()),
+});
+export type DeviceCounters = z.infer<typeof DeviceCounters>;
+export const DeviceDetail = z.object({
+  id: Id,
+  kind: DeviceKind,
+  facilityId: Id,
+  residentId: Id.optional(),
+  zoneId: Id.optional(),
+  roomId: Id.optional(),
+  state: DeviceState,
+  lastSeenAt: IsoTime.nullable(),
+  battery: z.number().optional(),
+  counters: DeviceCounters,
+});
+export type DeviceDetail = z.infer<typeof DeviceDetail>;
+
+export const AlertQuery = z.object({
+  state: z.union([AlertState, z.literal('open')]).optional(),
+  facilityId: Id.optional(),
+  residentId: Id.optional(),
+});
+export const ResolveAlertRequest = z.object({ outcome: ResolveOutcome, note: z.string().max(2000).optional() });
+export const AckAlertRequest = z.object({ note: z.string().max(2000).optional() }).optional();
+
+export const TaskQuery = z.object({ state: TaskState.optional(), assignee: z.literal('me').optional() });
+export const TimeRangeQuery = z.object({
+  facilityId: Id.optional(),
+  from: WireTime.optional(),
+  to: WireTime.optional(),
+});

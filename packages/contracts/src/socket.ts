@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { Id, IsoTime } from './ids.ts';
+import { Alert } from './alert.ts';
+import { Task } from './task.ts';
+import { SlaWarning } from './sla.ts';
+import { News2 } from './news2.ts';
+
+/** Envelope of every server → client event (contract §2). `id` is opaque and ordered. */
+export const envelope = <T extends z.ZodType>(type: z.ZodType<string>, data: T) =>
+  z.object({ id: z.string(), type, at: IsoTime, facilityId: Id, data });
+
+export const ALERT_EVENT_TYPES = [
+  'alert.raised',
+  'alert.updated',
+  'alert.acknowledged',
+  'alert.escalated',
+  'alert.resolved',
+] as const;
+export const TASK_EVENT_TYPES = [
+  'task.created',
+  'task.assigned',
+  'task.accepted',
+  'task.started',
+  'task.completed',
+  'task.reassigned',
+  'task.escalated',
+  'task.cancelled',
+] as const;
+export const DEVICE_EVENT_TYPES_WIRE = ['device.online', 'device.offline', 'device.updated'] as const;
+
+export const DeviceState = z.enum(['provisioned', 'online', 'offline', 'decommissioned']);
+export type DeviceState = z.infer<typeof DeviceState>;
+
+export const DeviceEventData = z.object({
+  deviceId: Id,
+  residentId: Id.optional(),
+  state: DeviceState,
+  battery: z.number().optional(),
+  lastSeenAt: IsoTime.optional(),
+});
+export type DeviceEventData = z.infer<typeof DeviceEventData>;
+
+export const VitalsEventData = z.object({
+  residentId: Id,
+  ts: IsoTime,
+  hr: z.number().optional(),
+  spo2: z.number().optional(),
+  rr: z.number().optional(),
+  sbp: z.number().optional(),
+  dbp: z.number().optional(),
+  temp: z.number().optional(),
+  news2: News2.optional(),
+});
+export type VitalsEventData = z.infer<typeof VitalsEventData>;
+
+export const SyncData = z.object({
+  lastEventId: z.string().nullable(),
+  replayed: z.number().int(),
+  complete: z.boolean(),
+});
+export type SyncData = z.infer<typeof SyncData>;
+
+export const AlertEnvelope = envelope(z.enum(ALERT_EVENT_TYPES), Alert);
+export const TaskEnvelope = envelope(z.enum(TASK_EVENT_TYPES), Task);
+export const SlaEnvelope = envelope(z.literal('sla.warning'), SlaWarning);
+export const DeviceEnvelope = envelope(z.enum(DEVICE_EVENT_TYPES_WIRE), DeviceEventData);
+export const VitalsEnvelope = envelope(z.literal('vitals.sample'), VitalsEventData);
+export const SyncEnvelope = envelope(z.literal('sync.done'), SyncData);
+
+export type AlertEnvelope = z.infer<typeof AlertEnvelope>;
+export type TaskEnvelope = z.infer<typeof TaskEnvelope>;
+export type SlaEnvelope = z.infer<typeof SlaEnvelope>;
+export type DeviceEnvelope = z.infer<typeof DeviceEnvelope>;
+export type VitalsEnvelope = z.infer<typeof VitalsEnvelope>;
+export type SyncEnvelope = z.infer<typeof SyncEnvelope>;
+
+/** Any event that goes through the event log, keyed by its Socket.IO event name. */
+export type LoggedEvent =
+  | { event: 'alert'; envelope: AlertEnvelope }
+  | { event: 'task'; envelope: TaskEnvelope }
+  | { event: 'sla'; envelope: SlaEnvelope }
+  | { event: 'device'; envelope: DeviceEnvelope };
+export type SocketEventName = LoggedEvent['event'] | 'vitals' | 'sync';
+
+/** Server → client events (contract §2), shared by the gateway and every dashboard. */
+export interface ServerToClientEvents {
+  alert: (e: AlertEnvelope) => void;
+  task: (e: TaskEnvelope) => void;
+  sla: (e: SlaEnvelope) => void;
+  device: (e: DeviceEnvelope) => void;
+  vitals: (e: VitalsEnvelope) => void;
+  sync: (e: SyncEnvelope) => void;
+}
+
+export const SubscribeVitalsRequest = z.object({ residentIds: z.array(Id).max(500) });
+export type SubscribeVitalsAck = { ok: true } | { error: { code: string; message: string } };
+export const ReceiptRequest = z.object({ alertId: z.string().min(1).max(128) });
+
+/** Client → server events (contract §2). */
+export interface ClientToServerEvents {
+  'subscribe:vitals': (req: { residentIds: string[] }, ack?: (res: SubscribeVitalsAck) => void) => void;
+  receipt: (req: { alertId: string }) => void;
+}
+
+/** Socket.IO handshake auth (contract §2). */
+export const SocketAuth = z.object({ token: z.string().min(1), lastEventId: z.string().optional() });

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { Id, IsoTime } from './ids.ts';
+import { Priority } from './alert.ts';
+
+export const TaskKind = z.enum(['onsite_check', 'remote_consult', 'facility_maintenance']);
+export type TaskKind = z.infer<typeof TaskKind>;
+export const TaskRole = z.enum(['caregiver', 'medical', 'maintenance']);
+export type TaskRole = z.infer<typeof TaskRole>;
+export const TaskState = z.enum(['open', 'assigned', 'accepted', 'in_progress', 'done', 'cancelled']);
+export type TaskState = z.infer<typeof TaskState>;
+
+/** Task (contract §3.2). */
+export const Task = z.object({
+  id: z.string(),
+  facilityId: Id,
+  kind: TaskKind,
+  role: TaskRole,
+  priority: Priority,
+  state: TaskState,
+  alertId: z.string().optional(),
+  residentId: Id.optional(),
+  zoneId: Id.optional(),
+  roomId: Id.optional(),
+  assigneeId: Id.optional(),
+  createdAt: IsoTime,
+  assignedAt: IsoTime.optional(),
+  acceptedAt: IsoTime.optional(),
+  startedAt: IsoTime.optional(),
+  completedAt: IsoTime.optional(),
+  acceptBy: IsoTime,
+  completeBy: IsoTime,
+  escalationLevel: z.number().int().nonnegative(),
+  note: z.string().optional(),
+  context: z.record(z.string(), z.unknown()).optional(),
+});
+export type Task = z.infer<typeof Task>;

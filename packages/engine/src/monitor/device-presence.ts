@@ -1,0 +1,48 @@
+import { toIso } from '@vigil/contracts';
+import type { DeviceRecord, Stores } from '@vigil/stores';
+
+type DeviceEventType = 'device.online' | 'device.offline' | 'device.updated';
+
+/**
+ * Keeps each device's live fields (state, lastSeenAt, battery) and tells the dashboards when they
+ * change (contract §2 `device`). Battery changes are announced only in 5 % steps, not per sample.
+ */
+export class DevicePresence {
+  constructor(private readonly stores: Pick<Stores, 'devices' | 'events'>) {}
+
+  async seen(device: DeviceRecord, at: number, battery?: number): Promise<void> {
+    const patch: Partial<DeviceRecord> = {};
+    if (device.lastSeenAt === undefined || at > device.lastSeenAt) patch.lastSeenAt = at;
+    if (battery !== undefined && battery !== device.battery) patch.battery = battery;
+    const cameOnline = device.state !== 'online' && device.state !== 'decommissioned';
+    if (cameOnline) patch.state = 'online';
+    if (Object.keys(patch).length === 0) return;
+    await this.stores.devices.touch(device.id, patch);
+    const next = { ...device, ...patch };
+    if (cameOnline) await this.announce(next, 'device.online');
+    else if (battery !== undefined && Math.floor(battery / 5) !== Math.floor((device.battery ?? battery) / 5)) {
+      await this.announce(next, 'device.updated');
+    }
+  }
+
+  async setState(device: DeviceRecord, state: 'online' | 'offline', at: number): Promise<void> {
+    if (device.state === 'decommissioned') return;
+    await this.stores.devices.touch(device.id, { state, lastSeenAt: Math.max(at, device.lastSeenAt ?? 0) });
+    if (device.state !== state) await this.announce({ ...device, state, lastSeenAt: at }, `device.${state}`);
+  }
+
+  private async announce(d: DeviceRecord, type: DeviceEventType) {
+    await this.stores.events.append({
+      event: 'device',
+      type,
+      facilityId: d.facilityId,
+      data: {
+        deviceId: d.id,
+        ...(d.residentId && { residentId: d.residentId }),
+        state: d.state,
+        ...(d.battery !== undefined && { battery: d.battery }),
+        ...(d.lastSeenAt !== undefined && { lastSeenAt: toIso(d.lastSeenAt) }),
+      },
+    });
+  }
+}

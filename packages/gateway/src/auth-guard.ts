@@ -1,0 +1,84 @@
+import type { Role } from '@vigil/contracts';
+import type { TokenService } from '@vigil/auth';
+import type { Stores } from '@vigil/stores';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { forbidden, notFound, unauthorized } from './errors.ts';
+
+/** The caller as every authorisation decision sees it (contract §4.2). */
+export interface AuthUser {
+  id: string;
+  role: Role;
+  name: string;
+  /** Empty for an admin without a home facility: admins see every facility. */
+  facilityIds: string[];
+  zoneIds?: string[];
+  residentId?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: AuthUser | null;
+  }
+}
+
+/**
+ * Token → user, shared by REST and Socket.IO (dependencies.md: one verifier). The user record is read
+ * fresh so a deleted user, or one moved out of a facility, loses access without waiting for expiry.
+ */
+export async function resolveUser(stores: Stores, tokens: TokenService, token: string): Promise<AuthUser | undefined> {
+  const claims = await tokens.verify(token);
+  if (!claims) return undefined;
+  const record = await stores.users.get(claims.userId);
+  if (!record || record.role !== claims.role) return undefined;
+  return {
+    id: record.id,
+    role: record.role,
+    name: record.name,
+    facilityIds: record.facilityIds,
+    ...(record.zoneIds?.length ? { zoneIds: record.zoneIds } : {}),
+    ...(record.residentId !== undefined ? { residentId: record.residentId } : {}),
+  };
+}
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return m?.[1];
+}
+
+/** onRequest hook: runs before body parsing, so an anonymous caller gets 401 and never a 400. */
+export function authenticate(stores: Stores, tokens: TokenService) {
+  return async (req: FastifyRequest, _reply: FastifyReply) => {
+    const token = bearerToken(req.headers.authorization);
+    const user = token ? await resolveUser(stores, tokens, token) : undefined;
+    if (!user) throw unauthorized(token ? 'invalid or expired token' : 'authentication required');
+    req.user = user;
+  };
+}
+
+export function userOf(req: FastifyRequest): AuthUser {
+  if (!req.user) throw unauthorized();
+  return req.user;
+}
+
+export function requireRole(user: AuthUser, ...roles: Role[]): void {
+  if (!roles.includes(user.role)) throw forbidden(`role ${user.role} may not do this`);
+}
+
+/** Admins belong to every facility (contract §4.2: admin sees all facilities). */
+export function inFacility(user: AuthUser, facilityId: string): boolean {
+  return user.role === 'admin' || user.facilityIds.includes(facilityId);
+}
+
+/** An object of another facility is 404, never 403: its existence must not leak (contract §4.2). */
+export function assertFacility(user: AuthUser, facilityId: string, what: string): void {
+  if (!inFacility(user, facilityId)) throw notFound(what);
+}
+
+/** Facilities a list query may cover: the one asked for (if visible) or all of the user's. */
+export function facilityScope(user: AuthUser, facilityId: string | undefined): string[] | undefined {
+  if (facilityId !== undefined) {
+    assertFacility(user, facilityId, `facility ${facilityId}`);
+    return [facilityId];
+  }
+  return user.role === 'admin' ? undefined : user.facilityIds;
+}

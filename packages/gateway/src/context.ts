@@ -1,0 +1,43 @@
+import type { Alert, Resident } from '@vigil/contracts';
+import type { TokenService } from '@vigil/auth';
+import type { AlertService } from '@vigil/engine';
+import type { Clock, Logger } from '@vigil/runtime';
+import type { Stores } from '@vigil/stores';
+import type { GatewayMetrics } from './metrics.ts';
+
+/** What the composition root injects (STYLE.md §2, §3). */
+export interface GatewayDeps {
+  stores: Stores;
+  alerts: AlertService;
+  tokens: TokenService;
+  clock: Clock;
+  logger: Logger;
+  /** Built dashboard directory; served at `/` with an SPA fallback to index.html (contract §5). */
+  boardDir?: string;
+  /** `/readyz` answers 503 while this returns false (e.g. during start-up or shutdown). */
+  ready?: () => boolean;
+  /** Extra Prometheus text appended to `/metrics` (engine, ingest, broker counters). */
+  metrics?: () => string;
+  /** Lets the broker drop a decommissioned device's live connection (contract §1). */
+  onDeviceDecommissioned?: (deviceId: string) => void;
+  /** E.g. the `vibrate` command to the SOS wearer's device (contract §1 `commands`). */
+  onAlertAcknowledged?: (alert: Alert) => void;
+  /** Login attempts per IP and username; default 10 a minute. */
+  loginRateLimit?: { max: number; timeWindowMs: number };
+}
+
+/** Late-bound hooks into the realtime side: the REST app is built before Socket.IO attaches to it. */
+export interface RealtimeHooks {
+  consentChanged(resident: Resident): void;
+  socketsConnected(): number;
+}
+
+export interface GatewayContext extends GatewayDeps {
+  stats: GatewayMetrics;
+  realtime: RealtimeHooks;
+}
+
+/** Options every route plugin receives. */
+export interface RouteOptions {
+  ctx: GatewayContext;
+}

@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import type { VitalsFeed } from '@vigil/engine';
+import { buildApp } from './app.ts';
+import type { GatewayDeps, RealtimeHooks } from './context.ts';
+import { GatewayMetrics } from './metrics.ts';
+import type { Receipt } from './realtime/receipts.ts';
+import { createRealtime } from './realtime/socket-server.ts';
+import type { VigilServer } from './realtime/types.ts';
+
+export type { GatewayDeps } from './context.ts';
+export type { AuthUser } from './auth-guard.ts';
+export type { Receipt } from './realtime/receipts.ts';
+export type { VigilServer } from './realtime/types.ts';
+export { toErrorResponse } from './app.ts';
+
+export interface Gateway {
+  app: FastifyInstance;
+  io: VigilServer;
+  /** Where the engine publishes live vitals; throttled to 1/s per resident (contract §2). */
+  vitalsFeed: VitalsFeed;
+  /** Delivery receipts by alert id (contract §2 `receipt`), for escalation and SLA. */
+  readonly receipts: ReadonlyMap<string, readonly Receipt[]>;
+  /** Resolves with the port actually bound (0 picks a free one). */
+  listen(port: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** REST and Socket.IO on one HTTP port (contract §2, §4). Constructing only wires; `listen` starts. */
+export function createGateway(deps: GatewayDeps): Gateway {
+  const stats = new GatewayMetrics();
+  const hooks: RealtimeHooks = { consentChanged: () => {}, socketsConnected: () => 0 };
+  const app = buildApp({ ...deps, stats, realtime: hooks });
+  const realtime = createRealtime(app.server, { ...deps, stats });
+  hooks.consentChanged = (r) => realtime.consentChanged(r);
+  hooks.socketsConnected = () => realtime.socketsConnected();
+  // Sockets first: an open WebSocket would otherwise hold the HTTP server's close (dependencies.md order).
+  app.addHook('preClose', async () => {
+    realtime.close();
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    io: realtime.io,
+    vitalsFeed: realtime.vitalsFeed,
+    get receipts() {
+      return realtime.receipts.all;
+    },
+    async listen(port, host = '0.0.0.0') {
+      try {
+        // `localhost` would make fastify bind extra servers that Socket.IO is not attached to.
+        await app.listen({ port, host: host === 'localhost' ? '127.0.0.1' : host });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          throw new Error(`HTTP port ${port} is already in use`, { cause: err });
+        }
+        throw err;
+      }
+      const address = app.server.address();
+      return typeof address === 'object' && address !== null ? address.port : port;
+    },
+    close() {
+      closing ??= app.close();
+      return closing;
+    },
+  };
+}

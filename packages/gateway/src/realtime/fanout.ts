@@ -1,0 +1,80 @@
+import type { LoggedEvent } from '@vigil/contracts';
+import type { Logger } from '@vigil/runtime';
+import { compareEventIds, type Stores } from '@vigil/stores';
+import { canSeeEvent } from '../access.ts';
+import type { GatewayMetrics } from '../metrics.ts';
+import { redactEvent } from './redact.ts';
+import { ADMIN_ROOM, emitLogged, facilityRoom, type VigilServer, type VigilSocket } from './types.ts';
+
+/**
+ * Live tail of the event log to this gateway's sockets (contract §2). One subscription per gateway.
+ *
+ * Delivery is per socket rather than `io.to(room).emit`: each socket needs its own visibility filter
+ * (role, zones, own resident), its own replay buffer and its own cursor, so an event is sent exactly
+ * once even when it is both replayed and tailed. It is also what scale-out needs: every gateway tails
+ * the log itself, so a room broadcast through a shared adapter would deliver each event once per
+ * gateway. Rooms are used only to find the candidate sockets of a facility quickly.
+ */
+export class Fanout {
+  private chain: Promise<void> = Promise.resolve();
+  private unsubscribe: (() => void) | undefined;
+  /** The newest logged id handed to every socket; un-logged envelopes (vitals, sync) derive ids from it. */
+  lastDeliveredId: string | null = null;
+
+  constructor(
+    private readonly io: VigilServer,
+    private readonly stores: Stores,
+    private readonly stats: GatewayMetrics,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.unsubscribe ??= this.stores.events.subscribe((e) => {
+      // Serialised: redaction awaits a store read, and events must leave in log order.
+      this.chain = this.chain.then(() => this.deliver(e)).catch((err) => this.log.error({ err }, 'fan-out failed'));
+    });
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  /** Resolves once every event received so far has been delivered (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  private async deliver(raw: LoggedEvent): Promise<void> {
+    const e = await redactEvent(this.stores.residents, raw);
+    const id = e.envelope.id;
+    for (const socket of this.candidates(e.envelope.facilityId)) {
+      const d = socket.data;
+      if (!d.user || !canSeeEvent(d.user, e)) continue;
+      if (d.replaying) {
+        d.buffer.push(e);
+        continue;
+      }
+      // Already replayed to this socket (the tail can lag behind a replay read).
+      if (d.cursor !== null && compareEventIds(id, d.cursor) <= 0) continue;
+      emitLogged(socket, e);
+      d.cursor = id;
+      this.stats.eventEmitted(e.event);
+    }
+    this.lastDeliveredId = id;
+  }
+
+  private candidates(facilityId: string): VigilSocket[] {
+    const nsp = this.io.of('/');
+    const ids = new Set<string>([
+      ...(nsp.adapter.rooms.get(facilityRoom(facilityId)) ?? []),
+      ...(nsp.adapter.rooms.get(ADMIN_ROOM) ?? []),
+    ]);
+    const out: VigilSocket[] = [];
+    for (const id of ids) {
+      const s = nsp.sockets.get(id);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+}

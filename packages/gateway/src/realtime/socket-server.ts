@@ -1,0 +1,145 @@
+import type { Server as HttpServer } from 'node:http';
+import {
+  type Resident,
+  ReceiptRequest,
+  SocketAuth,
+  type SubscribeVitalsAck,
+  SubscribeVitalsRequest,
+} from '@vigil/contracts';
+import type { TokenService } from '@vigil/auth';
+import type { Clock, Logger } from '@vigil/runtime';
+import type { Stores } from '@vigil/stores';
+import { Server } from 'socket.io';
+import { canSeeHealth } from '../access.ts';
+import { type AuthUser, inFacility, resolveUser } from '../auth-guard.ts';
+import type { GatewayMetrics } from '../metrics.ts';
+import { Fanout } from './fanout.ts';
+import { ReceiptBook } from './receipts.ts';
+import { normaliseLastEventId, replayThenLive } from './replay.ts';
+import { ADMIN_ROOM, facilityRoom, residentRoom, type VigilServer, type VigilSocket, vitalsRoom } from './types.ts';
+import { createVitalsFeed } from './vitals-feed.ts';
+
+export interface RealtimeDeps {
+  stores: Stores;
+  tokens: TokenService;
+  clock: Clock;
+  logger: Logger;
+  stats: GatewayMetrics;
+}
+
+/** Socket.IO on the HTTP port (contract §2): auth, rooms, replay, live fan-out, vitals, receipts. */
+export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
+  const log = deps.logger.child({ module: 'realtime' });
+  const io: VigilServer = new Server(httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    // Client → server messages are tiny (subscribe, receipt).
+    maxHttpBufferSize: 64 * 1024,
+  });
+  const fanout = new Fanout(io, deps.stores, deps.stats, log);
+  const vitalsFeed = createVitalsFeed(io, deps.clock, deps.stats, () => fanout.lastDeliveredId);
+  const receipts = new ReceiptBook();
+  fanout.start();
+
+  // A missing, invalid or expired token: connect_error "unauthorized" (contract §2).
+  io.use((socket, next) => {
+    const auth = SocketAuth.safeParse(socket.handshake.auth);
+    if (!auth.success) return next(new Error('unauthorized'));
+    resolveUser(deps.stores, deps.tokens, auth.data.token).then(
+      (user) => {
+        if (!user) return next(new Error('unauthorized'));
+        socket.data.user = user;
+        socket.data.requestedLastEventId = normaliseLastEventId(auth.data.lastEventId);
+        next();
+      },
+      (err: unknown) => {
+        log.error({ err }, 'socket auth failed');
+        next(new Error('unauthorized'));
+      },
+    );
+  });
+
+  io.on('connection', (socket) => {
+    const d = socket.data;
+    d.cursor = null;
+    d.replaying = true;
+    d.buffer = [];
+    // Handlers are attached before any await: a board may send subscribe:vitals right on `connect`.
+    d.ready = joinAndReplay(socket).catch((err: unknown) => {
+      log.error({ err, userId: d.user.id }, 'socket setup failed');
+      socket.disconnect(true);
+    });
+    socket.on('subscribe:vitals', (req, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => {};
+      subscribeVitals(socket, req).then(reply, (err: unknown) => {
+        log.error({ err }, 'subscribe:vitals failed');
+        reply({ error: { code: 'internal', message: 'internal error' } });
+      });
+    });
+    socket.on('receipt', (req) => {
+      // Invalid receipts are ignored: a receipt is a hint for SLA, never worth an error to a board.
+      const parsed = ReceiptRequest.safeParse(req);
+      if (parsed.success) receipts.record({ alertId: parsed.data.alertId, userId: d.user.id, at: deps.clock.now() });
+    });
+  });
+
+  async function joinAndReplay(socket: VigilSocket) {
+    const user = socket.data.user;
+    // Rooms first (membership only; delivery is per socket, see fanout.ts), then replay: whatever is
+    // appended from now on is buffered for this socket while the replay reads the log.
+    const facilityIds =
+      user.role === 'admin' ? (await deps.stores.facilities.list()).map((f) => f.id) : user.facilityIds;
+    await socket.join(facilityIds.map(facilityRoom));
+    if (user.role === 'admin') await socket.join(ADMIN_ROOM);
+    if (user.role === 'resident' && user.residentId) await socket.join(residentRoom(user.residentId));
+    if (socket.connected) await replayThenLive(socket, deps);
+  }
+
+  /** Live vitals only of residents in the user's reach and under consent (contract §2, §4.3). */
+  async function subscribeVitals(socket: VigilSocket, req: unknown): Promise<SubscribeVitalsAck> {
+    const parsed = SubscribeVitalsRequest.safeParse(req);
+    if (!parsed.success) return { error: { code: 'invalid_input', message: 'expected {residentIds: string[]}' } };
+    // Vitals envelope ids embed the live cursor, so they must not precede the end of the replay.
+    await socket.data.ready;
+    const user = socket.data.user;
+    for (const id of parsed.data.residentIds) {
+      const resident = await deps.stores.residents.get(id);
+      if (!resident || !inFacility(user, resident.facilityId)) {
+        return { error: { code: 'not_found', message: `resident ${id} not found` } };
+      }
+      if (!mayWatchVitals(user, resident)) {
+        return { error: { code: 'forbidden', message: `live vitals of resident ${id} are not available to you` } };
+      }
+    }
+    await socket.join(parsed.data.residentIds.map(vitalsRoom));
+    return { ok: true };
+  }
+
+  return {
+    io,
+    vitalsFeed,
+    receipts,
+    fanout,
+    socketsConnected: () => io.of('/').sockets.size,
+    /** A withdrawn consent takes effect on live streams at once, not at the next reconnect. */
+    consentChanged(resident: Resident) {
+      const nsp = io.of('/');
+      for (const id of nsp.adapter.rooms.get(vitalsRoom(resident.id)) ?? []) {
+        const s = nsp.sockets.get(id);
+        if (s && !mayWatchVitals(s.data.user, resident)) void s.leave(vitalsRoom(resident.id));
+      }
+    },
+    close() {
+      fanout.stop();
+      vitalsFeed.close();
+      io.local.disconnectSockets(true);
+      io.engine.close();
+    },
+  };
+}
+
+/** Caregivers with zones watch residents of those zones only (contract §4.2). */
+function mayWatchVitals(user: AuthUser, resident: Resident): boolean {
+  if (!canSeeHealth(user, resident)) return false;
+  return !(user.role === 'caregiver' && user.zoneIds?.length && !user.zoneIds.includes(resident.zoneId));
+}

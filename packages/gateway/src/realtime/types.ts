@@ -1,0 +1,44 @@
+import type { ClientToServerEvents, LoggedEvent, ServerToClientEvents } from '@vigil/contracts';
+import type { Server, Socket } from 'socket.io';
+import type { AuthUser } from '../auth-guard.ts';
+
+/** Per-socket state (contract §2): who it is, and where it stands in the event log. */
+export interface SocketData {
+  user: AuthUser;
+  /** `auth.lastEventId` of the handshake, normalised (see replay.ts). */
+  requestedLastEventId: string | undefined;
+  /** Id of the newest logged event this socket has been given (or skipped over on purpose). */
+  cursor: string | null;
+  /** While true, live events are buffered instead of sent (replay in progress). */
+  replaying: boolean;
+  buffer: LoggedEvent[];
+  /** Settles when the replay is over; later requests (subscribe:vitals) wait for it. */
+  ready: Promise<void>;
+}
+
+export type VigilServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type VigilSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export const facilityRoom = (facilityId: string) => `facility:${facilityId}`;
+export const residentRoom = (residentId: string) => `resident:${residentId}`;
+export const vitalsRoom = (residentId: string) => `vitals:${residentId}`;
+/** Admins see every facility, including ones created after they connected. */
+export const ADMIN_ROOM = 'role:admin';
+
+/** Sends a logged event under its own event name (contract §2 table). */
+export function emitLogged(socket: VigilSocket, e: LoggedEvent): void {
+  switch (e.event) {
+    case 'alert':
+      socket.emit('alert', e.envelope);
+      return;
+    case 'task':
+      socket.emit('task', e.envelope);
+      return;
+    case 'sla':
+      socket.emit('sla', e.envelope);
+      return;
+    case 'device':
+      socket.emit('device', e.envelope);
+      return;
+  }
+}

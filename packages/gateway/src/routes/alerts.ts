@@ -1,0 +1,85 @@
+import {
+  type Alert,
+  AlertQuery,
+  AckAlertRequest,
+  type Consent,
+  PRIORITY_RANK,
+  ResolveAlertRequest,
+} from '@vigil/contracts';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { alertInView, withLocationConsent } from '../access.ts';
+import { type AuthUser, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
+import type { GatewayContext, RouteOptions } from '../context.ts';
+import { forbidden, notFound } from '../errors.ts';
+import { IdParams } from './facilities.ts';
+
+/** Roles that respond to alerts (contract §4.2): acknowledge and resolve. */
+const RESPONDERS = ['caregiver', 'medical', 'manager'] as const;
+
+/** High first, then the newest raised (IEC 60601-1-8 priorities; the board's order). */
+export const compareAlerts = (a: Alert, b: Alert) =>
+  PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || Date.parse(b.raisedAt) - Date.parse(a.raisedAt);
+
+/** Strips locations the residents have not consented to show, reading each resident once. */
+export async function applyLocationConsent(ctx: GatewayContext, alerts: Alert[]): Promise<Alert[]> {
+  const consents = new Map<string, Consent | undefined>();
+  for (const a of alerts) {
+    if (a.location === undefined || a.residentId === undefined || consents.has(a.residentId)) continue;
+    consents.set(a.residentId, (await ctx.stores.residents.get(a.residentId))?.consent);
+  }
+  return alerts.map((a) => withLocationConsent(a, a.residentId === undefined ? undefined : consents.get(a.residentId)));
+}
+
+async function loadAlert(ctx: GatewayContext, user: AuthUser, id: string): Promise<Alert> {
+  const alert = await ctx.stores.alerts.get(id);
+  if (!alert || !inFacility(user, alert.facilityId)) throw notFound(`alert ${id}`);
+  return alert;
+}
+
+/** Alerts (contract §4.1): list, read, acknowledge, resolve; transitions are the AlertService's. */
+export const alertRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+  app.get('/', { schema: { querystring: AlertQuery } }, async (req) => {
+    const user = userOf(req);
+    const { state, facilityId, residentId } = req.query;
+    const scope = facilityScope(user, facilityId);
+    const list = await ctx.stores.alerts.list({
+      ...(scope !== undefined && { facilityIds: scope }),
+      ...(residentId !== undefined && { residentId }),
+      ...(state !== undefined && { state }),
+    });
+    const visible = list.filter((a) => alertInView(user, a)).sort(compareAlerts);
+    return applyLocationConsent(ctx, visible);
+  });
+
+  app.get('/:id', { schema: { params: IdParams } }, async (req) => {
+    const user = userOf(req);
+    const alert = await loadAlert(ctx, user, req.params.id);
+    if (!alertInView(user, alert)) throw forbidden('this alert is outside your view');
+    const [shown] = await applyLocationConsent(ctx, [alert]);
+    return shown;
+  });
+
+  app.post('/:id/ack', { schema: { params: IdParams, body: AckAlertRequest.nullable() } }, async (req) => {
+    const user = userOf(req);
+    await loadAlert(ctx, user, req.params.id);
+    requireRole(user, ...RESPONDERS);
+    // No body at all arrives as null. DomainError illegal_state (already acknowledged or resolved) → 409 via the error handler.
+    const acked = await ctx.alerts.acknowledge(req.params.id, user.id);
+    try {
+      ctx.onAlertAcknowledged?.(acked);
+    } catch (err) {
+      req.log.error({ err, alertId: acked.id }, 'onAlertAcknowledged failed');
+    }
+    const [shown] = await applyLocationConsent(ctx, [acked]);
+    return shown;
+  });
+
+  app.post('/:id/resolve', { schema: { params: IdParams, body: ResolveAlertRequest } }, async (req) => {
+    const user = userOf(req);
+    await loadAlert(ctx, user, req.params.id);
+    requireRole(user, ...RESPONDERS);
+    const resolved = await ctx.alerts.resolve(req.params.id, user.id, req.body.outcome, req.body.note);
+    const [shown] = await applyLocationConsent(ctx, [resolved]);
+    return shown;
+  });
+};

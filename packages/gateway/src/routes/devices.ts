@@ -1,0 +1,117 @@
+import { hashSecret } from '@vigil/auth';
+import { CreateDeviceRequest, type DeviceDetail, Id, toIso } from '@vigil/contracts';
+import { newId, newSecret } from '@vigil/runtime';
+import type { DeviceRecord } from '@vigil/stores';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { type AuthUser, assertFacility, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
+import type { GatewayContext, RouteOptions } from '../context.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import { IdParams } from './facilities.ts';
+
+const STAFF = ['admin', 'manager', 'caregiver', 'medical'] as const;
+
+async function toDetail(ctx: GatewayContext, d: DeviceRecord): Promise<DeviceDetail> {
+  return {
+    id: d.id,
+    kind: d.kind,
+    facilityId: d.facilityId,
+    ...(d.residentId !== undefined && { residentId: d.residentId }),
+    ...(d.zoneId !== undefined && { zoneId: d.zoneId }),
+    ...(d.roomId !== undefined && { roomId: d.roomId }),
+    state: d.state,
+    lastSeenAt: d.lastSeenAt !== undefined ? toIso(d.lastSeenAt) : null,
+    ...(d.battery !== undefined && { battery: d.battery }),
+    counters: await ctx.stores.counters.get(d.id),
+  };
+}
+
+async function loadDevice(ctx: GatewayContext, user: AuthUser, id: string): Promise<DeviceRecord> {
+  const device = await ctx.stores.devices.get(id);
+  if (!device || !inFacility(user, device.facilityId)) throw notFound(`device ${id}`);
+  return device;
+}
+
+/** Devices (contract §4.1): provisioning returns the secret once; only its argon2id hash is stored (§1). */
+export const deviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+  const { devices, facilities, residents } = ctx.stores;
+
+  app.post('/', { schema: { body: CreateDeviceRequest } }, async (req, reply) => {
+    const user = userOf(req);
+    const body = req.body;
+    assertFacility(user, body.facilityId, `facility ${body.facilityId}`);
+    requireRole(user, 'admin', 'manager');
+    const facility = await facilities.get(body.facilityId);
+    if (!facility) throw notFound(`facility ${body.facilityId}`);
+    if (body.zoneId !== undefined && !facility.zones.some((z) => z.id === body.zoneId)) {
+      throw badRequest(`zone ${body.zoneId} does not exist in facility ${body.facilityId}`);
+    }
+    if (body.residentId !== undefined) {
+      const resident = await residents.get(body.residentId);
+      if (resident?.facilityId !== body.facilityId) {
+        throw badRequest(`resident ${body.residentId} does not live in facility ${body.facilityId}`);
+      }
+    }
+    const id = body.id ?? newId('dev');
+    if (await devices.get(id)) throw conflict(`device ${id} already exists`);
+    const secret = newSecret();
+    await devices.put({
+      id,
+      kind: body.kind,
+      facilityId: body.facilityId,
+      ...(body.residentId !== undefined && { residentId: body.residentId }),
+      ...(body.zoneId !== undefined && { zoneId: body.zoneId }),
+      ...(body.roomId !== undefined && { roomId: body.roomId }),
+      secretHash: await hashSecret(secret),
+      state: 'provisioned',
+      createdAt: ctx.clock.now(),
+    });
+    req.log.info({ deviceId: id, facilityId: body.facilityId }, 'device provisioned');
+    return reply.status(201).send({ id, secret });
+  });
+
+  app.get('/', { schema: { querystring: z.object({ facilityId: Id.optional() }) } }, async (req) => {
+    const user = userOf(req);
+    requireRole(user, ...STAFF);
+    const scope = facilityScope(user, req.query.facilityId);
+    const list = (await devices.list()).filter((d) => scope === undefined || scope.includes(d.facilityId));
+    return Promise.all(list.map((d) => toDetail(ctx, d)));
+  });
+
+  app.get('/:id', { schema: { params: IdParams } }, async (req) => {
+    const user = userOf(req);
+    const device = await loadDevice(ctx, user, req.params.id);
+    requireRole(user, ...STAFF);
+    return toDetail(ctx, device);
+  });
+
+  app.delete('/:id', { schema: { params: IdParams } }, async (req) => {
+    const user = userOf(req);
+    const device = await loadDevice(ctx, user, req.params.id);
+    requireRole(user, 'admin', 'manager');
+    if (device.state !== 'decommissioned') {
+      const now = ctx.clock.now();
+      await devices.touch(device.id, { state: 'decommissioned', lastSeenAt: now });
+      device.state = 'decommissioned';
+      device.lastSeenAt = now;
+      // Boards learn it live like any other device change (contract §2 `device.updated`).
+      await ctx.stores.events.append({
+        event: 'device',
+        type: 'device.updated',
+        facilityId: device.facilityId,
+        data: {
+          deviceId: device.id,
+          ...(device.residentId !== undefined && { residentId: device.residentId }),
+          state: 'decommissioned',
+          lastSeenAt: toIso(now),
+        },
+      });
+      try {
+        ctx.onDeviceDecommissioned?.(device.id);
+      } catch (err) {
+        req.log.error({ err, deviceId: device.id }, 'onDeviceDecommissioned failed');
+      }
+    }
+    return toDetail(ctx, device);
+  });
+};

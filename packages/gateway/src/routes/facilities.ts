@@ -1,0 +1,39 @@
+import { CreateFacilityRequest, type Facility, Id } from '@vigil/contracts';
+import { newId } from '@vigil/runtime';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { assertFacility, requireRole, userOf } from '../auth-guard.ts';
+import type { RouteOptions } from '../context.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
+
+export const IdParams = z.object({ id: Id });
+
+/** Facilities (contract §4.1): admins provision them; everyone sees the facilities they belong to. */
+export const facilityRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+  const { facilities } = ctx.stores;
+
+  app.post('/', { schema: { body: CreateFacilityRequest } }, async (req, reply) => {
+    requireRole(userOf(req), 'admin');
+    const { id = newId('fac'), name, zones } = req.body;
+    const zoneIds = zones.map((z) => z.id);
+    if (new Set(zoneIds).size !== zoneIds.length) throw badRequest('zone ids must be unique');
+    if (await facilities.get(id)) throw conflict(`facility ${id} already exists`);
+    const facility: Facility = { id, name, zones };
+    await facilities.put(facility);
+    return reply.status(201).send(facility);
+  });
+
+  app.get('/', async (req) => {
+    const user = userOf(req);
+    const all = await facilities.list();
+    return user.role === 'admin' ? all : all.filter((f) => user.facilityIds.includes(f.id));
+  });
+
+  app.get('/:id', { schema: { params: IdParams } }, async (req) => {
+    const { id } = req.params;
+    assertFacility(userOf(req), id, `facility ${id}`);
+    const facility = await facilities.get(id);
+    if (!facility) throw notFound(`facility ${id}`);
+    return facility;
+  });
+};

@@ -1,0 +1,111 @@
+import { ConsentRequest, CreateResidentRequest, DEFAULT_CONSENT, Id, type Resident, WireTime } from '@vigil/contracts';
+import { newId } from '@vigil/runtime';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { canSeeHealth } from '../access.ts';
+import { type AuthUser, assertFacility, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
+import type { GatewayContext, RouteOptions } from '../context.ts';
+import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
+import { IdParams } from './facilities.ts';
+import { toVitalsResponse } from './vitals-view.ts';
+
+/** A resident the user's facilities hold, else 404 (contract §4.2: existence never leaks). */
+export async function loadResident(ctx: GatewayContext, user: AuthUser, id: string): Promise<Resident> {
+  const resident = await ctx.stores.residents.get(id);
+  if (!resident || !inFacility(user, resident.facilityId)) throw notFound(`resident ${id}`);
+  return resident;
+}
+
+/** Query times arrive as strings: epoch ms digits or ISO-8601 (contract preamble). */
+const QueryTime = z.string().transform((s, c) => {
+  const parsed = WireTime.safeParse(/^\d+$/.test(s) ? Number(s) : s);
+  if (parsed.success) return parsed.data;
+  c.addIssue({ code: 'custom', message: 'expected epoch milliseconds or an ISO-8601 time' });
+  return z.NEVER;
+});
+const VitalsQuery = z.object({
+  from: QueryTime.optional(),
+  to: QueryTime.optional(),
+  step: z.coerce.number().int().min(1000).max(86_400_000).optional(),
+});
+const MAX_RANGE_MS = 31 * 24 * 3600_000;
+
+const STAFF = ['admin', 'manager', 'caregiver', 'medical'] as const;
+
+/** Residents (contract §4.1), their vitals under consent (§4.3) and their consent itself. */
+export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+  const { residents, facilities } = ctx.stores;
+
+  app.post('/', { schema: { body: CreateResidentRequest } }, async (req, reply) => {
+    const user = userOf(req);
+    const body = req.body;
+    assertFacility(user, body.facilityId, `facility ${body.facilityId}`);
+    requireRole(user, 'admin', 'manager');
+    const facility = await facilities.get(body.facilityId);
+    if (!facility) throw notFound(`facility ${body.facilityId}`);
+    if (!facility.zones.some((z) => z.id === body.zoneId)) {
+      throw badRequest(`zone ${body.zoneId} does not exist in facility ${body.facilityId}`);
+    }
+    const id = body.id ?? newId('res');
+    if (await residents.get(id)) throw conflict(`resident ${id} already exists`);
+    const resident: Resident = {
+      id,
+      facilityId: body.facilityId,
+      name: body.name,
+      zoneId: body.zoneId,
+      roomId: body.roomId,
+      carePlan: body.carePlan ?? {},
+      consent: { ...DEFAULT_CONSENT },
+    };
+    await residents.put(resident);
+    return reply.status(201).send(resident);
+  });
+
+  app.get('/', { schema: { querystring: z.object({ facilityId: Id.optional() }) } }, async (req) => {
+    const user = userOf(req);
+    requireRole(user, ...STAFF);
+    const scope = facilityScope(user, req.query.facilityId);
+    const all = await residents.list();
+    return all.filter((r) => scope === undefined || scope.includes(r.facilityId));
+  });
+
+  app.get('/:id', { schema: { params: IdParams } }, async (req) => {
+    const user = userOf(req);
+    const resident = await loadResident(ctx, user, req.params.id);
+    if (user.role === 'resident' && user.residentId !== resident.id)
+      throw forbidden('residents see only their own data');
+    return resident;
+  });
+
+  app.get('/:id/vitals', { schema: { params: IdParams, querystring: VitalsQuery } }, async (req) => {
+    const user = userOf(req);
+    const resident = await loadResident(ctx, user, req.params.id);
+    if (!canSeeHealth(user, resident)) throw forbidden("the resident's consent does not cover your role");
+    const to = req.query.to ?? ctx.clock.now();
+    const from = req.query.from ?? to - 3600_000;
+    if (from > to) throw badRequest('from must not be after to');
+    if (to - from > MAX_RANGE_MS) throw badRequest('range longer than 31 days');
+    const [latest, points] = await Promise.all([
+      ctx.stores.vitals.latest(resident.id),
+      ctx.stores.vitals.range(resident.id, from, to),
+    ]);
+    return toVitalsResponse(resident.id, latest, points, req.query.step);
+  });
+
+  app.put('/:id/consent', { schema: { params: IdParams, body: ConsentRequest } }, async (req) => {
+    const user = userOf(req);
+    const resident = await loadResident(ctx, user, req.params.id);
+    // The resident themself, or an admin on their written behalf (contract §4.1).
+    const self = user.role === 'resident' && user.residentId === resident.id;
+    if (!self && user.role !== 'admin')
+      throw forbidden('only the resident (or an admin on their behalf) may change consent');
+    const consent = { ...resident.consent, ...definedOnly(req.body) };
+    await residents.setConsent(resident.id, consent);
+    const updated = { ...resident, consent };
+    ctx.realtime.consentChanged(updated);
+    return updated;
+  });
+};
+
+const definedOnly = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, type Harness, login, raise, startHarness } from './fixtures.ts';
+
+let h: Harness;
+/** raisedAt has millisecond resolution: let the wall clock move so the order is defined. */
+const tick = () => new Promise((r) => setTimeout(r, 3));
+const tokens: Record<string, string> = {};
+const as = (user: string) => tokens[user] ?? '';
+
+beforeAll(async () => {
+  h = await startHarness();
+  for (const u of ['admin', 'manager1', 'care1', 'care1z2', 'medical1', 'manager2', 'care2', 'res1user']) {
+    tokens[u] = await login(h.base, u);
+  }
+});
+afterAll(() => h.close());
+
+describe('access (contract §4.2, §4.3)', () => {
+  it('is 403 inside the facility and 404 across facilities', async () => {
+    const body = { facilityId: 'f1', name: 'X', zoneId: 'z1', roomId: '1' };
+    const insider = await api(h.base, 'POST', '/api/residents', { token: as('care1'), body });
+    expect(insider.status).toBe(403);
+    expect(insider.body.error.code).toBe('forbidden');
+    const outsider = await api(h.base, 'POST', '/api/residents', { token: as('care2'), body });
+    expect(outsider.status).toBe(404);
+    expect(outsider.body.error.code).toBe('not_found');
+    expect((await api(h.base, 'GET', '/api/residents/r1', { token: as('care2') })).status).toBe(404);
+    expect((await api(h.base, 'GET', '/api/residents/r1', { token: as('care1') })).status).toBe(200);
+    expect((await api(h.base, 'GET', '/api/facilities/f1', { token: as('care2') })).status).toBe(404);
+    const list = await api(h.base, 'GET', '/api/facilities', { token: as('care2') });
+    expect(list.body.map((f: { id: string }) => f.id)).toEqual(['f2']);
+  });
+
+  it('shows vitals under consent: caregivers by default, managers only with consent', async () => {
+    await h.stores.vitals.append('r1', { ts: Date.now() - 60_000, hr: 72 });
+    const care = await api(h.base, 'GET', '/api/residents/r1/vitals', { token: as('care1') });
+    expect(care.status).toBe(200);
+    expect(care.body.residentId).toBe('r1');
+    expect(care.body.points).toHaveLength(1);
+    expect(care.body.points[0].hr).toBe(72);
+    expect((await api(h.base, 'GET', '/api/residents/r1/vitals', { token: as('manager1') })).status).toBe(403);
+
+    // Only the resident (or an admin) changes consent.
+    expect(
+      (await api(h.base, 'PUT', '/api/residents/r1/consent', { token: as('manager1'), body: { manager: true } }))
+        .status,
+    ).toBe(403);
+    const own = await api(h.base, 'PUT', '/api/residents/r1/consent', {
+      token: as('res1user'),
+      body: { manager: true },
+    });
+    expect(own.status).toBe(200);
+    expect(own.body.consent).toEqual({ caregiver: true, medical: true, manager: true, location: false });
+    expect((await api(h.base, 'GET', '/api/residents/r1/vitals', { token: as('manager1') })).status).toBe(200);
+    const range = await api(
+      h.base,
+      'GET',
+      `/api/residents/r1/vitals?from=${Date.now() - 10_000}&to=${new Date().toISOString()}`,
+      {
+        token: as('care1'),
+      },
+    );
+    expect(range.body.points).toHaveLength(0);
+    expect((await api(h.base, 'GET', '/api/residents/r1/vitals?from=yesterday', { token: as('care1') })).status).toBe(
+      400,
+    );
+  });
+});
+
+describe('input errors', () => {
+  it('answers 400 invalid_input for a body that fails the schema', async () => {
+    const res = await api(h.base, 'POST', '/api/facilities', { token: as('admin'), body: { name: '', zones: 'x' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_input');
+    expect(Array.isArray(res.body.error.details)).toBe(true);
+  });
+
+  it('answers 400 invalid_input for malformed JSON, without a stack trace', async () => {
+    const res = await api(h.base, 'POST', '/api/facilities', { token: as('admin'), body: '{"name": ' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_input');
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('answers 404 not_found for an unknown route and 413 for a huge body', async () => {
+    const res = await api(h.base, 'GET', '/api/nothing-here', { token: as('admin') });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+    const big = await api(h.base, 'POST', '/api/facilities', {
+      token: as('admin'),
+      body: { name: 'x'.repeat(300_000), zones: [] },
+    });
+    expect(big.status).toBe(413);
+    expect(big.body.error.code).toBe('payload_too_large');
+  });
+});
+
+describe('alerts', () => {
+  it('lists by priority, then newest first, only within the facility', async () => {
+    const low = await raise(h.alerts, {
+      residentId: 'r2',
+      zoneId: 'z2',
+      kind: 'device.low_battery',
+      priority: 'low',
+      title: 'battery',
+    });
+    await tick();
+    const high = await raise(h.alerts, { kind: 'fall', priority: 'high', title: 'fall' });
+    await tick();
+    const medium = await raise(h.alerts, { kind: 'vital.hr_high', priority: 'medium', title: 'hr' });
+    await tick();
+    const high2 = await raise(h.alerts, {
+      residentId: 'r2',
+      zoneId: 'z2',
+      kind: 'sos',
+      priority: 'high',
+      title: 'sos',
+    });
+    await raise(h.alerts, { facilityId: 'f2', residentId: 'r3', kind: 'sos', priority: 'high', title: 'other' });
+    const res = await api(h.base, 'GET', '/api/alerts?state=open', { token: as('care1') });
+    expect(res.status).toBe(200);
+    const ids = res.body.map((a: { id: string }) => a.id);
+    expect(ids).toEqual([high2.id, high.id, medium.id, low.id]);
+    const zoned = await api(h.base, 'GET', '/api/alerts', { token: as('care1z2') });
+    expect(zoned.body.map((a: { id: string }) => a.id)).toEqual([high2.id, low.id]);
+    const own = await api(h.base, 'GET', '/api/alerts', { token: as('res1user') });
+    expect(own.body.map((a: { id: string }) => a.id).sort()).toEqual([high.id, medium.id].sort());
+    expect((await api(h.base, 'GET', `/api/alerts/${high.id}`, { token: as('care2') })).status).toBe(404);
+  });
+
+  it('acknowledges once (200) and refuses a second ack (409 illegal_state)', async () => {
+    const a = await raise(h.alerts, {
+      residentId: 'r2',
+      zoneId: 'z2',
+      kind: 'vital.spo2_low',
+      priority: 'high',
+      title: 'spo2',
+    });
+    expect((await api(h.base, 'POST', `/api/alerts/${a.id}/ack`, { token: as('admin') })).status).toBe(403);
+    const first = await api(h.base, 'POST', `/api/alerts/${a.id}/ack`, { token: as('care1') });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ id: a.id, state: 'acknowledged', acknowledgedBy: 'care1' });
+    expect(h.acknowledged.map((x) => x.id)).toContain(a.id);
+    const second = await api(h.base, 'POST', `/api/alerts/${a.id}/ack`, { token: as('care1'), body: {} });
+    expect(second.status).toBe(409);
+    expect(second.body.error.code).toBe('illegal_state');
+
+    const bad = await api(h.base, 'POST', `/api/alerts/${a.id}/resolve`, {
+      token: as('care1'),
+      body: { outcome: 'cancelled' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('invalid_input');
+    const ok = await api(h.base, 'POST', `/api/alerts/${a.id}/resolve`, {
+      token: as('care1'),
+      body: { outcome: 'handled', note: 'ok' },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ state: 'resolved', outcome: 'handled', resolvedBy: 'care1' });
+    const again = await api(h.base, 'POST', `/api/alerts/${a.id}/resolve`, {
+      token: as('care1'),
+      body: { outcome: 'handled' },
+    });
+    expect(again.status).toBe(409);
+  });
+
+  it('hides the location unless the resident consented to it', async () => {
+    const a = await raise(h.alerts, {
+      residentId: 'r2',
+      zoneId: 'z2',
+      kind: 'fall',
+      location: { lat: 30.27, lon: 120.16 },
+    });
+    const hidden = await api(h.base, 'GET', `/api/alerts/${a.id}`, { token: as('care1') });
+    expect(hidden.body).not.toHaveProperty('location');
+    await api(h.base, 'PUT', '/api/residents/r2/consent', { token: as('admin'), body: { location: true } });
+    const shown = await api(h.base, 'GET', `/api/alerts/${a.id}`, { token: as('care1') });
+    expect(shown.body.location).toEqual({ lat: 30.27, lon: 120.16 });
+  });
+});

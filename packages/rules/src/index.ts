@@ -1,0 +1,3 @@
+export * from './thresholds.ts';
+export * from './event-rules.ts';
+export * from './sensor-rules.ts';

@@ -1,0 +1,27 @@
+import type { Stores } from '../types.ts';
+import { MemoryAlertStore } from './alerts.ts';
+import { MemoryDeviceStore, MemoryFacilityStore, MemoryResidentStore, MemoryUserStore } from './entities.ts';
+import { MemoryEventLog } from './event-log.ts';
+import { MemoryCounterStore, MemorySeqStore } from './ingest-state.ts';
+import { MemoryVitalsHistory } from './vitals-history.ts';
+
+export * from './alerts.ts';
+export * from './entities.ts';
+export * from './event-log.ts';
+export * from './ingest-state.ts';
+export * from './vitals-history.ts';
+
+/** The embedded default: every store in memory (architecture.md). */
+export function createMemoryStores(now: () => number = Date.now): Stores {
+  return {
+    facilities: new MemoryFacilityStore(),
+    users: new MemoryUserStore(),
+    residents: new MemoryResidentStore(),
+    devices: new MemoryDeviceStore(),
+    counters: new MemoryCounterStore(),
+    seqs: new MemorySeqStore(),
+    alerts: new MemoryAlertStore(),
+    vitals: new MemoryVitalsHistory(),
+    events: new MemoryEventLog(now),
+  };
+}

@@ -1,0 +1,182 @@
+import type {
+  Alert,
+  AlertKind,
+  AlertState,
+  Consent,
+  DeviceCounters,
+  DeviceKind,
+  DeviceState,
+  Facility,
+  IngestErrorCode,
+  LoggedEvent,
+  PublicUser,
+  Resident,
+} from '@vigil/contracts';
+
+/**
+ * One interface per kind of state (architecture.md "Stores"). Every method is async so the Redis
+ * implementations of issue 5 drop in; both run through `test/conformance.ts`.
+ */
+
+export interface FacilityStore {
+  put(facility: Facility): Promise<void>;
+  get(id: string): Promise<Facility | undefined>;
+  list(): Promise<Facility[]>;
+}
+
+/** A user as stored: the public shape plus the argon2id hash of the password. */
+export interface UserRecord extends PublicUser {
+  passwordHash: string;
+}
+
+export interface UserStore {
+  /** Creates or replaces; rejects with `ConflictError` when another user already has the username. */
+  put(user: UserRecord): Promise<void>;
+  get(id: string): Promise<UserRecord | undefined>;
+  getByUsername(username: string): Promise<UserRecord | undefined>;
+  list(filter?: { facilityId?: string }): Promise<UserRecord[]>;
+  count(): Promise<number>;
+}
+
+export interface ResidentStore {
+  put(resident: Resident): Promise<void>;
+  get(id: string): Promise<Resident | undefined>;
+  list(filter?: { facilityId?: string }): Promise<Resident[]>;
+  setConsent(id: string, consent: Consent): Promise<void>;
+}
+
+export interface DeviceRecord {
+  id: string;
+  kind: DeviceKind;
+  facilityId: string;
+  residentId?: string;
+  zoneId?: string;
+  roomId?: string;
+  /** argon2id hash of the device secret (contract §1: stored only as a hash). */
+  secretHash: string;
+  state: DeviceState;
+  /** Epoch ms of the last accepted message or status change. */
+  lastSeenAt?: number;
+  battery?: number;
+  createdAt: number;
+}
+
+export interface DeviceStore {
+  put(device: DeviceRecord): Promise<void>;
+  get(id: string): Promise<DeviceRecord | undefined>;
+  list(filter?: { facilityId?: string; residentId?: string }): Promise<DeviceRecord[]>;
+  /** Partial update of the live fields; no-op for an unknown id. */
+  touch(id: string, patch: Partial<Pick<DeviceRecord, 'state' | 'lastSeenAt' | 'battery'>>): Promise<void>;
+}
+
+/** Per-device ingest counters (contract §1.4, shown by `GET /api/devices/{id}`). */
+export interface CounterStore {
+  addAccepted(deviceId: string, n: number): Promise<void>;
+  addDuplicates(deviceId: string, n: number): Promise<void>;
+  addRejected(deviceId: string, code: IngestErrorCode, n?: number): Promise<void>;
+  get(deviceId: string): Promise<DeviceCounters>;
+}
+
+/**
+ * Duplicate detection by `(deviceId, channel, seq)` (contract §1.1): QoS 1 redeliveries and replays
+ * are dropped. Keyed per channel so devices with one counter per topic are also safe.
+ */
+export interface SeqStore {
+  /** Marks the seqs seen; returns for each whether it was new. Atomic per call. */
+  claim(deviceId: string, channel: string, seqs: readonly number[]): Promise<boolean[]>;
+}
+
+export interface AlertFilter {
+  facilityId?: string;
+  facilityIds?: readonly string[];
+  residentId?: string;
+  /** `open` = active or acknowledged. */
+  state?: AlertState | 'open';
+}
+
+export interface AlertStore {
+  put(alert: Alert): Promise<void>;
+  get(id: string): Promise<Alert | undefined>;
+  /** The one open (active or acknowledged) alert for this subject and kind, if any. */
+  findOpen(facilityId: string, subject: string, kind: AlertKind): Promise<Alert | undefined>;
+  list(filter?: AlertFilter): Promise<Alert[]>;
+}
+
+/** Latest value of each vital per resident with its device timestamp, for tiles and NEWS2 freshness. */
+export interface LatestVitals {
+  residentId: string;
+  values: Partial<
+    Record<'hr' | 'spo2' | 'rr' | 'sbp' | 'dbp' | 'temp' | 'battery' | 'steps', { v: number; ts: number }>
+  >;
+  consciousness?: { v: string; ts: number };
+  onOxygen?: { v: boolean; ts: number };
+  worn?: { v: boolean; ts: number };
+}
+
+/** One accepted sample as history keeps it (device timestamp, epoch ms). */
+export interface VitalsPoint {
+  ts: number;
+  hr?: number;
+  spo2?: number;
+  rr?: number;
+  sbp?: number;
+  dbp?: number;
+  temp?: number;
+  battery?: number;
+  steps?: number;
+  consciousness?: string;
+  onOxygen?: boolean;
+  worn?: boolean;
+}
+
+/** Vitals history (memory ring by default; a TSDB in issue 5). */
+export interface VitalsHistory {
+  append(residentId: string, point: VitalsPoint): Promise<void>;
+  latest(residentId: string): Promise<LatestVitals | undefined>;
+  range(residentId: string, from: number, to: number): Promise<VitalsPoint[]>;
+}
+
+/** An event as the log stores it, before it gets its id and time. */
+export type NewEvent = {
+  [E in LoggedEvent as E['event']]: {
+    event: E['event'];
+    type: E['envelope']['type'];
+    facilityId: string;
+    data: E['envelope']['data'];
+  };
+}[LoggedEvent['event']];
+
+export interface ReplayResult {
+  events: LoggedEvent[];
+  /** false when `afterId` is older than retention: the client must reload state over REST. */
+  complete: boolean;
+}
+
+/**
+ * Ordered event log (contract §2 "No lost events"). Ids have the Redis Stream shape `<ms>-<seq>`
+ * so the Redis implementation keeps them. Retention at least 24 h.
+ */
+export interface EventLog {
+  append(event: NewEvent): Promise<LoggedEvent>;
+  /** Events strictly after `afterId`, oldest first. */
+  readAfter(afterId: string, limit?: number): Promise<ReplayResult>;
+  lastId(): Promise<string | null>;
+  /** Live tail: called for every appended event in order; returns an unsubscribe function. */
+  subscribe(listener: (e: LoggedEvent) => void): () => void;
+}
+
+export interface Stores {
+  facilities: FacilityStore;
+  users: UserStore;
+  residents: ResidentStore;
+  devices: DeviceStore;
+  counters: CounterStore;
+  seqs: SeqStore;
+  alerts: AlertStore;
+  vitals: VitalsHistory;
+  events: EventLog;
+}
+
+export class ConflictError extends Error {
+  readonly code = 'conflict';
+}

@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { hashSecret, TokenService } from '@vigil/auth';
+import { createEmbeddedBroker } from '@vigil/broker';
+import type { Alert } from '@vigil/contracts';
+import { AlertService, Ingest, Monitor } from '@vigil/engine';
+import { createGateway } from '@vigil/gateway';
+import { type Clock, createLogger, type Logger, systemClock } from '@vigil/runtime';
+import { createSimulator } from '@vigil/simulator';
+import { createMemoryStores, type Stores } from '@vigil/stores';
+import type { AppConfig } from './config.ts';
+import { type DemoAccount, seedDemo } from './demo.ts';
+
+export type AppOptions = Partial<AppConfig> & { clock?: Clock; logger?: Logger };
+
+const DEFAULT_BOARD_DIR = fileURLToPath(new URL('../../../dashboards/board/dist', import.meta.url));
+
+/**
+ * The composition root (STYLE.md §2): builds every part from injected pieces and gives them one
+ * lifecycle. `main.ts` reads the environment and handles signals; tests call `createApp` directly.
+ *
+ *   broker ──▶ ingest ──▶ monitor ──▶ alert service ──▶ event log ──▶ gateway (REST + Socket.IO)
+ */
+export async function createApp(options: AppOptions = {}) {
+  const config: AppConfig = {
+    httpPort: 8080,
+    mqttPort: 1883,
+    host: '0.0.0.0',
+    demo: false,
+    simulator: false,
+    tokenTtlS: 12 * 3600,
+    topicPrefix: 'care',
+    logLevel: 'info',
+    sim: { count: 24, rateHz: 1, seed: 42, scenario: 'mixed' },
+    ...options,
+  };
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const stores: Stores = createMemoryStores(() => clock.now());
+  const tokens = new TokenService({
+    ...(config.jwtSecret && { secret: config.jwtSecret }),
+    ttlSeconds: config.tokenTtlS,
+    now: () => clock.now(),
+  });
+  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock });
+
+  let ready = false;
+  let ingest: Ingest | undefined;
+  const broker = await createEmbeddedBroker({
+    port: config.mqttPort,
+    host: config.host,
+    devices: stores.devices,
+    topicPrefix: config.topicPrefix,
+    logger: logger.child({ module: 'broker' }),
+    onUplink: (msg) => ingest?.handle(msg),
+  });
+
+  const boardDir = config.boardDir ?? (existsSync(DEFAULT_BOARD_DIR) ? DEFAULT_BOARD_DIR : undefined);
+  const gateway = await createGateway({
+    stores,
+    alerts,
+    tokens,
+    clock,
+    logger: logger.child({ module: 'gateway' }),
+    ...(boardDir && { boardDir }),
+    ready: () => ready,
+    onDeviceDecommissioned: (deviceId: string) => broker.disconnectDevice(deviceId),
+    // contract §1: when a caregiver acknowledges an SOS, the wearable vibrates so the resident knows
+    // help is coming.
+    onAlertAcknowledged: (alert: Alert) => {
+      if (alert.kind !== 'sos' || !alert.deviceId) return;
+      broker.downlink
+        .publish(alert.facilityId, alert.deviceId, 'commands', { type: 'vibrate', alertId: alert.id })
+        .catch((err: unknown) => logger.warn({ err, alertId: alert.id }, 'vibrate command not sent'));
+    },
+  });
+
+  const monitor = new Monitor({ stores, alerts, logger, vitalsFeed: gateway.vitalsFeed });
+  ingest = new Ingest({
+    devices: stores.devices,
+    counters: stores.counters,
+    seqs: stores.seqs,
+    sink: monitor,
+    downlink: broker.downlink,
+    clock,
+    logger: logger.child({ module: 'ingest' }),
+    topicPrefix: config.topicPrefix,
+  });
+
+  let simulator: ReturnType<typeof createSimulator> | undefined;
+  let demoAccounts: DemoAccount[] = [];
+
+  return {
+    config,
+    stores,
+    alerts,
+    tokens,
+    logger,
+
+    /** Starts listening; resolves with the ports actually bound (0 picks free ones). */
+    async start(): Promise<{ httpPort: number; mqttPort: number; demoAccounts: DemoAccount[] }> {
+      if (config.adminUsername && config.adminPassword && !(await hasAdmin(stores))) {
+        await stores.users.put({
+          id: 'admin',
+          username: config.adminUsername,
+          name: 'Administrator',
+          role: 'admin',
+          facilityIds: [],
+          onDuty: false,
+          passwordHash: await hashSecret(config.adminPassword),
+        });
+      }
+      const demo = config.demo ? await seedDemo(stores, config.sim.count, clock.now()) : undefined;
+      demoAccounts = demo?.accounts ?? [];
+      const mqttPort = await broker.listen();
+      const httpPort = await gateway.listen(config.httpPort, config.host);
+      ready = true;
+      if (demo && config.simulator) {
+        simulator = createSimulator({
+          url: `mqtt://127.0.0.1:${mqttPort}`,
+          devices: demo.devices,
+          ratePerSecond: config.sim.rateHz,
+          seed: config.sim.seed,
+          scenario: config.sim.scenario,
+          topicPrefix: config.topicPrefix,
+        });
+        await simulator.start();
+      }
+      return { httpPort, mqttPort, demoAccounts };
+    },
+
+    /** Shutdown order (dependencies.md): not ready → simulator → HTTP and Socket.IO → MQTT. */
+    async stop(): Promise<void> {
+      ready = false;
+      await simulator?.stop();
+      await gateway.close();
+      await broker.close();
+    },
+  };
+}
+
+export type App = Awaited<ReturnType<typeof createApp>>;
+
+async function hasAdmin(stores: Stores): Promise<boolean> {
+  return (await stores.users.list()).some((u) => u.role === 'admin');
+}

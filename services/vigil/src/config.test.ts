@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('uses the embedded defaults of contract §5', () => {
+    const r = loadConfig({});
+    expect(r.ok && r.config).toMatchObject({ httpPort: 8080, mqttPort: 1883, demo: true, simulator: true, topicPrefix: 'care' });
+  });
+
+  it('reads DEMO=false, ports and the first admin', () => {
+    const r = loadConfig({ DEMO: 'false', HTTP_PORT: '0', MQTT_PORT: '0', ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'long-enough' });
+    expect(r.ok && r.config).toMatchObject({ demo: false, simulator: false, httpPort: 0, mqttPort: 0, adminUsername: 'root' });
+  });
+
+  it('lists every problem at once', () => {
+    const r = loadConfig({ HTTP_PORT: 'abc', MQTT_PORT: '70000', DEMO: 'maybe', JWT_SECRET: 'short', REDIS_URL: 'redis://x' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems.map((p) => p.split(':')[0])).toEqual(
+      expect.arrayContaining(['HTTP_PORT', 'MQTT_PORT', 'DEMO', 'JWT_SECRET', 'REDIS_URL']),
+    );
+  });
+
+  it('requires the admin username and password together', () => {
+    const r = loadConfig({ ADMIN_USERNAME: 'root' });
+    expect(r).toEqual({ ok: false, problems: ['ADMIN_USERNAME and ADMIN_PASSWORD must be set together'] });
+  });
+});

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const notYet = (name: string) =>
+  z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '', {
+      message: `${name} is not supported by this build yet: the embedded default is used (docs/configuration.md)`,
+    });
+
+/**
+ * Configuration from the environment (contract §5), validated once at boot with every problem
+ * reported together (STYLE.md §5), then frozen. Units are in the names.
+ */
+export const EnvSchema = z.object({
+  HTTP_PORT: port.default(8080),
+  MQTT_PORT: port.default(1883),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DEMO: bool.default(true),
+  ADMIN_USERNAME: z.string().min(1).max(128).optional(),
+  ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must be at least 8 characters').max(256).optional(),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  TOKEN_TTL_S: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(12 * 3600),
+  TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('care'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BOARD_DIR: z.string().optional(),
+  SIM_COUNT: z.coerce.number().int().min(0).max(5000).default(24),
+  SIM_RATE_HZ: z.coerce.number().positive().max(50).default(1),
+  SIM_SEED: z.coerce.number().int().default(42),
+  SIM_SCENARIO: z.string().default('mixed'),
+  // Real infrastructure (architecture.md) arrives with issue 5; refusing beats silently ignoring.
+  MQTT_URL: notYet('MQTT_URL'),
+  REDIS_URL: notYet('REDIS_URL'),
+  INFLUX_URL: notYet('INFLUX_URL'),
+});
+
+export interface AppConfig {
+  httpPort: number;
+  mqttPort: number;
+  host: string;
+  demo: boolean;
+  simulator: boolean;
+  adminUsername?: string;
+  adminPassword?: string;
+  jwtSecret?: string;
+  tokenTtlS: number;
+  topicPrefix: string;
+  logLevel: string;
+  boardDir?: string;
+  sim: { count: number; rateHz: number; seed: number; scenario: string };
+}
+
+export type ConfigResult = { ok: true; config: Readonly<AppConfig> } | { ok: false; problems: string[] };
+
+export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
+  // Empty strings count as unset, as in most deployment tools.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`) };
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if ((e.ADMIN_USERNAME === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+    problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
+  }
+  if (e.HTTP_PORT !== 0 && e.HTTP_PORT === e.MQTT_PORT) problems.push('HTTP_PORT and MQTT_PORT must differ');
+  if (problems.length) return { ok: false, problems };
+  return {
+    ok: true,
+    config: Object.freeze({
+      httpPort: e.HTTP_PORT,
+      mqttPort: e.MQTT_PORT,
+      host: e.HOST,
+      demo: e.DEMO,
+      simulator: e.DEMO && e.SIM_COUNT > 0,
+      ...(e.ADMIN_USERNAME && { adminUsername: e.ADMIN_USERNAME }),
+      ...(e.ADMIN_PASSWORD && { adminPassword: e.ADMIN_PASSWORD }),
+      ...(e.JWT_SECRET && { jwtSecret: e.JWT_SECRET }),
+      tokenTtlS: e.TOKEN_TTL_S,
+      topicPrefix: e.TOPIC_PREFIX,
+      logLevel: e.LOG_LEVEL,
+      ...(e.BOARD_DIR && { boardDir: e.BOARD_DIR }),
+      sim: { count: e.SIM_COUNT, rateHz: e.SIM_RATE_HZ, seed: e.SIM_SEED, scenario: e.SIM_SCENARIO },
+    }),
+  };
+}

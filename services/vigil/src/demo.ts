@@ -1,0 +1,110 @@
+import { hashSecret } from '@vigil/auth';
+import { type CarePlan, DEFAULT_CONSENT, type Role } from '@vigil/contracts';
+import { newSecret } from '@vigil/runtime';
+import type { DeviceRecord, Stores } from '@vigil/stores';
+
+/** What the simulator needs to connect as a demo device. */
+export interface DemoDevice {
+  deviceId: string;
+  secret: string;
+  facilityId: string;
+  kind: 'wearable' | 'sensor';
+  residentId?: string;
+  zoneId?: string;
+  roomId?: string;
+}
+
+export interface DemoAccount {
+  username: string;
+  password: string;
+  role: Role;
+  name: string;
+  zoneIds?: string[];
+}
+
+export const DEMO_FACILITY_ID = 'lakeside';
+
+const ZONES = [
+  { id: 'east', name: 'East Wing' },
+  { id: 'west', name: 'West Wing' },
+  { id: 'villas', name: 'Garden Villas' },
+];
+
+const NAMES = [
+  'Wang Fang', 'Li Wei', 'Zhang Min', 'Liu Yang', 'Chen Jing', 'Yang Li', 'Zhao Lei', 'Huang Qiang',
+  'Zhou Xia', 'Wu Hong', 'Xu Ping', 'Sun Hua', 'Ma Lan', 'Zhu Gang', 'Hu Mei', 'Guo Jun',
+  'He Yun', 'Lin Tao', 'Gao Ying', 'Luo Bin', 'Zheng Qing', 'Liang Bo', 'Xie Hui', 'Song Ning',
+];
+
+/** Demo passwords are fixed so the README can name them; demo mode is for a laptop, never production. */
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  { username: 'manager', password: 'manager-demo', role: 'manager', name: 'Manager Zhou' },
+  { username: 'carer.east', password: 'carer-demo', role: 'caregiver', name: 'Carer Lin (East)', zoneIds: ['east'] },
+  { username: 'carer.west', password: 'carer-demo', role: 'caregiver', name: 'Carer Xu (West)', zoneIds: ['west'] },
+  { username: 'carer', password: 'carer-demo', role: 'caregiver', name: 'Carer Ma (all zones)' },
+  { username: 'doctor', password: 'doctor-demo', role: 'medical', name: 'Dr. Chen' },
+];
+
+/** A few care plans that differ from the defaults, so per-resident thresholds show on the board. */
+const CARE_PLANS: Record<number, CarePlan> = {
+  2: { spo2Scale: 2, thresholds: { spo2: { low: 87 } } }, // COPD, target 88–92 %
+  5: { thresholds: { hr: { low: 40 } } }, // on beta blockers
+  11: { thresholds: { sbp: { high: 170 } } },
+};
+
+/**
+ * Seeds the demo facility (contract §5 `pnpm start`): three zones, `count` residents each wearing a
+ * wearable, a water/smoke sensor per zone, and staff accounts.
+ */
+export async function seedDemo(stores: Stores, count: number, now: number): Promise<{ devices: DemoDevice[]; accounts: DemoAccount[] }> {
+  const facilityId = DEMO_FACILITY_ID;
+  await stores.facilities.put({ id: facilityId, name: 'Lakeside Wellness & Travel-Care Residence', zones: ZONES });
+
+  for (const [i, a] of DEMO_ACCOUNTS.entries()) {
+    await stores.users.put({
+      id: `staff-${i + 1}`,
+      username: a.username,
+      name: a.name,
+      role: a.role,
+      facilityIds: [facilityId],
+      ...(a.zoneIds && { zoneIds: a.zoneIds }),
+      onDuty: true,
+      passwordHash: await hashSecret(a.password),
+    });
+  }
+
+  const devices: DemoDevice[] = [];
+  const provision = async (d: Omit<DeviceRecord, 'secretHash' | 'state' | 'createdAt'>) => {
+    const secret = newSecret();
+    await stores.devices.put({ ...d, secretHash: await hashSecret(secret), state: 'provisioned', createdAt: now });
+    devices.push({
+      deviceId: d.id,
+      secret,
+      facilityId,
+      kind: d.kind,
+      ...(d.residentId && { residentId: d.residentId }),
+      ...(d.zoneId && { zoneId: d.zoneId }),
+      ...(d.roomId && { roomId: d.roomId }),
+    });
+  };
+
+  for (let i = 0; i < count; i++) {
+    const zone = ZONES[i % ZONES.length]!;
+    const id = `res-${String(i + 1).padStart(3, '0')}`;
+    const roomId = `${zone.id}-${101 + Math.floor(i / ZONES.length)}`;
+    await stores.residents.put({
+      id,
+      facilityId,
+      name: NAMES[i % NAMES.length]! + (i >= NAMES.length ? ` ${Math.floor(i / NAMES.length) + 1}` : ''),
+      zoneId: zone.id,
+      roomId,
+      carePlan: CARE_PLANS[i] ?? {},
+      consent: DEFAULT_CONSENT,
+    });
+    await provision({ id: `band-${String(i + 1).padStart(3, '0')}`, kind: 'wearable', facilityId, residentId: id, zoneId: zone.id, roomId });
+  }
+  for (const zone of ZONES) {
+    await provision({ id: `sensor-${zone.id}`, kind: 'sensor', facilityId, zoneId: zone.id, roomId: `${zone.id}-utility` });
+  }
+  return { devices, accounts: DEMO_ACCOUNTS };
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env tsx
+import { existsSync } from 'node:fs';
+import closeWithGrace from 'close-with-grace';
+import { createLogger } from '@vigil/runtime';
+import { createApp } from './app.ts';
+import { loadConfig } from './config.ts';
+
+// The one place that reads the environment, listens and handles signals (STYLE.md §2).
+if (existsSync('.env')) process.loadEnvFile('.env');
+const result = loadConfig(process.env);
+if (!result.ok) {
+  console.error('Invalid configuration:');
+  for (const p of result.problems) console.error(`  - ${p}`);
+  process.exit(1);
+}
+const { config } = result;
+const logger = createLogger({ level: config.logLevel });
+
+try {
+  const app = await createApp({ ...config, logger });
+  const { httpPort, mqttPort, demoAccounts } = await app.start();
+  // contract §5: the chosen ports are logged as {"msg":"listening","http":N,"mqtt":N}.
+  logger.info({ http: httpPort, mqtt: mqttPort }, 'listening');
+  if (demoAccounts.length) {
+    const url = `http://localhost:${httpPort}`;
+    const rows = demoAccounts.map((a) => `    ${a.username.padEnd(12)} ${a.password.padEnd(14)} ${a.role}`);
+    console.log(`\nVigil demo is running: open ${url}\n  Demo accounts (username, password, role):\n${rows.join('\n')}\n`);
+  }
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after an uncaught error');
+    else logger.info({ signal }, 'shutting down');
+    await app.stop();
+  });
+} catch (err) {
+  const message = err instanceof Error ? err.message : String(err);
+  logger.fatal({ err }, 'start-up failed');
+  console.error(`Vigil could not start: ${message}`);
+  process.exit(1);
+}

@@ -1,0 +1,93 @@
+import type { Rng } from '../rng.ts';
+import { HOUR_MS, MINUTE_MS } from '../types.ts';
+
+export type Phase = 'before' | 'ramp' | 'hold' | 'recover';
+
+type Range = readonly [number, number];
+
+/** When an episode starts, how it develops, and how long until the next one. */
+export interface EpisodeTiming {
+  /** First onset, after the run starts: soon, so a short demo or test sees it. */
+  onsetMs: Range;
+  rampMs: Range;
+  holdMs: Range;
+  recoverMs: Range;
+  /** Quiet time between the end of one episode and the next onset. */
+  gapMs: Range;
+}
+
+export const DEFAULT_TIMING: EpisodeTiming = {
+  onsetMs: [5 * MINUTE_MS, 15 * MINUTE_MS],
+  rampMs: [5 * MINUTE_MS, 10 * MINUTE_MS],
+  holdMs: [30 * MINUTE_MS, 45 * MINUTE_MS],
+  recoverMs: [10 * MINUTE_MS, 20 * MINUTE_MS],
+  gapMs: [3 * HOUR_MS, 6 * HOUR_MS],
+};
+
+/** Discrete episodes (an SOS press, a leak): no ramp, a hold for the duration. */
+export const instantTiming = (holdMs: Range, gapMs: Range = [2 * HOUR_MS, 4 * HOUR_MS]): EpisodeTiming => ({
+  onsetMs: DEFAULT_TIMING.onsetMs,
+  rampMs: [0, 0],
+  holdMs,
+  recoverMs: [0, 0],
+  gapMs,
+});
+
+export interface EpisodeState {
+  phase: Phase;
+  /** 0 before, rising smoothly to 1 over the ramp, 1 in hold, back to 0 over recovery. */
+  level: number;
+  /** The phase just entered in this update, if any. */
+  entered: Phase | undefined;
+  /** Ordinal of the current (or next) episode, from 0. */
+  index: number;
+}
+
+const smooth = (x: number) => x * x * (3 - 2 * x);
+
+/** A recurring episode drawn from the scenario's Rng; call `update` once per slot, in time order. */
+export class Episode {
+  private onset: number;
+  private rampEnd = 0;
+  private holdEnd = 0;
+  private end = 0;
+  private index = 0;
+  private lastPhase: Phase = 'before';
+
+  constructor(
+    private readonly rng: Rng,
+    startMs: number,
+    private readonly timing: EpisodeTiming = DEFAULT_TIMING,
+  ) {
+    this.onset = startMs + this.draw(timing.onsetMs);
+    this.layout();
+  }
+
+  update(atMs: number): EpisodeState {
+    while (atMs >= this.end) {
+      this.onset = this.end + this.draw(this.timing.gapMs);
+      this.index++;
+      this.layout();
+    }
+    const phase: Phase =
+      atMs < this.onset ? 'before' : atMs < this.rampEnd ? 'ramp' : atMs < this.holdEnd ? 'hold' : 'recover';
+    let level = 0;
+    if (phase === 'ramp') level = smooth((atMs - this.onset) / (this.rampEnd - this.onset));
+    else if (phase === 'hold') level = 1;
+    else if (phase === 'recover') level = 1 - smooth((atMs - this.holdEnd) / (this.end - this.holdEnd));
+    const entered = phase !== this.lastPhase ? phase : undefined;
+    this.lastPhase = phase;
+    return { phase, level, entered, index: this.index };
+  }
+
+  private layout(): void {
+    this.rampEnd = this.onset + this.draw(this.timing.rampMs);
+    this.holdEnd = this.rampEnd + this.draw(this.timing.holdMs);
+    // At least 1 ms so a zero-length episode still ends and the next one is scheduled.
+    this.end = Math.max(this.holdEnd + this.draw(this.timing.recoverMs), this.onset + 1);
+  }
+
+  private draw([min, max]: Range): number {
+    return min === max ? min : this.rng.float(min, max);
+  }
+}
