@@ -9,7 +9,7 @@ import { join } from 'node:path';
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', shell: false });
 
 // The browser test drives the built board, so build it first.
-const build = run('npx', ['vite', 'build', '--logLevel', 'warn', 'dashboards/board']);
+const build = run(process.execPath, [new URL('./build-board.mjs', import.meta.url).pathname]);
 if (build.status !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
@@ -24,7 +24,9 @@ const args = [
   `--outputFile.json=${out}`,
   ...process.argv.slice(2),
 ];
-const res = run('npx', args);
+// vitest's own entry, run through node: no dependence on npx or pnpm being on PATH.
+const vitest = new URL('../node_modules/vitest/vitest.mjs', import.meta.url).pathname;
+const res = run(process.execPath, [vitest, ...args.slice(1)]);
 
 let passed = 0;
 let failed = 0;

@@ -10,8 +10,20 @@ const TS = 1795342506384;
 describe('VitalsSample (contract §1.1)', () => {
   it('accepts the contract example and ignores unknown fields', () => {
     const r = VitalsSample.safeParse({
-      ts: TS, seq: 42, hr: 72, spo2: 97, rr: 16, sbp: 121, dbp: 79, temp: 36.7,
-      onOxygen: false, consciousness: 'A', battery: 81, worn: true, steps: 5230, firmware: '2.1',
+      ts: TS,
+      seq: 42,
+      hr: 72,
+      spo2: 97,
+      rr: 16,
+      sbp: 121,
+      dbp: 79,
+      temp: 36.7,
+      onOxygen: false,
+      consciousness: 'A',
+      battery: 81,
+      worn: true,
+      steps: 5230,
+      firmware: '2.1',
     });
     expect(r.success).toBe(true);
     expect(r.data).not.toHaveProperty('firmware');
@@ -54,7 +66,9 @@ describe('VitalsBatch', () => {
 
 describe('DeviceEvent (contract §1.2)', () => {
   it('accepts both location shapes', () => {
-    expect(DeviceEvent.safeParse({ ts: TS, type: 'sos', location: { lat: 30.27, lon: 120.16, accuracyM: 8 } }).success).toBe(true);
+    expect(
+      DeviceEvent.safeParse({ ts: TS, type: 'sos', location: { lat: 30.27, lon: 120.16, accuracyM: 8 } }).success,
+    ).toBe(true);
     expect(DeviceEvent.safeParse({ ts: TS, type: 'fall', location: { roomId: 'r-101' } }).success).toBe(true);
   });
   it.each([
@@ -71,7 +85,9 @@ describe('DeviceEvent (contract §1.2)', () => {
 describe('SensorTelemetry (contract §1.3)', () => {
   it('accepts any non-empty subset', () => {
     expect(SensorTelemetry.safeParse({ ts: TS, waterLeak: true }).success).toBe(true);
-    expect(SensorTelemetry.safeParse({ ts: TS, airTemp: 24.5, humidity: 48, co: 2, doorOpen: false }).success).toBe(true);
+    expect(SensorTelemetry.safeParse({ ts: TS, airTemp: 24.5, humidity: 48, co: 2, doorOpen: false }).success).toBe(
+      true,
+    );
   });
   it('rejects an empty reading and wrong types', () => {
     expect(SensorTelemetry.safeParse({ ts: TS }).success).toBe(false);
@@ -89,8 +105,11 @@ describe('status, commands, errors', () => {
     expect(DeviceCommand.safeParse({ type: 'vibrate', alertId: 'al_1' }).success).toBe(true);
     expect(DeviceCommand.safeParse({ type: 'reboot' }).success).toBe(false);
     expect(
-      IngestErrorMessage.safeParse({ ts: '2026-11-23T09:00:00.000Z', topic: 't', code: 'invalid_json', detail: 'x' }).success,
+      IngestErrorMessage.safeParse({ ts: '2026-11-23T09:00:00.000Z', topic: 't', code: 'invalid_json', detail: 'x' })
+        .success,
     ).toBe(true);
-    expect(IngestErrorMessage.safeParse({ ts: '2026-11-23T09:00:00.000Z', topic: 't', code: 'oops', detail: 'x' }).success).toBe(false);
+    expect(
+      IngestErrorMessage.safeParse({ ts: '2026-11-23T09:00:00.000Z', topic: 't', code: 'oops', detail: 'x' }).success,
+    ).toBe(false);
   });
 });

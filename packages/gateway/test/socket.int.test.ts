@@ -184,8 +184,13 @@ describe('consent withdrawn while watching (contract §4.3)', () => {
   it('stops live vitals at once for the roles the consent no longer covers', async () => {
     const r = track(recordingSocket(h.base, { token: as('care1') }));
     await r.waitFor((e) => e.event === 'sync');
-    expect(await r.socket.timeout(3000).emitWithAck('subscribe:vitals', { residentIds: ['r1', 'r2'] })).toEqual({ ok: true });
-    const off = await api(h.base, 'PUT', '/api/residents/r2/consent', { token: as('admin'), body: { caregiver: false } });
+    expect(await r.socket.timeout(3000).emitWithAck('subscribe:vitals', { residentIds: ['r1', 'r2'] })).toEqual({
+      ok: true,
+    });
+    const off = await api(h.base, 'PUT', '/api/residents/r2/consent', {
+      token: as('admin'),
+      body: { caregiver: false },
+    });
     expect(off.status).toBe(200);
     try {
       h.gateway.vitalsFeed.publish('f1', { residentId: 'r2', ts: new Date().toISOString(), hr: 99 });

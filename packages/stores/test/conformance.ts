@@ -27,7 +27,15 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
 
     it('users: unique usernames, case-insensitive lookup, filter by facility', async () => {
       const s = await make(Date.now);
-      const u = { id: 'u1', username: 'Mei', name: 'Mei', role: 'caregiver' as const, facilityIds: ['f1'], onDuty: true, passwordHash: 'h' };
+      const u = {
+        id: 'u1',
+        username: 'Mei',
+        name: 'Mei',
+        role: 'caregiver' as const,
+        facilityIds: ['f1'],
+        onDuty: true,
+        passwordHash: 'h',
+      };
       await s.users.put(u);
       expect((await s.users.getByUsername('mei'))?.id).toBe('u1');
       await expect(s.users.put({ ...u, id: 'u2' })).rejects.toBeInstanceOf(ConflictError);
@@ -48,7 +56,15 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
 
     it('residents and consent', async () => {
       const s = await make(Date.now);
-      await s.residents.put({ id: 'r1', facilityId: 'f1', name: 'A', zoneId: 'z', roomId: 'x', carePlan: {}, consent: DEFAULT_CONSENT });
+      await s.residents.put({
+        id: 'r1',
+        facilityId: 'f1',
+        name: 'A',
+        zoneId: 'z',
+        roomId: 'x',
+        carePlan: {},
+        consent: DEFAULT_CONSENT,
+      });
       await s.residents.setConsent('r1', { ...DEFAULT_CONSENT, location: true });
       expect((await s.residents.get('r1'))?.consent.location).toBe(true);
       expect(await s.residents.list({ facilityId: 'f2' })).toEqual([]);
@@ -56,7 +72,15 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
 
     it('devices: touch patches live fields only', async () => {
       const s = await make(Date.now);
-      await s.devices.put({ id: 'd1', kind: 'wearable', facilityId: 'f1', residentId: 'r1', secretHash: 'h', state: 'provisioned', createdAt: 1 });
+      await s.devices.put({
+        id: 'd1',
+        kind: 'wearable',
+        facilityId: 'f1',
+        residentId: 'r1',
+        secretHash: 'h',
+        state: 'provisioned',
+        createdAt: 1,
+      });
       await s.devices.touch('d1', { state: 'online', lastSeenAt: 5, battery: 80 });
       await s.devices.touch('nope', { state: 'online' });
       expect(await s.devices.get('d1')).toMatchObject({ state: 'online', lastSeenAt: 5, battery: 80, secretHash: 'h' });

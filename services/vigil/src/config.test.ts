@@ -4,16 +4,40 @@ import { loadConfig } from './config.ts';
 describe('loadConfig', () => {
   it('uses the embedded defaults of contract §5', () => {
     const r = loadConfig({});
-    expect(r.ok && r.config).toMatchObject({ httpPort: 8080, mqttPort: 1883, demo: true, simulator: true, topicPrefix: 'care' });
+    expect(r.ok && r.config).toMatchObject({
+      httpPort: 8080,
+      mqttPort: 1883,
+      demo: true,
+      simulator: true,
+      topicPrefix: 'care',
+    });
   });
 
   it('reads DEMO=false, ports and the first admin', () => {
-    const r = loadConfig({ DEMO: 'false', HTTP_PORT: '0', MQTT_PORT: '0', ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'long-enough' });
-    expect(r.ok && r.config).toMatchObject({ demo: false, simulator: false, httpPort: 0, mqttPort: 0, adminUsername: 'root' });
+    const r = loadConfig({
+      DEMO: 'false',
+      HTTP_PORT: '0',
+      MQTT_PORT: '0',
+      ADMIN_USERNAME: 'root',
+      ADMIN_PASSWORD: 'long-enough',
+    });
+    expect(r.ok && r.config).toMatchObject({
+      demo: false,
+      simulator: false,
+      httpPort: 0,
+      mqttPort: 0,
+      adminUsername: 'root',
+    });
   });
 
   it('lists every problem at once', () => {
-    const r = loadConfig({ HTTP_PORT: 'abc', MQTT_PORT: '70000', DEMO: 'maybe', JWT_SECRET: 'short', REDIS_URL: 'redis://x' });
+    const r = loadConfig({
+      HTTP_PORT: 'abc',
+      MQTT_PORT: '70000',
+      DEMO: 'maybe',
+      JWT_SECRET: 'short',
+      REDIS_URL: 'redis://x',
+    });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems.map((p) => p.split(':')[0])).toEqual(

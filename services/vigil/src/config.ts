@@ -24,8 +24,16 @@ export const EnvSchema = z.object({
   ADMIN_USERNAME: z.string().min(1).max(128).optional(),
   ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must be at least 8 characters').max(256).optional(),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
-  TOKEN_TTL_S: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(12 * 3600),
-  TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('care'),
+  TOKEN_TTL_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(12 * 3600),
+  TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/)
+    .default('care'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BOARD_DIR: z.string().optional(),
   SIM_COUNT: z.coerce.number().int().min(0).max(5000).default(24),

@@ -31,9 +31,30 @@ const ZONES = [
 ];
 
 const NAMES = [
-  'Wang Fang', 'Li Wei', 'Zhang Min', 'Liu Yang', 'Chen Jing', 'Yang Li', 'Zhao Lei', 'Huang Qiang',
-  'Zhou Xia', 'Wu Hong', 'Xu Ping', 'Sun Hua', 'Ma Lan', 'Zhu Gang', 'Hu Mei', 'Guo Jun',
-  'He Yun', 'Lin Tao', 'Gao Ying', 'Luo Bin', 'Zheng Qing', 'Liang Bo', 'Xie Hui', 'Song Ning',
+  'Wang Fang',
+  'Li Wei',
+  'Zhang Min',
+  'Liu Yang',
+  'Chen Jing',
+  'Yang Li',
+  'Zhao Lei',
+  'Huang Qiang',
+  'Zhou Xia',
+  'Wu Hong',
+  'Xu Ping',
+  'Sun Hua',
+  'Ma Lan',
+  'Zhu Gang',
+  'Hu Mei',
+  'Guo Jun',
+  'He Yun',
+  'Lin Tao',
+  'Gao Ying',
+  'Luo Bin',
+  'Zheng Qing',
+  'Liang Bo',
+  'Xie Hui',
+  'Song Ning',
 ];
 
 /** Demo passwords are fixed so the README can name them; demo mode is for a laptop, never production. */
@@ -56,7 +77,11 @@ const CARE_PLANS: Record<number, CarePlan> = {
  * Seeds the demo facility (contract §5 `pnpm start`): three zones, `count` residents each wearing a
  * wearable, a water/smoke sensor per zone, and staff accounts.
  */
-export async function seedDemo(stores: Stores, count: number, now: number): Promise<{ devices: DemoDevice[]; accounts: DemoAccount[] }> {
+export async function seedDemo(
+  stores: Stores,
+  count: number,
+  now: number,
+): Promise<{ devices: DemoDevice[]; accounts: DemoAccount[] }> {
   const facilityId = DEMO_FACILITY_ID;
   await stores.facilities.put({ id: facilityId, name: 'Lakeside Wellness & Travel-Care Residence', zones: ZONES });
 
@@ -101,10 +126,23 @@ export async function seedDemo(stores: Stores, count: number, now: number): Prom
       carePlan: CARE_PLANS[i] ?? {},
       consent: DEFAULT_CONSENT,
     });
-    await provision({ id: `band-${String(i + 1).padStart(3, '0')}`, kind: 'wearable', facilityId, residentId: id, zoneId: zone.id, roomId });
+    await provision({
+      id: `band-${String(i + 1).padStart(3, '0')}`,
+      kind: 'wearable',
+      facilityId,
+      residentId: id,
+      zoneId: zone.id,
+      roomId,
+    });
   }
   for (const zone of ZONES) {
-    await provision({ id: `sensor-${zone.id}`, kind: 'sensor', facilityId, zoneId: zone.id, roomId: `${zone.id}-utility` });
+    await provision({
+      id: `sensor-${zone.id}`,
+      kind: 'sensor',
+      facilityId,
+      zoneId: zone.id,
+      roomId: `${zone.id}-utility`,
+    });
   }
   return { devices, accounts: DEMO_ACCOUNTS };
 }

@@ -24,7 +24,9 @@ try {
   if (demoAccounts.length) {
     const url = `http://localhost:${httpPort}`;
     const rows = demoAccounts.map((a) => `    ${a.username.padEnd(12)} ${a.password.padEnd(14)} ${a.role}`);
-    console.log(`\nVigil demo is running: open ${url}\n  Demo accounts (username, password, role):\n${rows.join('\n')}\n`);
+    console.log(
+      `\nVigil demo is running: open ${url}\n  Demo accounts (username, password, role):\n${rows.join('\n')}\n`,
+    );
   }
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an uncaught error');

@@ -25,7 +25,12 @@ export async function startPlatform(opts: { boardDir?: string } = {}) {
   const mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
   const clients: { end(): unknown }[] = [];
 
-  async function api<T = unknown>(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
+  async function api<T = unknown>(
+    method: string,
+    path: string,
+    token?: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
     const res = await fetch(baseUrl + path, {
       method,
       headers: {
@@ -53,7 +58,11 @@ export async function startPlatform(opts: { boardDir?: string } = {}) {
   /** A facility with one zone, an on-duty caregiver, and `residents` residents each with a wearable. */
   async function provision(residents = 1) {
     const admin = await login('admin', 'admin-pass-123');
-    await must('POST', '/api/facilities', admin, { id: 'f1', name: 'Test Facility', zones: [{ id: 'z1', name: 'Zone 1' }] });
+    await must('POST', '/api/facilities', admin, {
+      id: 'f1',
+      name: 'Test Facility',
+      zones: [{ id: 'z1', name: 'Zone 1' }],
+    });
     await must('POST', '/api/users', admin, {
       id: 'carer1',
       username: 'carer1',
@@ -65,7 +74,13 @@ export async function startPlatform(opts: { boardDir?: string } = {}) {
     const devices: { residentId: string; deviceId: string; secret: string }[] = [];
     for (let i = 1; i <= residents; i++) {
       const residentId = `r${i}`;
-      await must('POST', '/api/residents', admin, { id: residentId, facilityId: 'f1', name: `Resident ${i}`, zoneId: 'z1', roomId: `room-${i}` });
+      await must('POST', '/api/residents', admin, {
+        id: residentId,
+        facilityId: 'f1',
+        name: `Resident ${i}`,
+        zoneId: 'z1',
+        roomId: `room-${i}`,
+      });
       const d = await must<{ id: string; secret: string }>('POST', '/api/devices', admin, {
         id: `w${i}`,
         facilityId: 'f1',

@@ -38,7 +38,9 @@ describe('SOS from a wearable to a caregiver board (in process)', () => {
     device.on('message', (_t, payload) => commands.push(JSON.parse(payload.toString())));
 
     const raised = nextAlert(board, (e) => e.type === 'alert.raised');
-    await device.publishAsync(`care/f1/devices/${deviceId}/events`, JSON.stringify({ ts: Date.now(), type: 'sos' }), { qos: 1 });
+    await device.publishAsync(`care/f1/devices/${deviceId}/events`, JSON.stringify({ ts: Date.now(), type: 'sos' }), {
+      qos: 1,
+    });
     const e = await raised;
     expect(e.facilityId).toBe('f1');
     expect(e.data).toMatchObject({ kind: 'sos', priority: 'high', state: 'active', residentId, deviceId });
@@ -62,7 +64,13 @@ describe('SOS from a wearable to a caregiver board (in process)', () => {
     device.on('message', (_t, payload) => errors.push(JSON.parse(payload.toString())));
     const topic = `care/f1/devices/${deviceId}/vitals`;
     const t0 = Date.now();
-    const garbage = ['{not json', JSON.stringify({ ts: t0, hr: 999 }), JSON.stringify({ hr: 70 }), JSON.stringify({ ts: t0 + 3_600_000, hr: 70 }), '[]'];
+    const garbage = [
+      '{not json',
+      JSON.stringify({ ts: t0, hr: 999 }),
+      JSON.stringify({ hr: 70 }),
+      JSON.stringify({ ts: t0 + 3_600_000, hr: 70 }),
+      '[]',
+    ];
     for (let i = 0; i < 20; i++) {
       await device.publishAsync(topic, JSON.stringify({ ts: t0 + i, seq: 1000 + i, hr: 60 + i }), { qos: 1 });
       await device.publishAsync(topic, garbage[i % garbage.length]!, { qos: 1 });

@@ -41,7 +41,13 @@ describe('Rng', () => {
   it('picks by weight', () => {
     const r = new Rng('w');
     const counts = { a: 0, b: 0 };
-    for (let i = 0; i < 10_000; i++) counts[r.weighted([['a', 9], ['b', 1]] as const)]++;
+    for (let i = 0; i < 10_000; i++)
+      counts[
+        r.weighted([
+          ['a', 9],
+          ['b', 1],
+        ] as const)
+      ]++;
     expect(counts.a / 10_000).toBeGreaterThan(0.85);
     expect(counts.b).toBeGreaterThan(0);
   });
