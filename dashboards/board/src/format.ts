@@ -33,9 +33,14 @@ export function since(fromMs: number, nowMs: number): string {
   return `${Math.floor(h / 24)} d ${h % 24} h ago`;
 }
 
-export function clockTime(ms: number): string {
+export function clockTime(ms: number, withSeconds = false): string {
   return Number.isFinite(ms)
-    ? new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    ? new Date(ms).toLocaleTimeString([], {
+        hour: '2-digit',
+        minute: '2-digit',
+        ...(withSeconds && { second: '2-digit' }),
+        hourCycle: 'h23',
+      })
     : '';
 }
 
@@ -80,9 +85,37 @@ function humanValue(k: string, v: unknown): string {
   return json.length > 80 ? `${json.slice(0, 77)}…` : json;
 }
 
+const LIMIT_LABEL: Record<string, string> = {
+  criticalLow: 'critical ≤',
+  low: 'alert ≤',
+  high: 'alert ≥',
+  criticalHigh: 'critical ≥',
+};
+
+/** One explanation input as a caregiver reads it; undefined hides inputs the card already shows. */
+function humanInput(k: string, v: unknown, vital: string | undefined): string | undefined {
+  if (k === 'type') return undefined; // the event type is the alert's title already
+  if (k === 'ts' || k === 'lastSeenAt') {
+    const label = k === 'ts' ? 'At' : 'Last seen';
+    return typeof v === 'string' ? `${label} ${clockTime(Date.parse(v), true)}` : `${label} —`;
+  }
+  if (k === 'deviceId') return `Device ${String(v)}`;
+  if (k === 'limits' && typeof v === 'object' && v !== null) {
+    const unit = (vital && INPUT_UNIT[vital]) ?? '';
+    const parts = Object.entries(LIMIT_LABEL).flatMap(([key, label]) => {
+      const n = (v as Record<string, unknown>)[key];
+      return typeof n === 'number' ? [`${label} ${n}${unit}`] : [];
+    });
+    return `Limits: ${parts.join(', ')}`;
+  }
+  return `${humanKey(k)}: ${humanValue(k, v)}`;
+}
+
 /** "Why this alert": the rule, its condition and the values it saw (contract §3.1 explanation). */
 export function explain(e: Explanation): { rule: string; condition: string; inputs: string[] } {
-  const inputs = Object.entries(e.inputs ?? {}).map(([k, v]) => `${humanKey(k)}: ${humanValue(k, v)}`);
+  const entries = Object.entries(e.inputs ?? {});
+  const vital = entries.find(([k]) => k in INPUT_UNIT)?.[0];
+  const inputs = entries.flatMap(([k, v]) => humanInput(k, v, vital) ?? []);
   const condition = e.window ? `${e.condition} (over ${e.window})` : e.condition;
   return { rule: e.rule, condition, inputs };
 }

@@ -199,7 +199,6 @@ describe.skipIf(!haveChromium && !process.env.CI)('caregiver board (Chromium)', 
     await card.getByRole('button', { name: 'Handled' }).click();
     await page.locator(`[data-resolved-alert-id="${alertId}"]`).waitFor({ timeout: 5_000 });
     expect(await page.locator(`[role="article"][data-alert-id="${alertId}"]`).count()).toBe(0);
-    console.log('remaining', await page.locator('[role="article"]').allTextContents());
   });
 
   it('says loudly when the live connection is lost', async () => {

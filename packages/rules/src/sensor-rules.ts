@@ -29,7 +29,7 @@ export function judgeSensorReading(r: SensorReading): SensorFinding[] {
       active: r.smoke,
       priority: 'high',
       title: 'Smoke detected',
-      condition: 'smoke = true',
+      condition: 'the room sensor detects smoke (smoke = true)',
       input: { smoke: r.smoke },
     });
   }
@@ -39,7 +39,7 @@ export function judgeSensorReading(r: SensorReading): SensorFinding[] {
       active: r.waterLeak,
       priority: 'medium',
       title: 'Water leak',
-      condition: 'waterLeak = true',
+      condition: 'the room sensor detects water (waterLeak = true)',
       input: { waterLeak: r.waterLeak },
     });
   }
@@ -49,7 +49,7 @@ export function judgeSensorReading(r: SensorReading): SensorFinding[] {
       active: !r.mainsPower,
       priority: 'medium',
       title: 'Mains power lost',
-      condition: 'mainsPower = false',
+      condition: 'the room has lost mains power (mainsPower = false)',
       input: { mainsPower: r.mainsPower },
     });
   }

@@ -19,7 +19,7 @@ describe('checkThreshold', () => {
   it('names the kind, limit and condition', () => {
     const b = checkThreshold('spo2', 88, DEFAULT_THRESHOLDS.spo2);
     expect(b).toMatchObject({ kind: 'vital.spo2_low', priority: 'high', limit: 91, direction: 'low' });
-    expect(b?.condition).toBe('spo2 ≤ 91 % (critical)');
+    expect(b?.condition).toBe('SpO2 ≤ 91 % (critical limit)');
   });
 
   it('judges both directions of temperature', () => {

@@ -91,7 +91,7 @@ export function checkThreshold(vital: ThresholdVital, value: number, limits: Vit
     limit,
     direction,
     title: `${name} ${direction === 'high' ? 'high' : 'low'}: ${value} ${unit}`,
-    condition: `${vital} ${direction === 'high' ? '≥' : '≤'} ${limit} ${unit}${priority === 'high' ? ' (critical)' : ''}`,
+    condition: `${name} ${direction === 'high' ? '≥' : '≤'} ${limit} ${unit} (${priority === 'high' ? 'critical' : 'alert'} limit)`,
   });
   // Critical tier first: it decides the priority.
   if (limits.criticalHigh !== undefined && value >= limits.criticalHigh)

@@ -37,5 +37,9 @@ try {
   const message = err instanceof Error ? err.message : String(err);
   logger.fatal({ err }, 'start-up failed');
   console.error(`Vigil could not start: ${message}`);
+  if (/port \d+ is already in use/.test(message)) {
+    console.error('  Stop whatever holds it (e.g. a local Mosquitto on 1883), or choose other ports:');
+    console.error('  HTTP_PORT=8081 MQTT_PORT=1884 pnpm start');
+  }
   process.exit(1);
 }

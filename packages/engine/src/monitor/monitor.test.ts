@@ -65,7 +65,7 @@ describe('Monitor', () => {
       residentId: 'r1',
       roomId: 'room-1',
       occurrences: 2,
-      explanation: { rule: 'device-event.sos@1', condition: 'event sos' },
+      explanation: { rule: 'device-event.sos@1', condition: expect.stringContaining('event sos') },
     });
     expect(alertEvents()).toEqual(['alert.raised', 'alert.updated']);
   });
