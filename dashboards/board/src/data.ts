@@ -1,4 +1,4 @@
-import type { Alert, ResolveOutcome, Resident } from '@vigil/contracts';
+import { type Alert, consentCovers, type ResolveOutcome, type Resident, zonesCover } from '@vigil/contracts';
 import { ApiError, api, asList, describeError } from './api.ts';
 import { subscribeVitals } from './live.ts';
 import { session } from './session.ts';
@@ -74,11 +74,16 @@ async function loadResidents(): Promise<void> {
         asList<Resident>(await api<unknown>('GET', `/api/residents?facilityId=${encodeURIComponent(f)}`), 'residents'),
       ),
     );
-    const all = lists.flat();
-    setResidents(all);
+    const user = session.value?.user;
+    // A caregiver with zones looks after those zones: the board shows their residents only.
+    const mine = lists.flat().filter((r) => !user || zonesCover(user, r.zoneId));
+    setResidents(mine);
     residentsError.value = null;
-    subscribeVitals(all.map((r) => r.id));
-    await Promise.all(all.map((r) => loadVitals(r.id)));
+    // The resident decides who sees their vitals (contract §4.3): ask only for what consent covers,
+    // and let the tile say "not shared" for the rest instead of an error.
+    const shared = mine.filter((r) => !user || user.role === 'resident' || consentCovers(user.role, r.consent));
+    subscribeVitals(shared.map((r) => r.id));
+    await Promise.all(shared.map((r) => loadVitals(r.id)));
   } catch (err) {
     residentsError.value = `Could not load residents: ${describeError(err)}`;
   }

@@ -1,4 +1,4 @@
-import type { Alert, Consent, LoggedEvent, Resident } from '@vigil/contracts';
+import { type Alert, type Consent, consentCovers, type LoggedEvent, type Resident, zonesCover } from '@vigil/contracts';
 import { type AuthUser, inFacility } from './auth-guard.ts';
 
 /**
@@ -7,17 +7,20 @@ import { type AuthUser, inFacility } from './auth-guard.ts';
  */
 export function canSeeHealth(user: AuthUser, resident: Pick<Resident, 'id' | 'facilityId' | 'consent'>): boolean {
   if (!inFacility(user, resident.facilityId)) return false;
-  switch (user.role) {
-    case 'caregiver':
-      return resident.consent.caregiver;
-    case 'medical':
-      return resident.consent.medical;
-    case 'manager':
-    case 'admin':
-      return resident.consent.manager;
-    case 'resident':
-      return user.residentId === resident.id;
-  }
+  if (user.role === 'resident') return user.residentId === resident.id;
+  return consentCovers(user.role, resident.consent);
+}
+
+/**
+ * Vitals (live and history) of one resident: health consent, and for a caregiver with zones only the
+ * residents of those zones (contract §4.2 role table). REST and Socket.IO both ask this one question.
+ */
+export function canSeeVitals(
+  user: AuthUser,
+  resident: Pick<Resident, 'id' | 'facilityId' | 'consent' | 'zoneId'>,
+): boolean {
+  if (!canSeeHealth(user, resident)) return false;
+  return zonesCover(user, resident.zoneId);
 }
 
 /** Location is shown only under the resident's separate location consent (contract §1.2, §4.3). */

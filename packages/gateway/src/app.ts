@@ -23,7 +23,7 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
 /** Fastify app with every REST route (contract §4); Socket.IO is attached to `app.server` separately. */
 export function buildApp(ctx: GatewayContext): FastifyInstance {
   const app = Fastify({
-    loggerInstance: ctx.logger.child({ module: 'gateway' }),
+    loggerInstance: ctx.logger,
     bodyLimit: BODY_LIMIT_BYTES,
     // Request lines carry resident ids; errors are logged by the error handler instead.
     logController: new LogController({ disableRequestLogging: true }),

@@ -15,11 +15,26 @@ export interface EventRuleResult {
 export function judgeDeviceEvent(type: DeviceEventType): EventRuleResult | undefined {
   switch (type) {
     case 'sos':
-      return { kind: 'sos', priority: 'high', title: 'SOS button pressed', condition: 'the resident pressed SOS on the wearable (event sos)' };
+      return {
+        kind: 'sos',
+        priority: 'high',
+        title: 'SOS button pressed',
+        condition: 'the resident pressed SOS on the wearable (event sos)',
+      };
     case 'fall':
-      return { kind: 'fall', priority: 'high', title: 'Fall detected', condition: 'the wearable detected a fall (event fall)' };
+      return {
+        kind: 'fall',
+        priority: 'high',
+        title: 'Fall detected',
+        condition: 'the wearable detected a fall (event fall)',
+      };
     case 'wear_off':
-      return { kind: 'device.not_worn', priority: 'low', title: 'Wearable taken off', condition: 'the wearable reports it was taken off (event wear_off)' };
+      return {
+        kind: 'device.not_worn',
+        priority: 'low',
+        title: 'Wearable taken off',
+        condition: 'the wearable reports it was taken off (event wear_off)',
+      };
     case 'low_battery':
       return {
         kind: 'device.low_battery',

@@ -11,6 +11,9 @@ import { createMemoryStores, type Stores } from '@vigil/stores';
 import type { AppConfig } from './config.ts';
 import { type DemoAccount, seedDemo } from './demo.ts';
 
+/** The demo's first simulated episodes (SOS, falls, desaturation…) start 20 s to 3 min after start-up. */
+const DEMO_FIRST_EPISODE_MS = [20_000, 180_000] as const;
+
 export type AppOptions = Partial<AppConfig> & { clock?: Clock; logger?: Logger };
 
 const DEFAULT_BOARD_DIR = fileURLToPath(new URL('../../../dashboards/board/dist', import.meta.url));
@@ -123,6 +126,8 @@ export async function createApp(options: AppOptions = {}) {
           seed: config.sim.seed,
           scenario: config.sim.scenario,
           topicPrefix: config.topicPrefix,
+          // Someone trying the demo should see the first episodes within minutes, not in a quarter hour.
+          firstOnsetMs: DEMO_FIRST_EPISODE_MS,
         });
         await simulator.start();
       }

@@ -24,6 +24,8 @@ export interface DeviceGeneratorOptions {
   artefactProbability?: number;
   /** Store-and-forward memory; the oldest samples are lost beyond it, as on a real device. */
   maxBufferedSamples?: number;
+  /** When the first episode of a scenario may start (ms after `startMs`); scenario defaults otherwise. */
+  firstOnsetMs?: readonly [number, number];
 }
 
 type SensorFlags = Pick<SensorReading, 'waterLeak' | 'smoke' | 'mainsPower' | 'doorOpen'>;
@@ -60,7 +62,12 @@ export class DeviceGenerator {
     this.heartbeatMs = options.sensorHeartbeatMs ?? 30_000;
     this.maxBuffered = options.maxBufferedSamples ?? 10_000;
     const choice = Rng.derive(seed, device.deviceId, 'scenario-choice');
-    const ctx = { device, rng: Rng.derive(seed, device.deviceId, 'scenario'), startMs };
+    const ctx = {
+      device,
+      rng: Rng.derive(seed, device.deviceId, 'scenario'),
+      startMs,
+      firstOnsetMs: options.firstOnsetMs,
+    };
     const modelRng = Rng.derive(seed, device.deviceId, 'model');
     if (device.kind === 'wearable') {
       const scenario = wearableScenarioFor(options.scenario, choice);

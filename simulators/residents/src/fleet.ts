@@ -3,7 +3,10 @@ import { Rng } from './rng.ts';
 import type { DeviceSpec, Emission } from './types.ts';
 
 export interface FleetOptions
-  extends Pick<DeviceGeneratorOptions, 'seqStart' | 'utcOffsetMinutes' | 'sensorHeartbeatMs' | 'artefactProbability'> {
+  extends Pick<
+    DeviceGeneratorOptions,
+    'seqStart' | 'utcOffsetMinutes' | 'sensorHeartbeatMs' | 'artefactProbability' | 'firstOnsetMs'
+  > {
   devices: readonly DeviceSpec[];
   seed: string | number;
   /** A scenario name or `mixed`. */

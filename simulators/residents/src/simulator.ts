@@ -6,7 +6,10 @@ import { countEmission, emptyGenerated, type SimulatorStats, sumClients } from '
 import { type Clock, type DeviceSpec, type Emission, systemClock } from './types.ts';
 
 export interface SimulatorOptions
-  extends Pick<FleetOptions, 'seqStart' | 'utcOffsetMinutes' | 'sensorHeartbeatMs' | 'artefactProbability'> {
+  extends Pick<
+    FleetOptions,
+    'seqStart' | 'utcOffsetMinutes' | 'sensorHeartbeatMs' | 'artefactProbability' | 'firstOnsetMs'
+  > {
   /** Broker URL, e.g. `mqtt://localhost:1883`. */
   url: string;
   devices: readonly DeviceSpec[];

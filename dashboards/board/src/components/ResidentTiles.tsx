@@ -1,4 +1,5 @@
-import type { Resident } from '@vigil/contracts';
+import { consentCovers, type Resident } from '@vigil/contracts';
+import { session } from '../session.ts';
 import { PRIORITY_LABEL } from '../format.ts';
 import { vitalsLiveError } from '../live.ts';
 import { STALE_MS, severity } from '../ranges.ts';
@@ -118,9 +119,11 @@ function Tile({ r }: { r: Resident }) {
   const f = freshness(v);
   const selected = selectedResident.value === r.id;
   const notWorn = v?.worn && v.worn.v === false;
+  const role = session.value?.user.role;
+  const shared = !role || role === 'resident' || consentCovers(role, r.consent);
   return (
     <li
-      class={`tile${f.stale ? ' tile--stale' : ''}${top ? ` tile--alert tile--alert-${top.priority}` : ''}${selected ? ' tile--selected' : ''}`}
+      class={`tile${f.stale && shared ? ' tile--stale' : ''}${top ? ` tile--alert tile--alert-${top.priority}` : ''}${selected ? ' tile--selected' : ''}`}
       data-resident-id={r.id}
     >
       <div class="tile__head">
@@ -141,16 +144,31 @@ function Tile({ r }: { r: Resident }) {
           {PRIORITY_LABEL[top.priority]} alert{open.length > 1 ? ` +${open.length - 1}` : ''}: {top.title}
         </p>
       )}
-      <div class="tile__vitals">
-        {CELLS.map((c) => (
-          <VitalCell key={c.key} name={c.key} label={c.label} unit={c.unit} digits={c.digits} r={v?.values[c.key]} />
-        ))}
-        <BpCell v={v} />
-      </div>
-      <p class={`tile__fresh${f.stale ? ' tile__fresh--stale' : ''}`}>
-        {f.text}
-        {notWorn ? ' · device not worn' : ''}
-      </p>
+      {shared ? (
+        <>
+          <div class="tile__vitals">
+            {CELLS.map((c) => (
+              <VitalCell
+                key={c.key}
+                name={c.key}
+                label={c.label}
+                unit={c.unit}
+                digits={c.digits}
+                r={v?.values[c.key]}
+              />
+            ))}
+            <BpCell v={v} />
+          </div>
+          <p class={`tile__fresh${f.stale ? ' tile__fresh--stale' : ''}`}>
+            {f.text}
+            {notWorn ? ' · device not worn' : ''}
+          </p>
+        </>
+      ) : (
+        <p class="tile__withheld" data-testid="vitals-withheld">
+          Vitals not shared with your role, by the resident's choice. Alerts still reach you.
+        </p>
+      )}
     </li>
   );
 }

@@ -10,8 +10,8 @@ import type { TokenService } from '@vigil/auth';
 import type { Clock, Logger } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
 import { Server } from 'socket.io';
-import { canSeeHealth } from '../access.ts';
-import { type AuthUser, inFacility, resolveUser } from '../auth-guard.ts';
+import { canSeeVitals } from '../access.ts';
+import { inFacility, resolveUser } from '../auth-guard.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import { Fanout } from './fanout.ts';
 import { ReceiptBook } from './receipts.ts';
@@ -107,7 +107,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       if (!resident || !inFacility(user, resident.facilityId)) {
         return { error: { code: 'not_found', message: `resident ${id} not found` } };
       }
-      if (!mayWatchVitals(user, resident)) {
+      if (!canSeeVitals(user, resident)) {
         return { error: { code: 'forbidden', message: `live vitals of resident ${id} are not available to you` } };
       }
     }
@@ -126,7 +126,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       const nsp = io.of('/');
       for (const id of nsp.adapter.rooms.get(vitalsRoom(resident.id)) ?? []) {
         const s = nsp.sockets.get(id);
-        if (s && !mayWatchVitals(s.data.user, resident)) void s.leave(vitalsRoom(resident.id));
+        if (s && !canSeeVitals(s.data.user, resident)) void s.leave(vitalsRoom(resident.id));
       }
     },
     close() {
@@ -136,10 +136,4 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       io.engine.close();
     },
   };
-}
-
-/** Caregivers with zones watch residents of those zones only (contract §4.2). */
-function mayWatchVitals(user: AuthUser, resident: Resident): boolean {
-  if (!canSeeHealth(user, resident)) return false;
-  return !(user.role === 'caregiver' && user.zoneIds?.length && !user.zoneIds.includes(resident.zoneId));
 }

@@ -54,12 +54,14 @@ export class Episode {
   private index = 0;
   private lastPhase: Phase = 'before';
 
+  /** `firstOnsetMs` overrides the timing's first onset (a demo wants the first episode in minutes). */
   constructor(
     private readonly rng: Rng,
     startMs: number,
     private readonly timing: EpisodeTiming = DEFAULT_TIMING,
+    firstOnsetMs?: Range,
   ) {
-    this.onset = startMs + this.draw(timing.onsetMs);
+    this.onset = startMs + this.draw(firstOnsetMs ?? timing.onsetMs);
     this.layout();
   }
 

@@ -6,8 +6,13 @@ export const sos: WearableScenario = {
   name: 'sos',
   description: 'The resident presses SOS (location = zone/room); about half the presses are cancelled 15–90 s later.',
   deviceKind: 'wearable',
-  create({ rng, startMs }) {
-    const episode = new Episode(rng, startMs, instantTiming([MINUTE_MS, MINUTE_MS], [HOUR_MS, 3 * HOUR_MS]));
+  create({ rng, startMs, firstOnsetMs }) {
+    const episode = new Episode(
+      rng,
+      startMs,
+      instantTiming([MINUTE_MS, MINUTE_MS], [HOUR_MS, 3 * HOUR_MS]),
+      firstOnsetMs,
+    );
     let fired = -1;
     let cancelAtMs: number | undefined;
     let pressedAtMs = Number.NEGATIVE_INFINITY;

@@ -10,6 +10,8 @@ export interface ScenarioContext {
   /** The scenario's own seeded stream, independent of the physiology's. */
   rng: Rng;
   startMs: number;
+  /** When the first episode may start, after `startMs`; each scenario's own default otherwise. */
+  firstOnsetMs?: readonly [number, number] | undefined;
 }
 
 /** What a scenario may do in one sample slot of one device. Nothing here touches MQTT. */

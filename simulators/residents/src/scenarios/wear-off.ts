@@ -7,11 +7,12 @@ export const wearOff: WearableScenario = {
   description:
     'The wearable is taken off (event wear_off, then samples with worn:false and no vitals) and put back on.',
   deviceKind: 'wearable',
-  create({ rng, startMs }) {
+  create({ rng, startMs, firstOnsetMs }) {
     const episode = new Episode(
       rng,
       startMs,
       instantTiming([20 * MINUTE_MS, 40 * MINUTE_MS], [3 * HOUR_MS, 5 * HOUR_MS]),
+      firstOnsetMs,
     );
     return {
       step(slot) {
