@@ -3,6 +3,7 @@ import type { TokenService } from '@vigil/auth';
 import type { AlertService } from '@vigil/engine';
 import type { Clock, Logger } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
+import type { Registry } from 'prom-client';
 import type { GatewayMetrics } from './metrics.ts';
 
 /** What the composition root injects (STYLE.md §2, §3). */
@@ -16,8 +17,11 @@ export interface GatewayDeps {
   boardDir?: string;
   /** `/readyz` answers 503 while this returns false (e.g. during start-up or shutdown). */
   ready?: () => boolean;
-  /** Extra Prometheus text appended to `/metrics` (engine, ingest, broker counters). */
-  metrics?: () => string;
+  /**
+   * The Prometheus registry `/metrics` exposes; the composition root registers broker, ingest and
+   * process metrics on it too. A private one is made when absent.
+   */
+  registry?: Registry;
   /** Lets the broker drop a decommissioned device's live connection (contract §1). */
   onDeviceDecommissioned?: (deviceId: string) => void;
   /** E.g. the `vibrate` command to the SOS wearer's device (contract §1 `commands`). */

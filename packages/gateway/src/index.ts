@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { VitalsFeed } from '@vigil/engine';
+import { Registry } from 'prom-client';
 import { buildApp } from './app.ts';
 import type { GatewayDeps, RealtimeHooks } from './context.ts';
 import { GatewayMetrics } from './metrics.ts';
@@ -27,8 +28,8 @@ export interface Gateway {
 
 /** REST and Socket.IO on one HTTP port (contract §2, §4). Constructing only wires; `listen` starts. */
 export function createGateway(deps: GatewayDeps): Gateway {
-  const stats = new GatewayMetrics();
   const hooks: RealtimeHooks = { consentChanged: () => {}, socketsConnected: () => 0 };
+  const stats = new GatewayMetrics(deps.registry ?? new Registry(), () => hooks.socketsConnected());
   const app = buildApp({ ...deps, stats, realtime: hooks });
   const realtime = createRealtime(app.server, { ...deps, stats });
   hooks.consentChanged = (r) => realtime.consentChanged(r);

@@ -4,6 +4,7 @@ import { DEFAULT_CONSENT } from '@vigil/contracts';
 import { AlertService, type RaiseInput } from '@vigil/engine';
 import { type Clock, silentLogger, systemClock } from '@vigil/runtime';
 import { createMemoryStores, type Stores } from '@vigil/stores';
+import { Counter, Registry } from 'prom-client';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { createGateway, type Gateway, type GatewayDeps } from '../src/index.ts';
 
@@ -102,6 +103,13 @@ export async function startHarness(opts: { clock?: Clock; deps?: Partial<Gateway
   const ready = { value: true };
   const decommissioned: string[] = [];
   const acknowledged: Alert[] = [];
+  // Shared with the rest of the process in production; here it carries one metric of "another part".
+  const registry = new Registry();
+  new Counter({
+    name: 'vigil_test_extra',
+    help: 'A metric registered outside the gateway.',
+    registers: [registry],
+  }).inc();
   const gateway = createGateway({
     stores,
     alerts,
@@ -109,7 +117,7 @@ export async function startHarness(opts: { clock?: Clock; deps?: Partial<Gateway
     clock,
     logger: silentLogger(),
     ready: () => ready.value,
-    metrics: () => 'vigil_test_extra 1',
+    registry,
     onDeviceDecommissioned: (id) => decommissioned.push(id),
     onAlertAcknowledged: (a) => acknowledged.push(a),
     ...opts.deps,

@@ -10,6 +10,7 @@ import { createSimulator } from '@vigil/simulator';
 import { createMemoryStores, type Stores } from '@vigil/stores';
 import type { AppConfig } from './config.ts';
 import { type DemoAccount, seedDemo } from './demo.ts';
+import { createMetricsRegistry } from './metrics.ts';
 
 /** The demo's first simulated episodes (SOS, falls, desaturation…) start 20 s to 3 min after start-up. */
 const DEMO_FIRST_EPISODE_MS = [20_000, 180_000] as const;
@@ -67,6 +68,7 @@ export async function createApp(options: AppOptions = {}) {
     logger: logger.child({ module: 'gateway' }),
     ...(boardDir && { boardDir }),
     ready: () => ready,
+    registry: createMetricsRegistry(broker),
     onDeviceDecommissioned: (deviceId: string) => broker.disconnectDevice(deviceId),
     // contract §1: when a caregiver acknowledges an SOS, the wearable vibrates so the resident knows
     // help is coming.

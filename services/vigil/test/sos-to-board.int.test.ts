@@ -84,4 +84,14 @@ describe('SOS from a wearable to a caregiver board (in process)', () => {
     expect(counters.rejected).toMatchObject({ invalid_json: 4, out_of_range: 4, schema_violation: 8, ts_in_future: 4 });
     await expect.poll(() => new Set(errors.map((x) => x.code)).size, { timeout: 3000 }).toBeGreaterThanOrEqual(3);
   });
+
+  it('exposes broker, gateway and process metrics on one /metrics', async () => {
+    const res = await fetch(`${p.baseUrl}/metrics`);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(/^vigil_mqtt_devices_connected [1-9]/m);
+    expect(text).toMatch(/^vigil_mqtt_auth_failures 0/m);
+    expect(text).toMatch(/^vigil_http_requests_total\{method="POST",route="\/api\/alerts\/:id\/ack",status="200"\} 1/m);
+    expect(text).toContain('vigil_process_resident_memory_bytes');
+  });
 });

@@ -12,15 +12,7 @@ export const healthRoutes: FastifyPluginAsync<RouteOptions> = async (app, { ctx 
   });
 
   app.get('/metrics', async (_req, reply) => {
-    let extra: string | undefined;
-    try {
-      extra = ctx.metrics?.();
-    } catch (err) {
-      // A broken metrics source must not hide the gateway's own metrics.
-      app.log.warn({ err }, 'extra metrics failed');
-    }
-    return reply
-      .type('text/plain; version=0.0.4; charset=utf-8')
-      .send(ctx.stats.render(ctx.realtime.socketsConnected(), extra));
+    const { registry } = ctx.stats;
+    return reply.type(registry.contentType).send(await registry.metrics());
   });
 };
