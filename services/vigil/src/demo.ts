@@ -1,18 +1,11 @@
 import { hashSecret } from '@vigil/auth';
 import { type CarePlan, DEFAULT_CONSENT, type Role } from '@vigil/contracts';
 import { newSecret } from '@vigil/runtime';
+import type { DeviceSpec } from '@vigil/simulator';
 import type { DeviceRecord, Stores } from '@vigil/stores';
 
 /** What the simulator needs to connect as a demo device. */
-export interface DemoDevice {
-  deviceId: string;
-  secret: string;
-  facilityId: string;
-  kind: 'wearable' | 'sensor';
-  residentId?: string;
-  zoneId?: string;
-  roomId?: string;
-}
+export type DemoDevice = DeviceSpec;
 
 export interface DemoAccount {
   username: string;

@@ -4,10 +4,11 @@ import { newId, newSecret } from '@vigil/runtime';
 import type { DeviceRecord } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type AuthUser, assertFacility, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
+import { type AuthUser, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { IdParams } from './facilities.ts';
+import { facilityToProvision } from './provisioning.ts';
 
 const STAFF = ['admin', 'manager', 'caregiver', 'medical'] as const;
 
@@ -34,18 +35,12 @@ async function loadDevice(ctx: GatewayContext, user: AuthUser, id: string): Prom
 
 /** Devices (contract §4.1): provisioning returns the secret once; only its argon2id hash is stored (§1). */
 export const deviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
-  const { devices, facilities, residents } = ctx.stores;
+  const { devices, residents } = ctx.stores;
 
   app.post('/', { schema: { body: CreateDeviceRequest } }, async (req, reply) => {
     const user = userOf(req);
     const body = req.body;
-    assertFacility(user, body.facilityId, `facility ${body.facilityId}`);
-    requireRole(user, 'admin', 'manager');
-    const facility = await facilities.get(body.facilityId);
-    if (!facility) throw notFound(`facility ${body.facilityId}`);
-    if (body.zoneId !== undefined && !facility.zones.some((z) => z.id === body.zoneId)) {
-      throw badRequest(`zone ${body.zoneId} does not exist in facility ${body.facilityId}`);
-    }
+    await facilityToProvision(ctx, user, body.facilityId, body.zoneId);
     if (body.residentId !== undefined) {
       const resident = await residents.get(body.residentId);
       if (resident?.facilityId !== body.facilityId) {

@@ -3,10 +3,11 @@ import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { canSeeHealth, canSeeVitals } from '../access.ts';
-import { type AuthUser, assertFacility, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
+import { type AuthUser, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { IdParams } from './facilities.ts';
+import { facilityToProvision } from './provisioning.ts';
 import { toVitalsResponse } from './vitals-view.ts';
 
 /** A resident the user's facilities hold, else 404 (contract §4.2: existence never leaks). */
@@ -34,18 +35,12 @@ const STAFF = ['admin', 'manager', 'caregiver', 'medical'] as const;
 
 /** Residents (contract §4.1), their vitals under consent (§4.3) and their consent itself. */
 export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
-  const { residents, facilities } = ctx.stores;
+  const { residents } = ctx.stores;
 
   app.post('/', { schema: { body: CreateResidentRequest } }, async (req, reply) => {
     const user = userOf(req);
     const body = req.body;
-    assertFacility(user, body.facilityId, `facility ${body.facilityId}`);
-    requireRole(user, 'admin', 'manager');
-    const facility = await facilities.get(body.facilityId);
-    if (!facility) throw notFound(`facility ${body.facilityId}`);
-    if (!facility.zones.some((z) => z.id === body.zoneId)) {
-      throw badRequest(`zone ${body.zoneId} does not exist in facility ${body.facilityId}`);
-    }
+    await facilityToProvision(ctx, user, body.facilityId, body.zoneId);
     const id = body.id ?? newId('res');
     if (await residents.get(id)) throw conflict(`resident ${id} already exists`);
     const resident: Resident = {
