@@ -37,12 +37,15 @@ describe('loadConfig', () => {
       DEMO: 'maybe',
       JWT_SECRET: 'short',
       REDIS_URL: 'redis://x',
+      SIM_SCENARIO: 'zombies',
     });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems.map((p) => p.split(':')[0])).toEqual(
-      expect.arrayContaining(['HTTP_PORT', 'MQTT_PORT', 'DEMO', 'JWT_SECRET', 'REDIS_URL']),
+      expect.arrayContaining(['HTTP_PORT', 'MQTT_PORT', 'DEMO', 'JWT_SECRET', 'REDIS_URL', 'SIM_SCENARIO']),
     );
+    expect(r.problems).toContain('HTTP_PORT: must be a port number from 0 to 65535 (0 picks a free port)');
+    expect(r.problems).toContain('MQTT_PORT: must be a port number from 0 to 65535 (0 picks a free port)');
   });
 
   it('requires the admin username and password together', () => {

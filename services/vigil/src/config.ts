@@ -1,15 +1,21 @@
+import { isScenarioName, SCENARIO_NAMES } from '@vigil/simulator';
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(0).max(65535);
+const PORT_MESSAGE = 'must be a port number from 0 to 65535 (0 picks a free port)';
+const port = z
+  .string()
+  .regex(/^\d{1,5}$/, PORT_MESSAGE)
+  .transform(Number)
+  .refine((n) => n <= 65535, PORT_MESSAGE);
 const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const notYet = (name: string) =>
   z
     .string()
     .optional()
     .refine((v) => v === undefined || v === '', {
-      message: `${name} is not supported by this build yet: the embedded default is used (docs/configuration.md)`,
+      message: `${name} is not supported by this build yet (real infrastructure arrives later, see docs/architecture.md); unset it to use the embedded default`,
     });
 
 /**
@@ -39,7 +45,10 @@ export const EnvSchema = z.object({
   SIM_COUNT: z.coerce.number().int().min(0).max(5000).default(24),
   SIM_RATE_HZ: z.coerce.number().positive().max(50).default(1),
   SIM_SEED: z.coerce.number().int().default(42),
-  SIM_SCENARIO: z.string().default('mixed'),
+  SIM_SCENARIO: z
+    .string()
+    .refine(isScenarioName, { error: `must be one of ${SCENARIO_NAMES.join(', ')}` })
+    .default('mixed'),
   // Real infrastructure (architecture.md) arrives with issue 5; refusing beats silently ignoring.
   MQTT_URL: notYet('MQTT_URL'),
   REDIS_URL: notYet('REDIS_URL'),
