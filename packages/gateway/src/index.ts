@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { VitalsFeed } from '@vigil/engine';
 import { Registry } from 'prom-client';
@@ -26,6 +27,9 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** How long `close()` lets open requests finish before it cuts the remaining connections. */
+const CLOSE_GRACE_MS = 2_000;
+
 /** REST and Socket.IO on one HTTP port (contract §2, §4). Constructing only wires; `listen` starts. */
 export function createGateway(deps: GatewayDeps): Gateway {
   const hooks: RealtimeHooks = { consentChanged: () => {}, socketsConnected: () => 0 };
@@ -37,6 +41,14 @@ export function createGateway(deps: GatewayDeps): Gateway {
   // Sockets first: an open WebSocket would otherwise hold the HTTP server's close (dependencies.md order).
   app.addHook('preClose', async () => {
     realtime.close();
+  });
+
+  // Every TCP connection, so a shutdown cannot be held open by one that outlives it: a board that
+  // reconnects while the gateway stops, or an upgraded WebSocket the HTTP server no longer tracks.
+  const connections = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
   });
 
   let closing: Promise<void> | undefined;
@@ -61,7 +73,17 @@ export function createGateway(deps: GatewayDeps): Gateway {
       return typeof address === 'object' && address !== null ? address.port : port;
     },
     close() {
-      closing ??= app.close();
+      closing ??= (async () => {
+        // In-flight requests get a short grace; then whatever is left is cut (bounded shutdown).
+        const cut = setTimeout(() => {
+          for (const socket of connections) socket.destroy();
+        }, CLOSE_GRACE_MS);
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(cut);
+        }
+      })();
       return closing;
     },
   };
