@@ -1,0 +1,156 @@
+import { type Consciousness, type News2, type News2Param, type RiskLevel, toIso } from '@vigil/contracts';
+
+/**
+ * NEWS2 (Royal College of Physicians 2017, chart 1), scored exactly as ../shared/spec/clinical.md.
+ *
+ * Values between the chart's bands are first rounded to the chart's precision: whole numbers for
+ * respiration, SpO2, systolic BP and pulse, one decimal for temperature (half up: 36.05 → 36.1 → 0).
+ * A parameter without a value scores nothing and is listed in `missing`; the score is then `partial`,
+ * never silently treated as complete.
+ */
+export interface News2Input {
+  rr?: number | undefined;
+  spo2?: number | undefined;
+  sbp?: number | undefined;
+  hr?: number | undefined;
+  temp?: number | undefined;
+  consciousness?: Consciousness | undefined;
+  /** Supplemental oxygen; unknown counts as missing ("air" is then neither scored nor assumed). */
+  onOxygen?: boolean | undefined;
+}
+
+export type Spo2Scale = 1 | 2;
+
+type Band = readonly [upTo: number, score: number];
+
+/** Bands as "value ≤ upTo scores score", in ascending order; the last band catches everything above. */
+const band = (value: number, bands: readonly Band[], top: number): number => {
+  for (const [upTo, score] of bands) if (value <= upTo) return score;
+  return top;
+};
+
+const round = (v: number, decimals = 0) => {
+  const f = 10 ** decimals;
+  // Half up, with a nudge so 36.05 (stored as 36.04999…) rounds as written.
+  return Math.round(v * f + 1e-9) / f;
+};
+
+export const scoreRr = (rr: number) =>
+  band(
+    round(rr),
+    [
+      [8, 3],
+      [11, 1],
+      [20, 0],
+      [24, 2],
+    ],
+    3,
+  );
+
+/** Scale 1: everyone without a prescribed 88–92 % target. */
+export const scoreSpo2Scale1 = (spo2: number) =>
+  band(
+    round(spo2),
+    [
+      [91, 3],
+      [93, 2],
+      [95, 1],
+    ],
+    0,
+  );
+
+/** Scale 2 (hypercapnic respiratory failure, care-plan setting): high SpO2 scores only on oxygen. */
+export function scoreSpo2Scale2(spo2: number, onOxygen: boolean): number {
+  const v = round(spo2);
+  if (v <= 83) return 3;
+  if (v <= 85) return 2;
+  if (v <= 87) return 1;
+  if (v <= 92 || !onOxygen) return 0;
+  if (v <= 94) return 1;
+  if (v <= 96) return 2;
+  return 3;
+}
+
+export const scoreAir = (onOxygen: boolean) => (onOxygen ? 2 : 0);
+
+export const scoreSbp = (sbp: number) =>
+  band(
+    round(sbp),
+    [
+      [90, 3],
+      [100, 2],
+      [110, 1],
+      [219, 0],
+    ],
+    3,
+  );
+
+export const scoreHr = (hr: number) =>
+  band(
+    round(hr),
+    [
+      [40, 3],
+      [50, 1],
+      [90, 0],
+      [110, 1],
+      [130, 2],
+    ],
+    3,
+  );
+
+/** ACVPU: alert scores 0; new confusion, voice, pain or unresponsive score 3. */
+export const scoreConsciousness = (c: Consciousness) => (c === 'A' ? 0 : 3);
+
+export const scoreTemp = (temp: number) =>
+  band(
+    round(temp, 1),
+    [
+      [35.0, 3],
+      [36.0, 1],
+      [38.0, 0],
+      [39.0, 1],
+    ],
+    2,
+  );
+
+/** Chart 4: the aggregate decides, except that a single red score lifts low to low–medium. */
+export function news2Risk(score: number, anyThree: boolean): RiskLevel {
+  if (score >= 7) return 'high';
+  if (score >= 5) return 'medium';
+  return anyThree ? 'low_medium' : 'low';
+}
+
+/** The score with sub-scores, risk and what was missing (contract §4.1 NEWS2 object). */
+export function scoreNews2(input: News2Input, scale: Spo2Scale, atMs: number): News2 {
+  const subscores: News2['subscores'] = {};
+  const missing: News2Param[] = [];
+  const put = (param: News2Param, score: number | undefined) => {
+    if (score === undefined) missing.push(param);
+    else subscores[param] = score;
+  };
+  const has = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v);
+  put('rr', has(input.rr) ? scoreRr(input.rr) : undefined);
+  put(
+    'spo2',
+    has(input.spo2)
+      ? scale === 2
+        ? scoreSpo2Scale2(input.spo2, input.onOxygen ?? false)
+        : scoreSpo2Scale1(input.spo2)
+      : undefined,
+  );
+  put('air', input.onOxygen === undefined ? undefined : scoreAir(input.onOxygen));
+  put('sbp', has(input.sbp) ? scoreSbp(input.sbp) : undefined);
+  put('hr', has(input.hr) ? scoreHr(input.hr) : undefined);
+  put('consciousness', input.consciousness === undefined ? undefined : scoreConsciousness(input.consciousness));
+  put('temp', has(input.temp) ? scoreTemp(input.temp) : undefined);
+  const values = Object.values(subscores);
+  const score = values.reduce((a, b) => a + b, 0);
+  return {
+    score,
+    risk: news2Risk(score, values.includes(3)),
+    partial: missing.length > 0,
+    missing,
+    subscores,
+    at: toIso(atMs),
+  };
+}
