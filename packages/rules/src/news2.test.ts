@@ -1,6 +1,7 @@
 import { News2 } from '@vigil/contracts';
 import { describe, expect, it } from 'vitest';
 import {
+  news2FromLatest,
   news2Risk,
   scoreConsciousness,
   scoreHr,
@@ -165,5 +166,41 @@ describe('NEWS2 aggregate and risk (chart 4)', () => {
 
   it('treats a non-finite value as missing, not as a score', () => {
     expect(scoreNews2({ ...normal, hr: Number.NaN }, 1, AT).missing).toEqual(['hr']);
+  });
+});
+
+describe('NEWS2 from the latest readings', () => {
+  const NOW = Date.UTC(2026, 10, 23, 12);
+  const MIN = 60_000;
+  const latest = {
+    values: {
+      hr: { v: 120, ts: NOW - MIN },
+      spo2: { v: 95, ts: NOW - MIN },
+      rr: { v: 22, ts: NOW - 11 * MIN }, // stale: wearables report every few seconds
+      temp: { v: 38.5, ts: NOW - 50 * MIN },
+      sbp: { v: 105, ts: NOW - 5 * 60 * MIN },
+    },
+    consciousness: { v: 'A' as const, ts: NOW - 13 * 60 * MIN }, // stale observation
+  };
+
+  it('uses each parameter only within its freshness window and says which were missing', () => {
+    const n = news2FromLatest(latest, { onOxygen: false }, NOW);
+    expect(n.missing).toEqual(['rr', 'consciousness']);
+    expect(n.partial).toBe(true);
+    // hr 120 (2) + spo2 95 (1) + air (0) + sbp 105 (1) + temp 38.5 (1)
+    expect(n.subscores).toEqual({ spo2: 1, air: 0, sbp: 1, hr: 2, temp: 1 });
+    expect(n.score).toBe(5);
+    expect(n.risk).toBe('medium');
+  });
+
+  it('takes the SpO2 scale and oxygen from the care plan, and a device report of oxygen over it', () => {
+    const plan = { spo2Scale: 2 as const, onOxygen: true };
+    expect(news2FromLatest(latest, plan, NOW).subscores).toMatchObject({ spo2: 2, air: 2 });
+    const onAir = { ...latest, onOxygen: { v: false, ts: NOW - MIN } };
+    expect(news2FromLatest(onAir, plan, NOW).subscores).toMatchObject({ spo2: 0, air: 0 });
+  });
+
+  it('without a care-plan oxygen setting or a device report, oxygen is missing', () => {
+    expect(news2FromLatest(latest, {}, NOW).missing).toContain('air');
   });
 });

@@ -154,3 +154,59 @@ export function scoreNews2(input: News2Input, scale: Spo2Scale, atMs: number): N
     at: toIso(atMs),
   };
 }
+
+/** A reading with its device timestamp (epoch ms), as the latest-vitals store keeps it. */
+interface Timed<T> {
+  v: T;
+  ts: number;
+}
+
+/** The latest value of each parameter, each with its own timestamp. */
+export interface LatestReadings {
+  values: Partial<Record<'rr' | 'spo2' | 'sbp' | 'hr' | 'temp', Timed<number>>>;
+  consciousness?: Timed<Consciousness> | undefined;
+  onOxygen?: Timed<boolean> | undefined;
+}
+
+/**
+ * How long a value still counts towards the score. Wearables measure pulse, SpO2 and respiration
+ * continuously, so a gap of minutes means the value is stale; temperature less often; blood pressure
+ * comes from a cuff a few times a day and consciousness from a carer's observation.
+ */
+export const NEWS2_FRESHNESS_MS = {
+  hr: 10 * 60_000,
+  spo2: 10 * 60_000,
+  rr: 10 * 60_000,
+  temp: 60 * 60_000,
+  sbp: 12 * 3_600_000,
+  consciousness: 12 * 3_600_000,
+} as const;
+
+/**
+ * NEWS2 from the latest readings: each parameter only while fresh (a stale one is missing, so the
+ * score says partial), the SpO2 scale and oxygen from the care plan unless the device reports oxygen.
+ */
+export function news2FromLatest(
+  latest: LatestReadings,
+  carePlan: { spo2Scale?: Spo2Scale | undefined; onOxygen?: boolean | undefined },
+  nowMs: number,
+  freshness: Record<keyof typeof NEWS2_FRESHNESS_MS, number> = NEWS2_FRESHNESS_MS,
+): News2 {
+  const fresh = <T>(r: Timed<T> | undefined, windowMs: number): T | undefined =>
+    r !== undefined && nowMs - r.ts <= windowMs ? r.v : undefined;
+  const { values } = latest;
+  return scoreNews2(
+    {
+      rr: fresh(values.rr, freshness.rr),
+      spo2: fresh(values.spo2, freshness.spo2),
+      sbp: fresh(values.sbp, freshness.sbp),
+      hr: fresh(values.hr, freshness.hr),
+      temp: fresh(values.temp, freshness.temp),
+      consciousness: fresh(latest.consciousness, freshness.consciousness),
+      // Oxygen is a prescription: the care plan holds unless the device reports otherwise.
+      onOxygen: latest.onOxygen?.v ?? carePlan.onOxygen,
+    },
+    carePlan.spo2Scale ?? 1,
+    nowMs,
+  );
+}
