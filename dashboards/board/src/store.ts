@@ -1,5 +1,12 @@
 import { computed, signal } from '@preact/signals';
-import { type Alert, type AlertState, PRIORITY_RANK, type Resident, type VitalsEventData } from '@vigil/contracts';
+import {
+  type Alert,
+  type AlertState,
+  type News2,
+  PRIORITY_RANK,
+  type Resident,
+  type VitalsEventData,
+} from '@vigil/contracts';
 
 /** Latest value of each vital with its device time, as GET /api/residents/{id}/vitals returns `latest`. */
 export type VitalName = 'hr' | 'spo2' | 'rr' | 'sbp' | 'dbp' | 'temp' | 'battery' | 'steps';
@@ -13,6 +20,8 @@ export interface LatestVitals {
   values: Partial<Record<VitalName, Reading<number>>>;
   consciousness?: Reading<string>;
   worn?: Reading<boolean>;
+  /** The latest NEWS2 the platform computed (live `vitals` events carry it). */
+  news2?: News2;
 }
 export interface HrPoint {
   ts: number;
@@ -169,7 +178,8 @@ export function applyVitalsSample(d: VitalsEventData): void {
     if (typeof v === 'number' && (!old || old.ts <= ts)) values[k] = { v, ts };
   }
   const m = new Map(vitals.value);
-  m.set(d.residentId, { ...prev, values });
+  const newer = d.news2 && (!prev.news2 || Date.parse(prev.news2.at) <= Date.parse(d.news2.at));
+  m.set(d.residentId, { ...prev, values, ...(newer && { news2: d.news2 }) });
   vitals.value = m;
   if (typeof d.hr === 'number') appendHr(d.residentId, [{ ts, hr: d.hr }]);
 }

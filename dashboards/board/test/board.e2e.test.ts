@@ -157,6 +157,10 @@ describe.skipIf(!haveChromium && !process.env.CI)('caregiver board (Chromium)', 
     );
     await tile.locator('.vital', { hasText: '78' }).waitFor({ timeout: 5_000 });
     expect(await tile.locator('.vital--sev1', { hasText: 'SpO2' }).count()).toBe(1);
+    // SpO2 93 scores 2; oxygen and consciousness were not reported, so the score is partial (5/7).
+    const news2 = tile.getByTestId('news2');
+    await news2.waitFor({ timeout: 5_000 });
+    expect(await news2.textContent()).toBe('NEWS2 2 · low risk · partial (5/7)');
   });
 
   it('shows a real SOS within 5 s and acknowledges it', async () => {

@@ -1,4 +1,11 @@
-import { type Consciousness, type News2, type News2Param, type RiskLevel, toIso } from '@vigil/contracts';
+import {
+  type Consciousness,
+  Consciousness as ConsciousnessSchema,
+  type News2,
+  type News2Param,
+  type RiskLevel,
+  toIso,
+} from '@vigil/contracts';
 
 /**
  * NEWS2 (Royal College of Physicians 2017, chart 1), scored exactly as ../shared/spec/clinical.md.
@@ -155,6 +162,11 @@ export function scoreNews2(input: News2Input, scale: Spo2Scale, atMs: number): N
   };
 }
 
+const acvpu = (c: string | undefined): Consciousness | undefined => {
+  const parsed = ConsciousnessSchema.safeParse(c);
+  return parsed.success ? parsed.data : undefined;
+};
+
 /** A reading with its device timestamp (epoch ms), as the latest-vitals store keeps it. */
 interface Timed<T> {
   v: T;
@@ -164,7 +176,8 @@ interface Timed<T> {
 /** The latest value of each parameter, each with its own timestamp. */
 export interface LatestReadings {
   values: Partial<Record<'rr' | 'spo2' | 'sbp' | 'hr' | 'temp', Timed<number>>>;
-  consciousness?: Timed<Consciousness> | undefined;
+  /** ACVPU letter as observed; anything else is ignored (missing). */
+  consciousness?: Timed<string> | undefined;
   onOxygen?: Timed<boolean> | undefined;
 }
 
@@ -202,7 +215,7 @@ export function news2FromLatest(
       sbp: fresh(values.sbp, freshness.sbp),
       hr: fresh(values.hr, freshness.hr),
       temp: fresh(values.temp, freshness.temp),
-      consciousness: fresh(latest.consciousness, freshness.consciousness),
+      consciousness: acvpu(fresh(latest.consciousness, freshness.consciousness)),
       // Oxygen is a prescription: the care plan holds unless the device reports otherwise.
       onOxygen: latest.onOxygen?.v ?? carePlan.onOxygen,
     },

@@ -1,4 +1,4 @@
-import { consentCovers, type Resident } from '@vigil/contracts';
+import { consentCovers, type News2, type Resident } from '@vigil/contracts';
 import { session } from '../session.ts';
 import { PRIORITY_LABEL } from '../format.ts';
 import { vitalsLiveError } from '../live.ts';
@@ -102,6 +102,25 @@ function BpCell({ v }: { v: LatestVitals | undefined }) {
   );
 }
 
+const RISK_LABEL: Record<News2['risk'], string> = {
+  low: 'low risk',
+  low_medium: 'low–medium risk',
+  medium: 'medium risk',
+  high: 'high risk',
+};
+
+/** NEWS2 at a glance (clinical.md chart 4): the score, its risk band, and whether parameters were missing. */
+function News2Chip({ n }: { n: News2 | undefined }) {
+  if (!n) return null;
+  const missing = n.missing.length ? `Not scored (no fresh value): ${n.missing.join(', ')}` : 'All parameters fresh';
+  return (
+    <p class={`news2 news2--${n.risk}`} data-testid="news2" title={missing}>
+      <span class="news2__score">NEWS2 {n.score}</span> · {RISK_LABEL[n.risk]}
+      {n.partial && <span class="news2__partial"> · partial ({7 - n.missing.length}/7)</span>}
+    </p>
+  );
+}
+
 function freshness(v: LatestVitals | undefined): { text: string; stale: boolean } {
   const ts = Math.max(
     ...(['hr', 'spo2', 'rr', 'temp'] as const).map((k) => v?.values[k]?.ts ?? Number.NEGATIVE_INFINITY),
@@ -159,6 +178,7 @@ function Tile({ r }: { r: Resident }) {
             ))}
             <BpCell v={v} />
           </div>
+          <News2Chip n={v?.news2} />
           <p class={`tile__fresh${f.stale ? ' tile__fresh--stale' : ''}`}>
             {f.text}
             {notWorn ? ' · device not worn' : ''}

@@ -1,4 +1,4 @@
-import { DEFAULT_CONSENT, type LoggedEvent } from '@vigil/contracts';
+import { DEFAULT_CONSENT, type LoggedEvent, type VitalsEventData } from '@vigil/contracts';
 import { ManualClock, silentLogger } from '@vigil/runtime';
 import { createMemoryStores, type DeviceRecord } from '@vigil/stores';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -97,6 +97,23 @@ describe('Monitor', () => {
     expect(a).toMatchObject({ kind: 'vital.hr_high', priority: 'medium' });
     expect(a?.explanation.inputs).toMatchObject({ hr: 112, limits: { high: 110 } });
     expect((await stores.vitals.latest('r1'))?.values.hr?.v).toBe(112);
+  });
+
+  it('publishes live vitals with NEWS2 of the latest fresh readings, scored at the device time', async () => {
+    const published: VitalsEventData[] = [];
+    const live = new Monitor({
+      stores,
+      alerts,
+      logger: silentLogger(),
+      vitalsFeed: { publish: (_f, d) => published.push(d) },
+    });
+    const t = clock.now();
+    await live.vitals(wearable, [{ ts: t, hr: 95, spo2: 95, rr: 22, temp: 38.4, sbp: 120, consciousness: 'A' }]);
+    const [d] = published;
+    expect(d).toMatchObject({ residentId: 'r1', hr: 95, spo2: 95 });
+    // hr 95 (1) + spo2 95 (1) + rr 22 (2) + temp 38.4 (1) + sbp (0) + alert (0); oxygen unknown
+    expect(d?.news2).toMatchObject({ score: 5, risk: 'medium', partial: true, missing: ['air'] });
+    expect(d?.news2?.at).toBe(new Date(t).toISOString());
   });
 
   it('latches smoke but lets a water leak self-clear', async () => {

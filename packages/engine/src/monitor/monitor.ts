@@ -5,6 +5,7 @@ import {
   judgeDeviceEvent,
   judgeSensorReading,
   type ThresholdSet,
+  news2FromLatest,
 } from '@vigil/rules';
 import type { Logger } from '@vigil/runtime';
 import type { Resident } from '@vigil/contracts';
@@ -64,10 +65,15 @@ export class Monitor implements IngestSink {
         });
       }
     }
-    this.deps.vitalsFeed?.publish(resident.facilityId, {
+    const feed = this.deps.vitalsFeed;
+    if (!feed) return;
+    // NEWS2 of the latest fresh readings, evaluated at the device's time (shown on tiles, contract §2).
+    const latest = await this.deps.stores.vitals.latest(resident.id);
+    feed.publish(resident.facilityId, {
       residentId: resident.id,
       ts: toIso(last.ts),
       ...pick(last, ['hr', 'spo2', 'rr', 'sbp', 'dbp', 'temp']),
+      ...(latest && { news2: news2FromLatest(latest, resident.carePlan, last.ts) }),
     });
   }
 
