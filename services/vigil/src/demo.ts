@@ -60,11 +60,16 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
 ];
 
 /** A few care plans that differ from the defaults, so per-resident thresholds show on the board. */
+/**
+ * Care plans of the demo residents: everyone breathes room air unless prescribed otherwise (NEWS2 then
+ * scores "air" without waiting for a device to report it).
+ */
 const CARE_PLANS: Record<number, CarePlan> = {
-  2: { spo2Scale: 2, thresholds: { spo2: { low: 87 } } }, // COPD, target 88–92 %
-  5: { thresholds: { hr: { low: 40 } } }, // on beta blockers
-  11: { thresholds: { sbp: { high: 170 } } },
+  2: { spo2Scale: 2, onOxygen: true, thresholds: { spo2: { low: 87 } } }, // COPD on oxygen, target 88–92 %
+  5: { onOxygen: false, thresholds: { hr: { low: 40 } } }, // on beta blockers
+  11: { onOxygen: false, thresholds: { sbp: { high: 170 } } },
 };
+const ON_AIR: CarePlan = { onOxygen: false };
 
 /**
  * Seeds the demo facility (contract §5 `pnpm start`): three zones, `count` residents each wearing a
@@ -116,7 +121,7 @@ export async function seedDemo(
       name: NAMES[i % NAMES.length]! + (i >= NAMES.length ? ` ${Math.floor(i / NAMES.length) + 1}` : ''),
       zoneId: zone.id,
       roomId,
-      carePlan: CARE_PLANS[i] ?? {},
+      carePlan: CARE_PLANS[i] ?? ON_AIR,
       consent: DEFAULT_CONSENT,
     });
     await provision({
