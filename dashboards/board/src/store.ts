@@ -160,6 +160,7 @@ export function setLatestVitals(latest: LatestVitals | null | undefined, residen
   const next: LatestVitals = { residentId, values };
   if (latest.consciousness) next.consciousness = { ...latest.consciousness, ts: toMs(latest.consciousness.ts) };
   if (latest.worn) next.worn = { ...latest.worn, ts: toMs(latest.worn.ts) };
+  if (latest.news2) next.news2 = latest.news2;
   const m = new Map(vitals.value);
   m.set(residentId, next);
   vitals.value = m;

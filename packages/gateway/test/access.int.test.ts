@@ -38,6 +38,8 @@ describe('access (contract §4.2, §4.3)', () => {
     expect(care.body.residentId).toBe('r1');
     expect(care.body.points).toHaveLength(1);
     expect(care.body.points[0].hr).toBe(72);
+    // NEWS2 of what is fresh now: only the pulse, so partial with everything else missing.
+    expect(care.body.latest.news2).toMatchObject({ score: 0, partial: true, subscores: { hr: 0 } });
     expect((await api(h.base, 'GET', '/api/residents/r1/vitals', { token: as('manager1') })).status).toBe(403);
 
     // Only the resident (or an admin) changes consent.

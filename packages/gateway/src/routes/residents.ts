@@ -1,4 +1,5 @@
 import { ConsentRequest, CreateResidentRequest, DEFAULT_CONSENT, Id, type Resident, WireTime } from '@vigil/contracts';
+import { news2FromLatest } from '@vigil/rules';
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -85,7 +86,9 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       ctx.stores.vitals.latest(resident.id),
       ctx.stores.vitals.range(resident.id, from, to),
     ]);
-    return toVitalsResponse(resident.id, latest, points, req.query.step);
+    // NEWS2 as of now: a value past its freshness window no longer counts (it shows as missing).
+    const news2 = latest && news2FromLatest(latest, resident.carePlan, ctx.clock.now());
+    return toVitalsResponse(resident.id, latest, points, req.query.step, news2);
   });
 
   app.put('/:id/consent', { schema: { params: IdParams, body: ConsentRequest } }, async (req) => {

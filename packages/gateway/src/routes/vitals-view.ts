@@ -1,4 +1,4 @@
-import { toIso } from '@vigil/contracts';
+import { type News2, toIso } from '@vigil/contracts';
 import type { LatestVitals, VitalsPoint } from '@vigil/stores';
 
 type Reading<T> = { v: T; ts: number };
@@ -10,6 +10,7 @@ export function toVitalsResponse(
   latest: LatestVitals | undefined,
   points: VitalsPoint[],
   stepMs?: number,
+  news2?: News2,
 ) {
   const values = Object.fromEntries(
     Object.entries(latest?.values ?? {}).map(([k, r]) => [k, readingIso(r as Reading<number>)]),
@@ -23,6 +24,7 @@ export function toVitalsResponse(
           ...(latest.consciousness && { consciousness: readingIso(latest.consciousness) }),
           ...(latest.onOxygen && { onOxygen: readingIso(latest.onOxygen) }),
           ...(latest.worn && { worn: readingIso(latest.worn) }),
+          ...(news2 && { news2 }),
         }
       : null,
     points: downsample(points, stepMs).map((p) => ({ ...p, ts: toIso(p.ts) })),
