@@ -1,6 +1,7 @@
 import { News2 } from '@vigil/contracts';
 import { describe, expect, it } from 'vitest';
 import {
+  judgeNews2,
   news2FromLatest,
   news2Risk,
   scoreConsciousness,
@@ -202,5 +203,50 @@ describe('NEWS2 from the latest readings', () => {
 
   it('without a care-plan oxygen setting or a device report, oxygen is missing', () => {
     expect(news2FromLatest(latest, {}, NOW).missing).toContain('air');
+  });
+});
+
+describe('NEWS2 alerts (chart 4)', () => {
+  const AT = Date.UTC(2026, 10, 23, 12);
+  const complete = { rr: 16, spo2: 97, sbp: 125, hr: 72, temp: 36.8, consciousness: 'A', onOxygen: false } as const;
+  const judge = (over: Partial<typeof complete> | Record<string, unknown>) =>
+    judgeNews2(scoreNews2({ ...complete, ...over } as typeof complete, 1, AT));
+
+  it('1–4 without a red score raises nothing (the tile shows it)', () => {
+    expect(judge({})).toBeUndefined();
+    expect(judge({ hr: 115, temp: 38.5, spo2: 95 })).toBeUndefined(); // 2 + 1 + 1 = 4
+  });
+
+  it('a single red score is medium, naming the parameter', () => {
+    expect(judge({ consciousness: 'V' })).toMatchObject({
+      priority: 'medium',
+      title: 'NEWS2 red score: consciousness',
+    });
+    expect(judge({ rr: 7 })?.condition).toContain('respiration');
+  });
+
+  it('5–6 is medium; 7 or more is high', () => {
+    // pulse 115 (2) + temperature 39.5 (2) + SpO2 95 (1) = 5
+    expect(judge({ hr: 115, temp: 39.5, spo2: 95 })).toMatchObject({
+      priority: 'medium',
+      title: 'NEWS2 5: urgent assessment',
+    });
+    // … SpO2 93 (2) = 6
+    expect(judge({ hr: 115, temp: 39.5, spo2: 93 })).toMatchObject({
+      priority: 'medium',
+      title: 'NEWS2 6: urgent assessment',
+    });
+    // pulse 131 (3) + 2 + 2 = 7
+    expect(judge({ hr: 131, temp: 39.5, spo2: 93 })).toMatchObject({
+      priority: 'high',
+      title: 'NEWS2 7: emergency assessment',
+    });
+  });
+
+  it('a partial score says what was missing', () => {
+    // pulse 131 (3) + SpO2 91 (3) = 6 from two of seven parameters
+    const j = judgeNews2(scoreNews2({ hr: 131, spo2: 91 }, 1, AT));
+    expect(j?.priority).toBe('medium');
+    expect(j?.condition).toContain('(partial: respiration, oxygen, systolic BP, consciousness, temperature missing)');
   });
 });

@@ -223,3 +223,52 @@ export function news2FromLatest(
     nowMs,
   );
 }
+
+const PARAM_NAMES: Record<News2Param, string> = {
+  rr: 'respiration',
+  spo2: 'SpO2',
+  air: 'oxygen',
+  sbp: 'systolic BP',
+  hr: 'pulse',
+  consciousness: 'consciousness',
+  temp: 'temperature',
+};
+
+export interface News2Judgement {
+  priority: 'high' | 'medium';
+  title: string;
+  condition: string;
+}
+
+/**
+ * The `news2` alert of clinical.md chart 4: aggregate ≥ 7 → high (emergency assessment); 5–6 →
+ * medium (urgent assessment); a single parameter scoring 3 → medium (urgent review, risk low–medium);
+ * 1–4 → no alert (shown on the tile). A partial score can only under-count, so it raises too.
+ */
+export function judgeNews2(n: News2): News2Judgement | undefined {
+  const partial = n.partial ? ` (partial: ${n.missing.map((p) => PARAM_NAMES[p]).join(', ')} missing)` : '';
+  if (n.score >= 7) {
+    return {
+      priority: 'high',
+      title: `NEWS2 ${n.score}: emergency assessment`,
+      condition: `NEWS2 aggregate ${n.score} ≥ 7: high clinical risk${partial}`,
+    };
+  }
+  if (n.score >= 5) {
+    return {
+      priority: 'medium',
+      title: `NEWS2 ${n.score}: urgent assessment`,
+      condition: `NEWS2 aggregate ${n.score} in 5–6: medium clinical risk${partial}`,
+    };
+  }
+  const red = (Object.entries(n.subscores) as [News2Param, number][]).filter(([, s]) => s === 3).map(([p]) => p);
+  if (red.length > 0) {
+    const names = red.map((p) => PARAM_NAMES[p]).join(', ');
+    return {
+      priority: 'medium',
+      title: `NEWS2 red score: ${names}`,
+      condition: `a single parameter scores 3 (${names}): low–medium clinical risk, urgent review${partial}`,
+    };
+  }
+  return undefined;
+}

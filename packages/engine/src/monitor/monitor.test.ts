@@ -116,6 +116,22 @@ describe('Monitor', () => {
     expect(d?.news2?.at).toBe(new Date(t).toISOString());
   });
 
+  it('raises one news2 alert with the score in its explanation, and raises its priority as it worsens', async () => {
+    const t = clock.now();
+    // rr 22 (2) + spo2 94 (1) + temp 38.4 (1) + hr 95 (1) = 5 → medium (no single vital past its limits)
+    await monitor.vitals(wearable, [{ ts: t, hr: 95, spo2: 94, rr: 22, temp: 38.4, sbp: 120, consciousness: 'A' }]);
+    const news2Alerts = async () => (await stores.alerts.list()).filter((x) => x.kind === 'news2');
+    let [a] = await news2Alerts();
+    expect(a).toMatchObject({ kind: 'news2', priority: 'medium', title: 'NEWS2 5: urgent assessment' });
+    expect(a?.explanation).toMatchObject({ rule: 'news2@1', inputs: { news2: { score: 5, risk: 'medium' } } });
+    // New confusion (3) on top: 8 → high, same alert
+    await monitor.vitals(wearable, [{ ts: t + 1000, hr: 95, consciousness: 'C' }]);
+    const all = await news2Alerts();
+    expect(all).toHaveLength(1);
+    [a] = all;
+    expect(a).toMatchObject({ priority: 'high', occurrences: 2, title: 'NEWS2 8: emergency assessment' });
+  });
+
   it('latches smoke but lets a water leak self-clear', async () => {
     await monitor.telemetry(sensor, { ts: clock.now(), smoke: true, waterLeak: true });
     await monitor.telemetry(sensor, { ts: clock.now(), smoke: false, waterLeak: false });

@@ -5,6 +5,7 @@ import {
   judgeDeviceEvent,
   judgeSensorReading,
   type ThresholdSet,
+  judgeNews2,
   news2FromLatest,
 } from '@vigil/rules';
 import type { Logger } from '@vigil/runtime';
@@ -65,15 +66,28 @@ export class Monitor implements IngestSink {
         });
       }
     }
-    const feed = this.deps.vitalsFeed;
-    if (!feed) return;
-    // NEWS2 of the latest fresh readings, evaluated at the device's time (shown on tiles, contract §2).
+    // NEWS2 of the latest fresh readings, evaluated at the device's time (tiles, contract §2; alerts).
     const latest = await this.deps.stores.vitals.latest(resident.id);
-    feed.publish(resident.facilityId, {
+    const news2 = latest && news2FromLatest(latest, resident.carePlan, last.ts);
+    const judged = news2 && last.worn !== false ? judgeNews2(news2) : undefined;
+    if (news2 && judged) {
+      await this.raise(device, resident, {
+        kind: 'news2',
+        priority: judged.priority,
+        title: judged.title,
+        observedAt: last.ts,
+        explanation: {
+          rule: `news2@${RULE_VERSION}`,
+          inputs: { news2, deviceId: device.id },
+          condition: judged.condition,
+        },
+      });
+    }
+    this.deps.vitalsFeed?.publish(resident.facilityId, {
       residentId: resident.id,
       ts: toIso(last.ts),
       ...pick(last, ['hr', 'spo2', 'rr', 'sbp', 'dbp', 'temp']),
-      ...(latest && { news2: news2FromLatest(latest, resident.carePlan, last.ts) }),
+      ...(news2 && { news2 }),
     });
   }
 
