@@ -66,6 +66,22 @@ describe('AlertService', () => {
     await expect(service.acknowledge('nope', 'u1')).rejects.toMatchObject({ code: 'not_found' });
   });
 
+  it('stores every repeat but tells boards of the first, then once per interval, and of any priority rise', async () => {
+    const { service, stores, clock } = setup();
+    const t0 = Date.parse('2026-01-01T00:00:00Z');
+    clock.advance(60_000); // the samples below are all in the past, as device times are
+    await service.raise(input({ observedAt: t0 }));
+    // A condition that holds: a sample a second for 25 s
+    for (let s = 1; s <= 25; s++) await service.raise(input({ observedAt: t0 + s * 1000 }));
+    await service.raise(input({ observedAt: t0 + 25_500, priority: 'high', title: 'Heart rate high: 150 bpm' }));
+    const [open] = await stores.alerts.list({ state: 'open' });
+    expect(open).toMatchObject({ occurrences: 27, priority: 'high', lastSeenAt: '2026-01-01T00:00:25.500Z' });
+    const { events } = await stores.events.readAfter('0-0');
+    const updates = events.filter((e) => e.envelope.type === 'alert.updated').map((e) => e.envelope.data);
+    // first repeat (1 s), entering 10 s and 20 s, and the priority rise
+    expect(updates.map((a) => (a as { occurrences: number }).occurrences)).toEqual([2, 11, 21, 27]);
+  });
+
   it('appends every change to the event log in order', async () => {
     const { service, stores } = setup();
     const a = await service.raise(input());

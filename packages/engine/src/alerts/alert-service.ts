@@ -29,6 +29,22 @@ export interface RaiseInput {
   location?: Location;
 }
 
+/**
+ * A condition that holds repeats with every sample (1/s from a wearable). Each repeat is stored, so
+ * `occurrences` and `lastSeenAt` stay exact, but boards and the event log hear of it only for the first
+ * repeat and then at most once per interval of observation time: a flood of identical updates would
+ * cost every socket and the log a message per sample and tell a caregiver nothing new. A rise in
+ * priority is always told at once.
+ */
+export const REPEAT_UPDATE_INTERVAL_MS = 10_000;
+
+/** Stateless, so every engine worker decides the same: the first repeat, or a new interval bucket. */
+function worthTelling(before: Alert, after: Alert): boolean {
+  if (before.occurrences === 1) return true;
+  const bucket = (iso: string) => Math.floor(Date.parse(iso) / REPEAT_UPDATE_INTERVAL_MS);
+  return bucket(after.lastSeenAt) !== bucket(before.lastSeenAt);
+}
+
 export interface AlertServiceDeps {
   alerts: AlertStore;
   events: EventLog;
@@ -38,7 +54,8 @@ export interface AlertServiceDeps {
 /**
  * The alert lifecycle (contract §3.1): active → acknowledged → resolved (or active → resolved).
  * One open alert per (subject, kind): a repeat updates `lastSeenAt` and `occurrences`, and can only
- * raise the priority, never lower it. Every change is appended to the event log, which fans out.
+ * raise the priority, never lower it. Every state change is appended to the event log, which fans
+ * out; repeats are coalesced (see `REPEAT_UPDATE_INTERVAL_MS`).
  */
 export class AlertService {
   private readonly lock = new KeyedLock();
@@ -62,7 +79,7 @@ export class AlertService {
           ...(input.location ? { location: input.location } : {}),
         };
         await alerts.put(updated);
-        await this.emit('alert.updated', updated);
+        if (raisedPriority || worthTelling(open, updated)) await this.emit('alert.updated', updated);
         return updated;
       }
       const alert: Alert = {
