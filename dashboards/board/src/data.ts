@@ -1,4 +1,4 @@
-import { type Alert, consentCovers, type ResolveOutcome, type Resident, zonesCover } from '@vigil/contracts';
+import { type Alert, healthVisibleTo, type ResolveOutcome, type Resident, zonesCover } from '@vigil/contracts';
 import { ApiError, api, asList, describeError } from './api.ts';
 import { subscribeVitals } from './live.ts';
 import { session } from './session.ts';
@@ -81,7 +81,7 @@ async function loadResidents(): Promise<void> {
     residentsError.value = null;
     // The resident decides who sees their vitals (contract §4.3): ask only for what consent covers,
     // and let the tile say "not shared" for the rest instead of an error.
-    const shared = mine.filter((r) => !user || user.role === 'resident' || consentCovers(user.role, r.consent));
+    const shared = mine.filter((r) => !user || healthVisibleTo(user, r));
     subscribeVitals(shared.map((r) => r.id));
     await Promise.all(shared.map((r) => loadVitals(r.id)));
   } catch (err) {

@@ -12,26 +12,32 @@ interface HealthConsent {
   manager: boolean;
 }
 
+interface Viewer {
+  role: Role;
+  residentId?: string | undefined;
+  zoneIds?: readonly string[] | undefined;
+}
+
 /**
- * Whether a staff role may see a resident's health data under the resident's consent (contract §4.3):
- * caregivers and medical staff by default, managers and admins only with the manager consent.
- * The gateway enforces it; the board asks the same question to say "not shared" instead of failing.
+ * Whether a user may see a resident's health data (contract §4.3): a resident their own; caregivers and
+ * medical staff by default; managers and admins only with the manager consent. Facility membership is
+ * the gateway's check; this is the rest, so the board can ask the same question and say "not shared".
  */
-export function consentCovers(role: Role, consent: HealthConsent): boolean {
-  switch (role) {
+export function healthVisibleTo(user: Viewer, resident: { id: string; consent: HealthConsent }): boolean {
+  switch (user.role) {
+    case 'resident':
+      return user.residentId === resident.id;
     case 'caregiver':
-      return consent.caregiver;
+      return resident.consent.caregiver;
     case 'medical':
-      return consent.medical;
+      return resident.consent.medical;
     case 'manager':
     case 'admin':
-      return consent.manager;
-    case 'resident':
-      return false; // a resident sees only their own data, decided by identity, not consent
+      return resident.consent.manager;
   }
 }
 
 /** A caregiver with zones watches the vitals of residents in those zones only (contract §4.2). */
-export function zonesCover(user: { role: Role; zoneIds?: readonly string[] | undefined }, zoneId: string): boolean {
+export function zonesCover(user: Viewer, zoneId: string): boolean {
   return !(user.role === 'caregiver' && user.zoneIds?.length && !user.zoneIds.includes(zoneId));
 }

@@ -1,4 +1,11 @@
-import { type Alert, type Consent, consentCovers, type LoggedEvent, type Resident, zonesCover } from '@vigil/contracts';
+import {
+  type Alert,
+  type Consent,
+  healthVisibleTo,
+  type LoggedEvent,
+  type Resident,
+  zonesCover,
+} from '@vigil/contracts';
 import { type AuthUser, inFacility } from './auth-guard.ts';
 
 /**
@@ -6,9 +13,7 @@ import { type AuthUser, inFacility } from './auth-guard.ts';
  * by default, managers and admins only with the manager consent; a resident always sees their own.
  */
 export function canSeeHealth(user: AuthUser, resident: Pick<Resident, 'id' | 'facilityId' | 'consent'>): boolean {
-  if (!inFacility(user, resident.facilityId)) return false;
-  if (user.role === 'resident') return user.residentId === resident.id;
-  return consentCovers(user.role, resident.consent);
+  return inFacility(user, resident.facilityId) && healthVisibleTo(user, resident);
 }
 
 /**
@@ -19,8 +24,7 @@ export function canSeeVitals(
   user: AuthUser,
   resident: Pick<Resident, 'id' | 'facilityId' | 'consent' | 'zoneId'>,
 ): boolean {
-  if (!canSeeHealth(user, resident)) return false;
-  return zonesCover(user, resident.zoneId);
+  return canSeeHealth(user, resident) && zonesCover(user, resident.zoneId);
 }
 
 /** Location is shown only under the resident's separate location consent (contract §1.2, §4.3). */

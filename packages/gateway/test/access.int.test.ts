@@ -41,6 +41,10 @@ describe('access (contract §4.2, §4.3)', () => {
     // NEWS2 of what is fresh now: only the pulse, so partial with everything else missing.
     expect(care.body.latest.news2).toMatchObject({ score: 0, partial: true, subscores: { hr: 0 } });
     expect((await api(h.base, 'GET', '/api/residents/r1/vitals', { token: as('manager1') })).status).toBe(403);
+    // A caregiver of another zone gets what the live feed gives them: nothing (r1 lives in z1).
+    const otherZone = await api(h.base, 'GET', '/api/residents/r1/vitals', { token: as('care1z2') });
+    expect(otherZone.status).toBe(403);
+    expect(otherZone.body.error.message).toContain('outside your zones');
 
     // Only the resident (or an admin) changes consent.
     expect(

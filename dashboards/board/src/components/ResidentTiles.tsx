@@ -1,4 +1,4 @@
-import { consentCovers, type News2, type Resident } from '@vigil/contracts';
+import { healthVisibleTo, type News2, type Resident } from '@vigil/contracts';
 import { session } from '../session.ts';
 import { PRIORITY_LABEL } from '../format.ts';
 import { vitalsLiveError } from '../live.ts';
@@ -138,8 +138,8 @@ function Tile({ r }: { r: Resident }) {
   const f = freshness(v);
   const selected = selectedResident.value === r.id;
   const notWorn = v?.worn && v.worn.v === false;
-  const role = session.value?.user.role;
-  const shared = !role || role === 'resident' || consentCovers(role, r.consent);
+  const user = session.value?.user;
+  const shared = !user || healthVisibleTo(user, r);
   return (
     <li
       class={`tile${f.stale && shared ? ' tile--stale' : ''}${top ? ` tile--alert tile--alert-${top.priority}` : ''}${selected ? ' tile--selected' : ''}`}

@@ -1,9 +1,17 @@
-import { ConsentRequest, CreateResidentRequest, DEFAULT_CONSENT, Id, type Resident, WireTime } from '@vigil/contracts';
+import {
+  ConsentRequest,
+  CreateResidentRequest,
+  DEFAULT_CONSENT,
+  Id,
+  type Resident,
+  WireTime,
+  zonesCover,
+} from '@vigil/contracts';
 import { news2FromLatest } from '@vigil/rules';
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { canSeeHealth, canSeeVitals } from '../access.ts';
+import { canSeeHealth } from '../access.ts';
 import { type AuthUser, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
@@ -77,7 +85,7 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     const user = userOf(req);
     const resident = await loadResident(ctx, user, req.params.id);
     if (!canSeeHealth(user, resident)) throw forbidden("the resident's consent does not cover your role");
-    if (!canSeeVitals(user, resident)) throw forbidden('the resident lives outside your zones');
+    if (!zonesCover(user, resident.zoneId)) throw forbidden('the resident lives outside your zones');
     const to = req.query.to ?? ctx.clock.now();
     const from = req.query.from ?? to - 3600_000;
     if (from > to) throw badRequest('from must not be after to');
