@@ -7,13 +7,8 @@ export const batch: WearableScenario = {
   description:
     'Store-and-forward: the connection drops (Last Will), samples are buffered for 5–20 min, then sent as {"samples":[…]} after reconnecting.',
   deviceKind: 'wearable',
-  create({ rng, startMs, firstOnsetMs }) {
-    const outage = new Episode(
-      rng,
-      startMs,
-      instantTiming([5 * MINUTE_MS, 20 * MINUTE_MS], [HOUR_MS, 2 * HOUR_MS]),
-      firstOnsetMs,
-    );
+  create(ctx) {
+    const outage = new Episode(ctx, instantTiming([5 * MINUTE_MS, 20 * MINUTE_MS], [HOUR_MS, 2 * HOUR_MS]));
     return {
       step(slot) {
         const { phase } = outage.update(slot.atMs);

@@ -5,8 +5,9 @@ export const desaturation: WearableScenario = {
   name: 'desaturation',
   description: 'SpO2 falls to 85–88 % with compensatory faster breathing and pulse, then recovers.',
   deviceKind: 'wearable',
-  create({ rng, startMs, firstOnsetMs }) {
-    const episode = new Episode(rng, startMs, undefined, firstOnsetMs);
+  create(ctx) {
+    const { rng } = ctx;
+    const episode = new Episode(ctx);
     const nadir = rng.float(85, 88);
     return {
       step(slot) {

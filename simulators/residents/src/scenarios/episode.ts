@@ -1,4 +1,5 @@
 import type { Rng } from '../rng.ts';
+import type { ScenarioContext } from './types.ts';
 import { HOUR_MS, MINUTE_MS } from '../types.ts';
 
 export type Phase = 'before' | 'ramp' | 'hold' | 'recover';
@@ -54,14 +55,15 @@ export class Episode {
   private index = 0;
   private lastPhase: Phase = 'before';
 
-  /** `firstOnsetMs` overrides the timing's first onset (a demo wants the first episode in minutes). */
+  private readonly rng: Rng;
+
+  /** The context's `firstOnsetMs`, when set, overrides the timing's first onset (a demo wants minutes). */
   constructor(
-    private readonly rng: Rng,
-    startMs: number,
+    ctx: Pick<ScenarioContext, 'rng' | 'startMs' | 'firstOnsetMs'>,
     private readonly timing: EpisodeTiming = DEFAULT_TIMING,
-    firstOnsetMs?: Range,
   ) {
-    this.onset = startMs + this.draw(firstOnsetMs ?? timing.onsetMs);
+    this.rng = ctx.rng;
+    this.onset = ctx.startMs + this.draw(ctx.firstOnsetMs ?? timing.onsetMs);
     this.layout();
   }
 

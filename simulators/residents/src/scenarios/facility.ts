@@ -6,8 +6,8 @@ export const waterLeak: SensorScenario = {
   name: 'water_leak',
   description: 'A leak is detected (waterLeak:true, humidity rising) for 20–40 min, then dried up.',
   deviceKind: 'sensor',
-  create({ rng, startMs, firstOnsetMs }) {
-    const leak = new Episode(rng, startMs, instantTiming([20 * MINUTE_MS, 40 * MINUTE_MS]), firstOnsetMs);
+  create(ctx) {
+    const leak = new Episode(ctx, instantTiming([20 * MINUTE_MS, 40 * MINUTE_MS]));
     return {
       step(slot) {
         const { phase } = leak.update(slot.atMs);
@@ -23,8 +23,9 @@ export const smoke: SensorScenario = {
   name: 'smoke',
   description: 'Smoke is detected (smoke:true, CO 30–120 ppm, air temperature up) for 5–15 min.',
   deviceKind: 'sensor',
-  create({ rng, startMs, firstOnsetMs }) {
-    const fire = new Episode(rng, startMs, instantTiming([5 * MINUTE_MS, 15 * MINUTE_MS]), firstOnsetMs);
+  create(ctx) {
+    const { rng } = ctx;
+    const fire = new Episode(ctx, instantTiming([5 * MINUTE_MS, 15 * MINUTE_MS]));
     const peakCo = rng.float(30, 120);
     return {
       step(slot) {
@@ -43,8 +44,8 @@ export const powerLoss: SensorScenario = {
   name: 'power_loss',
   description: 'Mains power fails (mainsPower:false) for 10–30 min; the sensor keeps reporting on its backup battery.',
   deviceKind: 'sensor',
-  create({ rng, startMs, firstOnsetMs }) {
-    const outage = new Episode(rng, startMs, instantTiming([10 * MINUTE_MS, 30 * MINUTE_MS]), firstOnsetMs);
+  create(ctx) {
+    const outage = new Episode(ctx, instantTiming([10 * MINUTE_MS, 30 * MINUTE_MS]));
     return {
       step(slot) {
         const { phase } = outage.update(slot.atMs);

@@ -6,13 +6,9 @@ export const fall: WearableScenario = {
   name: 'fall',
   description: 'A fall is detected (event "fall" with zone/room); some residents then press SOS; pulse rises briefly.',
   deviceKind: 'wearable',
-  create({ rng, startMs, firstOnsetMs }) {
-    const episode = new Episode(
-      rng,
-      startMs,
-      instantTiming([10 * MINUTE_MS, 10 * MINUTE_MS], [2 * HOUR_MS, 4 * HOUR_MS]),
-      firstOnsetMs,
-    );
+  create(ctx) {
+    const { rng } = ctx;
+    const episode = new Episode(ctx, instantTiming([10 * MINUTE_MS, 10 * MINUTE_MS], [2 * HOUR_MS, 4 * HOUR_MS]));
     let fired = -1;
     let sosAtMs: number | undefined;
     return {

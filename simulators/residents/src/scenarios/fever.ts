@@ -5,8 +5,9 @@ export const fever: WearableScenario = {
   name: 'fever',
   description: 'Temperature climbs to 39–39.8 °C with ~10 bpm per °C of pulse; some runs add new confusion.',
   deviceKind: 'wearable',
-  create({ rng, startMs, firstOnsetMs }) {
-    const episode = new Episode(rng, startMs, undefined, firstOnsetMs);
+  create(ctx) {
+    const { rng } = ctx;
+    const episode = new Episode(ctx);
     // Above 39.1 at the peak: NEWS2 temperature band 2 (≥39.1), margin for the circadian dip.
     const peak = rng.float(39.4, 39.9);
     // Older adults often present with delirium rather than a high fever (ACVPU "C").

@@ -6,13 +6,9 @@ export const sos: WearableScenario = {
   name: 'sos',
   description: 'The resident presses SOS (location = zone/room); about half the presses are cancelled 15–90 s later.',
   deviceKind: 'wearable',
-  create({ rng, startMs, firstOnsetMs }) {
-    const episode = new Episode(
-      rng,
-      startMs,
-      instantTiming([MINUTE_MS, MINUTE_MS], [HOUR_MS, 3 * HOUR_MS]),
-      firstOnsetMs,
-    );
+  create(ctx) {
+    const { rng } = ctx;
+    const episode = new Episode(ctx, instantTiming([MINUTE_MS, MINUTE_MS], [HOUR_MS, 3 * HOUR_MS]));
     let fired = -1;
     let cancelAtMs: number | undefined;
     let pressedAtMs = Number.NEGATIVE_INFINITY;

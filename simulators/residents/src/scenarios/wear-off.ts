@@ -7,13 +7,8 @@ export const wearOff: WearableScenario = {
   description:
     'The wearable is taken off (event wear_off, then samples with worn:false and no vitals) and put back on.',
   deviceKind: 'wearable',
-  create({ rng, startMs, firstOnsetMs }) {
-    const episode = new Episode(
-      rng,
-      startMs,
-      instantTiming([20 * MINUTE_MS, 40 * MINUTE_MS], [3 * HOUR_MS, 5 * HOUR_MS]),
-      firstOnsetMs,
-    );
+  create(ctx) {
+    const episode = new Episode(ctx, instantTiming([20 * MINUTE_MS, 40 * MINUTE_MS], [3 * HOUR_MS, 5 * HOUR_MS]));
     return {
       step(slot) {
         const { phase } = episode.update(slot.atMs);
