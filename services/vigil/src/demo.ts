@@ -4,9 +4,6 @@ import { newSecret } from '@vigil/runtime';
 import type { DeviceSpec } from '@vigil/simulator';
 import type { DeviceRecord, Stores } from '@vigil/stores';
 
-/** What the simulator needs to connect as a demo device. */
-export type DemoDevice = DeviceSpec;
-
 export interface DemoAccount {
   username: string;
   password: string;
@@ -79,7 +76,7 @@ export async function seedDemo(
   stores: Stores,
   count: number,
   now: number,
-): Promise<{ devices: DemoDevice[]; accounts: DemoAccount[] }> {
+): Promise<{ devices: DeviceSpec[]; accounts: DemoAccount[] }> {
   const facilityId = DEMO_FACILITY_ID;
   await stores.facilities.put({ id: facilityId, name: 'Lakeside Wellness & Travel-Care Residence', zones: ZONES });
 
@@ -96,7 +93,7 @@ export async function seedDemo(
     });
   }
 
-  const devices: DemoDevice[] = [];
+  const devices: DeviceSpec[] = [];
   const provision = async (d: Omit<DeviceRecord, 'secretHash' | 'state' | 'createdAt'>) => {
     const secret = newSecret();
     await stores.devices.put({ ...d, secretHash: await hashSecret(secret), state: 'provisioned', createdAt: now });
