@@ -5,11 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', shell: false });
 
 // The browser test drives the built board, so build it first.
-const build = run(process.execPath, [new URL('./build-board.mjs', import.meta.url).pathname]);
+const build = run(process.execPath, [fileURLToPath(new URL('./build-board.mjs', import.meta.url))]);
 if (build.status !== 0) {
   console.log('0 passed, 1 failed');
   process.exit(1);
@@ -25,7 +26,7 @@ const args = [
   ...process.argv.slice(2),
 ];
 // vitest's own entry, run through node: no dependence on npx or pnpm being on PATH.
-const vitest = new URL('../node_modules/vitest/vitest.mjs', import.meta.url).pathname;
+const vitest = fileURLToPath(new URL('../node_modules/vitest/vitest.mjs', import.meta.url));
 const res = run(process.execPath, [vitest, ...args.slice(1)]);
 
 let passed = 0;
