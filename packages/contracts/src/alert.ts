@@ -31,6 +31,8 @@ export const ALERT_KINDS = [
   'facility.power_loss',
   'facility.air_temp',
   'resident.inactivity',
+  /** Resting heart rate well above the resident's own recent baseline (issue 3, an extension). */
+  'vital.hr_baseline',
 ] as const;
 export const AlertKind = z.enum(ALERT_KINDS);
 export type AlertKind = z.infer<typeof AlertKind>;
@@ -79,5 +81,13 @@ export const Alert = z.object({
   note: z.string().optional(),
   escalationLevel: z.number().int().nonnegative(),
   location: Location.optional(),
+  /**
+   * For conditions judged over time (vitals, NEWS2, sensors, technical): whether the condition still
+   * holds. A latched alert stays open after its condition cleared, until a person resolves it.
+   * Absent for one-off events (SOS, fall).
+   */
+  conditionHolds: z.boolean().optional(),
+  /** When the condition last cleared (device time). */
+  conditionClearedAt: IsoTime.optional(),
 });
 export type Alert = z.infer<typeof Alert>;

@@ -12,3 +12,4 @@ export * from './sla.ts';
 export * from './roles.ts';
 export * from './socket.ts';
 export * from './rest.ts';
+export * from './rule-settings.ts';

@@ -72,18 +72,46 @@ export type PublicUser = z.infer<typeof PublicUser>;
 export const DutyRequest = z.object({ onDuty: z.boolean() });
 
 /** Per-vital threshold overrides in a care plan; absent limits use facility defaults. */
-const Limits = z.object({ low: z.number().optional(), high: z.number().optional() }).strict();
+const Limits = z
+  .object({
+    low: z.number().optional(),
+    high: z.number().optional(),
+    criticalLow: z.number().optional(),
+    criticalHigh: z.number().optional(),
+  })
+  .strict();
 export const ThresholdOverrides = z
   .object({ hr: Limits, spo2: Limits, rr: Limits, sbp: Limits, temp: Limits })
   .partial()
   .strict();
 export type ThresholdOverrides = z.infer<typeof ThresholdOverrides>;
+/**
+ * A resident's care plan (contract §4.1 `carePlan`): what differs from the facility's rules for this
+ * person. Set at creation or with `PUT /api/residents/{id}/care-plan`, which bumps `carePlanVersion`.
+ */
 export const CarePlan = z
   .object({
     thresholds: ThresholdOverrides.optional(),
     /** NEWS2 SpO2 scale 2 only for a prescribed 88–92 % target (clinical.md). */
     spo2Scale: z.union([z.literal(1), z.literal(2)]).optional(),
     onOxygen: z.boolean().optional(),
+    /** Own waking hours and inactivity limit (an early riser, a resident who naps after lunch). */
+    inactivity: z
+      .object({
+        enabled: z.boolean(),
+        wakeFrom: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+        wakeTo: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'),
+        afterMs: z
+          .number()
+          .int()
+          .min(15 * 60_000)
+          .max(24 * 3_600_000),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    /** Turn the personal-baseline rule off, e.g. for a resident on rate-changing medication. */
+    baseline: z.object({ enabled: z.boolean() }).strict().optional(),
   })
   .strict();
 export type CarePlan = z.infer<typeof CarePlan>;
@@ -116,6 +144,8 @@ export const Resident = z.object({
   zoneId: Id,
   roomId: Id,
   carePlan: CarePlan,
+  /** Bumped on every care-plan change; alert explanations name it (`…@3/cp2`). */
+  carePlanVersion: z.number().int().positive().optional(),
   consent: Consent,
 });
 export type Resident = z.infer<typeof Resident>;

@@ -3,6 +3,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: 'not_found' | 'illegal_state' | 'forbidden' | 'invalid_input' | 'conflict',
     message: string,
+    /** Machine-readable specifics, e.g. every invalid field (`error.details` in the response). */
+    readonly details?: unknown,
   ) {
     super(message);
   }

@@ -5,3 +5,6 @@ export * from './ports.ts';
 export * from './monitor/monitor.ts';
 export * from './monitor/device-presence.ts';
 export * from './ingest/index.ts';
+export * from './rules/rule-settings-service.ts';
+export * from './monitor/condition-tracker.ts';
+export * from './monitor/stale-data-watch.ts';

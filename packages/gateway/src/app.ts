@@ -102,7 +102,8 @@ export function toErrorResponse(err: unknown): { status: number; body: ApiErrorB
     const where = (err as { validationContext?: string }).validationContext ?? 'request';
     return { status: 400, body: errorBody('invalid_input', `invalid ${where}`, details) };
   }
-  if (err instanceof DomainError) return { status: STATUS_OF[err.code], body: errorBody(err.code, err.message) };
+  if (err instanceof DomainError)
+    return { status: STATUS_OF[err.code], body: errorBody(err.code, err.message, err.details) };
   if (err instanceof ConflictError) return { status: 409, body: errorBody('conflict', err.message) };
   const status = (err as FastifyError | undefined)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -1,6 +1,6 @@
 import type { Alert, Resident } from '@vigil/contracts';
 import type { TokenService } from '@vigil/auth';
-import type { AlertService } from '@vigil/engine';
+import type { AlertService, RuleSettingsService } from '@vigil/engine';
 import type { Clock, Logger } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
 import type { Registry } from 'prom-client';
@@ -10,6 +10,8 @@ import type { GatewayMetrics } from './metrics.ts';
 export interface GatewayDeps {
   stores: Stores;
   alerts: AlertService;
+  /** Facility rule settings, shared with the monitor that applies them. */
+  ruleSettings: RuleSettingsService;
   tokens: TokenService;
   clock: Clock;
   logger: Logger;

@@ -1,7 +1,7 @@
 import { hashSecret, TokenService } from '@vigil/auth';
 import type { Alert, Resident, Role } from '@vigil/contracts';
 import { DEFAULT_CONSENT } from '@vigil/contracts';
-import { AlertService, type RaiseInput } from '@vigil/engine';
+import { AlertService, RuleSettingsService, type RaiseInput } from '@vigil/engine';
 import { type Clock, silentLogger, systemClock } from '@vigil/runtime';
 import { createMemoryStores, type Stores } from '@vigil/stores';
 import { Counter, Registry } from 'prom-client';
@@ -89,6 +89,7 @@ export function minimalDeps(clock: Clock = systemClock): GatewayDeps {
   return {
     stores,
     alerts: new AlertService({ alerts: stores.alerts, events: stores.events, clock }),
+    ruleSettings: new RuleSettingsService({ store: stores.ruleSettings, clock }),
     tokens: new TokenService(),
     clock,
     logger: silentLogger(),
@@ -113,6 +114,7 @@ export async function startHarness(opts: { clock?: Clock; deps?: Partial<Gateway
   const gateway = createGateway({
     stores,
     alerts,
+    ruleSettings: new RuleSettingsService({ store: stores.ruleSettings, clock }),
     tokens: new TokenService(),
     clock,
     logger: silentLogger(),

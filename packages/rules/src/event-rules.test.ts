@@ -1,6 +1,7 @@
+import { DEFAULT_RULE_SETTINGS } from '@vigil/contracts';
 import { describe, expect, it } from 'vitest';
 import { judgeDeviceEvent } from './event-rules.ts';
-import { judgeSensorReading } from './sensor-rules.ts';
+import { observeSensorReading } from './sensor-rules.ts';
 
 describe('judgeDeviceEvent', () => {
   it('raises SOS and fall as high priority at once', () => {
@@ -14,17 +15,21 @@ describe('judgeDeviceEvent', () => {
   });
 });
 
-describe('judgeSensorReading', () => {
-  it('judges smoke high and reports clear readings as inactive', () => {
-    const f = judgeSensorReading({ smoke: true, waterLeak: false, mainsPower: true, airTemp: 24 });
-    expect(f.find((x) => x.kind === 'facility.smoke')).toMatchObject({ active: true, priority: 'high' });
-    expect(f.filter((x) => x.kind !== 'facility.smoke').every((x) => !x.active)).toBe(true);
+describe('observeSensorReading', () => {
+  const s = DEFAULT_RULE_SETTINGS;
+  it('judges smoke high and clear readings as clear', () => {
+    const o = observeSensorReading({ ts: 0, smoke: true, waterLeak: false, mainsPower: true, airTemp: 24 }, s, 'd1');
+    expect(o.find((x) => x.kind === 'facility.smoke')).toMatchObject({ point: { tier: 1 }, priority: { 1: 'high' } });
+    expect(o.filter((x) => x.kind !== 'facility.smoke').every((x) => x.point.tier === 0 && x.point.clear)).toBe(true);
   });
-  it('flags power loss and extreme room temperature', () => {
-    const f = judgeSensorReading({ mainsPower: false, airTemp: 34 });
-    expect(f.map((x) => [x.kind, x.active])).toEqual([
-      ['facility.power_loss', true],
-      ['facility.air_temp', true],
+  it('flags power loss at once and room temperature with a window and a clear band', () => {
+    const o = observeSensorReading({ ts: 0, mainsPower: false, airTemp: 34 }, s, 'd1');
+    expect(o.map((x) => [x.kind, x.point.tier, x.spec.forMs])).toEqual([
+      ['facility.power_loss', 1, 0],
+      ['facility.air_temp', 1, 600_000],
     ]);
+    // 31.5 °C is under the limit but inside the 1 °C clear margin.
+    expect(observeSensorReading({ ts: 0, airTemp: 31.5 }, s, 'd1')[0]?.point).toMatchObject({ tier: 0, clear: false });
+    expect(observeSensorReading({ ts: 0, airTemp: 30 }, s, 'd1')[0]?.point).toMatchObject({ tier: 0, clear: true });
   });
 });

@@ -1,67 +1,90 @@
-import type { AlertKind, Priority } from '@vigil/contracts';
+import { type AlertKind, type Priority, type RuleSettingsBody, toIso } from '@vigil/contracts';
+import type { Observation } from './observations.ts';
+import { formatDuration } from './thresholds.ts';
 
 export interface SensorReading {
-  waterLeak?: boolean;
-  smoke?: boolean;
-  mainsPower?: boolean;
-  airTemp?: number;
+  ts: number;
+  waterLeak?: boolean | undefined;
+  smoke?: boolean | undefined;
+  mainsPower?: boolean | undefined;
+  airTemp?: number | undefined;
 }
 
-export interface SensorFinding {
-  kind: AlertKind;
-  /** true: the condition holds; false: it is known to be clear (the alert may self-clear). */
-  active: boolean;
-  priority: Priority;
-  title: string;
-  condition: string;
-  input: Record<string, unknown>;
-}
-
-/** Room air temperature outside 16–32 °C endangers frail residents (heat stroke, hypothermia). */
-export const AIR_TEMP_LIMITS = { low: 16, high: 32 } as const;
-
-/** Facility sensor telemetry (contract §1.3). Smoke is `high`; leak, power and air temperature `medium`. */
-export function judgeSensorReading(r: SensorReading): SensorFinding[] {
-  const out: SensorFinding[] = [];
-  if (r.smoke !== undefined) {
-    out.push({
-      kind: 'facility.smoke',
-      active: r.smoke,
-      priority: 'high',
-      title: 'Smoke detected',
-      condition: 'the room sensor detects smoke (smoke = true)',
-      input: { smoke: r.smoke },
-    });
-  }
-  if (r.waterLeak !== undefined) {
-    out.push({
-      kind: 'facility.water_leak',
-      active: r.waterLeak,
-      priority: 'medium',
-      title: 'Water leak',
-      condition: 'the room sensor detects water (waterLeak = true)',
-      input: { waterLeak: r.waterLeak },
-    });
-  }
-  if (r.mainsPower !== undefined) {
-    out.push({
-      kind: 'facility.power_loss',
-      active: !r.mainsPower,
-      priority: 'medium',
-      title: 'Mains power lost',
-      condition: 'the room has lost mains power (mainsPower = false)',
-      input: { mainsPower: r.mainsPower },
-    });
-  }
+/**
+ * Facility sensor telemetry (contract §1.3). Smoke is `high` and so latches until a person resolves
+ * it; leak and power are `medium` and clear themselves when the sensor says so; room temperature
+ * must stay out of range for a while (a door opened in winter is not an emergency).
+ */
+export function observeSensorReading(r: SensorReading, s: RuleSettingsBody, deviceId: string): Observation[] {
+  const out: Observation[] = [];
+  const at = toIso(r.ts);
+  const boolean = (
+    kind: AlertKind,
+    active: boolean,
+    priority: Priority,
+    title: string,
+    condition: string,
+    input: Record<string, unknown>,
+  ): Observation => ({
+    key: kind,
+    kind,
+    rule: `facility-sensor.${kind.slice('facility.'.length)}`,
+    spec: { forMs: 0, clearForMs: 0, maxGapMs: Number.MAX_SAFE_INTEGER },
+    point: { ts: r.ts, tier: active ? 1 : 0, clear: !active },
+    priority: { 1: priority, 2: priority },
+    describe: () => ({ title, condition, inputs: { ...input, ts: at, deviceId } }),
+  });
+  if (r.smoke !== undefined)
+    out.push(
+      boolean('facility.smoke', r.smoke, 'high', 'Smoke detected', 'the room sensor detects smoke (smoke = true)', {
+        smoke: r.smoke,
+      }),
+    );
+  if (r.waterLeak !== undefined)
+    out.push(
+      boolean(
+        'facility.water_leak',
+        r.waterLeak,
+        'medium',
+        'Water leak',
+        'the room sensor detects water (waterLeak = true)',
+        {
+          waterLeak: r.waterLeak,
+        },
+      ),
+    );
+  if (r.mainsPower !== undefined)
+    out.push(
+      boolean(
+        'facility.power_loss',
+        !r.mainsPower,
+        'medium',
+        'Mains power lost',
+        'the room has lost mains power (mainsPower = false)',
+        {
+          mainsPower: r.mainsPower,
+        },
+      ),
+    );
   if (r.airTemp !== undefined) {
-    const active = r.airTemp < AIR_TEMP_LIMITS.low || r.airTemp > AIR_TEMP_LIMITS.high;
+    const a = s.airTemp;
+    const t = r.airTemp;
     out.push({
+      key: 'facility.air_temp',
       kind: 'facility.air_temp',
-      active,
-      priority: 'medium',
-      title: `Room temperature ${r.airTemp} °C`,
-      condition: `airTemp < ${AIR_TEMP_LIMITS.low} °C or > ${AIR_TEMP_LIMITS.high} °C`,
-      input: { airTemp: r.airTemp },
+      rule: 'facility-sensor.air_temp',
+      spec: { forMs: a.forMs, clearForMs: a.clearForMs, maxGapMs: Math.max(s.maxGapMs, 30 * 60_000) },
+      point: {
+        ts: r.ts,
+        tier: t < a.low || t > a.high ? 1 : 0,
+        clear: t >= a.low + a.clearMargin && t <= a.high - a.clearMargin,
+      },
+      priority: { 1: 'medium', 2: 'medium' },
+      describe: () => ({
+        title: `Room temperature ${t} °C`,
+        condition: `airTemp < ${a.low} °C or > ${a.high} °C${a.forMs > 0 ? ` for ${formatDuration(a.forMs)}` : ''}; clears within ${a.low + a.clearMargin}–${a.high - a.clearMargin} °C`,
+        inputs: { airTemp: t, ts: at, deviceId },
+      }),
     });
   }
   return out;

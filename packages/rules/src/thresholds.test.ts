@@ -1,64 +1,73 @@
+import { DEFAULT_RULE_SETTINGS } from '@vigil/contracts';
 import { describe, expect, it } from 'vitest';
-import { checkSample, checkThreshold, DEFAULT_THRESHOLDS, effectiveThresholds } from './thresholds.ts';
+import { describeVital, effectiveVitalRules, observeVital } from './thresholds.ts';
 
-describe('checkThreshold', () => {
-  const hr = DEFAULT_THRESHOLDS.hr;
+const rules = DEFAULT_RULE_SETTINGS.vitals;
+const high = (vital: 'hr' | 'temp', v: number) =>
+  observeVital(vital, v, 0, rules[vital]).find((o) => o.direction === 'high')?.point;
+const low = (vital: 'hr' | 'spo2' | 'temp', v: number) =>
+  observeVital(vital, v, 0, rules[vital]).find((o) => o.direction === 'low')?.point;
+
+describe('observeVital', () => {
   it.each([
-    [119, undefined],
-    [120, 'medium'],
-    [130, 'medium'],
-    [131, 'high'],
-    [46, undefined],
-    [45, 'medium'],
-    [41, 'medium'],
-    [40, 'high'],
-  ])('heart rate %d → %s', (value, priority) => {
-    expect(checkThreshold('hr', value, hr)?.priority).toBe(priority);
+    [114, 0, true],
+    [115, 0, false], // hysteresis band: 120 − 5 < value < 120
+    [119, 0, false],
+    [120, 1, false],
+    [130, 1, false],
+    [131, 2, false],
+  ])('heart rate %d → tier %d, clear %s (high side)', (value, tier, clear) => {
+    expect(high('hr', value)).toMatchObject({ tier, clear });
   });
 
-  it('names the kind, limit and condition', () => {
-    const b = checkThreshold('spo2', 88, DEFAULT_THRESHOLDS.spo2);
-    expect(b).toMatchObject({ kind: 'vital.spo2_low', priority: 'high', limit: 91, direction: 'low' });
-    expect(b?.condition).toBe('SpO2 ≤ 91 % (critical limit)');
+  it.each([
+    [51, 0, true],
+    [50, 0, false],
+    [46, 0, false],
+    [45, 1, false],
+    [41, 1, false],
+    [40, 2, false],
+  ])('heart rate %d → tier %d, clear %s (low side)', (value, tier, clear) => {
+    expect(low('hr', value)).toMatchObject({ tier, clear });
   });
 
-  it('judges both directions of temperature', () => {
-    expect(checkThreshold('temp', 38.0, DEFAULT_THRESHOLDS.temp)?.kind).toBe('vital.temp_high');
-    expect(checkThreshold('temp', 39.1, DEFAULT_THRESHOLDS.temp)?.priority).toBe('high');
-    expect(checkThreshold('temp', 35.0, DEFAULT_THRESHOLDS.temp)).toMatchObject({
-      kind: 'vital.temp_low',
-      priority: 'high',
-    });
-    expect(checkThreshold('temp', 36.8, DEFAULT_THRESHOLDS.temp)).toBeUndefined();
+  it('judges SpO2 only low, and temperature both ways', () => {
+    expect(observeVital('spo2', 88, 0, rules.spo2).map((o) => o.kind)).toEqual(['vital.spo2_low']);
+    expect(low('spo2', 91)?.tier).toBe(2);
+    expect(low('spo2', 93)?.tier).toBe(1);
+    expect(low('spo2', 95)).toMatchObject({ tier: 0, clear: false });
+    expect(low('spo2', 96)).toMatchObject({ tier: 0, clear: true });
+    expect(high('temp', 39.1)?.tier).toBe(2);
+    expect(low('temp', 35.0)?.tier).toBe(2);
+    expect(high('temp', 36.8)).toMatchObject({ tier: 0, clear: true });
+  });
+
+  it('describes the limit, the window and the clear condition', () => {
+    expect(describeVital('spo2', 'low', 2, 88, rules.spo2).condition).toBe(
+      'SpO2 ≤ 91 % (critical limit) for 30 s; clears after > 95 % for 2 min',
+    );
+    expect(describeVital('hr', 'high', 1, 125, rules.hr).title).toBe('Heart rate high: 125 bpm');
   });
 });
 
-describe('effectiveThresholds', () => {
+describe('effectiveVitalRules', () => {
   it('applies care-plan overrides to the first tier only', () => {
-    const t = effectiveThresholds({ thresholds: { hr: { high: 110 } } });
-    expect(t.hr).toEqual({ low: 45, high: 110, criticalLow: 40, criticalHigh: 131 });
-    expect(DEFAULT_THRESHOLDS.hr.high).toBe(120);
+    const t = effectiveVitalRules({ thresholds: { hr: { high: 110 } } }, rules);
+    expect(t.hr).toMatchObject({ low: 45, high: 110, criticalLow: 40, criticalHigh: 131 });
+    expect(rules.hr.high).toBe(120);
   });
 
   it('moves the critical tier when an override lies beyond it', () => {
     // An athlete with a resting pulse of 38: low limit 35 drags the critical tier along.
-    const t = effectiveThresholds({ thresholds: { hr: { low: 35 } } });
-    expect(t.hr.low).toBe(35);
-    expect(t.hr.criticalLow).toBe(35);
-    expect(checkThreshold('hr', 38, t.hr)).toBeUndefined();
+    const t = effectiveVitalRules({ thresholds: { hr: { low: 35 } } }, rules);
+    expect(t.hr).toMatchObject({ low: 35, criticalLow: 35 });
+    expect(observeVital('hr', 38, 0, t.hr).every((o) => o.point.tier === 0)).toBe(true);
   });
 
-  it('lets a COPD resident live at a lower SpO2', () => {
-    const t = effectiveThresholds({ thresholds: { spo2: { low: 87 } }, spo2Scale: 2 });
-    expect(checkThreshold('spo2', 89, t.spo2)).toBeUndefined();
-    expect(checkThreshold('spo2', 87, t.spo2)?.priority).toBe('high');
-  });
-});
-
-describe('checkSample', () => {
-  it('reports every breach and ignores absent vitals', () => {
-    const breaches = checkSample({ hr: 150, spo2: 97, temp: 39.5 }, DEFAULT_THRESHOLDS);
-    expect(breaches.map((b) => b.kind).sort()).toEqual(['vital.hr_high', 'vital.temp_high']);
-    expect(checkSample({}, DEFAULT_THRESHOLDS)).toEqual([]);
+  it('lets a COPD resident live at a lower SpO2, with explicit critical limits too', () => {
+    const t = effectiveVitalRules({ thresholds: { spo2: { low: 87, criticalLow: 84 } }, spo2Scale: 2 }, rules);
+    expect(observeVital('spo2', 89, 0, t.spo2)[0]?.point.tier).toBe(0);
+    expect(observeVital('spo2', 86, 0, t.spo2)[0]?.point.tier).toBe(1);
+    expect(observeVital('spo2', 84, 0, t.spo2)[0]?.point.tier).toBe(2);
   });
 });

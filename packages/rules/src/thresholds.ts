@@ -1,35 +1,18 @@
-import type { AlertKind, CarePlan, Priority, ThresholdOverrides } from '@vigil/contracts';
+import {
+  type AlertKind,
+  type CarePlan,
+  DEFAULT_RULE_SETTINGS,
+  THRESHOLD_VITALS,
+  type ThresholdVital,
+  type VitalRule,
+} from '@vigil/contracts';
+import type { Tier, TrackPoint } from './persistence.ts';
 
-/** Vitals judged by threshold rules. */
-export type ThresholdVital = 'hr' | 'spo2' | 'rr' | 'sbp' | 'temp';
+export type { ThresholdVital, VitalRule };
+export type VitalRules = Record<ThresholdVital, VitalRule>;
+export type Direction = 'high' | 'low';
 
-/**
- * Two tiers per direction: crossing `low`/`high` is a medium-priority alert (prompt response), crossing
- * `criticalLow`/`criticalHigh` is high priority (immediate response), IEC 60601-1-8.
- * Defaults follow the NEWS2 chart-1 bands that score 3 for the critical tier and 2 for the first tier
- * (clinical.md), so a threshold alert and the NEWS2 score tell the same story.
- */
-export interface VitalLimits {
-  low?: number;
-  high?: number;
-  criticalLow?: number;
-  criticalHigh?: number;
-}
-
-export type ThresholdSet = Record<ThresholdVital, VitalLimits>;
-
-export const DEFAULT_THRESHOLDS: ThresholdSet = {
-  // NEWS2: pulse ≤40 scores 3, 41–50 scores 1; 111–130 scores 2, ≥131 scores 3.
-  hr: { low: 45, high: 120, criticalLow: 40, criticalHigh: 131 },
-  // NEWS2 scale 1: ≤91 scores 3, 92–93 scores 2.
-  spo2: { low: 93, criticalLow: 91 },
-  // NEWS2: RR ≤8 scores 3; 21–24 scores 2; ≥25 scores 3.
-  rr: { low: 9, high: 24, criticalLow: 8, criticalHigh: 25 },
-  // NEWS2: SBP ≤90 scores 3, 91–100 scores 2; ≥220 scores 3.
-  sbp: { low: 100, high: 180, criticalLow: 90, criticalHigh: 220 },
-  // NEWS2: ≤35.0 scores 3; 38.1–39.0 scores 1, ≥39.1 scores 2.
-  temp: { low: 35.5, high: 38.0, criticalLow: 35.0, criticalHigh: 39.1 },
-};
+export const DEFAULT_VITAL_RULES: VitalRules = DEFAULT_RULE_SETTINGS.vitals;
 
 const UNITS: Record<ThresholdVital, string> = { hr: 'bpm', spo2: '%', rr: '/min', sbp: 'mmHg', temp: '°C' };
 const NAMES: Record<ThresholdVital, string> = {
@@ -41,78 +24,107 @@ const NAMES: Record<ThresholdVital, string> = {
 };
 
 /**
- * The limits in force for one resident: facility defaults, then the care plan's overrides
- * (contract §4.1 `carePlan`). An override of `low`/`high` replaces the first tier only; the critical
- * tier stays unless the override lies beyond it, in which case the critical tier moves with it.
+ * The rules in force for one resident: facility settings, then the care plan's overrides
+ * (contract §4.1 `carePlan`). An override of `low`/`high` replaces the first tier; the critical tier
+ * stays unless the override lies beyond it, in which case it moves with it (an athlete's resting pulse
+ * of 38 must not stay critical because the first tier moved below it).
  */
-export function effectiveThresholds(
+export function effectiveVitalRules(
   carePlan: CarePlan | undefined,
-  defaults: ThresholdSet = DEFAULT_THRESHOLDS,
-): ThresholdSet {
-  const out = structuredClone(defaults);
-  const overrides: ThresholdOverrides = carePlan?.thresholds ?? {};
-  for (const vital of Object.keys(overrides) as ThresholdVital[]) {
-    const o = overrides[vital];
-    const l = out[vital];
+  facility: VitalRules = DEFAULT_VITAL_RULES,
+): VitalRules {
+  const out = structuredClone(facility);
+  for (const vital of THRESHOLD_VITALS) {
+    const o = carePlan?.thresholds?.[vital];
     if (!o) continue;
+    const r = out[vital];
+    if (o.criticalLow !== undefined) r.criticalLow = o.criticalLow;
+    if (o.criticalHigh !== undefined) r.criticalHigh = o.criticalHigh;
     if (o.low !== undefined) {
-      l.low = o.low;
-      if (l.criticalLow !== undefined && l.criticalLow > o.low) l.criticalLow = o.low;
+      r.low = o.low;
+      if (r.criticalLow !== undefined && r.criticalLow > o.low) r.criticalLow = o.low;
     }
     if (o.high !== undefined) {
-      l.high = o.high;
-      if (l.criticalHigh !== undefined && l.criticalHigh < o.high) l.criticalHigh = o.high;
+      r.high = o.high;
+      if (r.criticalHigh !== undefined && r.criticalHigh < o.high) r.criticalHigh = o.high;
     }
   }
   return out;
 }
 
-export interface ThresholdBreach {
+export interface VitalObservation {
   vital: ThresholdVital;
+  direction: Direction;
   kind: AlertKind;
-  priority: Priority;
-  value: number;
-  /** The limit crossed. */
-  limit: number;
-  direction: 'low' | 'high';
-  title: string;
-  condition: string;
+  point: TrackPoint;
 }
 
-/** Judges one value against the limits; `undefined` when in range. */
-export function checkThreshold(vital: ThresholdVital, value: number, limits: VitalLimits): ThresholdBreach | undefined {
-  const unit = UNITS[vital];
-  const name = NAMES[vital];
-  const breach = (direction: 'low' | 'high', limit: number, priority: Priority): ThresholdBreach => ({
-    vital,
-    kind: `vital.${vital}_${direction}` as AlertKind,
-    priority,
-    value,
-    limit,
-    direction,
-    title: `${name} ${direction === 'high' ? 'high' : 'low'}: ${value} ${unit}`,
-    condition: `${name} ${direction === 'high' ? '≥' : '≤'} ${limit} ${unit} (${priority === 'high' ? 'critical' : 'alert'} limit)`,
-  });
-  // Critical tier first: it decides the priority.
-  if (limits.criticalHigh !== undefined && value >= limits.criticalHigh)
-    return breach('high', limits.criticalHigh, 'high');
-  if (limits.criticalLow !== undefined && value <= limits.criticalLow) return breach('low', limits.criticalLow, 'high');
-  if (limits.high !== undefined && value >= limits.high) return breach('high', limits.high, 'medium');
-  if (limits.low !== undefined && value <= limits.low) return breach('low', limits.low, 'medium');
-  return undefined;
-}
-
-/** Every breach in one sample, for the vitals it carries. */
-export function checkSample(
-  sample: Partial<Record<ThresholdVital, number>>,
-  thresholds: ThresholdSet,
-): ThresholdBreach[] {
-  const out: ThresholdBreach[] = [];
-  for (const vital of Object.keys(thresholds) as ThresholdVital[]) {
-    const v = sample[vital];
-    if (v === undefined) continue;
-    const b = checkThreshold(vital, v, thresholds[vital]);
-    if (b) out.push(b);
+/**
+ * One value against one direction's limits: its tier (2 past the critical limit, 1 past the alert
+ * limit) and whether it is back beyond the clear threshold, `clearMargin` inside the alert limit
+ * (hysteresis). Directions without limits are skipped.
+ */
+export function observeVital(vital: ThresholdVital, value: number, ts: number, rule: VitalRule): VitalObservation[] {
+  const out: VitalObservation[] = [];
+  const first = { high: rule.high ?? rule.criticalHigh, low: rule.low ?? rule.criticalLow };
+  if (first.high !== undefined) {
+    const tier: Tier = rule.criticalHigh !== undefined && value >= rule.criticalHigh ? 2 : value >= first.high ? 1 : 0;
+    out.push({
+      vital,
+      direction: 'high',
+      kind: `vital.${vital}_high` as AlertKind,
+      point: { ts, tier, clear: value < first.high - rule.clearMargin },
+    });
+  }
+  if (first.low !== undefined) {
+    const tier: Tier = rule.criticalLow !== undefined && value <= rule.criticalLow ? 2 : value <= first.low ? 1 : 0;
+    out.push({
+      vital,
+      direction: 'low',
+      kind: `vital.${vital}_low` as AlertKind,
+      point: { ts, tier, clear: value > first.low + rule.clearMargin },
+    });
   }
   return out;
+}
+
+/** Title and condition of a vital alert at a tier, in a nurse's words. */
+export function describeVital(
+  vital: ThresholdVital,
+  direction: Direction,
+  tier: 1 | 2,
+  value: number,
+  rule: VitalRule,
+) {
+  const unit = UNITS[vital];
+  const name = NAMES[vital];
+  const limit =
+    direction === 'high'
+      ? tier === 2
+        ? rule.criticalHigh
+        : (rule.high ?? rule.criticalHigh)
+      : tier === 2
+        ? rule.criticalLow
+        : (rule.low ?? rule.criticalLow);
+  const sign = direction === 'high' ? '≥' : '≤';
+  const clearAt =
+    direction === 'high'
+      ? `< ${(rule.high ?? rule.criticalHigh ?? 0) - rule.clearMargin}`
+      : `> ${(rule.low ?? rule.criticalLow ?? 0) + rule.clearMargin}`;
+  const held = rule.forMs > 0 ? ` for ${formatDuration(rule.forMs)}` : '';
+  const clears = `; clears after ${clearAt} ${unit}${rule.clearForMs > 0 ? ` for ${formatDuration(rule.clearForMs)}` : ''}`;
+  return {
+    title: `${name} ${direction}: ${value} ${unit}`,
+    condition: `${name} ${sign} ${limit} ${unit} (${tier === 2 ? 'critical' : 'alert'} limit)${held}${clears}`,
+    limit,
+  };
+}
+
+export const vitalName = (v: ThresholdVital) => NAMES[v];
+export const vitalUnit = (v: ThresholdVital) => UNITS[v];
+
+export function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return `${Math.round(ms / 1000)} s`;
 }

@@ -11,6 +11,7 @@ import type {
   LoggedEvent,
   PublicUser,
   Resident,
+  RuleSettings,
 } from '@vigil/contracts';
 
 /**
@@ -165,6 +166,22 @@ export interface EventLog {
   subscribe(listener: (e: LoggedEvent) => void): () => void;
 }
 
+/** Each facility's rule settings in force (issue 3); absent means the defaults, version 1. */
+export interface RuleSettingsStore {
+  get(facilityId: string): Promise<RuleSettings | undefined>;
+  put(settings: RuleSettings): Promise<void>;
+}
+
+/**
+ * Rule memory per subject (persistence windows, artefact filter, baselines): what the rules must
+ * remember between messages, keyed by subject so any engine worker can continue where another
+ * stopped (architecture.md "Per-resident ordering"). Values are plain JSON.
+ */
+export interface RuleStateStore {
+  get<T>(key: string): Promise<T | undefined>;
+  put<T>(key: string, value: T): Promise<void>;
+}
+
 export interface Stores {
   facilities: FacilityStore;
   users: UserStore;
@@ -175,6 +192,8 @@ export interface Stores {
   alerts: AlertStore;
   vitals: VitalsHistory;
   events: EventLog;
+  ruleSettings: RuleSettingsStore;
+  ruleState: RuleStateStore;
 }
 
 export class ConflictError extends Error {

@@ -1,5 +1,5 @@
 import type { Alert } from '@vigil/contracts';
-import { DEFAULT_CONSENT } from '@vigil/contracts';
+import { DEFAULT_CONSENT, DEFAULT_RULE_SETTINGS } from '@vigil/contracts';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, type Stores } from '../src/types.ts';
 
@@ -124,6 +124,27 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
       expect(latest?.worn).toEqual({ v: true, ts: 2000 });
       expect((await s.vitals.range('r1', 0, 5000)).map((p) => p.ts)).toEqual([1000, 2000]);
       expect(await s.vitals.latest('r2')).toBeUndefined();
+    });
+
+    it('rule settings per facility, rule state per key, both returned as copies', async () => {
+      const s = await make(Date.now);
+      expect(await s.ruleSettings.get('f1')).toBeUndefined();
+      const settings = { ...DEFAULT_RULE_SETTINGS, facilityId: 'f1', version: 2, updatedBy: 'u1' };
+      await s.ruleSettings.put(settings);
+      const got = await s.ruleSettings.get('f1');
+      expect(got).toEqual(settings);
+      if (got) got.vitals.hr.high = 1;
+      expect((await s.ruleSettings.get('f1'))?.vitals.hr.high).toBe(DEFAULT_RULE_SETTINGS.vitals.hr.high);
+      expect(await s.ruleSettings.get('f2')).toBeUndefined();
+
+      expect(await s.ruleState.get('r1')).toBeUndefined();
+      const state = { tracks: { news2: { tail: [{ ts: 1, tier: 2, clear: false }] } }, n: 1.5 };
+      await s.ruleState.put('r1', state);
+      state.n = 9;
+      const back = await s.ruleState.get<typeof state>('r1');
+      expect(back).toEqual({ tracks: { news2: { tail: [{ ts: 1, tier: 2, clear: false }] } }, n: 1.5 });
+      await s.ruleState.put('r1', { n: 2 });
+      expect(await s.ruleState.get('r1')).toEqual({ n: 2 });
     });
 
     it('event log: ordered ids, replay after an id, live subscription', async () => {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { hashSecret, TokenService } from '@vigil/auth';
 import { createEmbeddedBroker } from '@vigil/broker';
 import type { Alert } from '@vigil/contracts';
-import { AlertService, Ingest, Monitor } from '@vigil/engine';
+import { AlertService, Ingest, Monitor, RuleSettingsService, StaleDataWatch } from '@vigil/engine';
 import { createGateway } from '@vigil/gateway';
 import { type Clock, createLogger, type Logger, systemClock } from '@vigil/runtime';
 import { createSimulator } from '@vigil/simulator';
@@ -60,9 +60,11 @@ export async function createApp(options: AppOptions = {}) {
   });
 
   const boardDir = config.boardDir ?? (existsSync(DEFAULT_BOARD_DIR) ? DEFAULT_BOARD_DIR : undefined);
+  const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
   const gateway = await createGateway({
     stores,
     alerts,
+    ruleSettings,
     tokens,
     clock,
     logger: logger.child({ module: 'gateway' }),
@@ -80,7 +82,8 @@ export async function createApp(options: AppOptions = {}) {
     },
   });
 
-  const monitor = new Monitor({ stores, alerts, logger, vitalsFeed: gateway.vitalsFeed });
+  const monitor = new Monitor({ stores, alerts, ruleSettings, logger, vitalsFeed: gateway.vitalsFeed });
+  const staleData = new StaleDataWatch({ stores, alerts, ruleSettings, clock, logger });
   ingest = new Ingest({
     devices: stores.devices,
     counters: stores.counters,
@@ -120,6 +123,7 @@ export async function createApp(options: AppOptions = {}) {
       const mqttPort = await broker.listen();
       const httpPort = await gateway.listen(config.httpPort, config.host);
       ready = true;
+      staleData.start();
       if (demo && config.simulator) {
         simulator = createSimulator({
           url: `mqtt://127.0.0.1:${mqttPort}`,
@@ -139,6 +143,7 @@ export async function createApp(options: AppOptions = {}) {
     /** Shutdown order (dependencies.md): not ready → simulator → HTTP and Socket.IO → MQTT. */
     async stop(): Promise<void> {
       ready = false;
+      staleData.stop();
       await simulator?.stop();
       await gateway.close();
       await broker.close();

@@ -27,6 +27,16 @@ export interface RaiseInput {
   /** When the condition was observed (device timestamp), epoch ms. */
   observedAt: number;
   location?: Location;
+  /** For conditions judged over time: the condition holds (absent for one-off events). */
+  conditionHolds?: boolean;
+}
+
+export interface RaiseOptions {
+  /**
+   * The same episode reached a higher tier: raise the priority without counting a new occurrence
+   * (occurrences count episodes, not samples).
+   */
+  escalation?: boolean;
 }
 
 /**
@@ -61,25 +71,29 @@ export class AlertService {
   private readonly lock = new KeyedLock();
   constructor(private readonly deps: AlertServiceDeps) {}
 
-  raise(input: RaiseInput): Promise<Alert> {
+  raise(input: RaiseInput, options: RaiseOptions = {}): Promise<Alert> {
     const subject = alertSubject(input);
-    return this.lock.run(`${input.facilityId}|${subject}|${input.kind}`, async () => {
+    return this.lock.run(this.key(input.facilityId, subject, input.kind), async () => {
       const { alerts, clock } = this.deps;
       const seenAt = toIso(Math.min(input.observedAt, clock.now()));
       const open = await alerts.findOpen(input.facilityId, subject, input.kind);
       if (open) {
         const raisedPriority = PRIORITY_RANK[input.priority] < PRIORITY_RANK[open.priority];
+        const { conditionClearedAt: _cleared, ...rest } = open;
         const updated: Alert = {
-          ...open,
-          occurrences: open.occurrences + 1,
+          ...(input.conditionHolds ? rest : open),
+          occurrences: open.occurrences + (options.escalation ? 0 : 1),
           // A late sample (store-and-forward) never moves lastSeenAt backwards.
           lastSeenAt: toIso(Math.max(Date.parse(seenAt), Date.parse(open.lastSeenAt))),
           explanation: input.explanation,
           ...(raisedPriority ? { priority: input.priority, title: input.title } : {}),
           ...(input.location ? { location: input.location } : {}),
+          ...(input.conditionHolds !== undefined && { conditionHolds: input.conditionHolds }),
         };
         await alerts.put(updated);
-        if (raisedPriority || worthTelling(open, updated)) await this.emit('alert.updated', updated);
+        const returned = updated.conditionHolds !== open.conditionHolds;
+        if (raisedPriority || returned || options.escalation || worthTelling(open, updated))
+          await this.emit('alert.updated', updated);
         return updated;
       }
       const alert: Alert = {
@@ -99,11 +113,50 @@ export class AlertService {
         occurrences: 1,
         escalationLevel: 0,
         ...(input.location && { location: input.location }),
+        ...(input.conditionHolds !== undefined && { conditionHolds: input.conditionHolds }),
       };
       await alerts.put(alert);
       await this.emit('alert.raised', alert);
       return alert;
     });
+  }
+
+  /**
+   * The condition of an open alert still holds at `at` (device time): moves `lastSeenAt` on, told to
+   * boards at most once per `REPEAT_UPDATE_INTERVAL_MS`. Returns undefined when no alert is open
+   * (a person resolved it while the condition went on).
+   */
+  touch(facilityId: string, subject: string, kind: AlertKind, at: number): Promise<Alert | undefined> {
+    return this.lock.run(this.key(facilityId, subject, kind), async () => {
+      const open = await this.deps.alerts.findOpen(facilityId, subject, kind);
+      if (!open) return undefined;
+      const seen = Math.min(at, this.deps.clock.now());
+      if (seen <= Date.parse(open.lastSeenAt)) return open;
+      const updated: Alert = { ...open, lastSeenAt: toIso(seen) };
+      await this.deps.alerts.put(updated);
+      if (worthTelling({ ...open, occurrences: 2 }, updated)) await this.emit('alert.updated', updated);
+      return updated;
+    });
+  }
+
+  /**
+   * The condition of an open alert no longer holds (its clear criteria were met at `at`). A `high`
+   * alert latches: it stays open, marked as cleared, until a person resolves it (someone must see a
+   * resident who was critical). A lower one resolves itself with outcome `self_cleared`.
+   */
+  async conditionCleared(facilityId: string, subject: string, kind: AlertKind, at: number): Promise<Alert | undefined> {
+    const open = await this.deps.alerts.findOpen(facilityId, subject, kind);
+    if (!open) return undefined;
+    const clearedAt = toIso(Math.min(at, this.deps.clock.now()));
+    return this.transition(
+      open.id,
+      (a) => {
+        if (a.state === 'resolved') return undefined;
+        const marked: Alert = { ...a, conditionHolds: false, conditionClearedAt: clearedAt };
+        return a.priority === 'high' ? marked : this.resolved(marked, 'self_cleared', 'system');
+      },
+      open.priority === 'high' ? 'alert.updated' : 'alert.resolved',
+    );
   }
 
   async acknowledge(id: string, userId: string): Promise<Alert> {
@@ -161,11 +214,11 @@ export class AlertService {
   private async transition<R extends Alert | undefined>(
     id: string,
     change: (a: Alert) => R,
-    type: 'alert.acknowledged' | 'alert.resolved',
+    type: 'alert.acknowledged' | 'alert.resolved' | 'alert.updated',
   ): Promise<R> {
     const current = await this.deps.alerts.get(id);
     if (!current) throw notFound(`alert ${id}`);
-    return this.lock.run(`${current.facilityId}|${alertSubject(current)}|${current.kind}`, async () => {
+    return this.lock.run(this.key(current.facilityId, alertSubject(current), current.kind), async () => {
       const fresh = await this.deps.alerts.get(id);
       if (!fresh) throw notFound(`alert ${id}`);
       const next = change(fresh);
@@ -175,6 +228,10 @@ export class AlertService {
       }
       return next;
     });
+  }
+
+  private key(facilityId: string, subject: string, kind: AlertKind) {
+    return `${facilityId}|${subject}|${kind}`;
   }
 
   private async emit(type: 'alert.raised' | 'alert.updated' | 'alert.acknowledged' | 'alert.resolved', alert: Alert) {

@@ -1,43 +1,57 @@
-import { type DeviceStatus, toIso } from '@vigil/contracts';
+import { type DeviceStatus, type Resident, type RuleSettings, toIso } from '@vigil/contracts';
 import {
-  checkSample,
-  effectiveThresholds,
+  batteryObservation,
   judgeDeviceEvent,
-  judgeSensorReading,
-  type ThresholdSet,
-  judgeNews2,
-  news2FromLatest,
+  newResidentMemory,
+  type Observation,
+  observeSensorReading,
+  observeWearableSample,
+  type ResidentMemory,
 } from '@vigil/rules';
 import type { Logger } from '@vigil/runtime';
-import type { Resident } from '@vigil/contracts';
 import { alertSubject, type DeviceRecord, type Stores } from '@vigil/stores';
 import type { AlertService, RaiseInput } from '../alerts/alert-service.ts';
+import { KeyedLock } from '../alerts/keyed-lock.ts';
 import type { AcceptedEvent, AcceptedSample, AcceptedTelemetry, IngestSink, VitalsFeed } from '../ports.ts';
+import type { RuleSettingsService } from '../rules/rule-settings-service.ts';
+import { type AlertTarget, applyObservations, type Tracks } from './condition-tracker.ts';
 import { DevicePresence } from './device-presence.ts';
 
-/** Rule ids carry a version so an explanation stays traceable when rules change (issue 3 adds editing). */
-const RULE_VERSION = 1;
+/** One-off events (SOS, fall) are judged by a fixed rule; its version is part of the code. */
+const EVENT_RULE_VERSION = 1;
 
 export interface MonitorDeps {
   stores: Stores;
   alerts: AlertService;
   logger: Logger;
   vitalsFeed?: VitalsFeed;
-  /** Facility defaults; per-resident care plans override them. */
-  thresholds?: ThresholdSet;
+  /** Facility rule settings (the gateway edits them through the same service). */
+  ruleSettings: RuleSettingsService;
+  /** false: no persistence, hysteresis, artefact filtering or inhibition (noise measurement only). */
+  noiseControls?: boolean;
+}
+
+/** What the rules remember per subject (resident or room sensor), in `stores.ruleState`. */
+interface SubjectState {
+  memory?: ResidentMemory;
+  tracks: Tracks;
 }
 
 /**
  * Judges accepted device data: stores history, applies the rules, raises and clears alerts. It is the
- * ingest's sink (architecture.md: ingest ──▶ engine).
+ * ingest's sink (architecture.md: ingest ──▶ engine). Rule memory is loaded, advanced and saved per
+ * subject under a lock, in device-time order, so every engine worker continues where another stopped.
  */
 export class Monitor implements IngestSink {
   private readonly presence: DevicePresence;
   private readonly log: Logger;
+  private readonly subjects = new KeyedLock();
+  private readonly settings: RuleSettingsService;
 
   constructor(private readonly deps: MonitorDeps) {
     this.presence = new DevicePresence(deps.stores);
     this.log = deps.logger.child({ module: 'monitor' });
+    this.settings = deps.ruleSettings;
   }
 
   async vitals(device: DeviceRecord, samples: AcceptedSample[]): Promise<void> {
@@ -46,73 +60,54 @@ export class Monitor implements IngestSink {
     await this.presence.seen(device, last.ts, last.battery);
     const resident = await this.residentOf(device);
     if (!resident) return;
-    const thresholds = effectiveThresholds(resident.carePlan, this.deps.thresholds);
-    for (const s of samples) {
-      await this.deps.stores.vitals.append(resident.id, s);
-      // A wearable that says it is not on a wrist measures air, not a person: no vital alerts from it
-      // (clinical.md inhibition).
-      if (s.worn === false) continue;
-      for (const b of checkSample(s, thresholds)) {
-        await this.raise(device, resident, {
-          kind: b.kind,
-          priority: b.priority,
-          title: b.title,
-          observedAt: s.ts,
-          explanation: {
-            rule: `vital-threshold.${b.vital}_${b.direction}@${RULE_VERSION}`,
-            inputs: { [b.vital]: b.value, ts: toIso(s.ts), deviceId: device.id, limits: thresholds[b.vital] },
-            condition: b.condition,
-          },
+    const settings = await this.settings.get(resident.facilityId);
+    const verdict = await this.withSubject(`resident:${resident.id}`, async (state) => {
+      let memory = state.memory ?? newResidentMemory();
+      const target = this.target(device, resident, settings);
+      let latest: ReturnType<typeof observeWearableSample>['verdict'] | undefined;
+      for (const s of samples) {
+        await this.deps.stores.vitals.append(resident.id, s);
+        const judged = observeWearableSample(memory, s, {
+          settings,
+          carePlan: resident.carePlan,
+          deviceId: device.id,
+          ...(this.deps.noiseControls === false && { noiseControls: false }),
         });
+        memory = judged.memory;
+        latest = judged.verdict;
+        await applyObservations(state.tracks, judged.verdict.observations, target, this.deps.alerts);
       }
-    }
-    // NEWS2 of the latest fresh readings, evaluated at the device's time (tiles, contract §2; alerts).
-    const latest = await this.deps.stores.vitals.latest(resident.id);
-    const news2 = latest && news2FromLatest(latest, resident.carePlan, last.ts);
-    const judged = news2 && last.worn !== false ? judgeNews2(news2) : undefined;
-    if (news2 && judged) {
-      await this.raise(device, resident, {
-        kind: 'news2',
-        priority: judged.priority,
-        title: judged.title,
-        observedAt: last.ts,
-        explanation: {
-          rule: `news2@${RULE_VERSION}`,
-          inputs: { news2, deviceId: device.id },
-          condition: judged.condition,
-        },
-      });
-    }
+      state.memory = memory;
+      return latest;
+    });
     this.deps.vitalsFeed?.publish(resident.facilityId, {
       residentId: resident.id,
       ts: toIso(last.ts),
       ...pick(last, ['hr', 'spo2', 'rr', 'sbp', 'dbp', 'temp']),
-      ...(news2 && { news2 }),
+      ...(verdict?.news2 && { news2: verdict.news2 }),
     });
   }
 
   async event(device: DeviceRecord, e: AcceptedEvent): Promise<void> {
     await this.presence.seen(device, e.ts);
     const resident = await this.residentOf(device);
-    const subject = subjectOf(device, resident);
     if (e.type === 'sos_cancel') {
       // contract §1.2: a cancel before anyone acknowledged resolves the SOS as `cancelled`;
       // after an acknowledgement the responder closes it.
-      await this.deps.alerts.closeBySystem(device.facilityId, subject, 'sos', 'cancelled', true);
+      await this.deps.alerts.closeBySystem(device.facilityId, subjectOf(device, resident), 'sos', 'cancelled', true);
       return;
     }
-    if (e.type === 'wear_on') {
-      await this.deps.alerts.closeBySystem(device.facilityId, subject, 'device.not_worn', 'self_cleared', false);
-      return;
-    }
+    const technical = await this.technicalEvent(device, resident, e);
+    if (technical) return;
     const judged = judgeDeviceEvent(e.type);
     if (!judged) return;
-    await this.raise(device, resident, {
+    await this.deps.alerts.raise({
+      ...this.base(device, resident),
       ...judged,
       observedAt: e.ts,
       ...(e.location && { location: e.location }),
       explanation: {
-        rule: `device-event.${e.type}@${RULE_VERSION}`,
+        rule: `device-event.${e.type}@${EVENT_RULE_VERSION}`,
         inputs: { type: e.type, ts: toIso(e.ts), deviceId: device.id },
         condition: judged.condition,
       },
@@ -121,25 +116,15 @@ export class Monitor implements IngestSink {
 
   async telemetry(device: DeviceRecord, t: AcceptedTelemetry): Promise<void> {
     await this.presence.seen(device, t.ts);
-    const subject = subjectOf(device, undefined);
-    for (const f of judgeSensorReading(t)) {
-      if (f.active) {
-        await this.raise(device, undefined, {
-          kind: f.kind,
-          priority: f.priority,
-          title: f.title,
-          observedAt: t.ts,
-          explanation: {
-            rule: `facility-sensor.${f.kind.slice('facility.'.length)}@${RULE_VERSION}`,
-            inputs: { ...f.input, ts: toIso(t.ts), deviceId: device.id },
-            condition: f.condition,
-          },
-        });
-      } else if (f.priority !== 'high') {
-        // High-priority alerts latch until a person resolves them; lower ones may self-clear.
-        await this.deps.alerts.closeBySystem(device.facilityId, subject, f.kind, 'self_cleared', false);
-      }
-    }
+    const settings = await this.settings.get(device.facilityId);
+    await this.withSubject(`device:${device.id}`, (state) =>
+      applyObservations(
+        state.tracks,
+        observeSensorReading(t, settings, device.id),
+        this.target(device, undefined, settings),
+        this.deps.alerts,
+      ),
+    );
   }
 
   async status(device: DeviceRecord, status: DeviceStatus, at: number): Promise<void> {
@@ -151,16 +136,59 @@ export class Monitor implements IngestSink {
       return;
     }
     // A wearable offline leaves a resident unmonitored; a sensor offline leaves a room unguarded.
-    await this.raise(device, resident, {
+    await this.deps.alerts.raise({
+      ...this.base(device, resident),
       kind: 'device.offline',
       priority: 'medium',
       title: device.kind === 'wearable' ? 'Wearable offline' : 'Sensor offline',
       observedAt: at,
       explanation: {
-        rule: `device-presence.offline@${RULE_VERSION}`,
+        rule: `device-presence.offline@${EVENT_RULE_VERSION}`,
         inputs: { deviceId: device.id, lastSeenAt: device.lastSeenAt ? toIso(device.lastSeenAt) : null },
         condition: 'connection lost without DISCONNECT (MQTT Last Will) or status offline',
       },
+    });
+  }
+
+  /**
+   * Wear and battery events feed the same tracks as `worn` and `battery` in samples, so whichever
+   * arrives first raises and the other clears. An explicit event needs no persistence window.
+   */
+  private async technicalEvent(device: DeviceRecord, resident: Resident | undefined, e: AcceptedEvent) {
+    if (!resident || !['wear_off', 'wear_on', 'low_battery'].includes(e.type)) return false;
+    const settings = await this.settings.get(resident.facilityId);
+    const observation: Observation =
+      e.type === 'low_battery'
+        ? {
+            ...batteryObservation(settings.battery.lowPct, e.ts, settings, device.id),
+            point: { ts: e.ts, tier: 1, clear: false },
+          }
+        : {
+            key: 'device.not_worn',
+            kind: 'device.not_worn',
+            rule: 'device-technical.not_worn',
+            spec: { forMs: 0, clearForMs: 0, maxGapMs: Number.MAX_SAFE_INTEGER },
+            point: { ts: e.ts, tier: e.type === 'wear_off' ? 1 : 0, clear: e.type === 'wear_on' },
+            priority: { 1: 'low', 2: 'low' },
+            describe: () => ({
+              title: 'Wearable taken off',
+              condition: 'the wearable reports it was taken off (event wear_off); its vital alerts are suspended',
+              inputs: { type: e.type, ts: toIso(e.ts), deviceId: device.id },
+            }),
+          };
+    const target = this.target(device, resident, settings);
+    await this.withSubject(`resident:${resident.id}`, (state) =>
+      applyObservations(state.tracks, [observation], target, this.deps.alerts),
+    );
+    return true;
+  }
+
+  private withSubject<T>(key: string, fn: (state: SubjectState) => Promise<T>): Promise<T> {
+    return this.subjects.run(key, async () => {
+      const state = (await this.deps.stores.ruleState.get<SubjectState>(key)) ?? { tracks: {} };
+      const result = await fn(state);
+      await this.deps.stores.ruleState.put(key, state);
+      return result;
     });
   }
 
@@ -171,21 +199,26 @@ export class Monitor implements IngestSink {
     return r;
   }
 
-  private raise(
-    device: DeviceRecord,
-    resident: Resident | undefined,
-    alert: Omit<RaiseInput, 'facilityId' | 'residentId' | 'deviceId' | 'zoneId' | 'roomId'>,
-  ) {
+  private base(device: DeviceRecord, resident: Resident | undefined): AlertTarget['base'] {
     const zoneId = resident?.zoneId ?? device.zoneId;
     const roomId = resident?.roomId ?? device.roomId;
-    return this.deps.alerts.raise({
+    return {
       facilityId: device.facilityId,
       ...(resident && { residentId: resident.id }),
       deviceId: device.id,
       ...(zoneId && { zoneId }),
       ...(roomId && { roomId }),
-      ...alert,
-    });
+    } satisfies Partial<RaiseInput>;
+  }
+
+  private target(device: DeviceRecord, resident: Resident | undefined, settings: RuleSettings): AlertTarget {
+    const carePlan = resident?.carePlanVersion ? `/cp${resident.carePlanVersion}` : '';
+    return {
+      facilityId: device.facilityId,
+      subject: subjectOf(device, resident),
+      base: this.base(device, resident),
+      version: `${settings.version}${carePlan}`,
+    };
   }
 }
 

@@ -1,4 +1,4 @@
-import { CreateFacilityRequest, type Facility, Id } from '@vigil/contracts';
+import { CreateFacilityRequest, type Facility, Id, RuleSettingsPatch } from '@vigil/contracts';
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -35,5 +35,27 @@ export const facilityRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     const facility = await facilities.get(id);
     if (!facility) throw notFound(`facility ${id}`);
     return facility;
+  });
+
+  // Clinical rule settings (issue 3): every member of staff may read why alerts fire; admins and
+  // managers change them. A partial body changes only the fields it names; the version goes up.
+  app.get('/:id/rules', { schema: { params: IdParams } }, async (req) => {
+    const { id } = req.params;
+    const user = userOf(req);
+    assertFacility(user, id, `facility ${id}`);
+    requireRole(user, 'admin', 'manager', 'caregiver', 'medical');
+    if (!(await facilities.get(id))) throw notFound(`facility ${id}`);
+    return ctx.ruleSettings.get(id);
+  });
+
+  app.put('/:id/rules', { schema: { params: IdParams, body: RuleSettingsPatch } }, async (req) => {
+    const { id } = req.params;
+    const user = userOf(req);
+    assertFacility(user, id, `facility ${id}`);
+    requireRole(user, 'admin', 'manager');
+    if (!(await facilities.get(id))) throw notFound(`facility ${id}`);
+    const updated = await ctx.ruleSettings.update(id, req.body, user.id);
+    ctx.logger.info({ facilityId: id, version: updated.version, by: user.id }, 'rule settings changed');
+    return updated;
   });
 };

@@ -1,5 +1,7 @@
 import {
+  CarePlan,
   ConsentRequest,
+  ruleSettingsProblems,
   CreateResidentRequest,
   DEFAULT_CONSENT,
   Id,
@@ -7,7 +9,7 @@ import {
   WireTime,
   zonesCover,
 } from '@vigil/contracts';
-import { news2FromLatest } from '@vigil/rules';
+import { effectiveVitalRules, news2FromLatest } from '@vigil/rules';
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -97,6 +99,28 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     // NEWS2 as of now: a value past its freshness window no longer counts (it shows as missing).
     const news2 = latest && news2FromLatest(latest, resident.carePlan, ctx.clock.now());
     return toVitalsResponse(resident.id, latest, points, req.query.step, news2);
+  });
+
+  // A care plan is a clinical decision: the facility's managers, or medical staff the resident's
+  // consent lets see their health data. Validated against the facility's rules as a whole, so an
+  // override cannot invert a threshold pair; every change bumps `carePlanVersion`.
+  app.put('/:id/care-plan', { schema: { params: IdParams, body: CarePlan } }, async (req) => {
+    const user = userOf(req);
+    const resident = await loadResident(ctx, user, req.params.id);
+    requireRole(user, 'admin', 'manager', 'medical');
+    if (user.role === 'medical' && !canSeeHealth(user, resident))
+      throw forbidden("the resident's consent does not cover your role");
+    const settings = await ctx.ruleSettings.get(resident.facilityId);
+    const problems = ruleSettingsProblems({ ...settings, vitals: effectiveVitalRules(req.body, settings.vitals) });
+    if (problems.length > 0)
+      throw badRequest(`invalid care plan: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
+    const updated: Resident = { ...resident, carePlan: req.body, carePlanVersion: (resident.carePlanVersion ?? 1) + 1 };
+    await residents.put(updated);
+    ctx.logger.info(
+      { residentId: resident.id, carePlanVersion: updated.carePlanVersion, by: user.id },
+      'care plan changed',
+    );
+    return updated;
   });
 
   app.put('/:id/consent', { schema: { params: IdParams, body: ConsentRequest } }, async (req) => {

@@ -4,12 +4,14 @@ import { MemoryDeviceStore, MemoryFacilityStore, MemoryResidentStore, MemoryUser
 import { MemoryEventLog } from './event-log.ts';
 import { MemoryCounterStore, MemorySeqStore } from './ingest-state.ts';
 import { MemoryVitalsHistory } from './vitals-history.ts';
+import { MemoryRuleSettingsStore, MemoryRuleStateStore } from './rules.ts';
 
 export * from './alerts.ts';
 export * from './entities.ts';
 export * from './event-log.ts';
 export * from './ingest-state.ts';
 export * from './vitals-history.ts';
+export * from './rules.ts';
 
 /** The embedded default: every store in memory (architecture.md). */
 export function createMemoryStores(now: () => number = Date.now): Stores {
@@ -23,5 +25,7 @@ export function createMemoryStores(now: () => number = Date.now): Stores {
     alerts: new MemoryAlertStore(),
     vitals: new MemoryVitalsHistory(),
     events: new MemoryEventLog(now),
+    ruleSettings: new MemoryRuleSettingsStore(),
+    ruleState: new MemoryRuleStateStore(),
   };
 }

@@ -1,0 +1,126 @@
+import {
+  addPoints,
+  currentEpisode,
+  type EpisodeState,
+  newTrack,
+  type Observation,
+  type PersistenceSpec,
+  type Tier,
+  type Track,
+} from '@vigil/rules';
+import type { AlertService, RaiseInput } from '../alerts/alert-service.ts';
+import { REPEAT_UPDATE_INTERVAL_MS } from '../alerts/alert-service.ts';
+
+/** What the alert side has been told about a track's episode. */
+export interface Emitted {
+  tier: Tier;
+  /** Device time of the last `touch` (lastSeenAt), to touch at most once per interval. */
+  touchedAt?: number;
+}
+
+export interface TrackedCondition {
+  track: Track;
+  emitted: Emitted;
+  /** The window of the last real observation; a gap point is replayed with it. */
+  spec?: PersistenceSpec;
+}
+
+export type Tracks = Record<string, TrackedCondition>;
+
+/** Where an observation's alert goes: subject fields and the rule version to name. */
+export interface AlertTarget {
+  facilityId: string;
+  subject: string;
+  base: Pick<RaiseInput, 'facilityId' | 'residentId' | 'deviceId' | 'zoneId' | 'roomId'>;
+  /** Appended to the rule id: `@<facility rules version>[/cp<care plan version>]`. */
+  version: string;
+}
+
+/**
+ * Feeds observations into their persistence tracks and turns episode transitions into alert
+ * operations: onset → raise, a higher tier → escalate, cleared → self-clear or latch (alert service),
+ * still holding → lastSeenAt. Each point is judged on its own, so a batch gives the transitions that
+ * the same samples give live.
+ */
+export async function applyObservations(
+  tracks: Tracks,
+  observations: readonly Observation[],
+  target: AlertTarget,
+  alerts: AlertService,
+): Promise<void> {
+  for (const o of observations) {
+    const existing = tracks[o.key];
+    // A gap point only breaks a run that exists; it never creates a track.
+    if (o.point.gap && !existing) continue;
+    const tc: TrackedCondition = existing ?? { track: newTrack(), emitted: { tier: 0 } };
+    const spec = o.point.gap ? (tc.spec ?? o.spec) : o.spec;
+    if (!o.point.gap) tc.spec = o.spec;
+    tc.track = addPoints(tc.track, [o.point], spec);
+    const ep = currentEpisode(tc.track, spec);
+    await reconcile(tc, ep, { ...o, spec }, target, alerts);
+    tracks[o.key] = tc;
+  }
+}
+
+async function reconcile(
+  tc: TrackedCondition,
+  ep: EpisodeState,
+  o: Observation,
+  target: AlertTarget,
+  alerts: AlertService,
+) {
+  const { emitted } = tc;
+  const at = o.point.ts;
+  if (ep.tier > emitted.tier) {
+    const tier = ep.tier as 1 | 2;
+    const d = o.describe(tier);
+    await alerts.raise(
+      {
+        ...target.base,
+        kind: o.kind,
+        priority: o.priority[tier],
+        title: d.title,
+        observedAt: at,
+        conditionHolds: true,
+        explanation: {
+          rule: `${o.rule}@${target.version}`,
+          // When the condition began (device time): the alert is raised a window later.
+          inputs: { ...d.inputs, ...(ep.onset !== undefined && { since: new Date(ep.onset).toISOString() }) },
+          condition: d.condition,
+          ...(d.window && { window: d.window }),
+        },
+      },
+      { escalation: emitted.tier > 0 },
+    );
+    tc.emitted = { tier, touchedAt: at };
+    return;
+  }
+  if (emitted.tier === 0) return;
+  if (ep.tier === 0 && clearHeld(ep, o.spec)) {
+    await alerts.conditionCleared(target.facilityId, target.subject, o.kind, ep.clearedAt ?? at);
+    tc.emitted = { tier: 0 };
+    return;
+  }
+  if (emitted.touchedAt === undefined || bucket(at) !== bucket(emitted.touchedAt)) {
+    const open = await alerts.touch(target.facilityId, target.subject, o.kind, at);
+    if (open) {
+      tc.emitted = { ...emitted, touchedAt: at };
+    } else {
+      // A person resolved the alert while the condition went on. Start the window afresh: if the
+      // condition persists for its full window again, a new alert is raised.
+      tc.track = { checkpoint: { tier: 0, holds: false, lastTs: at }, tail: [], late: tc.track.late };
+      tc.emitted = { tier: 0 };
+    }
+  }
+}
+
+const bucket = (ts: number) => Math.floor(ts / REPEAT_UPDATE_INTERVAL_MS);
+
+/**
+ * The episode ended by its clear criteria, not merely "not reached yet": a late point can make a
+ * replay lose an episode that was already raised, and that must not close its alert.
+ */
+function clearHeld(ep: EpisodeState, spec: PersistenceSpec): boolean {
+  if (ep.clearRun === undefined || ep.lastTs === undefined) return false;
+  return ep.lastTs - ep.clearRun >= spec.clearForMs;
+}

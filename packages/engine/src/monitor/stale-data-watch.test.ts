@@ -1,0 +1,87 @@
+import { ManualClock, silentLogger } from '@vigil/runtime';
+import { createMemoryStores, type DeviceRecord } from '@vigil/stores';
+import { describe, expect, it } from 'vitest';
+import { AlertService } from '../alerts/alert-service.ts';
+import { RuleSettingsService } from '../rules/rule-settings-service.ts';
+import { StaleDataWatch } from './stale-data-watch.ts';
+
+const MIN = 60_000;
+
+async function setup() {
+  const clock = new ManualClock();
+  const stores = createMemoryStores(() => clock.now());
+  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock });
+  const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
+  const watch = new StaleDataWatch({ stores, alerts, ruleSettings, clock, logger: silentLogger() });
+  await stores.facilities.put({ id: 'f1', name: 'F', zones: [] });
+  const device = (over: Partial<DeviceRecord>): DeviceRecord => ({
+    id: 'w1',
+    kind: 'wearable',
+    facilityId: 'f1',
+    residentId: 'r1',
+    secretHash: 'x',
+    state: 'online',
+    lastSeenAt: clock.now(),
+    createdAt: 0,
+    ...over,
+  });
+  return { clock, stores, watch, device };
+}
+
+describe('StaleDataWatch', () => {
+  it('warns at 15 min, escalates at 30 min, once, and clears when data flows again', async () => {
+    const { clock, stores, watch, device } = await setup();
+    await stores.devices.put(device({}));
+    clock.advance(14 * MIN);
+    await watch.sweep();
+    expect(await stores.alerts.list()).toHaveLength(0);
+    clock.advance(2 * MIN);
+    await watch.sweep();
+    await watch.sweep();
+    let [a] = await stores.alerts.list();
+    expect(a).toMatchObject({ kind: 'device.no_data', priority: 'low', residentId: 'r1', occurrences: 1 });
+    expect(a?.explanation.condition).toContain('no data for 15 min');
+    clock.advance(15 * MIN);
+    await watch.sweep();
+    [a] = await stores.alerts.list();
+    expect(a).toMatchObject({ priority: 'medium', occurrences: 1, title: 'Wearable silent for 31 min' });
+    await stores.devices.touch('w1', { lastSeenAt: clock.now() });
+    await watch.sweep();
+    [a] = await stores.alerts.list();
+    expect(a).toMatchObject({ state: 'resolved', outcome: 'self_cleared' });
+  });
+
+  it('uses the sensor limits, and leaves offline and never-seen devices to their own alerts', async () => {
+    const { clock, stores, watch, device } = await setup();
+    await stores.devices.put(device({ id: 's1', kind: 'sensor', residentId: undefined, roomId: 'room-1' }));
+    await stores.devices.put(device({ id: 'w2', state: 'offline' }));
+    await stores.devices.put(device({ id: 'w3', residentId: 'r3', state: 'provisioned', lastSeenAt: undefined }));
+    clock.advance(20 * MIN);
+    await watch.sweep();
+    expect(await stores.alerts.list()).toHaveLength(0);
+    clock.advance(15 * MIN);
+    await watch.sweep();
+    expect((await stores.alerts.list()).map((a) => [a.deviceId, a.priority, a.roomId])).toEqual([
+      ['s1', 'low', 'room-1'],
+    ]);
+  });
+
+  it('sweeps on the injected clock once started, until stopped', async () => {
+    const { clock, stores, watch, device } = await setup();
+    await stores.devices.put(device({}));
+    watch.start(MIN);
+    const minutes = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        clock.advance(MIN);
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    await minutes(14);
+    expect(await stores.alerts.list()).toHaveLength(0);
+    await minutes(2);
+    expect(await stores.alerts.list()).toHaveLength(1);
+    watch.stop();
+    await minutes(30);
+    expect((await stores.alerts.list())[0]?.priority).toBe('low');
+  });
+});

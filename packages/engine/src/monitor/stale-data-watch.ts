@@ -1,0 +1,97 @@
+import { type Priority, toIso } from '@vigil/contracts';
+import { formatDuration } from '@vigil/rules';
+import type { Clock, Logger } from '@vigil/runtime';
+import { alertSubject, type DeviceRecord, type Stores } from '@vigil/stores';
+import type { AlertService } from '../alerts/alert-service.ts';
+import type { RuleSettingsService } from '../rules/rule-settings-service.ts';
+
+export interface StaleDataWatchDeps {
+  stores: Pick<Stores, 'devices' | 'residents' | 'alerts' | 'facilities'>;
+  alerts: AlertService;
+  ruleSettings: RuleSettingsService;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** How often the watch looks; a stale-data alarm is at most this late. */
+export const STALE_DATA_SWEEP_MS = 30_000;
+
+/**
+ * Stale-data alarms (`device.no_data`, Nightscout's warn and urgent levels per device kind): a
+ * connected device that has sent nothing for too long measures nothing, and silence must never look
+ * like health. An offline device has its own alert (`device.offline`), so it is not judged here.
+ * Driven by the injected clock: `sweep()` is what tests call, `start()` repeats it.
+ */
+export class StaleDataWatch {
+  private cancel: (() => void) | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: StaleDataWatchDeps) {
+    this.log = deps.logger.child({ module: 'stale-data' });
+  }
+
+  start(intervalMs = STALE_DATA_SWEEP_MS): void {
+    const tick = () => {
+      this.sweep()
+        .catch((err: unknown) => this.log.error({ err }, 'stale-data sweep failed'))
+        .finally(() => {
+          if (this.cancel) this.cancel = this.deps.clock.setTimeout(tick, intervalMs);
+        });
+    };
+    this.cancel = this.deps.clock.setTimeout(tick, intervalMs);
+  }
+
+  stop(): void {
+    this.cancel?.();
+    this.cancel = undefined;
+  }
+
+  async sweep(): Promise<void> {
+    const now = this.deps.clock.now();
+    for (const facility of await this.deps.stores.facilities.list()) {
+      const settings = await this.deps.ruleSettings.get(facility.id);
+      for (const device of await this.deps.stores.devices.list({ facilityId: facility.id })) {
+        const limits = settings.noData[device.kind];
+        await this.judge(device, now, limits.warnMs, limits.urgentMs, settings.version);
+      }
+    }
+  }
+
+  private async judge(device: DeviceRecord, now: number, warnMs: number, urgentMs: number, version: number) {
+    const subject = alertSubject({ facilityId: device.facilityId, residentId: device.residentId, deviceId: device.id });
+    const judged = device.state === 'online' && device.lastSeenAt !== undefined;
+    const age = judged ? now - (device.lastSeenAt as number) : 0;
+    const open = await this.deps.stores.alerts.findOpen(device.facilityId, subject, 'device.no_data');
+    if (age < warnMs) {
+      if (open) await this.deps.alerts.conditionCleared(device.facilityId, subject, 'device.no_data', now);
+      return;
+    }
+    // Warn: awareness; urgent: prompt response (IEC 60601-1-8 low / medium).
+    const priority: Priority = age >= urgentMs ? 'medium' : 'low';
+    if (open && (open.priority === priority || open.priority === 'medium')) return;
+    const resident = device.residentId ? await this.deps.stores.residents.get(device.residentId) : undefined;
+    const zoneId = resident?.zoneId ?? device.zoneId;
+    const roomId = resident?.roomId ?? device.roomId;
+    const limit = priority === 'medium' ? urgentMs : warnMs;
+    await this.deps.alerts.raise(
+      {
+        facilityId: device.facilityId,
+        ...(device.residentId && { residentId: device.residentId }),
+        deviceId: device.id,
+        ...(zoneId && { zoneId }),
+        ...(roomId && { roomId }),
+        kind: 'device.no_data',
+        priority,
+        title: `${device.kind === 'wearable' ? 'Wearable' : 'Sensor'} silent for ${formatDuration(Math.floor(age / 60_000) * 60_000)}`,
+        observedAt: now,
+        conditionHolds: true,
+        explanation: {
+          rule: `device-technical.no_data@${version}`,
+          inputs: { deviceId: device.id, lastSeenAt: toIso(device.lastSeenAt as number), ageMs: age },
+          condition: `connected but no data for ${formatDuration(limit)} (${priority === 'medium' ? 'urgent' : 'warning'} level for a ${device.kind})`,
+        },
+      },
+      { escalation: open !== undefined },
+    );
+  }
+}
