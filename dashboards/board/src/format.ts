@@ -1,4 +1,4 @@
-import type { AlertOutcome, Explanation, Priority, Role } from '@vigil/contracts';
+import type { Alert, AlertKind, AlertOutcome, Explanation, Priority, Role } from '@vigil/contracts';
 
 /** Text next to the colour, never colour alone (WCAG 1.4.1; IEC 60601-1-8 priorities). */
 export const PRIORITY_LABEL: Record<Priority, string> = { high: 'HIGH', medium: 'MEDIUM', low: 'LOW' };
@@ -20,17 +20,23 @@ export const OUTCOME_LABEL: Record<AlertOutcome, string> = {
   cancelled: 'Cancelled by the resident',
 };
 
-/** "just now", "45 s", "12 min", "2 h 5 min": short enough to read at a glance across the room. */
-export function since(fromMs: number, nowMs: number): string {
-  const s = Math.max(0, Math.floor((nowMs - fromMs) / 1000));
+/** "45 s", "12 min", "2 h 5 min", "1 d 3 h": a span of time, short enough to read at a glance. */
+export function duration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
   if (!Number.isFinite(s)) return 'unknown';
-  if (s < 10) return 'just now';
-  if (s < 60) return `${s} s ago`;
+  if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ago`;
+  if (m < 60) return `${m} min`;
   const h = Math.floor(m / 60);
-  if (h < 24) return `${h} h ${m % 60} min ago`;
-  return `${Math.floor(h / 24)} d ${h % 24} h ago`;
+  if (h < 24) return `${h} h ${m % 60} min`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+/** "just now", "45 s ago", "12 min ago", "2 h 5 min ago": how long ago, read across the room. */
+export function since(fromMs: number, nowMs: number): string {
+  const ms = nowMs - fromMs;
+  if (!Number.isFinite(ms)) return 'unknown';
+  return ms < 10_000 ? 'just now' : `${duration(ms)} ago`;
 }
 
 export function clockTime(ms: number, withSeconds = false): string {
@@ -53,6 +59,10 @@ const INPUT_LABEL: Record<string, string> = {
   temp: 'Temperature',
   battery: 'Battery',
   news2: 'NEWS2',
+  airTemp: 'Air temperature',
+  steps: 'Step count',
+  limit: 'Alert above',
+  ageMs: 'No data for',
 };
 const INPUT_UNIT: Record<string, string> = {
   hr: ' bpm',
@@ -62,6 +72,18 @@ const INPUT_UNIT: Record<string, string> = {
   dbp: ' mmHg',
   temp: ' °C',
   battery: ' %',
+  airTemp: ' °C',
+};
+/** Times in the inputs (ISO, device time) and how a caregiver reads them. */
+const TIME_LABEL: Record<string, string> = {
+  ts: 'At',
+  lastSeenAt: 'Last seen',
+  lastMoveAt: 'Last moved',
+  since: 'Began',
+};
+/** What a missing time means, where "—" would not say it. */
+const NO_TIME: Record<string, string> = {
+  lastMoveAt: 'Last moved: not since monitoring began',
 };
 
 function humanKey(k: string): string {
@@ -71,9 +93,13 @@ function humanKey(k: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+function num(v: number, unit = ''): string {
+  return `${Number.isInteger(v) ? v : v.toFixed(1)}${unit}`;
+}
+
 function humanValue(k: string, v: unknown): string {
   if (v === null || v === undefined) return '—';
-  if (typeof v === 'number') return `${Number.isInteger(v) ? v : v.toFixed(1)}${INPUT_UNIT[k] ?? ''}`;
+  if (typeof v === 'number') return k.endsWith('Ms') ? duration(v) : num(v, INPUT_UNIT[k]);
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (typeof v === 'string') return v;
   if (typeof v === 'object' && 'score' in v) {
@@ -95,9 +121,11 @@ const LIMIT_LABEL: Record<string, string> = {
 /** One explanation input as a caregiver reads it; undefined hides inputs the card already shows. */
 function humanInput(k: string, v: unknown, vital: string | undefined): string | undefined {
   if (k === 'type') return undefined; // the event type is the alert's title already
-  if (k === 'ts' || k === 'lastSeenAt') {
-    const label = k === 'ts' ? 'At' : 'Last seen';
-    return typeof v === 'string' ? `${label} ${clockTime(Date.parse(v), true)}` : `${label} —`;
+  const timeLabel = TIME_LABEL[k];
+  if (timeLabel) {
+    const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
+    if (Number.isFinite(ms)) return `${timeLabel} ${clockTime(ms, true)}`;
+    return NO_TIME[k] ?? `${timeLabel} —`;
   }
   if (k === 'deviceId') return `Device ${String(v)}`;
   if (k === 'limits' && typeof v === 'object' && v !== null) {
@@ -108,14 +136,71 @@ function humanInput(k: string, v: unknown, vital: string | undefined): string | 
     });
     return `Limits: ${parts.join(', ')}`;
   }
+  // A single limit (e.g. the resident's own baseline limit) is in the unit of the vital it judges.
+  if (k === 'limit' && typeof v === 'number') return `${humanKey(k)}: ${num(v, (vital && INPUT_UNIT[vital]) ?? '')}`;
   return `${humanKey(k)}: ${humanValue(k, v)}`;
 }
 
+export interface Explained {
+  rule: string;
+  condition: string;
+  /** The persistence window the condition was judged over, when the rule has one. */
+  window?: string;
+  inputs: string[];
+}
+
+export interface ExplainOptions {
+  /** Leave out `inputs.since` (when the card already says "ongoing since"). */
+  omitSince?: boolean;
+}
+
 /** "Why this alert": the rule, its condition and the values it saw (contract §3.1 explanation). */
-export function explain(e: Explanation): { rule: string; condition: string; inputs: string[] } {
-  const entries = Object.entries(e.inputs ?? {});
+export function explain(e: Explanation, kind?: AlertKind, options: ExplainOptions = {}): Explained {
+  let entries = Object.entries(e.inputs ?? {});
+  if (options.omitSince) entries = entries.filter(([k]) => k !== 'since');
   const vital = entries.find(([k]) => k in INPUT_UNIT)?.[0];
-  const inputs = entries.flatMap(([k, v]) => humanInput(k, v, vital) ?? []);
-  const condition = e.window ? `${e.condition} (over ${e.window})` : e.condition;
-  return { rule: e.rule, condition, inputs };
+  const inputs: string[] = [];
+  const { baselineMean: mean, baselineSd: sd } = e.inputs ?? {};
+  // Resting HR against the resident's own baseline: "usually 72 ± 4.1 bpm" reads better than two figures.
+  const baseline = (kind === 'vital.hr_baseline' || kind === undefined) && typeof mean === 'number';
+  for (const [k, v] of entries) {
+    if (baseline && (k === 'baselineMean' || k === 'baselineSd')) {
+      if (k === 'baselineMean') {
+        const unit = (vital && INPUT_UNIT[vital]) ?? '';
+        inputs.push(`Usual resting: ${num(mean)}${typeof sd === 'number' ? ` ± ${num(sd)}` : ''}${unit}`);
+      }
+      continue;
+    }
+    const text = humanInput(k, v, vital);
+    if (text !== undefined) inputs.push(text);
+  }
+  return { rule: e.rule, condition: e.condition, ...(e.window && { window: e.window }), inputs };
+}
+
+/** Whether the condition behind an open alert still holds, as one line on its card. */
+export interface ConditionStatus {
+  holds: boolean;
+  text: string;
+}
+
+/**
+ * "Condition ongoing since 09:58" or, for a latched alert whose condition cleared, "Condition
+ * cleared at 10:05 — check the resident, then resolve". Undefined for one-off events (SOS, fall)
+ * and for resolved alerts.
+ */
+export function conditionStatus(
+  a: Pick<Alert, 'state' | 'conditionHolds' | 'conditionClearedAt' | 'explanation'>,
+): ConditionStatus | undefined {
+  if (a.state === 'resolved' || a.conditionHolds === undefined) return undefined;
+  if (a.conditionHolds) {
+    const began = a.explanation.inputs?.since;
+    const ms = typeof began === 'string' ? Date.parse(began) : Number.NaN;
+    return {
+      holds: true,
+      text: Number.isFinite(ms) ? `Condition ongoing since ${clockTime(ms)}` : 'Condition ongoing',
+    };
+  }
+  const ms = a.conditionClearedAt ? Date.parse(a.conditionClearedAt) : Number.NaN;
+  const at = Number.isFinite(ms) ? ` at ${clockTime(ms)}` : '';
+  return { holds: false, text: `Condition cleared${at} — check the resident, then resolve` };
 }

@@ -60,8 +60,13 @@ export interface Track {
   late: number;
 }
 
-/** Enough for a handful of samples out of order at 1 Hz; a batch arrives in order (contract §1.1). */
+/**
+ * How far out of order a sample may arrive and still count: the last 16 points, and no point more
+ * than 15 s older than the newest (a QoS 1 redelivery after a reconnect; a batch arrives in order,
+ * contract §1.1). Bounded by time too, so rule memory stays small at any sample rate.
+ */
 export const REORDER_WINDOW = 16;
+export const REORDER_WINDOW_MS = 15_000;
 
 export const newTrack = (): Track => ({ checkpoint: { tier: 0, holds: false }, tail: [], late: 0 });
 
@@ -80,7 +85,9 @@ export function addPoints(track: Track, points: readonly TrackPoint[], spec: Per
     if (tail[i]?.ts === p.ts) tail[i] = p;
     else tail.splice(i, 0, p);
   }
-  while (tail.length > REORDER_WINDOW) checkpoint = advance(checkpoint, tail.shift() as TrackPoint, spec);
+  const newest = tail.at(-1)?.ts ?? 0;
+  while (tail.length > REORDER_WINDOW || (tail.length > 1 && newest - (tail[0] as TrackPoint).ts > REORDER_WINDOW_MS))
+    checkpoint = advance(checkpoint, tail.shift() as TrackPoint, spec);
   return { checkpoint, tail, late };
 }
 
@@ -107,8 +114,7 @@ export function advance(prev: EpisodeState, p: TrackPoint, spec: PersistenceSpec
   s.clearRun = p.clear ? (s.clearRun ?? p.ts) : undefined;
   s.holds = p.tier >= 1;
 
-  const persisted = (runStart: number | undefined) => runStart !== undefined && p.ts - runStart >= spec.forMs;
-  const reached: Tier = persisted(s.run2) ? 2 : persisted(s.run1) ? 1 : 0;
+  const reached: Tier = held(s.run2, p.ts, spec.forMs) ? 2 : held(s.run1, p.ts, spec.forMs) ? 1 : 0;
   if (reached > s.tier) {
     if (s.tier === 0) s.onset = s.run1;
     s.tier = reached;
@@ -120,6 +126,10 @@ export function advance(prev: EpisodeState, p: TrackPoint, spec: PersistenceSpec
     s.tierSince = undefined;
   }
   return s;
+}
+
+function held(runStart: number | undefined, ts: number, forMs: number): boolean {
+  return runStart !== undefined && ts - runStart >= forMs;
 }
 
 function sortedIndex(points: readonly TrackPoint[], ts: number): number {

@@ -33,11 +33,14 @@ export function effectiveVitalRules(
   carePlan: CarePlan | undefined,
   facility: VitalRules = DEFAULT_VITAL_RULES,
 ): VitalRules {
-  const out = structuredClone(facility);
+  const overrides = carePlan?.thresholds;
+  if (!overrides) return facility;
+  const out = { ...facility };
   for (const vital of THRESHOLD_VITALS) {
-    const o = carePlan?.thresholds?.[vital];
+    const o = overrides[vital];
     if (!o) continue;
-    const r = out[vital];
+    const r = { ...out[vital] };
+    out[vital] = r;
     if (o.criticalLow !== undefined) r.criticalLow = o.criticalLow;
     if (o.criticalHigh !== undefined) r.criticalHigh = o.criticalHigh;
     if (o.low !== undefined) {

@@ -1,5 +1,6 @@
 import type {
   Alert,
+  CarePlan,
   AlertKind,
   AlertState,
   Consent,
@@ -44,6 +45,11 @@ export interface ResidentStore {
   get(id: string): Promise<Resident | undefined>;
   list(filter?: { facilityId?: string }): Promise<Resident[]>;
   setConsent(id: string, consent: Consent): Promise<void>;
+  /**
+   * Replaces the care plan and bumps `carePlanVersion` in one step, leaving consent untouched (a
+   * concurrent consent withdrawal must never be overwritten). Undefined for an unknown id.
+   */
+  setCarePlan(id: string, carePlan: CarePlan): Promise<Resident | undefined>;
 }
 
 export interface DeviceRecord {

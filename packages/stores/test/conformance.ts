@@ -67,6 +67,10 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
       });
       await s.residents.setConsent('r1', { ...DEFAULT_CONSENT, location: true });
       expect((await s.residents.get('r1'))?.consent.location).toBe(true);
+      const planned = await s.residents.setCarePlan('r1', { spo2Scale: 2 });
+      expect(planned).toMatchObject({ carePlan: { spo2Scale: 2 }, carePlanVersion: 2, consent: { location: true } });
+      expect((await s.residents.setCarePlan('r1', {}))?.carePlanVersion).toBe(3);
+      expect(await s.residents.setCarePlan('nobody', {})).toBeUndefined();
       expect(await s.residents.list({ facilityId: 'f2' })).toEqual([]);
     });
 

@@ -72,6 +72,17 @@ describe('ResidentModel', () => {
     expect(model.next(MIDNIGHT_LOCAL + 24 * HOUR_MS + MINUTE_MS).steps).toBe(0);
   });
 
+  it('adds up slow walking at a 1 Hz sample rate, and stops counting while immobile', () => {
+    const model = new ResidentModel(new Rng('steps-1hz'), { artefactProbability: 0 });
+    const start = MIDNIGHT_LOCAL + 9 * HOUR_MS;
+    let steps = 0;
+    for (let t = start; t < start + HOUR_MS; t += 1000) steps = model.next(t).steps ?? -1;
+    // Whole steps per sample would round ~0.1 step to 0 and never count anything.
+    expect(steps).toBeGreaterThan(100);
+    model.immobile = true;
+    for (let t = start + HOUR_MS; t < start + 2 * HOUR_MS; t += 1000) expect(model.next(t).steps).toBe(steps);
+  });
+
   it('drains the battery slowly', () => {
     const model = new ResidentModel(new Rng('battery'));
     const first = model.next(MIDNIGHT_LOCAL + 8 * HOUR_MS).battery;

@@ -75,11 +75,14 @@ export class ResidentModel {
   drainPerHour: number;
   /** A carer docks a low wearable overnight; device_dying turns this off. */
   dockOvernight = true;
+  /** Lying still (unwell, or on the floor after a fall): no steps while set. */
+  immobile = false;
   private readonly walk: VitalRecord = zero();
   private readonly utcOffsetMinutes: number;
   private readonly bpIntervalMs: number;
   private readonly consciousnessIntervalMs: number;
   private readonly artefactProbability: number;
+  /** Fractional, so slow walking at a high sample rate still adds up; the device reports whole steps. */
   private steps = 0;
   private stepsDay: number | undefined;
   private lastAtMs: number | undefined;
@@ -141,7 +144,7 @@ export class ResidentModel {
       temp: Math.round(clamp(value('temp'), LIMITS.temp) * 10) / 10,
       battery,
       worn: true,
-      steps: this.steps,
+      steps: Math.floor(this.steps),
     };
     if (atMs >= this.nextBpAtMs) {
       this.nextBpAtMs = atMs + this.bpIntervalMs + this.rng.float(-30_000, 30_000);
@@ -181,9 +184,11 @@ export class ResidentModel {
       this.steps = 0;
     }
     if (isAsleep(hour) || dtMin === 0) return 0;
-    // Older adults: ~2,000–5,000 steps a day, in bursts.
+    // Older adults: ~2,000–5,000 steps a day, in bursts. The draw happens even when immobile so a
+    // scenario does not shift the random stream.
     const cadence = Math.max(0, this.rng.gaussian(4, 6));
-    this.steps += Math.round(cadence * dtMin);
+    if (this.immobile) return 0;
+    this.steps += cadence * dtMin;
     return cadence;
   }
 

@@ -3,7 +3,7 @@ import { type Alert, RESOLVE_OUTCOMES, type Resident, type ResolveOutcome } from
 import { useEffect } from 'preact/hooks';
 import { ApiError, describeError } from '../api.ts';
 import { acknowledge, refreshAlert, resolve } from '../data.ts';
-import { clockTime, explain, OUTCOME_LABEL, PRIORITY_LABEL, since } from '../format.ts';
+import { clockTime, conditionStatus, explain, OUTCOME_LABEL, PRIORITY_LABEL, since } from '../format.ts';
 import { markDisplayed } from '../live.ts';
 import { session } from '../session.ts';
 import { now, toMs } from '../store.ts';
@@ -68,11 +68,14 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
 
   const raised = toMs(alert.raisedAt);
   const isNew = now.value - raised < NEW_FOR_MS;
-  const why = explain(alert.explanation);
+  const status = conditionStatus(alert);
+  const why = explain(alert.explanation, alert.kind, { omitSince: status?.holds === true });
   const titleId = `alert-title-${alert.id}`;
   const residentName = resident?.name ?? alert.residentId;
   const classes = ['card', `card--${alert.priority}`, `card--${alert.state}`];
-  if (isNew && alert.state === 'active') classes.push('card--new');
+  // A latched alert whose condition cleared: calmer (no pulse), still open until a person resolves it.
+  if (status && !status.holds) classes.push('card--cleared');
+  else if (isNew && alert.state === 'active') classes.push('card--new');
 
   return (
     <article
@@ -82,6 +85,7 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
       data-alert-id={alert.id}
       data-priority={alert.priority}
       data-state={alert.state}
+      data-condition={status ? (status.holds ? 'holds' : 'cleared') : undefined}
       aria-labelledby={titleId}
     >
       <div class="card__head">
@@ -114,10 +118,22 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
         {alert.escalationLevel > 0 && <span class="card__esc"> · Escalated, level {alert.escalationLevel}</span>}
       </p>
 
+      {status && (
+        <p class={`card__cond card__cond--${status.holds ? 'holds' : 'cleared'}`} data-testid="alert-condition">
+          <span class="card__cond-dot" aria-hidden="true" />
+          {status.text}
+        </p>
+      )}
+
       <div class="card__why">
         <p>
           <span class="card__label">Why:</span> {why.condition}
         </p>
+        {why.window && (
+          <p>
+            <span class="card__label">Window:</span> {why.window}
+          </p>
+        )}
         {why.inputs.length > 0 && <p class="card__inputs">{why.inputs.join(' · ')}</p>}
         <p class="card__rule">Rule {why.rule}</p>
       </div>

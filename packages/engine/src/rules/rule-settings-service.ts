@@ -16,12 +16,20 @@ import { DomainError } from '../errors.ts';
  * name.
  */
 export class RuleSettingsService {
-  constructor(private readonly deps: { store: RuleSettingsStore; clock: Clock }) {}
+  /** Read on every batch: kept briefly, so a change made through another process applies within a second. */
+  private readonly cache = new Map<string, { settings: RuleSettings; until: number }>();
 
+  constructor(private readonly deps: { store: RuleSettingsStore; clock: Clock; cacheMs?: number }) {}
+
+  /** The settings in force; frozen, as they are shared between callers. */
   async get(facilityId: string): Promise<RuleSettings> {
-    return (
-      (await this.deps.store.get(facilityId)) ?? { facilityId, version: 1, ...structuredClone(DEFAULT_RULE_SETTINGS) }
-    );
+    const now = this.deps.clock.now();
+    const hit = this.cache.get(facilityId);
+    if (hit && now < hit.until) return hit.settings;
+    const stored = await this.deps.store.get(facilityId);
+    const settings = deepFreeze(stored ?? { facilityId, version: 1, ...structuredClone(DEFAULT_RULE_SETTINGS) });
+    this.cache.set(facilityId, { settings, until: now + (this.deps.cacheMs ?? 1000) });
+    return settings;
   }
 
   /** Applies a partial change; rejects with `invalid_input` listing every problem. */
@@ -34,6 +42,8 @@ export class RuleSettingsService {
       const details = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
       throw new DomainError('invalid_input', `invalid rule settings: ${describe(details)}`, details);
     }
+    // Nothing changed (an empty body, or the values in force): no new version to trace.
+    if (JSON.stringify(parsed.data) === JSON.stringify(body)) return current;
     const problems = ruleSettingsProblems(parsed.data);
     if (problems.length > 0)
       throw new DomainError('invalid_input', `invalid rule settings: ${describe(problems)}`, problems);
@@ -45,12 +55,21 @@ export class RuleSettingsService {
       updatedBy: by,
     };
     await this.deps.store.put(next);
+    this.cache.delete(facilityId);
     return next;
   }
 }
 
 const describe = (problems: { path: string; message: string }[]) =>
   problems.map((p) => `${p.path}: ${p.message}`).join('; ');
+
+function deepFreeze<T>(o: T): T {
+  if (typeof o === 'object' && o !== null && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
 
 function deepMerge<T>(base: T, patch: unknown): T {
   if (patch === undefined) return base;

@@ -28,6 +28,22 @@ export async function loadResident(ctx: GatewayContext, user: AuthUser, id: stri
   return resident;
 }
 
+/**
+ * A care plan is checked as a whole against the facility's current rules, as the engine applies it
+ * (threshold overrides, own waking hours), so an override cannot invert a pair; 400 otherwise, with
+ * paths naming the care-plan field (`thresholds.hr.high`).
+ */
+async function assertValidCarePlan(ctx: GatewayContext, facilityId: string, carePlan: CarePlan): Promise<void> {
+  const settings = await ctx.ruleSettings.get(facilityId);
+  const problems = ruleSettingsProblems({
+    ...settings,
+    vitals: effectiveVitalRules(carePlan, settings.vitals),
+    inactivity: { ...settings.inactivity, ...definedOnly(carePlan.inactivity ?? {}) },
+  }).map((p) => ({ ...p, path: p.path.replace(/^vitals\./, 'thresholds.') }));
+  if (problems.length > 0)
+    throw badRequest(`invalid care plan: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
+}
+
 /** Query times arrive as strings: epoch ms digits or ISO-8601 (contract preamble). */
 const QueryTime = z.string().transform((s, c) => {
   const parsed = WireTime.safeParse(/^\d+$/.test(s) ? Number(s) : s);
@@ -52,6 +68,7 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     const user = userOf(req);
     const body = req.body;
     await facilityToProvision(ctx, user, body.facilityId, body.zoneId);
+    if (body.carePlan) await assertValidCarePlan(ctx, body.facilityId, body.carePlan);
     const id = body.id ?? newId('res');
     if (await residents.get(id)) throw conflict(`resident ${id} already exists`);
     const resident: Resident = {
@@ -110,12 +127,9 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     requireRole(user, 'admin', 'manager', 'medical');
     if (user.role === 'medical' && !canSeeHealth(user, resident))
       throw forbidden("the resident's consent does not cover your role");
-    const settings = await ctx.ruleSettings.get(resident.facilityId);
-    const problems = ruleSettingsProblems({ ...settings, vitals: effectiveVitalRules(req.body, settings.vitals) });
-    if (problems.length > 0)
-      throw badRequest(`invalid care plan: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
-    const updated: Resident = { ...resident, carePlan: req.body, carePlanVersion: (resident.carePlanVersion ?? 1) + 1 };
-    await residents.put(updated);
+    await assertValidCarePlan(ctx, resident.facilityId, req.body);
+    const updated = await residents.setCarePlan(resident.id, req.body);
+    if (!updated) throw notFound(`resident ${resident.id}`);
     ctx.logger.info(
       { residentId: resident.id, carePlanVersion: updated.carePlanVersion, by: user.id },
       'care plan changed',

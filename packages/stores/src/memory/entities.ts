@@ -1,4 +1,4 @@
-import type { Consent, Facility, Resident } from '@vigil/contracts';
+import type { CarePlan, Consent, Facility, Resident } from '@vigil/contracts';
 import {
   ConflictError,
   type DeviceRecord,
@@ -71,6 +71,14 @@ export class MemoryResidentStore implements ResidentStore {
   async setConsent(id: string, consent: Consent) {
     const r = this.byId.get(id);
     if (r) r.consent = copy(consent);
+  }
+
+  async setCarePlan(id: string, carePlan: CarePlan) {
+    const r = this.byId.get(id);
+    if (!r) return undefined;
+    r.carePlan = copy(carePlan);
+    r.carePlanVersion = (r.carePlanVersion ?? 1) + 1;
+    return copy(r);
   }
 }
 

@@ -12,14 +12,17 @@ export class MemoryRuleSettingsStore implements RuleSettingsStore {
   }
 }
 
-/** Copies in and out, like a store that serialises (Redis): a caller can never alias stored state. */
+/**
+ * Kept as JSON text, as Redis keeps it: a caller can never alias stored state, and for these many
+ * small objects JSON is several times faster than `structuredClone` (this runs once per batch).
+ */
 export class MemoryRuleStateStore implements RuleStateStore {
-  private readonly byKey = new Map<string, unknown>();
+  private readonly byKey = new Map<string, string>();
   async get<T>(key: string): Promise<T | undefined> {
     const v = this.byKey.get(key);
-    return v === undefined ? undefined : (structuredClone(v) as T);
+    return v === undefined ? undefined : (JSON.parse(v) as T);
   }
   async put<T>(key: string, value: T) {
-    this.byKey.set(key, structuredClone(value));
+    this.byKey.set(key, JSON.stringify(value));
   }
 }
