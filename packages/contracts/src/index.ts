@@ -13,3 +13,4 @@ export * from './roles.ts';
 export * from './socket.ts';
 export * from './rest.ts';
 export * from './rule-settings.ts';
+export * from './report.ts';

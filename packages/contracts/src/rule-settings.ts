@@ -212,7 +212,7 @@ const MIN = 60_000;
  * Facility defaults. Thresholds follow the NEWS2 chart-1 bands (clinical.md): the first tier where a
  * parameter scores 2, the critical tier where it scores 3, so a threshold alert and the NEWS2 score
  * tell the same story. Persistence: pulse oximeters delay desaturation alarms ~15–30 s; a cuff blood
- * pressure is a deliberate single measurement, judged at once.
+ * pressure needs a confirming second reading.
  */
 export const DEFAULT_RULE_SETTINGS: RuleSettingsBody = {
   vitals: {
@@ -223,7 +223,9 @@ export const DEFAULT_RULE_SETTINGS: RuleSettingsBody = {
     // NEWS2: RR ≤8 scores 3; 21–24 scores 2; ≥25 scores 3.
     rr: { low: 9, high: 24, criticalLow: 8, criticalHigh: 25, clearMargin: 2, forMs: MIN, clearForMs: 2 * MIN },
     // NEWS2: SBP ≤90 scores 3, 91–100 scores 2; ≥220 scores 3.
-    sbp: { low: 100, high: 180, criticalLow: 90, criticalHigh: 220, clearMargin: 5, forMs: 0, clearForMs: 0 },
+    // A single cuff reading is re-checked before anyone acts on it: the next reading ≥ 10 min later
+    // must confirm (a critical one also scores 3 in NEWS2, which alerts within a minute).
+    sbp: { low: 100, high: 180, criticalLow: 90, criticalHigh: 220, clearMargin: 5, forMs: 10 * MIN, clearForMs: 0 },
     // NEWS2: ≤35.0 scores 3; 38.1–39.0 scores 1, ≥39.1 scores 2.
     temp: {
       low: 35.5,

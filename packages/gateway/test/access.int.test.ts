@@ -1,3 +1,4 @@
+import { HealthReport } from '@vigil/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, type Harness, login, raise, startHarness } from './fixtures.ts';
 
@@ -70,6 +71,28 @@ describe('access (contract §4.2, §4.3)', () => {
     expect((await api(h.base, 'GET', '/api/residents/r1/vitals?from=yesterday', { token: as('care1') })).status).toBe(
       400,
     );
+  });
+
+  it('reports on a resident under the same rules as vitals (contract §4.4)', async () => {
+    const now = Date.now();
+    await h.stores.vitals.append('r1', { ts: now - 20 * 60_000, hr: 72, spo2: 97, rr: 14, temp: 36.8, sbp: 124 });
+    await h.stores.vitals.append('r1', { ts: now - 10 * 60_000, hr: 126, spo2: 96, rr: 22, consciousness: 'A' });
+    const r = await api(h.base, 'GET', '/api/residents/r1/report', { token: as('care1') });
+    expect(r.status).toBe(200);
+    expect(HealthReport.parse(r.body)).toMatchObject({
+      residentId: 'r1',
+      // The test above left a reading of 72 one minute ago.
+      vitals: { hr: { min: 72, max: 126, samples: 3 } },
+      news2: { worst: { score: 4 } },
+    });
+    // 126 bpm from −10 min until the next reading at −1 min.
+    expect(Math.abs(r.body.vitals.hr.outOfRangeMs - 540_000)).toBeLessThan(5_000);
+    // r1 gave managers consent in the test above.
+    expect((await api(h.base, 'GET', '/api/residents/r1/report', { token: as('manager1') })).status).toBe(200);
+    expect((await api(h.base, 'GET', '/api/residents/r1/report', { token: as('care1z2') })).status).toBe(403);
+    expect((await api(h.base, 'GET', '/api/residents/r1/report', { token: as('care2') })).status).toBe(404);
+    const bad = await api(h.base, 'GET', `/api/residents/r1/report?from=${now}&to=${now - 1}`, { token: as('care1') });
+    expect(bad.body.error.code).toBe('invalid_input');
   });
 });
 

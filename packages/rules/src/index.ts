@@ -8,3 +8,4 @@ export * from './artefacts.ts';
 export * from './baseline.ts';
 export * from './activity.ts';
 export * from './wearable-rules.ts';
+export * from './report.ts';

@@ -39,6 +39,8 @@ export interface WearableContext {
 /** Vitals the wearable streams, judged by thresholds and artefact filtering (sbp comes from a cuff). */
 const STREAMED: readonly ThresholdVital[] = ['hr', 'spo2', 'rr', 'temp'];
 const THRESHOLDED: readonly ThresholdVital[] = ['hr', 'spo2', 'rr', 'sbp', 'temp'];
+/** Longest gap between two cuff readings that still counts as one run of readings. */
+const SPOT_CHECK_GAP_MS = 2 * 3_600_000;
 /** Resting = no steps for this long; exertion raises the pulse and is not a deviation from baseline. */
 const RESTING_AFTER_MS = 5 * 60_000;
 
@@ -101,7 +103,16 @@ export function observeWearableSample(
         key: o.kind,
         kind: o.kind,
         rule: `vital-threshold.${vital}_${o.direction}`,
-        spec: gapSpec(rule.forMs, rule.clearForMs),
+        // A cuff blood pressure is a spot check every few minutes to hours: its run must span the
+        // time between readings, or a confirmation window could never be met.
+        spec:
+          vital === 'sbp'
+            ? {
+                forMs: rule.forMs,
+                clearForMs: rule.clearForMs,
+                maxGapMs: Math.max(settings.maxGapMs, SPOT_CHECK_GAP_MS),
+              }
+            : gapSpec(rule.forMs, rule.clearForMs),
         point: o.point,
         priority: { 1: 'medium', 2: 'high' },
         describe: (tier) => {

@@ -471,6 +471,9 @@ describe('Monitor: versioned rules', () => {
     const r = (await t.stores.residents.get('r1'))!;
     await t.stores.residents.put({ ...r, carePlanVersion: 3, carePlan: { thresholds: { sbp: { high: 160 } } } });
     await t.monitor.vitals(wearable, [{ ts: T0, sbp: 165 }]);
+    // One cuff reading is not enough: the next one, 15 min later, confirms it.
+    expect(await byKind(t, 'vital.sbp_high')).toHaveLength(0);
+    await t.monitor.vitals(wearable, [{ ts: T0 + 15 * MIN, sbp: 166 }]);
     const [a] = await byKind(t, 'vital.sbp_high');
     expect(a?.explanation).toMatchObject({ rule: 'vital-threshold.sbp_high@2/cp3', inputs: { limits: { high: 160 } } });
   });

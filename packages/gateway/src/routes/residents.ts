@@ -9,7 +9,7 @@ import {
   WireTime,
   zonesCover,
 } from '@vigil/contracts';
-import { effectiveVitalRules, news2FromLatest } from '@vigil/rules';
+import { effectiveVitalRules, healthReport, news2FromLatest } from '@vigil/rules';
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -135,6 +135,25 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       'care plan changed',
     );
     return updated;
+  });
+
+  // Short-term health status assessment (contract §4.4): same access as vitals, default last 24 h.
+  const ReportQuery = z.object({ from: QueryTime.optional(), to: QueryTime.optional() });
+  app.get('/:id/report', { schema: { params: IdParams, querystring: ReportQuery } }, async (req) => {
+    const user = userOf(req);
+    const resident = await loadResident(ctx, user, req.params.id);
+    if (!canSeeHealth(user, resident)) throw forbidden("the resident's consent does not cover your role");
+    if (!zonesCover(user, resident.zoneId)) throw forbidden('the resident lives outside your zones');
+    const to = req.query.to ?? ctx.clock.now();
+    const from = req.query.from ?? to - 24 * 3600_000;
+    if (from > to) throw badRequest('from must not be after to');
+    if (to - from > MAX_RANGE_MS) throw badRequest('range longer than 31 days');
+    const [points, alerts, settings] = await Promise.all([
+      ctx.stores.vitals.range(resident.id, from, to),
+      ctx.stores.alerts.list({ residentId: resident.id }),
+      ctx.ruleSettings.get(resident.facilityId),
+    ]);
+    return healthReport({ residentId: resident.id, from, to, points, alerts, carePlan: resident.carePlan, settings });
   });
 
   app.put('/:id/consent', { schema: { params: IdParams, body: ConsentRequest } }, async (req) => {

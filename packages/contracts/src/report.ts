@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { AlertKind, AlertOutcome } from './alert.ts';
+import { IsoTime } from './ids.ts';
+import { News2, RiskLevel } from './news2.ts';
+
+/** One vital over the report window; out of range = beyond the resident's alert limits. */
+export const VitalSummary = z.object({
+  min: z.number(),
+  mean: z.number(),
+  max: z.number(),
+  samples: z.number().int().nonnegative(),
+  outOfRangeMs: z.number().nonnegative(),
+  /** Share of the observed time out of range, in %. */
+  outOfRangePct: z.number().min(0).max(100),
+});
+export type VitalSummary = z.infer<typeof VitalSummary>;
+
+/**
+ * `GET /api/residents/{id}/report` (contract §4.4): a short-term health status assessment over a
+ * recent window, default 24 h.
+ */
+export const HealthReport = z.object({
+  residentId: z.string(),
+  from: IsoTime,
+  to: IsoTime,
+  /** First and last sample in the window; null when there is none. */
+  coverage: z.object({ firstAt: IsoTime, lastAt: IsoTime }).nullable(),
+  vitals: z.partialRecord(z.enum(['hr', 'spo2', 'rr', 'sbp', 'dbp', 'temp']), VitalSummary),
+  news2: z.object({ current: News2.nullable(), worst: News2.nullable() }),
+  alerts: z.object({
+    raised: z.number().int().nonnegative(),
+    open: z.number().int().nonnegative(),
+    byKind: z.partialRecord(AlertKind, z.number().int()),
+    outcomes: z.partialRecord(AlertOutcome, z.number().int()),
+  }),
+  /** From the current NEWS2 (chart 4); `low` when nothing is known. */
+  risk: RiskLevel,
+});
+export type HealthReport = z.infer<typeof HealthReport>;
