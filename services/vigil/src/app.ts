@@ -6,7 +6,7 @@ import type { Alert } from '@vigil/contracts';
 import { AlertService, Ingest, Monitor, RuleSettingsService, StaleDataWatch } from '@vigil/engine';
 import { createGateway } from '@vigil/gateway';
 import { type Clock, createLogger, type Logger, systemClock } from '@vigil/runtime';
-import { createSimulator } from '@vigil/simulator';
+import { createSimulator, MIXED } from '@vigil/simulator';
 import { createMemoryStores, type Stores } from '@vigil/stores';
 import type { AppConfig } from './config.ts';
 import { type DemoAccount, seedDemo } from './demo.ts';
@@ -118,7 +118,9 @@ export async function createApp(options: AppOptions = {}) {
           passwordHash: await hashSecret(config.adminPassword),
         });
       }
-      const demo = config.demo ? await seedDemo(stores, config.sim.count, clock.now()) : undefined;
+      const demo = config.demo
+        ? await seedDemo(stores, config.sim.count, clock.now(), config.sim.scenario === MIXED)
+        : undefined;
       demoAccounts = demo?.accounts ?? [];
       const mqttPort = await broker.listen();
       const httpPort = await gateway.listen(config.httpPort, config.host);

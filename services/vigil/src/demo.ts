@@ -62,20 +62,39 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
  * scores "air" without waiting for a device to report it).
  */
 const CARE_PLANS: Record<number, CarePlan> = {
-  2: { spo2Scale: 2, onOxygen: true, thresholds: { spo2: { low: 87 } } }, // COPD on oxygen, target 88–92 %
+  // COPD with a prescribed 88–92 % target (NEWS2 scale 2), on room air between exacerbations.
+  2: { spo2Scale: 2, onOxygen: false, thresholds: { spo2: { low: 87 } } },
   5: { onOxygen: false, thresholds: { hr: { low: 40 } } }, // on beta blockers
   11: { onOxygen: false, thresholds: { sbp: { high: 170 } } },
 };
 const ON_AIR: CarePlan = { onOxygen: false };
 
 /**
+ * Residents cast in an episode whatever the seed draws, so everyone trying the demo sees each kind
+ * of alert within minutes (the others run `SIM_SCENARIO`, `mixed` by default). One per zone where
+ * possible, so a zoned caregiver sees some too.
+ */
+const DEMO_CAST: Record<number, string> = {
+  0: 'tachycardia',
+  1: 'desaturation',
+  3: 'sos',
+  5: 'fever',
+  7: 'fall',
+  8: 'sos',
+  10: 'wear_off',
+};
+const SENSOR_CAST: Record<string, string> = { west: 'water_leak' };
+
+/**
  * Seeds the demo facility (contract §5 `pnpm start`): three zones, `count` residents each wearing a
- * wearable, a water/smoke sensor per zone, and staff accounts.
+ * wearable, a water/smoke sensor per zone, and staff accounts. With `cast`, a few devices get a fixed
+ * scenario (`DEMO_CAST`).
  */
 export async function seedDemo(
   stores: Stores,
   count: number,
   now: number,
+  cast = false,
 ): Promise<{ devices: DeviceSpec[]; accounts: DemoAccount[] }> {
   const facilityId = DEMO_FACILITY_ID;
   await stores.facilities.put({ id: facilityId, name: 'Lakeside Wellness & Travel-Care Residence', zones: ZONES });
@@ -94,9 +113,10 @@ export async function seedDemo(
   }
 
   const devices: DeviceSpec[] = [];
-  const provision = async (d: Omit<DeviceRecord, 'secretHash' | 'state' | 'createdAt'>) => {
+  const provision = async (d: Omit<DeviceRecord, 'secretHash' | 'state' | 'createdAt'> & { scenario?: string }) => {
+    const { scenario, ...record } = d;
     const secret = newSecret();
-    await stores.devices.put({ ...d, secretHash: await hashSecret(secret), state: 'provisioned', createdAt: now });
+    await stores.devices.put({ ...record, secretHash: await hashSecret(secret), state: 'provisioned', createdAt: now });
     devices.push({
       deviceId: d.id,
       secret,
@@ -105,11 +125,13 @@ export async function seedDemo(
       ...(d.residentId && { residentId: d.residentId }),
       ...(d.zoneId && { zoneId: d.zoneId }),
       ...(d.roomId && { roomId: d.roomId }),
+      ...(scenario && { scenario }),
     });
   };
 
   for (let i = 0; i < count; i++) {
     const zone = ZONES[i % ZONES.length]!;
+    const scenario = cast ? DEMO_CAST[i] : undefined;
     const id = `res-${String(i + 1).padStart(3, '0')}`;
     const roomId = `${zone.id}-${101 + Math.floor(i / ZONES.length)}`;
     await stores.residents.put({
@@ -128,6 +150,7 @@ export async function seedDemo(
       residentId: id,
       zoneId: zone.id,
       roomId,
+      ...(scenario && { scenario }),
     });
   }
   for (const zone of ZONES) {
@@ -137,6 +160,7 @@ export async function seedDemo(
       facilityId,
       zoneId: zone.id,
       roomId: `${zone.id}-utility`,
+      ...(cast && SENSOR_CAST[zone.id] && { scenario: SENSOR_CAST[zone.id] }),
     });
   }
   return { devices, accounts: DEMO_ACCOUNTS };

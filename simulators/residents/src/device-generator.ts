@@ -70,7 +70,7 @@ export class DeviceGenerator {
     };
     const modelRng = Rng.derive(seed, device.deviceId, 'model');
     if (device.kind === 'wearable') {
-      const scenario = wearableScenarioFor(options.scenario, choice);
+      const scenario = wearableScenarioFor(device.scenario ?? options.scenario, choice);
       this.scenario = scenario.name;
       this.resident = new ResidentModel(modelRng, {
         ...(options.utcOffsetMinutes !== undefined && { utcOffsetMinutes: options.utcOffsetMinutes }),
@@ -78,7 +78,7 @@ export class DeviceGenerator {
       });
       this.wearableRun = scenario.create(ctx);
     } else {
-      const scenario = sensorScenarioFor(options.scenario, choice);
+      const scenario = sensorScenarioFor(device.scenario ?? options.scenario, choice);
       this.scenario = scenario.name;
       this.sensor = new SensorModel(modelRng, options.utcOffsetMinutes);
       this.sensorRun = scenario.create(ctx);

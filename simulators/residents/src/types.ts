@@ -9,6 +9,8 @@ export interface DeviceSpec {
   residentId?: string;
   zoneId?: string;
   roomId?: string;
+  /** This device's scenario, overriding the run's (a demo casts a few residents on purpose). */
+  scenario?: string;
 }
 
 /** Wall clock, injected (STYLE.md §3) so tests and replays choose the time. */

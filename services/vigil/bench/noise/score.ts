@@ -36,7 +36,7 @@ export function score(run: DayRun, residents: number): Score {
     );
     if (hit) {
       delays.push((hit.atMs - e.startMs) / 60_000);
-      (byType[e.type] ??= []).push((hit.atMs - e.startMs) / 60_000);
+      byType[e.type] = [...(byType[e.type] ?? []), (hit.atMs - e.startMs) / 60_000];
     } else missed.push(`${e.type} (resident ${e.resident + 1})`);
   }
   const clinical = run.notifications.filter((n) => !TECHNICAL(n.alert.kind));

@@ -44,6 +44,9 @@ export interface EpisodeState {
   index: number;
 }
 
+/** The first episode's ramp when a demo asked for an early first onset. */
+const DEMO_RAMP_MS: Range = [30_000, 90_000];
+
 const smooth = (x: number) => x * x * (3 - 2 * x);
 
 /** A recurring episode drawn from the scenario's Rng; call `update` once per slot, in time order. */
@@ -56,13 +59,23 @@ export class Episode {
   private lastPhase: Phase = 'before';
 
   private readonly rng: Rng;
+  private readonly firstRampMs: Range;
 
-  /** The context's `firstOnsetMs`, when set, overrides the timing's first onset (a demo wants minutes). */
+  /**
+   * The context's `firstOnsetMs`, when set, overrides the timing's first onset, and the first episode
+   * then develops within a minute or so (a demo wants alerts in minutes; the clinical rules still
+   * need their persistence windows).
+   */
   constructor(
     ctx: Pick<ScenarioContext, 'rng' | 'startMs' | 'firstOnsetMs'>,
     private readonly timing: EpisodeTiming = DEFAULT_TIMING,
   ) {
     this.rng = ctx.rng;
+    const [rampMin, rampMax] = timing.rampMs;
+    // Same number of draws either way, so the rest of the seeded run is unchanged.
+    this.firstRampMs = ctx.firstOnsetMs
+      ? [Math.min(rampMin, DEMO_RAMP_MS[0]), Math.min(rampMax, DEMO_RAMP_MS[1])]
+      : timing.rampMs;
     this.onset = ctx.startMs + this.draw(ctx.firstOnsetMs ?? timing.onsetMs);
     this.layout();
   }
@@ -85,7 +98,7 @@ export class Episode {
   }
 
   private layout(): void {
-    this.rampEnd = this.onset + this.draw(this.timing.rampMs);
+    this.rampEnd = this.onset + this.draw(this.index === 0 ? this.firstRampMs : this.timing.rampMs);
     this.holdEnd = this.rampEnd + this.draw(this.timing.holdMs);
     // At least 1 ms so a zero-length episode still ends and the next one is scheduled.
     this.end = Math.max(this.holdEnd + this.draw(this.timing.recoverMs), this.onset + 1);
