@@ -72,7 +72,8 @@ export function healthReport(input: {
     for (const k of SUMMARISED) {
       const v = p[k];
       if (v === undefined) continue;
-      const a = (acc[k] ??= { min: v, max: v, sum: 0, n: 0, out: 0, observed: 0 });
+      const a = acc[k] ?? { min: v, max: v, sum: 0, n: 0, out: 0, observed: 0 };
+      acc[k] = a;
       close(k, p.ts);
       a.min = Math.min(a.min, v);
       a.max = Math.max(a.max, v);
