@@ -9,6 +9,7 @@ export const ROLE_LABEL: Record<Role, string> = {
   caregiver: 'Caregiver',
   medical: 'Medical',
   resident: 'Resident',
+  maintenance: 'Maintenance',
 };
 
 export const OUTCOME_LABEL: Record<AlertOutcome, string> = {

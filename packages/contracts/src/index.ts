@@ -14,3 +14,4 @@ export * from './socket.ts';
 export * from './rest.ts';
 export * from './rule-settings.ts';
 export * from './report.ts';
+export * from './policy.ts';

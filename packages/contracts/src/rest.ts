@@ -36,7 +36,8 @@ export type SessionUser = z.infer<typeof SessionUser>;
 export const LoginResponse = z.object({ token: z.string(), expiresAt: IsoTime, user: SessionUser });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
-export const Zone = z.object({ id: Id, name: z.string().min(1).max(200) });
+/** `neighbours`: zones whose staff cover this one next when nobody here is free (dispatch). */
+export const Zone = z.object({ id: Id, name: z.string().min(1).max(200), neighbours: z.array(Id).max(50).optional() });
 export const CreateFacilityRequest = z.object({
   id: Id.optional(),
   name: z.string().min(1).max(200),

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
-/** Roles of contract §4.2 (least privilege). */
-export const ROLES = ['admin', 'manager', 'caregiver', 'medical', 'resident'] as const;
+/**
+ * Roles of contract §4.2 (least privilege), plus `maintenance`: the staff who take
+ * `facility_maintenance` tasks (water, power, smoke); they see facility alerts, never health data.
+ */
+export const ROLES = ['admin', 'manager', 'caregiver', 'medical', 'resident', 'maintenance'] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
@@ -34,6 +37,8 @@ export function healthVisibleTo(user: Viewer, resident: { id: string; consent: H
     case 'manager':
     case 'admin':
       return resident.consent.manager;
+    case 'maintenance':
+      return false;
   }
 }
 

@@ -7,6 +7,8 @@ export const SlaWarningKind = z.enum([
   'complete_overdue',
   'staff_repeated_overdue',
   'consult_response_streak',
+  /** Extension: a task found nobody on duty for its role and went straight to a manager. */
+  'no_staff_on_duty',
 ]);
 export type SlaWarningKind = z.infer<typeof SlaWarningKind>;
 

@@ -32,5 +32,16 @@ export const Task = z.object({
   escalationLevel: z.number().int().nonnegative(),
   note: z.string().optional(),
   context: z.record(z.string(), z.unknown()).optional(),
+  /** Extension: when the assignee's board showed the alert (Socket.IO `receipt`, IHE ACM delivery). */
+  deliveredAt: IsoTime.optional(),
+  /** Extension: who declined or let it time out; never offered to them again. */
+  passedBy: z.array(Id).optional(),
+  /** Extension: why it was cancelled (e.g. the alert was resolved). */
+  cancelReason: z.string().optional(),
 });
 export type Task = z.infer<typeof Task>;
+
+/** `POST /api/tasks/{id}/accept|start|complete` body. */
+export const TaskActionRequest = z.object({ note: z.string().max(2000).optional() }).strict();
+/** `POST /api/tasks/{id}/decline` body. */
+export const TaskDeclineRequest = z.object({ reason: z.string().min(1).max(2000).optional() }).strict();

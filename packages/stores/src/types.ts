@@ -13,6 +13,12 @@ import type {
   PublicUser,
   Resident,
   RuleSettings,
+  FacilityPolicy,
+  SlaWarning,
+  SlaWarningKind,
+  Task,
+  TaskKind,
+  TaskState,
 } from '@vigil/contracts';
 
 /**
@@ -188,6 +194,79 @@ export interface RuleStateStore {
   put<T>(key: string, value: T): Promise<void>;
 }
 
+export interface TaskFilter {
+  facilityId?: string;
+  facilityIds?: readonly string[];
+  /** `active` = assigned, accepted or in progress (counts towards a person's load). */
+  state?: TaskState | 'active';
+  assigneeId?: string;
+  alertId?: string;
+  kind?: TaskKind;
+}
+
+export interface TaskStore {
+  put(task: Task): Promise<void>;
+  get(id: string): Promise<Task | undefined>;
+  /** Oldest first. */
+  list(filter?: TaskFilter): Promise<Task[]>;
+}
+
+export type DeadlineKind = 'alert_ack' | 'task_accept' | 'task_complete' | 'task_escalate';
+
+/** A time limit in the store (issue 4 "durable deadlines"), fired once by whichever worker claims it. */
+export interface Deadline {
+  /** Deterministic (`task:<id>:accept`): scheduling the same limit again replaces it. */
+  id: string;
+  dueAt: number;
+  facilityId: string;
+  kind: DeadlineKind;
+  alertId?: string;
+  taskId?: string;
+  /** Escalation step index for `task_escalate`. */
+  step?: number;
+  /** Claims so far: above 1 means a worker died holding it and it was claimed again. */
+  attempts?: number;
+  /** Set by `claimDue`: unique per claim, the proof of holding it that `done` asks for. */
+  claim?: string;
+}
+
+export interface DeadlineStore {
+  /** Creates or replaces the deadline with this id. */
+  schedule(deadline: Deadline): Promise<void>;
+  cancel(id: string): Promise<void>;
+  /**
+   * Atomically claims the deadlines due at `now`, earliest first: each is returned to exactly one
+   * caller and hidden for `leaseMs`. The caller calls `done` once handled; a deadline whose worker died
+   * comes due again after the lease (handlers are idempotent, so the effect happens once).
+   */
+  claimDue(now: number, limit: number, leaseMs: number): Promise<Deadline[]>;
+  /** Removes the deadline if `claim` is still the current claim on it (a re-scheduled one stays). */
+  done(id: string, claim: string): Promise<void>;
+  list(filter?: { facilityId?: string }): Promise<Deadline[]>;
+}
+
+export interface SlaWarningFilter {
+  facilityId?: string;
+  facilityIds?: readonly string[];
+  from?: number;
+  to?: number;
+  staffId?: string;
+  kind?: SlaWarningKind;
+}
+
+export interface SlaWarningStore {
+  /** Creates or replaces by id (ids are deterministic, so a retried handler cannot warn twice). */
+  put(warning: SlaWarning): Promise<void>;
+  get(id: string): Promise<SlaWarning | undefined>;
+  /** Oldest first, by `raisedAt`. */
+  list(filter?: SlaWarningFilter): Promise<SlaWarning[]>;
+}
+
+export interface PolicyStore {
+  get(facilityId: string): Promise<FacilityPolicy | undefined>;
+  put(policy: FacilityPolicy): Promise<void>;
+}
+
 export interface Stores {
   facilities: FacilityStore;
   users: UserStore;
@@ -200,6 +279,10 @@ export interface Stores {
   events: EventLog;
   ruleSettings: RuleSettingsStore;
   ruleState: RuleStateStore;
+  tasks: TaskStore;
+  deadlines: DeadlineStore;
+  slaWarnings: SlaWarningStore;
+  policies: PolicyStore;
 }
 
 export class ConflictError extends Error {

@@ -1,7 +1,7 @@
-import type { Alert } from '@vigil/contracts';
-import { DEFAULT_CONSENT, DEFAULT_RULE_SETTINGS } from '@vigil/contracts';
+import type { Alert, SlaWarning, Task } from '@vigil/contracts';
+import { DEFAULT_CONSENT, DEFAULT_POLICY, DEFAULT_RULE_SETTINGS } from '@vigil/contracts';
 import { describe, expect, it } from 'vitest';
-import { ConflictError, type Stores } from '../src/types.ts';
+import { ConflictError, type Deadline, type Stores } from '../src/types.ts';
 
 /**
  * The one conformance suite every store implementation passes (STYLE.md §4): memory today, Redis in
@@ -24,6 +24,37 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
       escalationLevel: 0,
       ...over,
     });
+    const task = (over: Partial<Task> = {}): Task => ({
+      id: 't1',
+      facilityId: 'f1',
+      kind: 'onsite_check',
+      role: 'caregiver',
+      priority: 'high',
+      state: 'open',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      acceptBy: '2026-01-01T00:02:00.000Z',
+      completeBy: '2026-01-01T00:15:00.000Z',
+      escalationLevel: 0,
+      ...over,
+    });
+    const warning = (over: Partial<SlaWarning> = {}): SlaWarning => ({
+      id: 'w1',
+      facilityId: 'f1',
+      kind: 'accept_overdue',
+      limitMs: 120_000,
+      detail: 'd',
+      raisedAt: '2026-01-01T00:00:00.000Z',
+      ...over,
+    });
+    const deadline = (over: Partial<Deadline> = {}): Deadline => ({
+      id: 'task:t1:accept',
+      dueAt: 1_000,
+      facilityId: 'f1',
+      kind: 'task_accept',
+      taskId: 't1',
+      ...over,
+    });
+    const ids = (xs: readonly { id: string }[]) => xs.map((x) => x.id);
 
     it('users: unique usernames, case-insensitive lookup, filter by facility', async () => {
       const s = await make(Date.now);
@@ -168,6 +199,372 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
       expect(r.events.map((e) => e.envelope.type)).toEqual(['alert.updated', 'alert.resolved']);
       expect(await s.events.lastId()).toBe('2000-0');
       expect(a.envelope).toMatchObject({ facilityId: 'f1', at: '1970-01-01T00:00:01.000Z' });
+    });
+
+    it('tasks: upsert by id, every list filter, oldest first by createdAt', async () => {
+      const s = await make(Date.now);
+      expect(await s.tasks.get('t1')).toBeUndefined();
+      expect(await s.tasks.list()).toEqual([]);
+      // Put out of creation order: list must sort by createdAt, not by insertion.
+      await s.tasks.put(task({ id: 't3', createdAt: '2026-01-01T00:03:00.000Z', state: 'accepted', assigneeId: 'u1' }));
+      await s.tasks.put(task({ id: 't1', createdAt: '2026-01-01T00:01:00.000Z', alertId: 'al_1' }));
+      await s.tasks.put(
+        task({
+          id: 't5',
+          createdAt: '2026-01-01T00:05:00.000Z',
+          facilityId: 'f2',
+          kind: 'remote_consult',
+          role: 'medical',
+          state: 'in_progress',
+          assigneeId: 'u2',
+        }),
+      );
+      await s.tasks.put(task({ id: 't2', createdAt: '2026-01-01T00:02:00.000Z', state: 'assigned', assigneeId: 'u1' }));
+      await s.tasks.put(
+        task({ id: 't4', createdAt: '2026-01-01T00:04:00.000Z', state: 'done', assigneeId: 'u1', alertId: 'al_1' }),
+      );
+      await s.tasks.put(
+        task({
+          id: 't6',
+          createdAt: '2026-01-01T00:06:00.000Z',
+          facilityId: 'f3',
+          kind: 'facility_maintenance',
+          role: 'maintenance',
+          state: 'cancelled',
+          cancelReason: 'alert resolved',
+        }),
+      );
+
+      expect(ids(await s.tasks.list())).toEqual(['t1', 't2', 't3', 't4', 't5', 't6']);
+      expect(ids(await s.tasks.list({}))).toEqual(['t1', 't2', 't3', 't4', 't5', 't6']);
+      expect(ids(await s.tasks.list({ facilityId: 'f1' }))).toEqual(['t1', 't2', 't3', 't4']);
+      expect(ids(await s.tasks.list({ facilityId: 'f9' }))).toEqual([]);
+      expect(ids(await s.tasks.list({ facilityIds: ['f2', 'f3'] }))).toEqual(['t5', 't6']);
+      expect(ids(await s.tasks.list({ facilityIds: [] }))).toEqual([]);
+      expect(ids(await s.tasks.list({ state: 'open' }))).toEqual(['t1']);
+      expect(ids(await s.tasks.list({ state: 'assigned' }))).toEqual(['t2']);
+      expect(ids(await s.tasks.list({ state: 'done' }))).toEqual(['t4']);
+      expect(ids(await s.tasks.list({ state: 'cancelled' }))).toEqual(['t6']);
+      // `active` = assigned | accepted | in_progress: never open, done or cancelled.
+      expect(ids(await s.tasks.list({ state: 'active' }))).toEqual(['t2', 't3', 't5']);
+      expect(ids(await s.tasks.list({ assigneeId: 'u1' }))).toEqual(['t2', 't3', 't4']);
+      expect(ids(await s.tasks.list({ alertId: 'al_1' }))).toEqual(['t1', 't4']);
+      expect(ids(await s.tasks.list({ kind: 'remote_consult' }))).toEqual(['t5']);
+      expect(ids(await s.tasks.list({ kind: 'onsite_check' }))).toEqual(['t1', 't2', 't3', 't4']);
+      // Filters combine with AND.
+      expect(ids(await s.tasks.list({ assigneeId: 'u1', state: 'active' }))).toEqual(['t2', 't3']);
+      expect(ids(await s.tasks.list({ facilityIds: ['f1', 'f2'], state: 'active', kind: 'onsite_check' }))).toEqual([
+        't2',
+        't3',
+      ]);
+      expect(ids(await s.tasks.list({ facilityId: 'f2', assigneeId: 'u1' }))).toEqual([]);
+
+      // Put replaces by id and the filters follow the new value (no stale index entries).
+      await s.tasks.put(task({ id: 't2', createdAt: '2026-01-01T00:02:00.000Z', state: 'done', assigneeId: 'u3' }));
+      expect(ids(await s.tasks.list())).toEqual(['t1', 't2', 't3', 't4', 't5', 't6']);
+      expect(ids(await s.tasks.list({ state: 'active' }))).toEqual(['t3', 't5']);
+      expect(ids(await s.tasks.list({ assigneeId: 'u1' }))).toEqual(['t3', 't4']);
+      expect(ids(await s.tasks.list({ assigneeId: 'u3', state: 'done' }))).toEqual(['t2']);
+      expect(await s.tasks.get('t2')).toEqual(
+        task({ id: 't2', createdAt: '2026-01-01T00:02:00.000Z', state: 'done', assigneeId: 'u3' }),
+      );
+      expect(await s.tasks.get('t6')).toMatchObject({ cancelReason: 'alert resolved', role: 'maintenance' });
+      expect(await s.tasks.get('nope')).toBeUndefined();
+    });
+
+    it('tasks: returned as copies, and the stored value is a copy of the argument', async () => {
+      const s = await make(Date.now);
+      const t = task({ passedBy: ['u1'], context: { zone: 'z1' } });
+      await s.tasks.put(t);
+      t.passedBy?.push('u9');
+      t.state = 'done';
+      const got = await s.tasks.get('t1');
+      expect(got).toEqual(task({ passedBy: ['u1'], context: { zone: 'z1' } }));
+      got?.passedBy?.push('u2');
+      if (got) {
+        got.state = 'cancelled';
+        got.context = { zone: 'z2' };
+      }
+      const [listed] = await s.tasks.list();
+      listed?.passedBy?.push('u3');
+      if (listed) listed.state = 'accepted';
+      expect(await s.tasks.get('t1')).toEqual(task({ passedBy: ['u1'], context: { zone: 'z1' } }));
+      expect(ids(await s.tasks.list({ state: 'open' }))).toEqual(['t1']);
+    });
+
+    it('sla warnings: upsert by id, every list filter, oldest first by raisedAt, copies', async () => {
+      const s = await make(Date.now);
+      const at = (min: number) => new Date(Date.UTC(2026, 0, 1, 0, min)).toISOString();
+      const ms = (min: number) => Date.UTC(2026, 0, 1, 0, min);
+      expect(await s.slaWarnings.get('w1')).toBeUndefined();
+      expect(await s.slaWarnings.list()).toEqual([]);
+      await s.slaWarnings.put(warning({ id: 'w3', raisedAt: at(30), staffId: 'u1', taskId: 't3' }));
+      await s.slaWarnings.put(warning({ id: 'w1', raisedAt: at(10), kind: 'alert_unacknowledged', alertId: 'al_1' }));
+      await s.slaWarnings.put(
+        warning({
+          id: 'w4',
+          raisedAt: at(40),
+          facilityId: 'f2',
+          kind: 'staff_repeated_overdue',
+          staffId: 'u2',
+          count: 3,
+        }),
+      );
+      await s.slaWarnings.put(warning({ id: 'w2', raisedAt: at(20), staffId: 'u1', kind: 'complete_overdue' }));
+      await s.slaWarnings.put(warning({ id: 'w5', raisedAt: at(50), facilityId: 'f3', staffId: 'u1' }));
+
+      expect(ids(await s.slaWarnings.list())).toEqual(['w1', 'w2', 'w3', 'w4', 'w5']);
+      expect(ids(await s.slaWarnings.list({ facilityId: 'f1' }))).toEqual(['w1', 'w2', 'w3']);
+      expect(ids(await s.slaWarnings.list({ facilityId: 'f9' }))).toEqual([]);
+      expect(ids(await s.slaWarnings.list({ facilityIds: ['f2', 'f3'] }))).toEqual(['w4', 'w5']);
+      expect(ids(await s.slaWarnings.list({ facilityIds: [] }))).toEqual([]);
+      expect(ids(await s.slaWarnings.list({ staffId: 'u1' }))).toEqual(['w2', 'w3', 'w5']);
+      expect(ids(await s.slaWarnings.list({ kind: 'accept_overdue' }))).toEqual(['w3', 'w5']);
+      expect(ids(await s.slaWarnings.list({ kind: 'consult_response_streak' }))).toEqual([]);
+      // from/to bound raisedAt (epoch ms); bounds chosen between warnings, so inclusivity is not pinned.
+      expect(ids(await s.slaWarnings.list({ from: ms(15) }))).toEqual(['w2', 'w3', 'w4', 'w5']);
+      expect(ids(await s.slaWarnings.list({ to: ms(35) }))).toEqual(['w1', 'w2', 'w3']);
+      expect(ids(await s.slaWarnings.list({ from: ms(15), to: ms(45) }))).toEqual(['w2', 'w3', 'w4']);
+      expect(ids(await s.slaWarnings.list({ from: ms(41), to: ms(49) }))).toEqual([]);
+      // Filters combine with AND.
+      expect(ids(await s.slaWarnings.list({ staffId: 'u1', facilityId: 'f1', from: ms(25) }))).toEqual(['w3']);
+      expect(ids(await s.slaWarnings.list({ facilityIds: ['f1', 'f3'], kind: 'accept_overdue', to: ms(35) }))).toEqual([
+        'w3',
+      ]);
+
+      // Put replaces by id (a retried handler cannot warn twice), and filters follow the new value.
+      await s.slaWarnings.put(warning({ id: 'w3', raisedAt: at(30), staffId: 'u2', taskId: 't3', actualMs: 150_000 }));
+      expect(ids(await s.slaWarnings.list())).toEqual(['w1', 'w2', 'w3', 'w4', 'w5']);
+      expect(ids(await s.slaWarnings.list({ staffId: 'u1' }))).toEqual(['w2', 'w5']);
+      expect(ids(await s.slaWarnings.list({ staffId: 'u2' }))).toEqual(['w3', 'w4']);
+      expect(await s.slaWarnings.get('w3')).toEqual(
+        warning({ id: 'w3', raisedAt: at(30), staffId: 'u2', taskId: 't3', actualMs: 150_000 }),
+      );
+      // A replacement with a new raisedAt moves in the order and in the time filters.
+      await s.slaWarnings.put(warning({ id: 'w1', raisedAt: at(55), kind: 'alert_unacknowledged', alertId: 'al_1' }));
+      expect(ids(await s.slaWarnings.list())).toEqual(['w2', 'w3', 'w4', 'w5', 'w1']);
+      expect(ids(await s.slaWarnings.list({ to: ms(15) }))).toEqual([]);
+      expect(await s.slaWarnings.get('nope')).toBeUndefined();
+
+      // Copies, both ways.
+      const w = warning({ id: 'w9', raisedAt: at(59), detail: 'original' });
+      await s.slaWarnings.put(w);
+      w.detail = 'changed after put';
+      const got = await s.slaWarnings.get('w9');
+      expect(got?.detail).toBe('original');
+      if (got) got.detail = 'changed after get';
+      const listed = (await s.slaWarnings.list({ from: ms(58) }))[0];
+      expect(listed?.detail).toBe('original');
+      if (listed) listed.staffId = 'u1';
+      expect(await s.slaWarnings.get('w9')).toEqual(warning({ id: 'w9', raisedAt: at(59), detail: 'original' }));
+    });
+
+    it('policies: per facility, put replaces, returned as copies', async () => {
+      const s = await make(Date.now);
+      expect(await s.policies.get('f1')).toBeUndefined();
+      const policy = structuredClone({ ...DEFAULT_POLICY, facilityId: 'f1', version: 2, updatedBy: 'u1' });
+      await s.policies.put(policy);
+      policy.escalation.pop();
+      policy.ackLimitMs.high = 5_000;
+      const expected = { ...structuredClone(DEFAULT_POLICY), facilityId: 'f1', version: 2, updatedBy: 'u1' };
+      const got = await s.policies.get('f1');
+      expect(got).toEqual(expected);
+      got?.escalation.splice(0);
+      if (got) got.acceptLimitMs.onsite_check = 1_000;
+      expect(await s.policies.get('f1')).toEqual(expected);
+      expect(await s.policies.get('f2')).toBeUndefined();
+
+      await s.policies.put({ ...structuredClone(DEFAULT_POLICY), facilityId: 'f2', version: 1, escalation: [] });
+      await s.policies.put({
+        ...structuredClone(DEFAULT_POLICY),
+        facilityId: 'f1',
+        version: 3,
+        updatedAt: '2026-01-01T00:00:00.000Z',
+        escalation: [{ target: 'manager', afterMs: { high: 60_000, medium: 60_000, low: 60_000 } }],
+      });
+      expect(await s.policies.get('f1')).toMatchObject({
+        version: 3,
+        updatedAt: '2026-01-01T00:00:00.000Z',
+        escalation: [{ target: 'manager' }],
+      });
+      expect((await s.policies.get('f1'))?.escalation).toHaveLength(1);
+      expect(await s.policies.get('f2')).toMatchObject({ facilityId: 'f2', version: 1, escalation: [] });
+    });
+
+    it('deadlines: schedule replaces by id, cancel removes, list filters by facility, copies', async () => {
+      const s = await make(Date.now);
+      expect(await s.deadlines.list()).toEqual([]);
+      await s.deadlines.schedule(deadline({ id: 'a', dueAt: 1_000 }));
+      await s.deadlines.schedule(
+        deadline({ id: 'b', dueAt: 2_000, facilityId: 'f2', kind: 'alert_ack', alertId: 'al_1' }),
+      );
+      await s.deadlines.schedule(deadline({ id: 'c', dueAt: 3_000, kind: 'task_escalate', step: 1 }));
+      const sorted = (xs: Deadline[]) => [...xs].sort((x, y) => x.id.localeCompare(y.id));
+      expect(ids(sorted(await s.deadlines.list()))).toEqual(['a', 'b', 'c']);
+      expect(ids(sorted(await s.deadlines.list({})))).toEqual(['a', 'b', 'c']);
+      expect(ids(sorted(await s.deadlines.list({ facilityId: 'f1' })))).toEqual(['a', 'c']);
+      expect(await s.deadlines.list({ facilityId: 'f2' })).toMatchObject([
+        { id: 'b', dueAt: 2_000, kind: 'alert_ack', alertId: 'al_1' },
+      ]);
+      expect(await s.deadlines.list({ facilityId: 'f9' })).toEqual([]);
+
+      // Same id again: replaced, not duplicated (the new due time and fields win).
+      await s.deadlines.schedule(deadline({ id: 'c', dueAt: 5_000, kind: 'task_escalate', step: 2 }));
+      expect(ids(sorted(await s.deadlines.list()))).toEqual(['a', 'b', 'c']);
+      expect((await s.deadlines.list()).find((d) => d.id === 'c')).toMatchObject({ dueAt: 5_000, step: 2 });
+      // Only the new due time counts: at 4_000 'c' (now due 5_000) is not claimed.
+      expect(ids(await s.deadlines.claimDue(4_000, 10, 60_000))).toEqual(['a', 'b']);
+
+      // The caller's object is copied in, and listed values are copies.
+      const d = deadline({ id: 'e', dueAt: 9_000 });
+      await s.deadlines.schedule(d);
+      d.dueAt = 0;
+      d.facilityId = 'f2';
+      const listed = (await s.deadlines.list()).find((x) => x.id === 'e');
+      expect(listed).toMatchObject({ dueAt: 9_000, facilityId: 'f1' });
+      if (listed) {
+        listed.dueAt = 0;
+        listed.facilityId = 'f2';
+      }
+      // 'a' and 'b' are still leased; 'e' is not due yet whatever the copies say.
+      expect(ids(await s.deadlines.claimDue(8_999, 10, 60_000))).toEqual(['c']);
+      expect(ids(await s.deadlines.list({ facilityId: 'f2' }))).toEqual(['b']);
+
+      // Cancel removes (an unknown id is a no-op); a cancelled deadline never fires.
+      await s.deadlines.cancel('e');
+      await s.deadlines.cancel('nope');
+      expect(ids(sorted(await s.deadlines.list()))).toEqual(['a', 'b', 'c']);
+      expect(ids(await s.deadlines.claimDue(1_000_000, 10, 60_000)).sort()).toEqual(['a', 'b', 'c']);
+    });
+
+    it('deadlines: claimDue returns due ones earliest first, respects limit, leaves future ones', async () => {
+      const s = await make(Date.now);
+      expect(await s.deadlines.claimDue(1_000_000, 10, 60_000)).toEqual([]);
+      // Scheduled out of order; one is due exactly at `now`, two are in the future.
+      await s.deadlines.schedule(deadline({ id: 'd3', dueAt: 3_000 }));
+      await s.deadlines.schedule(deadline({ id: 'future1', dueAt: 5_001 }));
+      await s.deadlines.schedule(deadline({ id: 'd1', dueAt: 1_000, kind: 'alert_ack', alertId: 'al_1' }));
+      await s.deadlines.schedule(deadline({ id: 'd5', dueAt: 5_000 }));
+      await s.deadlines.schedule(deadline({ id: 'future2', dueAt: 9_000 }));
+      await s.deadlines.schedule(deadline({ id: 'd2', dueAt: 2_000, facilityId: 'f2' }));
+      await s.deadlines.schedule(deadline({ id: 'd4', dueAt: 4_000, kind: 'task_escalate', step: 1 }));
+
+      const first = await s.deadlines.claimDue(5_000, 2, 60_000);
+      expect(ids(first)).toEqual(['d1', 'd2']);
+      expect(first[0]).toMatchObject({ id: 'd1', dueAt: 1_000, kind: 'alert_ack', alertId: 'al_1', attempts: 1 });
+      expect(first[1]).toMatchObject({ id: 'd2', facilityId: 'f2', attempts: 1 });
+      const second = await s.deadlines.claimDue(5_000, 2, 60_000);
+      expect(ids(second)).toEqual(['d3', 'd4']);
+      expect(second[1]).toMatchObject({ kind: 'task_escalate', step: 1, attempts: 1 });
+      // d5 is due at exactly `now`; the future ones stay put.
+      expect(ids(await s.deadlines.claimDue(5_000, 10, 60_000))).toEqual(['d5']);
+      expect(await s.deadlines.claimDue(5_000, 10, 60_000)).toEqual([]);
+      expect(ids(await s.deadlines.list()).sort()).toEqual(['d1', 'd2', 'd3', 'd4', 'd5', 'future1', 'future2']);
+
+      // Claimed ones stay hidden for the lease; future ones come due untouched (first claim).
+      const later = await s.deadlines.claimDue(10_000, 10, 60_000);
+      expect(ids(later)).toEqual(['future1', 'future2']);
+      expect(later.map((d) => d.attempts)).toEqual([1, 1]);
+
+      // Mutating a claimed value does not change the store.
+      first[0]!.attempts = 7;
+      first[0]!.facilityId = 'f9';
+      for (const d of [...first, ...second]) await s.deadlines.done(d.id, d.claim ?? '');
+      expect(ids(await s.deadlines.list()).sort()).toEqual(['d5', 'future1', 'future2']);
+      expect(await s.deadlines.list({ facilityId: 'f9' })).toEqual([]);
+    });
+
+    it('deadlines: two concurrent claimDue calls never return the same deadline', async () => {
+      const s = await make(Date.now);
+      const n = 20;
+      for (let i = 0; i < n; i++) {
+        await s.deadlines.schedule(
+          deadline({ id: `d${String(i).padStart(2, '0')}`, dueAt: 1_000 + i, taskId: `t${i}` }),
+        );
+      }
+      await s.deadlines.schedule(deadline({ id: 'future', dueAt: 2_000 }));
+      const [a, b] = await Promise.all([
+        s.deadlines.claimDue(1_500, 15, 60_000),
+        s.deadlines.claimDue(1_500, 15, 60_000),
+      ]);
+      expect(a.length).toBeLessThanOrEqual(15);
+      expect(b.length).toBeLessThanOrEqual(15);
+      const all = [...ids(a), ...ids(b)];
+      expect(new Set(all).size).toBe(all.length);
+      // Between them every due deadline was claimed exactly once, and nothing not yet due.
+      expect(all.sort()).toEqual(Array.from({ length: n }, (_, i) => `d${String(i).padStart(2, '0')}`));
+      for (const d of [...a, ...b]) expect(d.attempts).toBe(1);
+      // Each caller's batch is earliest first.
+      for (const batch of [a, b]) {
+        expect(batch.map((d) => d.dueAt)).toEqual([...batch.map((d) => d.dueAt)].sort((x, y) => x - y));
+      }
+
+      // Many callers at once, limit 1 each: still no deadline handed out twice.
+      const many = await Promise.all(Array.from({ length: 8 }, () => s.deadlines.claimDue(2_500, 1, 60_000)));
+      expect(many.flat().map((d) => d.id)).toEqual(['future']);
+      expect(many.every((xs) => xs.length <= 1)).toBe(true);
+    });
+
+    it('deadlines: an un-done claim comes due again after the lease with attempts 2', async () => {
+      const s = await make(Date.now);
+      await s.deadlines.schedule(deadline({ id: 'a', dueAt: 1_000 }));
+      await s.deadlines.schedule(deadline({ id: 'b', dueAt: 1_000, taskId: 't2' }));
+      const claimed = await s.deadlines.claimDue(1_000, 10, 30_000);
+      expect(ids(claimed).sort()).toEqual(['a', 'b']);
+      expect(claimed.map((d) => d.attempts)).toEqual([1, 1]);
+      await s.deadlines.done('b', claimed.find((d) => d.id === 'b')?.claim ?? '');
+      // 'a' was never done: its worker died. Hidden during the lease, then due again.
+      expect(await s.deadlines.claimDue(1_000, 10, 30_000)).toEqual([]);
+      expect(await s.deadlines.claimDue(30_999, 10, 30_000)).toEqual([]);
+      const again = await s.deadlines.claimDue(31_001, 10, 30_000);
+      expect(again).toHaveLength(1);
+      expect(again[0]).toMatchObject({ id: 'a', facilityId: 'f1', kind: 'task_accept', taskId: 't1', attempts: 2 });
+      // The dead worker's late `done` (first claim) must not remove the live second claim.
+      await s.deadlines.done('a', claimed.find((d) => d.id === 'a')?.claim ?? '');
+      expect(ids(await s.deadlines.list())).toEqual(['a']);
+      const third = await s.deadlines.claimDue(100_000, 10, 30_000);
+      expect(third).toMatchObject([{ id: 'a', attempts: 3 }]);
+      // The current holder's `done` removes it for good.
+      await s.deadlines.done('a', third[0]?.claim ?? '');
+      expect(await s.deadlines.list()).toEqual([]);
+      expect(await s.deadlines.claimDue(1_000_000, 10, 30_000)).toEqual([]);
+      // done for an unknown id is a no-op.
+      await s.deadlines.done('nope', 'no-claim');
+    });
+
+    it('deadlines: a stale done after a re-schedule keeps the new deadline', async () => {
+      const s = await make(Date.now);
+      await s.deadlines.schedule(deadline({ id: 'task:t1:accept', dueAt: 1_000, step: 0 }));
+      const [claim] = await s.deadlines.claimDue(1_000, 10, 30_000);
+      expect(claim).toMatchObject({ id: 'task:t1:accept', attempts: 1 });
+      // While the handler runs, the same limit is scheduled again (e.g. the task was reassigned).
+      await s.deadlines.schedule(deadline({ id: 'task:t1:accept', dueAt: 50_000, step: 1 }));
+      await s.deadlines.done('task:t1:accept', claim?.claim ?? '');
+      expect(await s.deadlines.list()).toMatchObject([{ id: 'task:t1:accept', dueAt: 50_000, step: 1 }]);
+      // The new one fires on its own schedule (not when the old lease would have ended).
+      expect(await s.deadlines.claimDue(49_999, 10, 30_000)).toEqual([]);
+      const [next] = await s.deadlines.claimDue(50_000, 10, 30_000);
+      expect(next).toMatchObject({ id: 'task:t1:accept', dueAt: 50_000, step: 1 });
+      await s.deadlines.done('task:t1:accept', next?.claim ?? '');
+      expect(await s.deadlines.list()).toEqual([]);
+
+      // Claimed, re-scheduled and claimed by another worker: the first worker's late `done` leaves
+      // the second claim alone, so it still fires if the second worker dies.
+      await s.deadlines.schedule(deadline({ id: 'y', dueAt: 60_000 }));
+      const [first] = await s.deadlines.claimDue(60_000, 10, 1_000);
+      await s.deadlines.schedule(deadline({ id: 'y', dueAt: 61_000 }));
+      const [second] = await s.deadlines.claimDue(61_000, 10, 1_000);
+      expect(second?.claim).not.toBe(first?.claim);
+      await s.deadlines.done('y', first?.claim ?? '');
+      expect(ids(await s.deadlines.claimDue(70_000, 10, 1_000))).toEqual(['y']);
+      await s.deadlines.cancel('y');
+
+      // Re-scheduled while claimed, then cancelled: gone, and the old lease does not bring it back.
+      await s.deadlines.schedule(deadline({ id: 'x', dueAt: 100_000 }));
+      expect(ids(await s.deadlines.claimDue(100_000, 10, 30_000))).toEqual(['x']);
+      await s.deadlines.cancel('x');
+      expect(await s.deadlines.list()).toEqual([]);
+      expect(await s.deadlines.claimDue(1_000_000, 10, 30_000)).toEqual([]);
     });
   });
 }

@@ -159,6 +159,15 @@ export class AlertService {
     );
   }
 
+  /** One escalation level up (SLA: nobody acknowledged in time); `alert.escalated` tells the boards. */
+  async escalate(id: string): Promise<Alert | undefined> {
+    return this.transition(
+      id,
+      (a) => (a.state === 'resolved' ? undefined : { ...a, escalationLevel: a.escalationLevel + 1 }),
+      'alert.escalated',
+    );
+  }
+
   async acknowledge(id: string, userId: string): Promise<Alert> {
     return this.transition(
       id,
@@ -214,7 +223,7 @@ export class AlertService {
   private async transition<R extends Alert | undefined>(
     id: string,
     change: (a: Alert) => R,
-    type: 'alert.acknowledged' | 'alert.resolved' | 'alert.updated',
+    type: 'alert.acknowledged' | 'alert.resolved' | 'alert.updated' | 'alert.escalated',
   ): Promise<R> {
     const current = await this.deps.alerts.get(id);
     if (!current) throw notFound(`alert ${id}`);
@@ -234,7 +243,10 @@ export class AlertService {
     return `${facilityId}|${subject}|${kind}`;
   }
 
-  private async emit(type: 'alert.raised' | 'alert.updated' | 'alert.acknowledged' | 'alert.resolved', alert: Alert) {
+  private async emit(
+    type: 'alert.raised' | 'alert.updated' | 'alert.acknowledged' | 'alert.resolved' | 'alert.escalated',
+    alert: Alert,
+  ) {
     await this.deps.events.append({ event: 'alert', type, facilityId: alert.facilityId, data: alert });
   }
 }

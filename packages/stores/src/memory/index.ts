@@ -5,6 +5,7 @@ import { MemoryEventLog } from './event-log.ts';
 import { MemoryCounterStore, MemorySeqStore } from './ingest-state.ts';
 import { MemoryVitalsHistory } from './vitals-history.ts';
 import { MemoryRuleSettingsStore, MemoryRuleStateStore } from './rules.ts';
+import { MemoryDeadlineStore, MemoryPolicyStore, MemorySlaWarningStore, MemoryTaskStore } from './dispatch.ts';
 
 export * from './alerts.ts';
 export * from './entities.ts';
@@ -12,6 +13,7 @@ export * from './event-log.ts';
 export * from './ingest-state.ts';
 export * from './vitals-history.ts';
 export * from './rules.ts';
+export * from './dispatch.ts';
 
 /** The embedded default: every store in memory (architecture.md). */
 export function createMemoryStores(now: () => number = Date.now): Stores {
@@ -27,5 +29,9 @@ export function createMemoryStores(now: () => number = Date.now): Stores {
     events: new MemoryEventLog(now),
     ruleSettings: new MemoryRuleSettingsStore(),
     ruleState: new MemoryRuleStateStore(),
+    tasks: new MemoryTaskStore(),
+    deadlines: new MemoryDeadlineStore(),
+    slaWarnings: new MemorySlaWarningStore(),
+    policies: new MemoryPolicyStore(),
   };
 }

@@ -1,0 +1,110 @@
+import type { Clock, Logger } from '@vigil/runtime';
+import type { Deadline, Stores } from '@vigil/stores';
+import type { AlertService } from '../alerts/alert-service.ts';
+import type { Dispatcher } from './dispatcher.ts';
+import type { PolicyService } from './policy-service.ts';
+import type { SlaMonitor } from './sla-monitor.ts';
+import type { TaskService } from './task-service.ts';
+
+export interface DeadlineRunnerDeps {
+  stores: Pick<Stores, 'deadlines' | 'alerts'>;
+  alerts: AlertService;
+  tasks: TaskService;
+  dispatcher: Dispatcher;
+  sla: SlaMonitor;
+  policy: PolicyService;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** How often due deadlines are looked for; a limit fires at most this late. */
+export const DEADLINE_TICK_MS = 1000;
+/** A claimed deadline not marked done within this time is claimed again (its worker died). */
+export const DEADLINE_LEASE_MS = 30_000;
+
+/**
+ * Fires due deadlines (issue 4 "durable deadlines"): claims them atomically from the store, so with
+ * several workers each fires once, and one that was due while the platform was down fires at the
+ * first tick after start. Driven by the injected clock; `tick()` is what tests call.
+ */
+export class DeadlineRunner {
+  private cancel: (() => void) | undefined;
+  private running: Promise<number> | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: DeadlineRunnerDeps) {
+    this.log = deps.logger.child({ module: 'deadlines' });
+  }
+
+  start(intervalMs = DEADLINE_TICK_MS): void {
+    const loop = () => {
+      void this.tick()
+        .catch((err: unknown) => this.log.error({ err }, 'deadline tick failed'))
+        .finally(() => {
+          if (this.cancel) this.cancel = this.deps.clock.setTimeout(loop, intervalMs);
+        });
+    };
+    this.cancel = this.deps.clock.setTimeout(loop, 0);
+  }
+
+  stop(): void {
+    this.cancel?.();
+    this.cancel = undefined;
+  }
+
+  /** Fires everything due now; returns how many fired. Concurrent calls share one run. */
+  tick(): Promise<number> {
+    this.running ??= this.fireDue().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async fireDue(): Promise<number> {
+    let fired = 0;
+    for (;;) {
+      const due = await this.deps.stores.deadlines.claimDue(this.deps.clock.now(), 100, DEADLINE_LEASE_MS);
+      if (due.length === 0) return fired;
+      for (const d of due) {
+        try {
+          await this.fire(d);
+          await this.deps.stores.deadlines.done(d.id, d.claim ?? '');
+          fired++;
+        } catch (err) {
+          // Left claimed: it comes due again after the lease. Handlers are idempotent.
+          this.log.error({ err, deadlineId: d.id }, 'deadline handler failed');
+        }
+      }
+    }
+  }
+
+  private async fire(d: Deadline): Promise<void> {
+    switch (d.kind) {
+      case 'alert_ack':
+        return this.alertUnacknowledged(d);
+      case 'task_accept':
+        return this.deps.tasks.acceptOverdue(d);
+      case 'task_complete':
+        return this.deps.tasks.completeOverdue(d);
+      case 'task_escalate':
+        return this.deps.tasks.escalate(d, (alertId) => this.deps.dispatcher.openConsult(alertId));
+    }
+  }
+
+  /** `alert_unacknowledged`: still active when its acknowledgement limit passed. */
+  private async alertUnacknowledged(d: Deadline): Promise<void> {
+    const alert = d.alertId ? await this.deps.stores.alerts.get(d.alertId) : undefined;
+    if (!alert || alert.state !== 'active') return;
+    const limit = (await this.deps.policy.get(alert.facilityId)).ackLimitMs[alert.priority];
+    const warned = await this.deps.sla.warn({
+      id: `sla_${d.id}`,
+      facilityId: alert.facilityId,
+      kind: 'alert_unacknowledged',
+      alertId: alert.id,
+      limitMs: limit,
+      actualMs: this.deps.clock.now() - Date.parse(alert.raisedAt),
+      detail: `${alert.priority} alert "${alert.title}" not acknowledged within ${Math.round(limit / 1000)} s`,
+    });
+    if (warned) await this.deps.alerts.escalate(alert.id);
+  }
+}

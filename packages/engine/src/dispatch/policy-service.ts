@@ -1,0 +1,43 @@
+import { DEFAULT_POLICY, type FacilityPolicy, FacilityPolicyBody, type FacilityPolicyPatch } from '@vigil/contracts';
+import type { Clock } from '@vigil/runtime';
+import type { PolicyStore } from '@vigil/stores';
+import { VersionedSettings } from '../settings/versioned-settings.ts';
+
+/** Escalation must hand a task on before its accept limit is long past, and steps must not repeat. */
+function policyProblems(p: FacilityPolicyBody): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  p.escalation.forEach((step, i) => {
+    if (p.escalation.findIndex((s) => s.target === step.target) !== i)
+      out.push({ path: `escalation.${i}.target`, message: `${step.target} appears twice` });
+  });
+  for (const kind of ['onsite_check', 'remote_consult', 'facility_maintenance'] as const) {
+    if (p.completeLimitMs[kind] < p.acceptLimitMs[kind])
+      out.push({ path: `completeLimitMs.${kind}`, message: 'must not be shorter than the accept limit' });
+  }
+  return out;
+}
+
+/** The facility's dispatch and SLA policy (contract §4.1 `PUT /api/facilities/{id}/policy`). */
+export class PolicyService {
+  private readonly settings: VersionedSettings<FacilityPolicyBody>;
+
+  constructor(deps: { store: PolicyStore; clock: Clock; cacheMs?: number }) {
+    this.settings = new VersionedSettings({
+      name: 'policy',
+      store: deps.store,
+      clock: deps.clock,
+      defaults: DEFAULT_POLICY,
+      schema: FacilityPolicyBody,
+      problems: policyProblems,
+      ...(deps.cacheMs !== undefined && { cacheMs: deps.cacheMs }),
+    });
+  }
+
+  get(facilityId: string): Promise<FacilityPolicy> {
+    return this.settings.get(facilityId);
+  }
+
+  update(facilityId: string, patch: FacilityPolicyPatch, by: string): Promise<FacilityPolicy> {
+    return this.settings.update(facilityId, patch, by);
+  }
+}
