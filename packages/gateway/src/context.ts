@@ -1,6 +1,6 @@
 import type { Alert, Resident } from '@vigil/contracts';
 import type { TokenService } from '@vigil/auth';
-import type { AlertService, RuleSettingsService } from '@vigil/engine';
+import type { AlertService, PolicyService, RuleSettingsService, TaskService } from '@vigil/engine';
 import type { Clock, Logger } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
 import type { Registry } from 'prom-client';
@@ -12,6 +12,10 @@ export interface GatewayDeps {
   alerts: AlertService;
   /** Facility rule settings, shared with the monitor that applies them. */
   ruleSettings: RuleSettingsService;
+  /** Dispatch and SLA policy per facility (`/api/facilities/{id}/policy`). */
+  policy: PolicyService;
+  /** Task actions over REST and delivery receipts over Socket.IO. */
+  tasks: TaskService;
   tokens: TokenService;
   clock: Clock;
   logger: Logger;

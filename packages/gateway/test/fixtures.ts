@@ -1,7 +1,13 @@
 import { hashSecret, TokenService } from '@vigil/auth';
 import type { Alert, Resident, Role } from '@vigil/contracts';
 import { DEFAULT_CONSENT } from '@vigil/contracts';
-import { AlertService, RuleSettingsService, type RaiseInput } from '@vigil/engine';
+import {
+  AlertService,
+  createDispatchSystem,
+  type DispatchSystem,
+  type RaiseInput,
+  RuleSettingsService,
+} from '@vigil/engine';
 import { type Clock, silentLogger, systemClock } from '@vigil/runtime';
 import { createMemoryStores, type Stores } from '@vigil/stores';
 import { Counter, Registry } from 'prom-client';
@@ -27,6 +33,8 @@ export interface Harness {
   gateway: Gateway;
   stores: Stores;
   alerts: AlertService;
+  /** Dispatch and SLA over the same stores; not started (tests call `dispatch.start()` when needed). */
+  dispatch: DispatchSystem;
   base: string;
   ready: { value: boolean };
   decommissioned: string[];
@@ -86,10 +94,15 @@ export async function seed(stores: Stores): Promise<void> {
 /** Deps of a gateway over empty stores (for tests that only listen and close). */
 export function minimalDeps(clock: Clock = systemClock): GatewayDeps {
   const stores = createMemoryStores(() => clock.now());
+  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock });
+  const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
+  const dispatch = createDispatchSystem({ stores, alerts, ruleSettings, clock, logger: silentLogger() });
   return {
     stores,
-    alerts: new AlertService({ alerts: stores.alerts, events: stores.events, clock }),
-    ruleSettings: new RuleSettingsService({ store: stores.ruleSettings, clock }),
+    alerts,
+    ruleSettings,
+    policy: dispatch.policy,
+    tasks: dispatch.tasks,
     tokens: new TokenService(),
     clock,
     logger: silentLogger(),
@@ -111,10 +124,14 @@ export async function startHarness(opts: { clock?: Clock; deps?: Partial<Gateway
     help: 'A metric registered outside the gateway.',
     registers: [registry],
   }).inc();
+  const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
+  const dispatch = createDispatchSystem({ stores, alerts, ruleSettings, clock, logger: silentLogger() });
   const gateway = createGateway({
     stores,
     alerts,
-    ruleSettings: new RuleSettingsService({ store: stores.ruleSettings, clock }),
+    ruleSettings,
+    policy: dispatch.policy,
+    tasks: dispatch.tasks,
     tokens: new TokenService(),
     clock,
     logger: silentLogger(),
@@ -129,11 +146,15 @@ export async function startHarness(opts: { clock?: Clock; deps?: Partial<Gateway
     gateway,
     stores,
     alerts,
+    dispatch,
     base: `http://127.0.0.1:${port}`,
     ready,
     decommissioned,
     acknowledged,
-    close: () => gateway.close(),
+    close: async () => {
+      await dispatch.stop();
+      await gateway.close();
+    },
   };
 }
 

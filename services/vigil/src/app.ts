@@ -3,7 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { hashSecret, TokenService } from '@vigil/auth';
 import { createEmbeddedBroker } from '@vigil/broker';
 import type { Alert } from '@vigil/contracts';
-import { AlertService, Ingest, Monitor, RuleSettingsService, StaleDataWatch } from '@vigil/engine';
+import {
+  AlertService,
+  createDispatchSystem,
+  Ingest,
+  Monitor,
+  RuleSettingsService,
+  StaleDataWatch,
+} from '@vigil/engine';
 import { createGateway } from '@vigil/gateway';
 import { type Clock, createLogger, type Logger, systemClock } from '@vigil/runtime';
 import { createSimulator, MIXED } from '@vigil/simulator';
@@ -61,10 +68,13 @@ export async function createApp(options: AppOptions = {}) {
 
   const boardDir = config.boardDir ?? (existsSync(DEFAULT_BOARD_DIR) ? DEFAULT_BOARD_DIR : undefined);
   const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
+  const dispatch = createDispatchSystem({ stores, alerts, ruleSettings, clock, logger });
   const gateway = await createGateway({
     stores,
     alerts,
     ruleSettings,
+    policy: dispatch.policy,
+    tasks: dispatch.tasks,
     tokens,
     clock,
     logger: logger.child({ module: 'gateway' }),
@@ -102,6 +112,7 @@ export async function createApp(options: AppOptions = {}) {
     config,
     stores,
     alerts,
+    dispatch,
     tokens,
     logger,
 
@@ -122,6 +133,8 @@ export async function createApp(options: AppOptions = {}) {
         ? await seedDemo(stores, config.sim.count, clock.now(), config.sim.scenario === MIXED)
         : undefined;
       demoAccounts = demo?.accounts ?? [];
+      // Dispatch follows the event log from before the first device can connect: no alert unseen.
+      dispatch.start();
       const mqttPort = await broker.listen();
       const httpPort = await gateway.listen(config.httpPort, config.host);
       ready = true;
@@ -146,6 +159,7 @@ export async function createApp(options: AppOptions = {}) {
     async stop(): Promise<void> {
       ready = false;
       staleData.stop();
+      await dispatch.stop();
       await simulator?.stop();
       await gateway.close();
       await broker.close();
