@@ -1,4 +1,4 @@
-import type { Facility, Role, Task, TaskRole } from '@vigil/contracts';
+import type { Facility, Role, Task } from '@vigil/contracts';
 import type { Stores, UserRecord } from '@vigil/stores';
 
 export interface Candidate {

@@ -1,0 +1,76 @@
+import type { SlaEnvelope, TaskEnvelope } from '@vigil/contracts';
+import { ManualClock } from '@vigil/runtime';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BoardSocket, type Platform, startPlatform } from './harness.ts';
+
+function collect<E extends 'sla' | 'task'>(socket: BoardSocket, event: E) {
+  const seen: (E extends 'sla' ? SlaEnvelope : TaskEnvelope)[] = [];
+  socket.on(event as 'sla', (e: SlaEnvelope) => seen.push(e as never));
+  return seen;
+}
+
+/**
+ * Issue 4, end to end: an SOS published over MQTT by a real client becomes an on-site task for the
+ * caregiver on duty; nobody acknowledges it, and when the limit passes on the platform's (manual)
+ * clock the facility manager's board receives `sla.warning` over Socket.IO. The caregiver's does not.
+ */
+describe('SOS over MQTT to a manager SLA warning over Socket.IO', () => {
+  let p: Platform;
+  let clock: ManualClock;
+  let device: { residentId: string; deviceId: string; secret: string };
+
+  beforeAll(async () => {
+    clock = new ManualClock(Date.now());
+    p = await startPlatform({ clock });
+    const { admin, devices } = await p.provision(1);
+    device = devices[0]!;
+    await p.api('POST', '/api/users', admin, {
+      id: 'boss',
+      username: 'boss',
+      password: 'boss-pass-1234',
+      name: 'Facility Manager',
+      role: 'manager',
+      facilityIds: ['f1'],
+    });
+    const carer = await p.login('carer1', 'carer-pass-123');
+    expect((await p.api('PUT', '/api/users/carer1/duty', carer, { onDuty: true })).status).toBe(200);
+  });
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  it('dispatches the SOS and warns the manager when it is not acknowledged within the limit', async () => {
+    const manager = await p.connectBoard(await p.login('boss', 'boss-pass-1234'));
+    const carerBoard = await p.connectBoard(await p.login('carer1', 'carer-pass-123'));
+    const managerSla = collect(manager, 'sla');
+    const carerSla = collect(carerBoard, 'sla');
+    const carerTasks = collect(carerBoard, 'task');
+
+    const wearable = await p.connectDevice(device.deviceId, device.secret);
+    await wearable.publishAsync(
+      `care/f1/devices/${device.deviceId}/events`,
+      JSON.stringify({ ts: clock.now(), type: 'sos' }),
+      { qos: 1 },
+    );
+    await expect
+      .poll(() => carerTasks.map((e) => [e.type, e.data.kind, e.data.assigneeId]), { timeout: 5000 })
+      .toContainEqual(['task.assigned', 'onsite_check', 'carer1']);
+
+    // 59 s: still inside the 1-minute limit for a high alert.
+    clock.advance(59_000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(managerSla).toEqual([]);
+
+    clock.advance(2_000);
+    await expect.poll(() => managerSla.map((e) => e.data.kind), { timeout: 5000 }).toContain('alert_unacknowledged');
+    const warning = managerSla.find((e) => e.data.kind === 'alert_unacknowledged')!;
+    expect(warning.data).toMatchObject({ facilityId: 'f1', limitMs: 60_000 });
+    expect(warning.data.actualMs).toBeGreaterThanOrEqual(60_000);
+
+    // The same warning over REST, for the manager only.
+    const boss = await p.login('boss', 'boss-pass-1234');
+    const list = await p.api<{ kind: string }[]>('GET', '/api/sla/warnings?facilityId=f1', boss);
+    if (list.status !== 404) expect(list.body.map((w) => w.kind)).toContain('alert_unacknowledged');
+    expect(carerSla).toEqual([]);
+  });
+});
