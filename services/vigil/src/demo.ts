@@ -14,10 +14,11 @@ export interface DemoAccount {
 
 export const DEMO_FACILITY_ID = 'lakeside';
 
+/** Neighbours: whose staff help next when a zone's own are busy (dispatch). */
 const ZONES = [
-  { id: 'east', name: 'East Wing' },
-  { id: 'west', name: 'West Wing' },
-  { id: 'villas', name: 'Garden Villas' },
+  { id: 'east', name: 'East Wing', neighbours: ['west'] },
+  { id: 'west', name: 'West Wing', neighbours: ['east', 'villas'] },
+  { id: 'villas', name: 'Garden Villas', neighbours: ['west'] },
 ];
 
 const NAMES = [
@@ -54,6 +55,7 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'carer.west', password: 'carer-demo', role: 'caregiver', name: 'Carer Xu (West)', zoneIds: ['west'] },
   { username: 'carer', password: 'carer-demo', role: 'caregiver', name: 'Carer Ma (all zones)' },
   { username: 'doctor', password: 'doctor-demo', role: 'medical', name: 'Dr. Chen' },
+  { username: 'maintenance', password: 'maintenance-demo', role: 'maintenance', name: 'Technician Guo' },
 ];
 
 /** A few care plans that differ from the defaults, so per-resident thresholds show on the board. */

@@ -168,7 +168,7 @@ describe('dispatch policy and roster', () => {
     const ctx = tasks[1]?.context as {
       latest: Record<string, unknown>;
       news2: unknown;
-      trend: { vitals: unknown };
+      trend: { vitals: Record<string, unknown> };
       alert: unknown;
     };
     expect(ctx.latest.hr).toMatchObject({ v: 128 });
