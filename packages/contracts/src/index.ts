@@ -15,3 +15,4 @@ export * from './rest.ts';
 export * from './rule-settings.ts';
 export * from './report.ts';
 export * from './policy.ts';
+export * from './sla-report.ts';

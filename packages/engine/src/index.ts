@@ -17,3 +17,4 @@ export * from './dispatch/task-service.ts';
 export * from './dispatch/dispatcher.ts';
 export * from './dispatch/deadline-runner.ts';
 export * from './dispatch/dispatch-system.ts';
+export * from './dispatch/sla-report.ts';

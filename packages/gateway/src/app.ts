@@ -14,6 +14,8 @@ import { deviceRoutes } from './routes/devices.ts';
 import { facilityRoutes } from './routes/facilities.ts';
 import { healthRoutes } from './routes/health.ts';
 import { residentRoutes } from './routes/residents.ts';
+import { slaRoutes } from './routes/sla.ts';
+import { taskRoutes } from './routes/tasks.ts';
 import { userRoutes } from './routes/users.ts';
 import { registerStatic } from './static.ts';
 
@@ -84,6 +86,8 @@ export function buildApp(ctx: GatewayContext): FastifyInstance {
       await api.register(residentRoutes, { ctx, prefix: '/residents' });
       await api.register(deviceRoutes, { ctx, prefix: '/devices' });
       await api.register(alertRoutes, { ctx, prefix: '/alerts' });
+      await api.register(taskRoutes, { ctx, prefix: '/tasks' });
+      await api.register(slaRoutes, { ctx, prefix: '/sla' });
     },
     { prefix: '/api' },
   );

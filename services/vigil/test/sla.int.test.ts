@@ -70,7 +70,29 @@ describe('SOS over MQTT to a manager SLA warning over Socket.IO', () => {
     // The same warning over REST, for the manager only.
     const boss = await p.login('boss', 'boss-pass-1234');
     const list = await p.api<{ kind: string }[]>('GET', '/api/sla/warnings?facilityId=f1', boss);
-    if (list.status !== 404) expect(list.body.map((w) => w.kind)).toContain('alert_unacknowledged');
+    expect(list.body.map((w) => w.kind)).toContain('alert_unacknowledged');
     expect(carerSla).toEqual([]);
+    const carer = await p.login('carer1', 'carer-pass-123');
+    expect((await p.api('GET', '/api/sla/warnings?facilityId=f1', carer)).status).toBe(403);
+
+    // The report counts it, and the caregiver's acknowledgement time once they acknowledge.
+    const alertId = warning.data.alertId!;
+    clock.advance(9_000);
+    expect((await p.api('POST', `/api/alerts/${alertId}/ack`, carer)).status).toBe(200);
+    const report = await p.api<{
+      facility: {
+        alerts: { raised: number };
+        breaches: { byKind: Record<string, number> };
+        timeToAcknowledge: { count: number; maxMs: number };
+      };
+      byStaff: { staffId: string; timeToAcknowledge: { count: number } }[];
+    }>('GET', '/api/sla/report?facilityId=f1', boss);
+    expect(report.status).toBe(200);
+    expect(report.body.facility.alerts.raised).toBe(1);
+    expect(report.body.facility.breaches.byKind.alert_unacknowledged).toBe(1);
+    expect(report.body.facility.timeToAcknowledge).toMatchObject({ count: 1 });
+    expect(report.body.facility.timeToAcknowledge.maxMs).toBeGreaterThanOrEqual(70_000);
+    expect(report.body.byStaff.find((x) => x.staffId === 'carer1')?.timeToAcknowledge.count).toBe(1);
+    expect((await p.api('GET', '/api/sla/report?facilityId=f1', carer)).status).toBe(403);
   });
 });

@@ -29,7 +29,7 @@ export const DEADLINE_LEASE_MS = 30_000;
  */
 export class DeadlineRunner {
   private cancel: (() => void) | undefined;
-  private running: Promise<number> | undefined;
+  private last: Promise<unknown> = Promise.resolve();
   private readonly log: Logger;
 
   constructor(private readonly deps: DeadlineRunnerDeps) {
@@ -52,12 +52,14 @@ export class DeadlineRunner {
     this.cancel = undefined;
   }
 
-  /** Fires everything due now; returns how many fired. Concurrent calls share one run. */
+  /**
+   * Fires everything due now; returns how many fired. Calls queue behind each other, and each reads
+   * the clock when its turn comes, so a tick after the clock moved always sees the new time.
+   */
   tick(): Promise<number> {
-    this.running ??= this.fireDue().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    const run = this.last.then(() => this.fireDue());
+    this.last = run.catch(() => undefined);
+    return run;
   }
 
   private async fireDue(): Promise<number> {
@@ -94,7 +96,7 @@ export class DeadlineRunner {
   /** `alert_unacknowledged`: still active when its acknowledgement limit passed. */
   private async alertUnacknowledged(d: Deadline): Promise<void> {
     const alert = d.alertId ? await this.deps.stores.alerts.get(d.alertId) : undefined;
-    if (!alert || alert.state !== 'active') return;
+    if (alert?.state !== 'active') return;
     const limit = (await this.deps.policy.get(alert.facilityId)).ackLimitMs[alert.priority];
     const warned = await this.deps.sla.warn({
       id: `sla_${d.id}`,

@@ -139,14 +139,17 @@ export class TaskService {
       this.assertAssignee(t, actor);
       const passed: Task = { ...t, passedBy: [...(t.passedBy ?? []), actor.id], ...(reason && { note: reason }) };
       this.log.info({ taskId: id, by: actor.id }, 'task declined');
-      return this.assignNext(passed, 'task.reassigned');
+      const next = await this.assignNext(passed, 'task.reassigned');
+      // The new assignee gets the full time of the current escalation step, not what was left of it.
+      await this.scheduleEscalation(next, next.escalationLevel);
+      return next;
     });
   }
 
   /** Delivery receipt (Socket.IO `receipt`): the assignee's board showed the alert. */
   async delivered(alertId: string, userId: string): Promise<void> {
     for (const t of await this.deps.stores.tasks.list({ alertId, assigneeId: userId })) {
-      if (t.deliveredAt) continue;
+      if (t.deliveredAt || t.state === 'done' || t.state === 'cancelled') continue;
       await this.lock.run(t.id, async () => {
         const fresh = await this.deps.stores.tasks.get(t.id);
         if (fresh && !fresh.deliveredAt && fresh.assigneeId === userId)
@@ -182,7 +185,7 @@ export class TaskService {
   /** Deadline handlers (see DeadlineRunner). Each checks the task first: a stale deadline does nothing. */
   async acceptOverdue(d: Deadline): Promise<void> {
     const t = d.taskId ? await this.deps.stores.tasks.get(d.taskId) : undefined;
-    if (!t || t.state !== 'assigned') return;
+    if (t?.state !== 'assigned') return;
     const policy = await this.deps.policy.get(t.facilityId);
     await this.deps.sla.warn({
       id: `sla_${d.id}_${t.assigneeId ?? 'none'}`,
@@ -224,7 +227,7 @@ export class TaskService {
     await this.lock.run(id, async () => {
       const t = await this.deps.stores.tasks.get(id);
       const stepIndex = d.step ?? 0;
-      if (!t || t.state !== 'assigned' || t.escalationLevel > stepIndex) return;
+      if (t?.state !== 'assigned' || t.escalationLevel > stepIndex) return;
       const policy = await this.deps.policy.get(t.facilityId);
       const step = policy.escalation[stepIndex];
       if (!step) return;

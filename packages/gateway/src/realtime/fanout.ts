@@ -46,11 +46,12 @@ export class Fanout {
   }
 
   private async deliver(raw: LoggedEvent): Promise<void> {
-    const e = await redactEvent(this.stores.residents, raw);
-    const id = e.envelope.id;
-    for (const socket of this.candidates(e.envelope.facilityId)) {
+    const view = await redactEvent(this.stores.residents, raw);
+    const id = raw.envelope.id;
+    for (const socket of this.candidates(raw.envelope.facilityId)) {
       const d = socket.data;
-      if (!d.user || !canSeeEvent(d.user, e)) continue;
+      if (!d.user || !canSeeEvent(d.user, raw)) continue;
+      const e = view(d.user);
       if (d.replaying) {
         d.buffer.push(e);
         continue;

@@ -51,7 +51,7 @@ export async function replayThenLive(
           cursor = raw.envelope.id;
           if (!canSeeEvent(d.user, raw)) continue;
           if (!socket.connected) return;
-          emitLogged(socket, await redactEvent(deps.stores.residents, raw));
+          emitLogged(socket, (await redactEvent(deps.stores.residents, raw))(d.user));
           deps.stats.eventEmitted(raw.event);
           replayed++;
         }

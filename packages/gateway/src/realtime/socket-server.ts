@@ -7,6 +7,7 @@ import {
   SubscribeVitalsRequest,
 } from '@vigil/contracts';
 import type { TokenService } from '@vigil/auth';
+import type { TaskService } from '@vigil/engine';
 import type { Clock, Logger } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
 import { Server } from 'socket.io';
@@ -25,6 +26,8 @@ export interface RealtimeDeps {
   clock: Clock;
   logger: Logger;
   stats: GatewayMetrics;
+  /** Delivery receipts mark the assignee's task `deliveredAt` (escalation and SLA, contract §2). */
+  tasks: Pick<TaskService, 'delivered'>;
 }
 
 /** Socket.IO on the HTTP port (contract §2): auth, rooms, replay, live fan-out, vitals, receipts. */
@@ -79,9 +82,20 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     socket.on('receipt', (req) => {
       // Invalid receipts are ignored: a receipt is a hint for SLA, never worth an error to a board.
       const parsed = ReceiptRequest.safeParse(req);
-      if (parsed.success) receipts.record({ alertId: parsed.data.alertId, userId: d.user.id, at: deps.clock.now() });
+      if (!parsed.success) return;
+      const { alertId } = parsed.data;
+      receipts.record({ alertId, userId: d.user.id, at: deps.clock.now() });
+      // Only the user's own tasks of that alert are touched, so no facility check is needed here.
+      delivered(alertId, d.user.id).catch((err: unknown) =>
+        log.error({ err, alertId, userId: d.user.id }, 'delivery receipt failed'),
+      );
     });
   });
+
+  /** Never throws synchronously: a receipt is never worth an error to the board that sent it. */
+  async function delivered(alertId: string, userId: string): Promise<void> {
+    await deps.tasks.delivered(alertId, userId);
+  }
 
   async function joinAndReplay(socket: VigilSocket) {
     const user = socket.data.user;

@@ -1,4 +1,4 @@
-import { CreateFacilityRequest, type Facility, Id, RuleSettingsPatch } from '@vigil/contracts';
+import { CreateFacilityRequest, type Facility, FacilityPolicyPatch, Id, RuleSettingsPatch } from '@vigil/contracts';
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -56,6 +56,29 @@ export const facilityRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     if (!(await facilities.get(id))) throw notFound(`facility ${id}`);
     const updated = await ctx.ruleSettings.update(id, req.body, user.id);
     ctx.logger.info({ facilityId: id, version: updated.version, by: user.id }, 'rule settings changed');
+    return updated;
+  });
+
+  // Dispatch and SLA policy (issue 4, contract §4.1): limits, escalation steps and the pattern
+  // warnings. Admins and managers read and change it; validated as a whole and versioned like the rules.
+  app.get('/:id/policy', { schema: { params: IdParams } }, async (req) => {
+    const { id } = req.params;
+    const user = userOf(req);
+    assertFacility(user, id, `facility ${id}`);
+    requireRole(user, 'admin', 'manager');
+    if (!(await facilities.get(id))) throw notFound(`facility ${id}`);
+    return ctx.policy.get(id);
+  });
+
+  app.put('/:id/policy', { schema: { params: IdParams, body: FacilityPolicyPatch } }, async (req) => {
+    const { id } = req.params;
+    const user = userOf(req);
+    assertFacility(user, id, `facility ${id}`);
+    requireRole(user, 'admin', 'manager');
+    if (!(await facilities.get(id))) throw notFound(`facility ${id}`);
+    // Problems (a complete limit under its accept limit, a repeated step) → DomainError invalid_input → 400.
+    const updated = await ctx.policy.update(id, req.body, user.id);
+    ctx.logger.info({ facilityId: id, version: updated.version, by: user.id }, 'dispatch policy changed');
     return updated;
   });
 };

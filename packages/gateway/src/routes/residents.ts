@@ -45,7 +45,7 @@ async function assertValidCarePlan(ctx: GatewayContext, facilityId: string, care
 }
 
 /** Query times arrive as strings: epoch ms digits or ISO-8601 (contract preamble). */
-const QueryTime = z.string().transform((s, c) => {
+export const QueryTime = z.string().transform((s, c) => {
   const parsed = WireTime.safeParse(/^\d+$/.test(s) ? Number(s) : s);
   if (parsed.success) return parsed.data;
   c.addIssue({ code: 'custom', message: 'expected epoch milliseconds or an ISO-8601 time' });
@@ -97,6 +97,8 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     const resident = await loadResident(ctx, user, req.params.id);
     if (user.role === 'resident' && user.residentId !== resident.id)
       throw forbidden('residents see only their own data');
+    // The record carries the care plan (thresholds, oxygen): maintenance staff never see health data.
+    if (user.role === 'maintenance') throw forbidden('maintenance staff do not see residents');
     return resident;
   });
 

@@ -53,7 +53,17 @@ export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
     requireRole(user, 'admin', 'manager');
     const scope = facilityScope(user, req.query.facilityId);
     const list = await users.list();
-    return list.filter((u) => scope === undefined || u.facilityIds.some((f) => scope.includes(f))).map(toPublicUser);
+    // Extension `load`: open tasks (assigned, accepted, in progress) in the listed facilities, the
+    // number the roster balances on, so a manager sees who is busy before changing duty.
+    const load = new Map<string, number>();
+    for (const t of await ctx.stores.tasks.list({
+      ...(scope !== undefined && { facilityIds: scope }),
+      state: 'active',
+    }))
+      if (t.assigneeId !== undefined) load.set(t.assigneeId, (load.get(t.assigneeId) ?? 0) + 1);
+    return list
+      .filter((u) => scope === undefined || u.facilityIds.some((f) => scope.includes(f)))
+      .map((u) => ({ ...toPublicUser(u), load: load.get(u.id) ?? 0 }));
   });
 
   app.put('/:id/duty', { schema: { params: IdParams, body: DutyRequest } }, async (req) => {

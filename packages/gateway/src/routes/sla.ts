@@ -1,0 +1,58 @@
+import { Id } from '@vigil/contracts';
+import { slaReport } from '@vigil/engine';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { assertFacility, facilityScope, requireRole, userOf } from '../auth-guard.ts';
+import type { RouteOptions } from '../context.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { QueryTime } from './residents.ts';
+
+const WarningsQuery = z.object({
+  facilityId: Id.optional(),
+  from: QueryTime.optional(),
+  to: QueryTime.optional(),
+});
+
+const ReportQuery = z.object({ facilityId: Id.optional(), from: QueryTime.optional(), to: QueryTime.optional() });
+const MAX_REPORT_RANGE_MS = 92 * 24 * 3_600_000;
+
+/** SLA warnings and the SLA report (contract §3.3, §4.1): a manager's view of every delay (§4.2). */
+export const slaRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+  // Oldest first by `raisedAt`, so a page reads as a timeline; `from` and `to` are inclusive and
+  // optional (absent: everything retained).
+  app.get('/warnings', { schema: { querystring: WarningsQuery } }, async (req) => {
+    const user = userOf(req);
+    requireRole(user, 'admin', 'manager');
+    const { facilityId, from, to } = req.query;
+    if (from !== undefined && to !== undefined && from > to) throw badRequest('from must not be after to');
+    const scope = facilityScope(user, facilityId);
+    return ctx.stores.slaWarnings.list({
+      ...(scope !== undefined && { facilityIds: scope }),
+      ...(from !== undefined && { from }),
+      ...(to !== undefined && { to }),
+    });
+  });
+
+  // `GET /api/sla/report` (contract §4.1, issue 4): per facility, role and staff member over a range
+  // (default the last 7 days): counts, p50/p90/max time to acknowledge, accept and complete,
+  // breaches, and the false-alarm rate. `facilityId` may be left out by someone with one facility.
+  app.get('/report', { schema: { querystring: ReportQuery } }, async (req) => {
+    const user = userOf(req);
+    requireRole(user, 'admin', 'manager');
+    const facilityId = req.query.facilityId ?? (user.facilityIds.length === 1 ? user.facilityIds[0] : undefined);
+    if (facilityId === undefined) throw badRequest('facilityId is required when you belong to several facilities');
+    assertFacility(user, facilityId, `facility ${facilityId}`);
+    if (!(await ctx.stores.facilities.get(facilityId))) throw notFound(`facility ${facilityId}`);
+    const to = req.query.to ?? ctx.clock.now();
+    const from = req.query.from ?? to - 7 * 24 * 3_600_000;
+    if (from > to) throw badRequest('from must not be after to');
+    if (to - from > MAX_REPORT_RANGE_MS) throw badRequest('range longer than 92 days');
+    const [alerts, tasks, warnings, users] = await Promise.all([
+      ctx.stores.alerts.list({ facilityId }),
+      ctx.stores.tasks.list({ facilityId }),
+      ctx.stores.slaWarnings.list({ facilityId, from, to }),
+      ctx.stores.users.list({ facilityId }),
+    ]);
+    return slaReport({ facilityId, from, to, alerts, tasks, warnings, users });
+  });
+};

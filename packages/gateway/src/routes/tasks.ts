@@ -1,0 +1,100 @@
+import { Id, type Resident, type Task, TaskActionRequest, TaskDeclineRequest, TaskState } from '@vigil/contracts';
+import type { Actor } from '@vigil/engine';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { taskInView, withHealthConsent } from '../access.ts';
+import { type AuthUser, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
+import type { GatewayContext, RouteOptions } from '../context.ts';
+import { forbidden, notFound } from '../errors.ts';
+import { IdParams } from './facilities.ts';
+
+/** `GET /api/tasks`: `state` is a task state or `active` (assigned, accepted or in progress). */
+export const TaskListQuery = z.object({
+  state: z.union([TaskState, z.literal('active')]).optional(),
+  assignee: z.literal('me').optional(),
+  facilityId: Id.optional(),
+});
+
+/** Roles that see tasks (contract §4.2); residents see none. */
+const TASK_VIEWERS = ['admin', 'manager', 'caregiver', 'medical', 'maintenance'] as const;
+/** Roles that act on tasks; which kind each may take is the TaskService's rule (contract §4.2). */
+const TASK_ACTORS = ['manager', 'caregiver', 'medical', 'maintenance'] as const;
+
+const actorOf = (user: AuthUser): Actor => ({ id: user.id, role: user.role, facilityIds: user.facilityIds });
+
+/** Strips the health context the user may not see, reading each resident once. */
+export async function applyHealthConsent(ctx: GatewayContext, user: AuthUser, tasks: Task[]): Promise<Task[]> {
+  const residents = new Map<string, Resident | undefined>();
+  for (const t of tasks) {
+    if (t.context === undefined || t.residentId === undefined || residents.has(t.residentId)) continue;
+    residents.set(t.residentId, await ctx.stores.residents.get(t.residentId));
+  }
+  return tasks.map((t) =>
+    withHealthConsent(user, t, t.residentId === undefined ? undefined : residents.get(t.residentId)),
+  );
+}
+
+/** Another facility's task is 404 (no leaks); one of the user's facility outside their view is 403. */
+async function loadTask(ctx: GatewayContext, user: AuthUser, id: string): Promise<Task> {
+  const task = await ctx.stores.tasks.get(id);
+  if (!task || !inFacility(user, task.facilityId)) throw notFound(`task ${id}`);
+  if (!taskInView(user, task)) throw forbidden('this task is outside your view');
+  return task;
+}
+
+/**
+ * Tasks (contract §3.2, §4.1): list, read, accept, start, complete, decline. The transitions, who may
+ * take which kind and the deadlines are the TaskService's; DomainErrors map to 403, 404 and 409.
+ */
+export const taskRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
+  app.get('/', { schema: { querystring: TaskListQuery } }, async (req) => {
+    const user = userOf(req);
+    requireRole(user, ...TASK_VIEWERS);
+    const { state, assignee, facilityId } = req.query;
+    const scope = facilityScope(user, facilityId);
+    // Oldest first (by creation), as the store keeps them.
+    const list = await ctx.stores.tasks.list({
+      ...(scope !== undefined && { facilityIds: scope }),
+      ...(state !== undefined && { state }),
+      ...(assignee === 'me' && { assigneeId: user.id }),
+    });
+    return applyHealthConsent(
+      ctx,
+      user,
+      list.filter((t) => taskInView(user, t)),
+    );
+  });
+
+  app.get('/:id', { schema: { params: IdParams } }, async (req) => {
+    const user = userOf(req);
+    const [shown] = await applyHealthConsent(ctx, user, [await loadTask(ctx, user, req.params.id)]);
+    return shown;
+  });
+
+  for (const action of ['accept', 'start', 'complete'] as const) {
+    app.post(
+      `/:id/${action}`,
+      // No body at all arrives as null, like `POST /api/alerts/{id}/ack`.
+      { schema: { params: IdParams, body: TaskActionRequest.nullish() } },
+      async (req) => {
+        const user = userOf(req);
+        await loadTask(ctx, user, req.params.id);
+        requireRole(user, ...TASK_ACTORS);
+        const task = await ctx.tasks[action](req.params.id, actorOf(user), req.body?.note);
+        req.log.info({ taskId: task.id, action, by: user.id }, 'task changed');
+        const [shown] = await applyHealthConsent(ctx, user, [task]);
+        return shown;
+      },
+    );
+  }
+
+  app.post('/:id/decline', { schema: { params: IdParams, body: TaskDeclineRequest.nullish() } }, async (req) => {
+    const user = userOf(req);
+    await loadTask(ctx, user, req.params.id);
+    requireRole(user, ...TASK_ACTORS);
+    const task = await ctx.tasks.decline(req.params.id, actorOf(user), req.body?.reason);
+    // The task now belongs to someone else: the decliner still sees it if it is of their role.
+    const [shown] = await applyHealthConsent(ctx, user, [task]);
+    return shown;
+  });
+};
