@@ -2,6 +2,10 @@ import { type Alert, healthVisibleTo, type ResolveOutcome, type Resident, zonesC
 import { ApiError, api, asList, describeError } from './api.ts';
 import { subscribeVitals } from './live.ts';
 import { session } from './session.ts';
+import { loadSla } from './sla.ts';
+import { loadTasks } from './task-data.ts';
+import { isManagerRole } from './tasks-format.ts';
+import { loadTeam } from './team.ts';
 import {
   alertsError,
   appendHr,
@@ -40,7 +44,7 @@ export function reloadAll(): Promise<void> {
     try {
       do {
         again = false;
-        await Promise.all([loadAlerts(), loadResidents()]);
+        await Promise.all([loadAlerts(), loadResidents(), ...loadsForRole()]);
       } while (again);
     } finally {
       loading.value = false;
@@ -48,6 +52,16 @@ export function reloadAll(): Promise<void> {
     }
   })();
   return reloading;
+}
+
+/** Tasks for everyone who can hold one; SLA warnings and the team for managers (contract §4.2). */
+function loadsForRole(): Promise<void>[] {
+  const user = session.value?.user;
+  if (!user || user.role === 'resident') return [];
+  const loads = [];
+  if (user.role !== 'admin') loads.push(loadTasks(user.role));
+  if (isManagerRole(user.role)) loads.push(loadSla(user.facilityIds), loadTeam());
+  return loads;
 }
 
 async function loadAlerts(): Promise<void> {

@@ -1,7 +1,15 @@
-import type { Alert, AlertKind, AlertOutcome, Explanation, Priority, Role } from '@vigil/contracts';
+import type { Alert, AlertKind, AlertOutcome, Explanation, Priority, RiskLevel, Role } from '@vigil/contracts';
 
 /** Text next to the colour, never colour alone (WCAG 1.4.1; IEC 60601-1-8 priorities). */
 export const PRIORITY_LABEL: Record<Priority, string> = { high: 'HIGH', medium: 'MEDIUM', low: 'LOW' };
+
+/** NEWS2 clinical risk bands (chart 4) in words. */
+export const RISK_LABEL: Record<RiskLevel, string> = {
+  low: 'low risk',
+  low_medium: 'low–medium risk',
+  medium: 'medium risk',
+  high: 'high risk',
+};
 
 export const ROLE_LABEL: Record<Role, string> = {
   admin: 'Administrator',

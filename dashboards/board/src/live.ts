@@ -1,8 +1,17 @@
 import { signal } from '@preact/signals';
-import { Alert, type ClientToServerEvents, type ServerToClientEvents, VitalsEventData } from '@vigil/contracts';
+import {
+  Alert,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+  SlaWarning,
+  Task,
+  VitalsEventData,
+} from '@vigil/contracts';
 import { io, type Socket } from 'socket.io-client';
 import { logout } from './session.ts';
+import { applyWarning } from './sla.ts';
 import { applyAlert, applyVitalsSample } from './store.ts';
+import { applyTask } from './tasks.ts';
 
 /**
  * - `connecting`: first connection, nothing live yet.
@@ -20,6 +29,8 @@ export interface LiveOptions {
   token: string;
   /** Reload open alerts (and residents) over REST: first connect, or a replay that could not be complete. */
   reload: () => void;
+  /** After any task event (managers refresh the team's load from it). */
+  onTask?: () => void;
 }
 
 /** If a replay's `sync` never comes (older gateway, lost packet), fall back to REST rather than wait. */
@@ -104,8 +115,33 @@ export function startLive(opts: LiveOptions): () => void {
       applyAlert(d as Alert);
     }
   });
-  s.on('task', (e) => track(e.id));
-  s.on('sla', (e) => track(e.id));
+  s.on('task', (e) => {
+    track(e.id);
+    const parsed = Task.safeParse(e.data);
+    if (parsed.success) applyTask(parsed.data);
+    else {
+      // As for alerts: a task nobody sees is worse than one shown from a drifted payload.
+      console.warn('vigil: task event does not match the contract', parsed.error.issues);
+      const d = e.data as Partial<Task> | undefined;
+      if (d && typeof d.id === 'string' && typeof d.state === 'string' && typeof d.kind === 'string') {
+        applyTask(d as Task);
+      }
+    }
+    opts.onTask?.();
+  });
+  s.on('sla', (e) => {
+    track(e.id);
+    const parsed = SlaWarning.safeParse(e.data);
+    if (parsed.success) {
+      applyWarning(parsed.data);
+      return;
+    }
+    console.warn('vigil: sla event does not match the contract', parsed.error.issues);
+    const d = e.data as Partial<SlaWarning> | undefined;
+    if (d && typeof d.id === 'string' && typeof d.kind === 'string' && typeof d.raisedAt === 'string') {
+      applyWarning(d as SlaWarning);
+    }
+  });
   s.on('device', (e) => track(e.id));
   s.on('vitals', (e) => {
     const parsed = VitalsEventData.safeParse(e.data);

@@ -31,6 +31,8 @@ export const SessionUser = z.object({
   name: z.string().optional(),
   zoneIds: z.array(Id).optional(),
   residentId: Id.optional(),
+  /** Extension: whether the dispatcher may give this user tasks now (`PUT /api/users/{id}/duty`). */
+  onDuty: z.boolean().optional(),
 });
 export type SessionUser = z.infer<typeof SessionUser>;
 export const LoginResponse = z.object({ token: z.string(), expiresAt: IsoTime, user: SessionUser });

@@ -2,25 +2,43 @@ import { effect } from '@preact/signals';
 import type { LoginResponse } from '@vigil/contracts';
 import { useEffect } from 'preact/hooks';
 import { reloadAll } from '../data.ts';
+import { initDuty, resetDuty } from '../duty.ts';
 import { startLive } from '../live.ts';
+import { resetSla } from '../sla.ts';
 import { activeHighCount, now, resetStore } from '../store.ts';
+import { resetTasks } from '../tasks.ts';
+import { isManagerRole } from '../tasks-format.ts';
+import { loadTeam, resetTeam, scheduleTeamRefresh } from '../team.ts';
 import { AlertBoard } from './AlertBoard.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { Header } from './Header.tsx';
+import { MyTasks } from './MyTasks.tsx';
 import { ResidentTiles } from './ResidentTiles.tsx';
+import { SlaPanel } from './SlaPanel.tsx';
+import { TeamPanel } from './TeamPanel.tsx';
 
 const TICK_MS = 5_000;
+/** Duty changes raise no event: the team panel also refreshes on this period. */
+const TEAM_REFRESH_MS = 60_000;
 const RESPONDERS = ['caregiver', 'medical', 'manager'] as const;
 
 export function Board({ session }: { session: LoginResponse }) {
+  const manager = isManagerRole(session.user.role);
   useEffect(() => {
+    initDuty(session.user);
     // REST at once, so the board is not empty while the socket connects; the socket's first connect
     // reloads again so nothing between this snapshot and the live stream is lost.
     void reloadAll();
-    const stop = startLive({ token: session.token, reload: () => void reloadAll() });
+    const stop = startLive({
+      token: session.token,
+      reload: () => void reloadAll(),
+      // A task moving changes someone's load on the manager's team panel.
+      ...(manager && { onTask: scheduleTeamRefresh }),
+    });
     const tick = setInterval(() => {
       now.value = Date.now();
     }, TICK_MS);
+    const teamTick = manager ? setInterval(() => void loadTeam(), TEAM_REFRESH_MS) : undefined;
     // The tab title is what a caregiver sees from another tab or across the room.
     const stopTitle = effect(() => {
       const n = activeHighCount.value;
@@ -29,8 +47,13 @@ export function Board({ session }: { session: LoginResponse }) {
     return () => {
       stop();
       clearInterval(tick);
+      clearInterval(teamTick);
       stopTitle();
       resetStore();
+      resetTasks();
+      resetSla();
+      resetTeam();
+      resetDuty();
       document.title = 'Vigil';
     };
   }, [session.token]);
@@ -49,8 +72,15 @@ export function Board({ session }: { session: LoginResponse }) {
         </main>
       ) : (
         <main class="layout">
-          <AlertBoard canAck={responder} canResolve={responder} />
-          <ResidentTiles />
+          <div class="layout__col">
+            <MyTasks />
+            <AlertBoard canAck={responder} canResolve={responder} />
+          </div>
+          <div class="layout__col">
+            {manager && <SlaPanel />}
+            {manager && <TeamPanel />}
+            <ResidentTiles />
+          </div>
         </main>
       )}
     </div>

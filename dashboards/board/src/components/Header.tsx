@@ -2,6 +2,8 @@ import type { SessionUser } from '@vigil/contracts';
 import { ROLE_LABEL } from '../format.ts';
 import { type ConnectionState, connection } from '../live.ts';
 import { logout } from '../session.ts';
+import { isTaskRole } from '../tasks-format.ts';
+import { DutyToggle } from './DutyToggle.tsx';
 
 const STATUS: Record<ConnectionState, { text: string; cls: string }> = {
   live: { text: 'Live', cls: 'ok' },
@@ -23,6 +25,7 @@ export function Header({ user }: { user: SessionUser }) {
           <span class="conn__dot" aria-hidden="true" />
           {st.text}
         </span>
+        {isTaskRole(user.role) && <DutyToggle />}
         <span class="topbar__user">
           <span class="topbar__name">{user.name ?? user.id}</span>
           <span class="topbar__role">{ROLE_LABEL[user.role]}</span>

@@ -1,6 +1,6 @@
 import { healthVisibleTo, type News2, type Resident } from '@vigil/contracts';
 import { session } from '../session.ts';
-import { PRIORITY_LABEL } from '../format.ts';
+import { PRIORITY_LABEL, RISK_LABEL } from '../format.ts';
 import { vitalsLiveError } from '../live.ts';
 import { STALE_MS, severity } from '../ranges.ts';
 import {
@@ -101,13 +101,6 @@ function BpCell({ v }: { v: LatestVitals | undefined }) {
     </div>
   );
 }
-
-const RISK_LABEL: Record<News2['risk'], string> = {
-  low: 'low risk',
-  low_medium: 'low–medium risk',
-  medium: 'medium risk',
-  high: 'high risk',
-};
 
 /** NEWS2 at a glance (clinical.md chart 4): the score, its risk band, and whether parameters were missing. */
 function News2Chip({ n }: { n: News2 | undefined }) {

@@ -45,6 +45,7 @@ export const authRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
           name: user.name,
           ...(user.zoneIds !== undefined && { zoneIds: user.zoneIds }),
           ...(user.residentId !== undefined && { residentId: user.residentId }),
+          onDuty: user.onDuty,
         },
       };
     },

@@ -1,0 +1,120 @@
+import { useSignal } from '@preact/signals';
+import type { Task } from '@vigil/contracts';
+import { useEffect, useRef } from 'preact/hooks';
+import { ApiError, describeError } from '../api.ts';
+import { declineTask, refreshTask, taskStep } from '../task-data.ts';
+import { stepsFor, type TaskStep } from '../tasks-format.ts';
+
+interface Props {
+  task: Task;
+  /** Assigned to the signed-in user (else only an open task can be taken). */
+  mine: boolean;
+}
+
+const STEP_LABEL: Record<TaskStep, string> = { accept: 'Accept', start: 'Start', complete: 'Complete' };
+
+function errorText(err: unknown): string {
+  if (err instanceof ApiError && err.status === 409)
+    return `Not done: ${err.message}. The card shows the current state.`;
+  if (err instanceof ApiError && err.status === 403) return `Not allowed: ${err.message}`;
+  return `Not done: ${describeError(err)}`;
+}
+
+/** Accept / Decline, Start, Complete; decline asks for an optional reason. Errors stay on the card. */
+export function TaskActions({ task, mine }: Props) {
+  const busy = useSignal(false);
+  const error = useSignal<string | null>(null);
+  const declining = useSignal(false);
+  const reason = useSignal('');
+  const reasonInput = useRef<HTMLInputElement>(null);
+  const isDeclining = declining.value;
+  // The form replaces the buttons: move focus into it, so keyboard and screen-reader users follow.
+  useEffect(() => {
+    if (isDeclining) reasonInput.current?.focus();
+  }, [isDeclining]);
+
+  const run = async (action: () => Promise<void>) => {
+    busy.value = true;
+    error.value = null;
+    try {
+      await action();
+      declining.value = false;
+      reason.value = '';
+    } catch (err) {
+      error.value = errorText(err);
+      // Someone else moved it first (or it was cancelled): show it as it is now.
+      if (err instanceof ApiError && err.status === 409) await refreshTask(task.id);
+    } finally {
+      busy.value = false;
+    }
+  };
+
+  const { steps, decline } = stepsFor(task, mine);
+  const reasonId = `decline-reason-${task.id}`;
+
+  return (
+    <>
+      {(steps.length > 0 || decline) && !declining.value && (
+        <div class="card__actions">
+          {steps.map((s, i) => (
+            <button
+              key={s}
+              type="button"
+              class={i === 0 ? 'btn btn--primary' : 'btn'}
+              data-step={s}
+              disabled={busy.value}
+              onClick={() => run(() => taskStep(task.id, s))}
+            >
+              {STEP_LABEL[s]}
+            </button>
+          ))}
+          {decline && (
+            <button type="button" class="btn" disabled={busy.value} onClick={() => (declining.value = true)}>
+              Decline
+            </button>
+          )}
+        </div>
+      )}
+
+      {declining.value && (
+        <form
+          class="decline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(() => declineTask(task.id, reason.value));
+          }}
+        >
+          <label for={reasonId}>Why are you declining? (optional)</label>
+          <input
+            ref={reasonInput}
+            id={reasonId}
+            maxLength={2000}
+            value={reason.value}
+            onInput={(e) => {
+              reason.value = e.currentTarget.value;
+            }}
+          />
+          <div class="card__actions">
+            <button type="submit" class="btn btn--primary" disabled={busy.value}>
+              Decline task
+            </button>
+            <button
+              type="button"
+              class="btn btn--ghost"
+              disabled={busy.value}
+              onClick={() => (declining.value = false)}
+            >
+              Keep it
+            </button>
+          </div>
+        </form>
+      )}
+
+      {error.value && (
+        <p class="card__error" role="alert">
+          {error.value}
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,51 @@
+import type { Role, Task } from '@vigil/contracts';
+import { api, asList, describeError } from './api.ts';
+import { applyTask, beginTaskReload, endTaskReload, replaceTasks, tasksError, tasksLoaded } from './tasks.ts';
+import { isTaskRole, type TaskStep } from './tasks-format.ts';
+
+/**
+ * Loads the tasks "My tasks" shows: the user's own under way, and for task roles the open ones (the
+ * gateway returns only those of the user's role). Loaded on every (re)connect, like the alerts.
+ */
+export async function loadTasks(role: Role): Promise<void> {
+  // `active` = assigned, accepted or in progress; done and cancelled ones are history, not the board's.
+  const paths = ['/api/tasks?state=active&assignee=me'];
+  if (isTaskRole(role)) paths.push('/api/tasks?state=open');
+  beginTaskReload();
+  try {
+    const lists = await Promise.all(paths.map(async (p) => asList<Task>(await api<unknown>('GET', p), 'tasks')));
+    replaceTasks(lists.flat());
+    tasksError.value = null;
+  } catch (err) {
+    endTaskReload();
+    tasksError.value = `Could not load tasks: ${describeError(err)}`;
+  } finally {
+    tasksLoaded.value = true;
+  }
+}
+
+/** Applies the returned task at once, so the card changes before the event arrives. */
+function applyResponse(body: unknown): void {
+  const t = (body && typeof body === 'object' && 'task' in body ? (body as { task: unknown }).task : body) as
+    | Task
+    | undefined;
+  if (t && typeof t.id === 'string' && typeof t.state === 'string') applyTask(t);
+}
+
+const path = (id: string, action: string) => `/api/tasks/${encodeURIComponent(id)}/${action}`;
+
+export async function taskStep(id: string, step: TaskStep, note?: string): Promise<void> {
+  applyResponse(await api<unknown>('POST', path(id, step), { body: note ? { note } : {} }));
+}
+
+export async function declineTask(id: string, reason?: string): Promise<void> {
+  const r = reason?.trim();
+  applyResponse(await api<unknown>('POST', path(id, 'decline'), { body: r ? { reason: r } : {} }));
+}
+
+/** After a 409 the card is out of date: fetch the task as it is now. */
+export async function refreshTask(id: string): Promise<void> {
+  try {
+    applyResponse(await api<unknown>('GET', `/api/tasks/${encodeURIComponent(id)}`));
+  } catch {}
+}

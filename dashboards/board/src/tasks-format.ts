@@ -1,0 +1,365 @@
+import {
+  type News2,
+  PRIORITY_RANK,
+  type Role,
+  type SlaWarning,
+  type SlaWarningKind,
+  type Task,
+  type TaskKind,
+  type TaskState,
+} from '@vigil/contracts';
+import { duration, RISK_LABEL } from './format.ts';
+
+/** Pure formatting and ordering for tasks (contract §3.2) and SLA warnings (§3.3); no signals, no I/O. */
+
+export const TASK_KIND_LABEL: Record<TaskKind, string> = {
+  onsite_check: 'On-site check',
+  remote_consult: 'Remote consult',
+  facility_maintenance: 'Maintenance',
+};
+
+export const TASK_STATE_LABEL: Record<TaskState, string> = {
+  open: 'Open',
+  assigned: 'Assigned',
+  accepted: 'Accepted',
+  in_progress: 'In progress',
+  done: 'Done',
+  cancelled: 'Cancelled',
+};
+
+export const SLA_KIND_LABEL: Record<SlaWarningKind, string> = {
+  alert_unacknowledged: 'Alert not acknowledged',
+  accept_overdue: 'Task not accepted in time',
+  complete_overdue: 'Task not completed in time',
+  staff_repeated_overdue: 'Repeatedly overdue',
+  consult_response_streak: 'Slow consult responses',
+  no_staff_on_duty: 'No staff on duty',
+};
+
+/** Roles that take tasks themselves and so see "My tasks" and the duty toggle. */
+export const TASK_ROLES: readonly Role[] = ['caregiver', 'medical', 'maintenance'];
+export const isTaskRole = (role: Role | undefined): boolean => role !== undefined && TASK_ROLES.includes(role);
+export const isManagerRole = (role: Role | undefined): boolean => role === 'manager' || role === 'admin';
+
+export const isClosed = (t: Pick<Task, 'state'>): boolean => t.state === 'done' || t.state === 'cancelled';
+
+const ms = (iso: string | undefined): number => (iso === undefined ? Number.NaN : Date.parse(iso));
+
+/** "45 s", "2 min 5 s" (seconds matter under 10 min), "12 min", "1 h 5 min": for countdowns and SLA figures. */
+export function span(msValue: number): string {
+  if (!Number.isFinite(msValue)) return 'unknown';
+  const s = Math.max(0, Math.floor(msValue / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 600) return s % 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s / 60} min`;
+  return duration(msValue);
+}
+
+export type TaskStep = 'accept' | 'start' | 'complete';
+
+/** Which steps the task offers this user now (the server still decides, and says why when it refuses). */
+export function stepsFor(task: Pick<Task, 'state'>, mine: boolean): { steps: TaskStep[]; decline: boolean } {
+  if (task.state === 'open') return { steps: ['accept'], decline: false };
+  if (!mine) return { steps: [], decline: false };
+  if (task.state === 'assigned') return { steps: ['accept'], decline: true };
+  if (task.state === 'accepted') return { steps: ['start', 'complete'], decline: false };
+  if (task.state === 'in_progress') return { steps: ['complete'], decline: false };
+  return { steps: [], decline: false };
+}
+
+export interface Due {
+  verb: 'Accept' | 'Complete';
+  at: number;
+}
+
+/** The deadline that matters now: accept while not accepted, complete once under way, none when closed. */
+export function dueOf(t: Pick<Task, 'state' | 'acceptBy' | 'completeBy'>): Due | undefined {
+  if (t.state === 'open' || t.state === 'assigned') return { verb: 'Accept', at: ms(t.acceptBy) };
+  if (t.state === 'accepted' || t.state === 'in_progress') return { verb: 'Complete', at: ms(t.completeBy) };
+  return undefined;
+}
+
+export interface Countdown {
+  text: string;
+  overdue: boolean;
+  /** Under SOON_MS left: worth a second look. */
+  soon: boolean;
+}
+export const SOON_MS = 30_000;
+
+/** "Accept within 1 min 20 s" or "Accept overdue by 45 s". */
+export function countdown(due: Due, nowMs: number): Countdown {
+  if (!Number.isFinite(due.at)) return { text: `${due.verb} by: unknown`, overdue: false, soon: false };
+  const left = due.at - nowMs;
+  return left > 0
+    ? { text: `${due.verb} within ${span(left)}`, overdue: false, soon: left < SOON_MS }
+    : { text: `${due.verb} overdue by ${span(-left)}`, overdue: true, soon: false };
+}
+
+interface Viewer {
+  id: string;
+  role: Role;
+}
+
+/**
+ * Whether a task belongs in this user's "My tasks": their own (any state, closed ones linger briefly),
+ * and for caregivers, medical and maintenance staff the open ones of their role they have not passed on.
+ */
+export function inMyTasks(t: Task, user: Viewer): boolean {
+  if (t.assigneeId === user.id) return true;
+  return (
+    t.state === 'open' &&
+    !t.assigneeId &&
+    isTaskRole(user.role) &&
+    t.role === user.role &&
+    !t.passedBy?.includes(user.id)
+  );
+}
+
+/** Mine and under way first, then open ones, then closed; each by priority, then accept-by, then id. */
+export function compareTasks(userId: string) {
+  const group = (t: Task) => (isClosed(t) ? 2 : t.assigneeId === userId ? 0 : 1);
+  return (a: Task, b: Task): number =>
+    group(a) - group(b) ||
+    PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
+    (ms(a.acceptBy) || 0) - (ms(b.acceptBy) || 0) ||
+    a.id.localeCompare(b.id);
+}
+
+const PROGRESS: Record<TaskState, number> = {
+  open: 0,
+  assigned: 0,
+  accepted: 1,
+  in_progress: 2,
+  done: 3,
+  cancelled: 3,
+};
+
+/**
+ * Which of two copies of one task is newer, when a REST snapshot, an action's response and live events
+ * cross. Closing is final; acceptance and start only move forward; a decline or a time-out grows
+ * `passedBy`; escalation grows the level and the priority only rises; a reassignment is newer by time.
+ */
+export function isNewerTask(a: Task, b: Task): boolean {
+  const at = (t: Task) => (t.assignedAt ? Date.parse(t.assignedAt) : Number.NEGATIVE_INFINITY);
+  const diff =
+    PROGRESS[a.state] - PROGRESS[b.state] ||
+    (a.passedBy?.length ?? 0) - (b.passedBy?.length ?? 0) ||
+    a.escalationLevel - b.escalationLevel ||
+    PRIORITY_RANK[b.priority] - PRIORITY_RANK[a.priority] ||
+    (at(a) === at(b) ? 0 : at(a) > at(b) ? 1 : -1) ||
+    Number(a.deliveredAt !== undefined) - Number(b.deliveredAt !== undefined);
+  return diff > 0;
+}
+
+const KIND_WORDS: Record<TaskKind, string> = {
+  onsite_check: 'on-site check',
+  remote_consult: 'remote consult',
+  facility_maintenance: 'maintenance task',
+};
+
+/** The platform's detail names task kinds by their codes; say them in words. */
+export function humaniseDetail(detail: string): string {
+  const text = detail.replace(
+    /\b(onsite_check|remote_consult|facility_maintenance)\b/g,
+    (k) => KIND_WORDS[k as TaskKind] ?? k,
+  );
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Limit against actual, in minutes and seconds, as the manager reads it; empty when there is none. */
+export function slaFigures(w: Pick<SlaWarning, 'kind' | 'limitMs' | 'actualMs' | 'count'>): string {
+  if (w.kind === 'no_staff_on_duty') return '';
+  if (w.kind === 'staff_repeated_overdue') {
+    return `${w.count ?? 'Several'} overdue within ${span(w.limitMs)}`;
+  }
+  const parts = [`Limit ${span(w.limitMs)}`];
+  if (w.actualMs !== undefined)
+    parts.push(`${w.kind === 'consult_response_streak' ? 'last took' : 'actual'} ${span(w.actualMs)}`);
+  if (w.kind === 'consult_response_streak' && w.count !== undefined) parts.push(`${w.count} in a row`);
+  return parts.join(' · ');
+}
+
+/** Newest first, then by id so equal times keep a stable order. */
+export function compareWarnings(a: SlaWarning, b: SlaWarning): number {
+  return ms(b.raisedAt) - ms(a.raisedAt) || b.id.localeCompare(a.id);
+}
+
+/** `load` from `GET /api/users`: a count, or counts by state (summed), or a `total`. */
+export function openLoad(load: unknown): number | undefined {
+  if (typeof load === 'number' && Number.isFinite(load)) return load;
+  if (load && typeof load === 'object') {
+    const o = load as Record<string, unknown>;
+    if (typeof o.total === 'number') return o.total;
+    const nums = Object.values(o).filter((v): v is number => typeof v === 'number');
+    return nums.length ? nums.reduce((s, v) => s + v, 0) : undefined;
+  }
+  return undefined;
+}
+
+export function loadText(n: number | undefined): string {
+  if (n === undefined) return 'load unknown';
+  return n === 0 ? 'no open tasks' : `${n} open task${n === 1 ? '' : 's'}`;
+}
+
+// ---- Remote consult context (contract §3.2 `context`) ----
+
+type Vital = 'hr' | 'spo2' | 'rr' | 'sbp' | 'dbp' | 'temp';
+const VITALS: { key: Vital; label: string; unit: string; digits: number }[] = [
+  { key: 'hr', label: 'HR', unit: 'bpm', digits: 0 },
+  { key: 'spo2', label: 'SpO2', unit: '%', digits: 0 },
+  { key: 'rr', label: 'RR', unit: '/min', digits: 0 },
+  { key: 'sbp', label: 'Systolic BP', unit: 'mmHg', digits: 0 },
+  { key: 'dbp', label: 'Diastolic BP', unit: 'mmHg', digits: 0 },
+  { key: 'temp', label: 'Temp', unit: '°C', digits: 1 },
+];
+
+const SUBSCORE_LABEL: Record<keyof News2['subscores'], string> = {
+  rr: 'RR',
+  spo2: 'SpO2',
+  air: 'Air/O2',
+  sbp: 'Systolic BP',
+  hr: 'HR',
+  consciousness: 'Consciousness',
+  temp: 'Temp',
+};
+
+export interface LatestLine {
+  key: string;
+  label: string;
+  value: string;
+  /** Device time of the value (epoch ms), when known. */
+  at?: number;
+}
+export interface TrendRow {
+  key: Vital;
+  label: string;
+  range: string;
+  mean: string;
+  outOfRange: string;
+  samples: number;
+}
+export interface News2View {
+  score: number;
+  risk: News2['risk'];
+  text: string;
+  subscores: string;
+}
+export interface ConsultView {
+  alertTitle?: string;
+  latest: LatestLine[];
+  news2?: News2View;
+  trend: TrendRow[];
+  worstNews2?: string;
+  carePlan: string[];
+}
+
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const fixed = (v: number, digits: number) => v.toFixed(digits);
+
+function pct(p: number): string {
+  if (p <= 0) return '0 %';
+  if (p < 1) return '<1 %';
+  return `${Math.round(p)} %`;
+}
+
+function news2View(v: unknown): News2View | undefined {
+  const n = obj(v);
+  const score = num(n?.score);
+  if (!n || score === undefined || typeof n.risk !== 'string' || !(n.risk in RISK_LABEL)) return undefined;
+  const risk = n.risk as News2['risk'];
+  const subs = obj(n.subscores) ?? {};
+  const subscores = (Object.keys(SUBSCORE_LABEL) as (keyof News2['subscores'])[])
+    .flatMap((k) => {
+      const s = num(subs[k]);
+      return s === undefined ? [] : [`${SUBSCORE_LABEL[k]} ${s}`];
+    })
+    .join(' · ');
+  const missing = Array.isArray(n.missing) ? n.missing.length : 0;
+  const partial = n.partial === true ? `, partial (${7 - missing}/7)` : '';
+  return { score, risk, text: `NEWS2 ${score} · ${RISK_LABEL[risk]}${partial}`, subscores };
+}
+
+function latestLines(v: unknown): LatestLine[] {
+  const latest = obj(v) ?? {};
+  const read = (k: string) => {
+    const r = obj(latest[k]);
+    const value = num(r?.v);
+    const at = typeof r?.at === 'string' ? Date.parse(r.at) : num(r?.at ?? r?.ts);
+    return value === undefined ? undefined : { value, at: at !== undefined && Number.isFinite(at) ? at : undefined };
+  };
+  const out: LatestLine[] = [];
+  for (const { key, label, unit, digits } of VITALS) {
+    if (key === 'dbp') continue;
+    const r = read(key);
+    if (key === 'sbp') {
+      const d = read('dbp');
+      if (r) {
+        out.push({
+          key: 'bp',
+          label: 'BP',
+          value: `${fixed(r.value, 0)}/${d ? fixed(d.value, 0) : '—'} mmHg`,
+          ...(r.at !== undefined && { at: r.at }),
+        });
+      }
+      continue;
+    }
+    if (r)
+      out.push({ key, label, value: `${fixed(r.value, digits)} ${unit}`, ...(r.at !== undefined && { at: r.at }) });
+  }
+  return out;
+}
+
+function trendRows(v: unknown): TrendRow[] {
+  const vitals = obj(obj(v)?.vitals) ?? {};
+  return VITALS.flatMap(({ key, label, unit, digits }) => {
+    const s = obj(vitals[key]);
+    const min = num(s?.min);
+    const max = num(s?.max);
+    if (!s || min === undefined || max === undefined) return [];
+    const mean = num(s.mean);
+    const p = num(s.outOfRangePct);
+    return [
+      {
+        key,
+        label,
+        range: `${fixed(min, digits)}–${fixed(max, digits)} ${unit}`,
+        mean: mean === undefined ? '—' : `${fixed(mean, digits)} ${unit}`,
+        outOfRange: p === undefined ? '—' : pct(p),
+        samples: num(s.samples) ?? 0,
+      },
+    ];
+  });
+}
+
+function carePlanLines(v: unknown): string[] {
+  const cp = obj(v);
+  if (!cp) return [];
+  const out: string[] = [];
+  if (cp.onOxygen === true) out.push('On supplemental oxygen');
+  if (cp.spo2Scale === 2) out.push('SpO2 target 88–92 % (scale 2)');
+  const own = Object.keys(obj(cp.thresholds) ?? {})
+    .map((k) => VITALS.find((x) => x.key === k)?.label ?? k)
+    .join(', ');
+  if (own) out.push(`Own alert limits for ${own}`);
+  if (obj(cp.baseline)?.enabled === false) out.push('Personal-baseline alerts off');
+  return out;
+}
+
+/** What a doctor needs to start a remote consult, read tolerantly from the task's `context`. */
+export function consultView(context: unknown): ConsultView | undefined {
+  const c = obj(context);
+  if (!c) return undefined;
+  const alertTitle = obj(c.alert)?.title;
+  const news2 = news2View(c.news2);
+  const worst = news2View(obj(c.trend)?.worstNews2);
+  return {
+    ...(typeof alertTitle === 'string' && { alertTitle }),
+    latest: latestLines(c.latest),
+    ...(news2 && { news2 }),
+    trend: trendRows(c.trend),
+    ...(worst && { worstNews2: `Worst in the hour: NEWS2 ${worst.score} · ${RISK_LABEL[worst.risk]}` }),
+    carePlan: carePlanLines(c.carePlan),
+  };
+}
