@@ -1,2 +1,3 @@
 export * from './types.ts';
 export * from './memory/index.ts';
+export * from './redis/index.ts';

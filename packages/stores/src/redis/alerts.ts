@@ -1,0 +1,79 @@
+import type { Alert, AlertKind } from '@vigil/contracts';
+import type { Redis } from 'ioredis';
+import { alertSubject } from '../memory/alerts.ts';
+import type { AlertFilter, AlertStore } from '../types.ts';
+import { GET_INDIRECT, LIST_BY_SET, OrderedCollection } from './collection.ts';
+import { fromJson, type Keys, LuaScript, toJson } from './script.ts';
+
+const isOpen = (a: Alert) => a.state !== 'resolved';
+const openKey = (facilityId: string, subject: string, kind: string) => `${facilityId}|${subject}|${kind}`;
+
+/**
+ * Body, insertion order, the open index (`facility|subject|kind` → id) and the set of open ids, in
+ * one atomic step. As in memory, resolving clears the index entry only if it still names this alert.
+ * KEYS: bodies, order, order counter, open index, open ids; ARGV: id, JSON, index key, 1 if open.
+ */
+const PUT_ALERT = new LuaScript(`
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local rank = redis.call('ZSCORE', KEYS[2], ARGV[1])
+if not rank then
+  rank = redis.call('INCR', KEYS[3])
+  redis.call('ZADD', KEYS[2], rank, ARGV[1])
+end
+if ARGV[4] == '1' then
+  redis.call('HSET', KEYS[4], ARGV[3], ARGV[1])
+  redis.call('ZADD', KEYS[5], rank, ARGV[1])
+else
+  if redis.call('HGET', KEYS[4], ARGV[3]) == ARGV[1] then redis.call('HDEL', KEYS[4], ARGV[3]) end
+  redis.call('ZREM', KEYS[5], ARGV[1])
+end
+return 1
+`);
+
+export class RedisAlertStore implements AlertStore {
+  private readonly c: OrderedCollection<Alert>;
+  private readonly openIndex: string;
+  /** Ids of open alerts scored like the insertion order, so `state: 'open'` never reads resolved ones. */
+  private readonly openIds: string;
+  constructor(
+    private readonly redis: Redis,
+    keys: Keys,
+  ) {
+    this.c = new OrderedCollection(redis, keys, 'alerts');
+    this.openIndex = keys.key('alerts', 'open-index');
+    this.openIds = keys.key('alerts', 'open');
+  }
+
+  async put(alert: Alert) {
+    await PUT_ALERT.run(
+      this.redis,
+      [this.c.bodies, this.c.order, this.c.counter, this.openIndex, this.openIds],
+      [alert.id, toJson(alert), openKey(alert.facilityId, alertSubject(alert), alert.kind), isOpen(alert) ? '1' : '0'],
+    );
+  }
+  async get(id: string) {
+    return this.c.get(id);
+  }
+  async findOpen(facilityId: string, subject: string, kind: AlertKind) {
+    const raw = await GET_INDIRECT.run(
+      this.redis,
+      [this.openIndex, this.c.bodies],
+      [openKey(facilityId, subject, kind)],
+    );
+    return fromJson<Alert>(raw as string | null);
+  }
+  async list(filter: AlertFilter = {}) {
+    const source = filter.state === 'open' ? this.openIds : this.c.order;
+    const raw = (await LIST_BY_SET.run(this.redis, [source, this.c.bodies])) as string[];
+    const out: Alert[] = [];
+    for (const s of raw) {
+      const a = JSON.parse(s) as Alert;
+      if (filter.facilityId !== undefined && a.facilityId !== filter.facilityId) continue;
+      if (filter.facilityIds !== undefined && !filter.facilityIds.includes(a.facilityId)) continue;
+      if (filter.residentId !== undefined && a.residentId !== filter.residentId) continue;
+      if (filter.state === 'open' ? !isOpen(a) : filter.state !== undefined && a.state !== filter.state) continue;
+      out.push(a);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import type { FacilityPolicy, SlaWarning, Task } from '@vigil/contracts';
+import type { Redis } from 'ioredis';
+import type {
+  Deadline,
+  DeadlineStore,
+  PolicyStore,
+  SlaWarningFilter,
+  SlaWarningStore,
+  TaskFilter,
+  TaskStore,
+} from '../types.ts';
+import { fromJson, type Keys, LuaScript, toJson } from './script.ts';
+
+const ACTIVE = new Set(['assigned', 'accepted', 'in_progress']);
+
+/** `tasks`: id → JSON; lists are filtered and sorted here, as in memory. */
+export class RedisTaskStore implements TaskStore {
+  private readonly key: string;
+  constructor(
+    private readonly redis: Redis,
+    keys: Keys,
+  ) {
+    this.key = keys.key('tasks');
+  }
+  async put(task: Task) {
+    await this.redis.hset(this.key, task.id, toJson(task));
+  }
+  async get(id: string) {
+    return fromJson<Task>(await this.redis.hget(this.key, id));
+  }
+  async list(f: TaskFilter = {}) {
+    const out: Task[] = [];
+    for (const raw of await this.redis.hvals(this.key)) {
+      const t = JSON.parse(raw) as Task;
+      if (f.facilityId !== undefined && t.facilityId !== f.facilityId) continue;
+      if (f.facilityIds !== undefined && !f.facilityIds.includes(t.facilityId)) continue;
+      if (f.state === 'active' ? !ACTIVE.has(t.state) : f.state !== undefined && t.state !== f.state) continue;
+      if (f.assigneeId !== undefined && t.assigneeId !== f.assigneeId) continue;
+      if (f.alertId !== undefined && t.alertId !== f.alertId) continue;
+      if (f.kind !== undefined && t.kind !== f.kind) continue;
+      out.push(t);
+    }
+    return out.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id));
+  }
+}
+
+/*
+ * Deadlines (issue 4 "durable deadlines"; architecture.md "Durable timers"):
+ *   deadlines           id → JSON of the deadline as scheduled, without dueAt, attempts and claim
+ *   deadlines:due       sorted set id → dueAt (pushed to now + lease while claimed)
+ *   deadlines:attempts  id → claims so far
+ *   deadlines:claim     id → token of the current claim
+ *   deadlines:order     insertion order for `list`, counter deadlines:n
+ */
+
+/** KEYS: bodies, due, attempts, claims, order, counter; ARGV: id, JSON, dueAt. */
+const SCHEDULE = new LuaScript(`
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('HSET', KEYS[3], ARGV[1], 0)
+redis.call('HDEL', KEYS[4], ARGV[1])
+if not redis.call('ZSCORE', KEYS[5], ARGV[1]) then
+  redis.call('ZADD', KEYS[5], redis.call('INCR', KEYS[6]), ARGV[1])
+end
+return 1
+`);
+
+/**
+ * The atomic claim (DeadlineStore.claimDue): picks the due ids earliest first, bumps attempts, sets a
+ * fresh claim token and hides each until now + lease, all in one script, so two workers in two
+ * processes never get the same deadline. Returns groups of id, JSON, dueAt, attempts, claim.
+ * KEYS: due, bodies, attempts, claims; ARGV: now, limit, leaseMs, a token unique to this call.
+ */
+const CLAIM_DUE = new LuaScript(`
+local limit = tonumber(ARGV[2])
+if limit == 0 then return {} end
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, limit)
+local leaseEnd = string.format('%.17g', tonumber(ARGV[1]) + tonumber(ARGV[3]))
+local out = {}
+for i = 1, #due, 2 do
+  local id = due[i]
+  local body = redis.call('HGET', KEYS[2], id)
+  if body then
+    local attempts = redis.call('HINCRBY', KEYS[3], id, 1)
+    local claim = ARGV[4] .. '.' .. ((i + 1) / 2)
+    redis.call('HSET', KEYS[4], id, claim)
+    redis.call('ZADD', KEYS[1], leaseEnd, id)
+    out[#out + 1] = id
+    out[#out + 1] = body
+    out[#out + 1] = due[i + 1]
+    out[#out + 1] = attempts
+    out[#out + 1] = claim
+  else
+    redis.call('ZREM', KEYS[1], id)
+  end
+end
+return out
+`);
+
+/** Compare-and-delete (DeadlineStore.done): only the current claim's holder removes the deadline. */
+const DONE = new LuaScript(`
+if redis.call('HGET', KEYS[4], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('HDEL', KEYS[4], ARGV[1])
+redis.call('ZREM', KEYS[5], ARGV[1])
+return 1
+`);
+
+/** Every deadline in insertion order, as groups of JSON, dueAt, attempts, claim. */
+const LIST = new LuaScript(`
+local out = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local body = redis.call('HGET', KEYS[2], id)
+  if body then
+    out[#out + 1] = body
+    out[#out + 1] = redis.call('ZSCORE', KEYS[3], id)
+    out[#out + 1] = redis.call('HGET', KEYS[4], id)
+    out[#out + 1] = redis.call('HGET', KEYS[5], id)
+  end
+end
+return out
+`);
+
+type Body = Omit<Deadline, 'dueAt' | 'attempts' | 'claim'>;
+
+function toDeadline(body: string, dueAt: string | null, attempts: string | number | null, claim: string | null) {
+  const d: Deadline = { ...(JSON.parse(body) as Body), dueAt: Number(dueAt), attempts: Number(attempts ?? 0) };
+  if (claim !== null) d.claim = claim;
+  return d;
+}
+
+export class RedisDeadlineStore implements DeadlineStore {
+  private readonly bodies: string;
+  private readonly due: string;
+  private readonly attempts: string;
+  private readonly claims: string;
+  private readonly order: string;
+  private readonly counter: string;
+  constructor(
+    private readonly redis: Redis,
+    keys: Keys,
+  ) {
+    this.bodies = keys.key('deadlines');
+    this.due = keys.key('deadlines', 'due');
+    this.attempts = keys.key('deadlines', 'attempts');
+    this.claims = keys.key('deadlines', 'claim');
+    this.order = keys.key('deadlines', 'order');
+    this.counter = keys.key('deadlines', 'n');
+  }
+
+  async schedule(d: Deadline) {
+    const { dueAt, attempts: _attempts, claim: _claim, ...body } = d;
+    await SCHEDULE.run(
+      this.redis,
+      [this.bodies, this.due, this.attempts, this.claims, this.order, this.counter],
+      [d.id, toJson(body), String(dueAt)],
+    );
+  }
+
+  async cancel(id: string) {
+    await this.redis
+      .multi()
+      .zrem(this.due, id)
+      .hdel(this.bodies, id)
+      .hdel(this.attempts, id)
+      .hdel(this.claims, id)
+      .zrem(this.order, id)
+      .exec();
+  }
+
+  async claimDue(now: number, limit: number, leaseMs: number) {
+    // LIMIT 0 -1 is "all" to Redis; memory slices to `max(0, limit)`.
+    const count = limit === Number.POSITIVE_INFINITY ? -1 : Math.max(0, Math.floor(limit));
+    const raw = (await CLAIM_DUE.run(
+      this.redis,
+      [this.due, this.bodies, this.attempts, this.claims],
+      [String(now), String(count), String(leaseMs), randomUUID()],
+    )) as (string | number)[];
+    const out: Deadline[] = [];
+    for (let i = 0; i < raw.length; i += 5) {
+      out.push(toDeadline(String(raw[i + 1]), String(raw[i + 2]), raw[i + 3] ?? 1, String(raw[i + 4])));
+    }
+    return out;
+  }
+
+  async done(id: string, claim: string) {
+    await DONE.run(this.redis, [this.due, this.bodies, this.attempts, this.claims, this.order], [id, claim]);
+  }
+
+  async list(f: { facilityId?: string } = {}) {
+    const raw = (await LIST.run(this.redis, [this.order, this.bodies, this.due, this.attempts, this.claims])) as (
+      | string
+      | null
+    )[];
+    const out: Deadline[] = [];
+    for (let i = 0; i < raw.length; i += 4) {
+      const d = toDeadline(raw[i] ?? '{}', raw[i + 1] ?? null, raw[i + 2] ?? null, raw[i + 3] ?? null);
+      if (f.facilityId === undefined || d.facilityId === f.facilityId) out.push(d);
+    }
+    return out;
+  }
+}
+
+/** `sla-warnings`: id → JSON; lists filtered and sorted by raisedAt here, as in memory. */
+export class RedisSlaWarningStore implements SlaWarningStore {
+  private readonly key: string;
+  constructor(
+    private readonly redis: Redis,
+    keys: Keys,
+  ) {
+    this.key = keys.key('sla-warnings');
+  }
+  async put(w: SlaWarning) {
+    await this.redis.hset(this.key, w.id, toJson(w));
+  }
+  async get(id: string) {
+    return fromJson<SlaWarning>(await this.redis.hget(this.key, id));
+  }
+  async list(f: SlaWarningFilter = {}) {
+    const out: SlaWarning[] = [];
+    for (const raw of await this.redis.hvals(this.key)) {
+      const w = JSON.parse(raw) as SlaWarning;
+      const at = Date.parse(w.raisedAt);
+      if (f.facilityId !== undefined && w.facilityId !== f.facilityId) continue;
+      if (f.facilityIds !== undefined && !f.facilityIds.includes(w.facilityId)) continue;
+      if (f.from !== undefined && at < f.from) continue;
+      if (f.to !== undefined && at > f.to) continue;
+      if (f.staffId !== undefined && w.staffId !== f.staffId) continue;
+      if (f.kind !== undefined && w.kind !== f.kind) continue;
+      out.push(w);
+    }
+    return out.sort((a, b) => Date.parse(a.raisedAt) - Date.parse(b.raisedAt) || a.id.localeCompare(b.id));
+  }
+}
+
+/** `policies`: facility id → JSON. */
+export class RedisPolicyStore implements PolicyStore {
+  private readonly key: string;
+  constructor(
+    private readonly redis: Redis,
+    keys: Keys,
+  ) {
+    this.key = keys.key('policies');
+  }
+  async get(facilityId: string) {
+    return fromJson<FacilityPolicy>(await this.redis.hget(this.key, facilityId));
+  }
+  async put(p: FacilityPolicy) {
+    await this.redis.hset(this.key, p.facilityId, toJson(p));
+  }
+}

@@ -1,0 +1,228 @@
+import type { CarePlan, Consent, Facility, Resident } from '@vigil/contracts';
+import type { Redis } from 'ioredis';
+import {
+  ConflictError,
+  type DeviceRecord,
+  type DeviceStore,
+  type FacilityStore,
+  type ResidentStore,
+  type UserRecord,
+  type UserStore,
+} from '../types.ts';
+import { GET_INDIRECT, OrderedCollection } from './collection.ts';
+import { fromJson, type Keys, LuaScript, toJson } from './script.ts';
+
+export class RedisFacilityStore implements FacilityStore {
+  private readonly c: OrderedCollection<Facility>;
+  constructor(redis: Redis, keys: Keys) {
+    this.c = new OrderedCollection(redis, keys, 'facilities');
+  }
+  async put(f: Facility) {
+    await this.c.put(f.id, f);
+  }
+  async get(id: string) {
+    return this.c.get(id);
+  }
+  async list() {
+    return this.c.list();
+  }
+}
+
+/**
+ * Username uniqueness is checked and taken in the same script as the write, so two processes creating
+ * the same username at once cannot both succeed (the `ConflictError` contract of `UserStore.put`).
+ * KEYS: bodies, order, order counter, lower-case username → id, id → lower-case username.
+ */
+const PUT_USER = new LuaScript(`
+local owner = redis.call('HGET', KEYS[4], ARGV[2])
+if owner and owner ~= ARGV[1] then return 0 end
+local previous = redis.call('HGET', KEYS[5], ARGV[1])
+if previous and previous ~= ARGV[2] then redis.call('HDEL', KEYS[4], previous) end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then
+  redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1])
+end
+redis.call('HSET', KEYS[4], ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[5], ARGV[1], ARGV[2])
+return 1
+`);
+
+export class RedisUserStore implements UserStore {
+  private readonly c: OrderedCollection<UserRecord>;
+  private readonly byUsername: string;
+  private readonly usernameOf: string;
+  constructor(
+    private readonly redis: Redis,
+    keys: Keys,
+  ) {
+    this.c = new OrderedCollection(redis, keys, 'users');
+    this.byUsername = keys.key('users', 'by-username');
+    this.usernameOf = keys.key('users', 'username-of');
+  }
+  async put(u: UserRecord) {
+    // Lower-cased here, not in Lua: Lua's string.lower only knows ASCII.
+    const ok = await PUT_USER.run(
+      this.redis,
+      [this.c.bodies, this.c.order, this.c.counter, this.byUsername, this.usernameOf],
+      [u.id, u.username.toLowerCase(), toJson(u)],
+    );
+    if (ok !== 1) throw new ConflictError(`username ${u.username} is taken`);
+  }
+  async get(id: string) {
+    return this.c.get(id);
+  }
+  async getByUsername(username: string) {
+    const raw = await GET_INDIRECT.run(this.redis, [this.byUsername, this.c.bodies], [username.toLowerCase()]);
+    return fromJson<UserRecord>(raw as string | null);
+  }
+  async list(filter: { facilityId?: string } = {}) {
+    const all = await this.c.list();
+    const { facilityId } = filter;
+    return facilityId ? all.filter((u) => u.facilityIds.includes(facilityId)) : all;
+  }
+  async count() {
+    return this.c.count();
+  }
+}
+
+export class RedisResidentStore implements ResidentStore {
+  private readonly c: OrderedCollection<Resident>;
+  constructor(redis: Redis, keys: Keys) {
+    this.c = new OrderedCollection(redis, keys, 'residents');
+  }
+  async put(r: Resident) {
+    await this.c.put(r.id, r);
+  }
+  async get(id: string) {
+    return this.c.get(id);
+  }
+  async list(filter: { facilityId?: string } = {}) {
+    const all = await this.c.list();
+    return filter.facilityId ? all.filter((r) => r.facilityId === filter.facilityId) : all;
+  }
+  // Both partial updates are compare-and-set on the whole body, so a consent withdrawal and a care plan
+  // change racing in two processes both land (ResidentStore.setCarePlan).
+  async setConsent(id: string, consent: Consent) {
+    await this.c.update(id, (r) => ({ ...r, consent }));
+  }
+  async setCarePlan(id: string, carePlan: CarePlan) {
+    return this.c.update(id, (r) => ({ ...r, carePlan, carePlanVersion: (r.carePlanVersion ?? 1) + 1 }));
+  }
+}
+
+type LiveField = 'state' | 'lastSeenAt' | 'battery';
+const LIVE_FIELDS: readonly LiveField[] = ['state', 'lastSeenAt', 'battery'];
+/** JSON `null` marks a live field the patch set to undefined (removed, as `Object.assign` does). */
+const REMOVED = 'null';
+const liveField = (id: string, f: LiveField) => `${id}|${f}`;
+
+/** A put replaces the record, so it also drops the live fields earlier touches left. */
+const PUT_DEVICE = new LuaScript(`
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then
+  redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1])
+end
+redis.call('HDEL', KEYS[4], ARGV[3], ARGV[4], ARGV[5])
+return 1
+`);
+
+/** Patches the live fields of a known device only (`DeviceStore.touch`: no-op for an unknown id). */
+const TOUCH_DEVICE = new LuaScript(`
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+return 1
+`);
+
+/** KEYS: bodies, live; ARGV: id, its three live field names. Returns body, state, lastSeenAt, battery. */
+const GET_DEVICE = new LuaScript(`
+local body = redis.call('HGET', KEYS[1], ARGV[1])
+if not body then return false end
+return { body, redis.call('HGET', KEYS[2], ARGV[2]), redis.call('HGET', KEYS[2], ARGV[3]), redis.call('HGET', KEYS[2], ARGV[4]) }
+`);
+
+/** Every device in insertion order, as groups of body, state, lastSeenAt, battery. */
+const LIST_DEVICES = new LuaScript(`
+local out = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local body = redis.call('HGET', KEYS[2], id)
+  if body then
+    out[#out + 1] = body
+    out[#out + 1] = redis.call('HGET', KEYS[3], id .. '|state')
+    out[#out + 1] = redis.call('HGET', KEYS[3], id .. '|lastSeenAt')
+    out[#out + 1] = redis.call('HGET', KEYS[3], id .. '|battery')
+  end
+end
+return out
+`);
+
+/**
+ * Devices: the record as put, plus its live fields (state, lastSeenAt, battery) in one hash
+ * `devices:live` beside it, so `touch` (once per accepted batch) is a single script call with no
+ * read-modify-write of the JSON body.
+ */
+export class RedisDeviceStore implements DeviceStore {
+  private readonly c: OrderedCollection<DeviceRecord>;
+  private readonly live: string;
+  constructor(
+    private readonly redis: Redis,
+    keys: Keys,
+  ) {
+    this.c = new OrderedCollection(redis, keys, 'devices');
+    this.live = keys.key('devices', 'live');
+  }
+
+  private static merge(body: string, live: readonly (string | null)[]): DeviceRecord {
+    const d = JSON.parse(body) as DeviceRecord;
+    LIVE_FIELDS.forEach((f, i) => {
+      const raw = live[i];
+      if (raw === null || raw === undefined) return;
+      const v = JSON.parse(raw) as DeviceRecord[LiveField] | null;
+      if (v === null) delete d[f];
+      else Object.assign(d, { [f]: v });
+    });
+    return d;
+  }
+
+  async put(d: DeviceRecord) {
+    await PUT_DEVICE.run(
+      this.redis,
+      [this.c.bodies, this.c.order, this.c.counter, this.live],
+      [d.id, toJson(d), ...LIVE_FIELDS.map((f) => liveField(d.id, f))],
+    );
+  }
+
+  async get(id: string) {
+    const raw = (await GET_DEVICE.run(
+      this.redis,
+      [this.c.bodies, this.live],
+      [id, ...LIVE_FIELDS.map((f) => liveField(id, f))],
+    )) as (string | null)[] | null;
+    if (!raw?.[0]) return undefined;
+    return RedisDeviceStore.merge(raw[0], raw.slice(1));
+  }
+
+  async list(filter: { facilityId?: string; residentId?: string } = {}) {
+    const raw = (await LIST_DEVICES.run(this.redis, [this.c.order, this.c.bodies, this.live])) as (string | null)[];
+    const out: DeviceRecord[] = [];
+    for (let i = 0; i < raw.length; i += 4) {
+      const body = raw[i];
+      if (!body) continue;
+      const d = RedisDeviceStore.merge(body, raw.slice(i + 1, i + 4));
+      if (filter.facilityId !== undefined && d.facilityId !== filter.facilityId) continue;
+      if (filter.residentId !== undefined && d.residentId !== filter.residentId) continue;
+      out.push(d);
+    }
+    return out;
+  }
+
+  async touch(id: string, patch: Partial<Pick<DeviceRecord, LiveField>>) {
+    const args: string[] = [id];
+    for (const f of LIVE_FIELDS) {
+      if (!Object.hasOwn(patch, f)) continue;
+      const v = patch[f];
+      args.push(liveField(id, f), v === undefined ? REMOVED : toJson(v));
+    }
+    if (args.length === 1) return;
+    await TOUCH_DEVICE.run(this.redis, [this.c.bodies, this.live], args);
+  }
+}

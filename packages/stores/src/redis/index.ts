@@ -1,0 +1,93 @@
+import type { Redis } from 'ioredis';
+import type { Stores } from '../types.ts';
+import { RedisAlertStore } from './alerts.ts';
+import { RedisDeadlineStore, RedisPolicyStore, RedisSlaWarningStore, RedisTaskStore } from './dispatch.ts';
+import { RedisDeviceStore, RedisFacilityStore, RedisResidentStore, RedisUserStore } from './entities.ts';
+import { RedisEventLog, type RedisEventLogOptions } from './event-log.ts';
+import { RedisCounterStore, RedisSeqStore } from './ingest-state.ts';
+import { RedisRuleSettingsStore, RedisRuleStateStore } from './rules.ts';
+import { Keys } from './script.ts';
+import { RedisVitalsHistory } from './vitals-history.ts';
+
+export * from './alerts.ts';
+export * from './dispatch.ts';
+export * from './entities.ts';
+export * from './event-log.ts';
+export * from './ingest-state.ts';
+export * from './rules.ts';
+export * from './vitals-history.ts';
+
+export interface RedisStoresOptions {
+  /** Prefix of every key, so several deployments or test runs can share one server. */
+  keyPrefix?: string;
+  /** Clock of the event log ids (the other stores take times as arguments). */
+  now?: () => number;
+  /** Event log retention and live tail (defaults: 24 h, no count cap). */
+  events?: RedisEventLogOptions;
+  /** Points kept per resident (default 20,000, as the memory ring). */
+  vitalsCapacityPerResident?: number;
+  /** Seqs remembered per device and channel for duplicate detection (default 20,000, as memory). */
+  seqCapacity?: number;
+}
+
+export type RedisStores = Stores & {
+  /** Stops the event tail and closes the connections these stores opened (not a client passed in). */
+  close(): Promise<void>;
+};
+
+/** Stream ids `<ms>-*` (the event log's ids from the injected clock) need Redis 7. */
+const MIN_MAJOR = 7;
+
+/**
+ * Every store on one Redis (architecture.md "state store (memory | Redis)"), under `keyPrefix`
+ * (default `vigil:`). Takes a connected ioredis client, which stays the caller's to close, or a URL,
+ * whose connection `close()` ends. The event log's live tail opens one more connection on first
+ * `subscribe`. Single Redis (or a primary with replicas); Redis Cluster is not supported: the scripts
+ * touch several keys of a store at once without hash tags.
+ */
+export async function createRedisStores(redis: Redis | string, opts: RedisStoresOptions = {}): Promise<RedisStores> {
+  let client: Redis;
+  let owned = false;
+  if (typeof redis === 'string') {
+    // Loaded only here, so the memory-only default never loads the client library.
+    const { Redis: RedisClient } = await import('ioredis');
+    client = new RedisClient(redis, { enableAutoPipelining: true });
+    owned = true;
+  } else {
+    client = redis;
+  }
+  try {
+    const info = await client.info('server');
+    const version = /redis_version:(\d+)\./.exec(info)?.[1];
+    if (version !== undefined && Number(version) < MIN_MAJOR) {
+      throw new Error(`Redis ${MIN_MAJOR} or newer is needed (the server is ${version}.x)`);
+    }
+  } catch (err) {
+    if (owned) client.disconnect();
+    throw err;
+  }
+
+  const keys = new Keys(opts.keyPrefix ?? 'vigil:');
+  const events = new RedisEventLog(client, keys, opts.now ?? Date.now, opts.events);
+  return {
+    facilities: new RedisFacilityStore(client, keys),
+    users: new RedisUserStore(client, keys),
+    residents: new RedisResidentStore(client, keys),
+    devices: new RedisDeviceStore(client, keys),
+    counters: new RedisCounterStore(client, keys),
+    seqs: new RedisSeqStore(client, keys, opts.seqCapacity),
+    alerts: new RedisAlertStore(client, keys),
+    vitals: new RedisVitalsHistory(client, keys, opts.vitalsCapacityPerResident),
+    events,
+    ruleSettings: new RedisRuleSettingsStore(client, keys),
+    ruleState: new RedisRuleStateStore(client, keys),
+    tasks: new RedisTaskStore(client, keys),
+    deadlines: new RedisDeadlineStore(client, keys),
+    slaWarnings: new RedisSlaWarningStore(client, keys),
+    policies: new RedisPolicyStore(client, keys),
+    async close() {
+      await events.close();
+      if (owned) await client.quit();
+    },
+  };
+}

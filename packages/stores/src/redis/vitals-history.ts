@@ -1,0 +1,83 @@
+import type { Redis } from 'ioredis';
+import type { LatestVitals, VitalsHistory, VitalsPoint } from '../types.ts';
+import { type Keys, LuaScript, toJson } from './script.ts';
+
+const NUMERIC = ['hr', 'spo2', 'rr', 'sbp', 'dbp', 'temp', 'battery', 'steps'] as const;
+const LATEST_FIELDS = [...NUMERIC, 'consciousness', 'onOxygen', 'worn'] as const;
+const isNumeric = (f: string) => (NUMERIC as readonly string[]).includes(f);
+/** Field of the latest hash counting appends: it orders equal timestamps and marks a known resident. */
+const COUNT = '_n';
+
+/**
+ * One point into the bounded history and the latest hash, atomically.
+ * History: a sorted set scored by device time; members are `<16-digit append count>|<JSON>`, unique
+ * and, for equal timestamps, in arrival order (a late store-and-forward point lands at its place, as in
+ * the memory ring). Beyond `capacity` the oldest by device time are dropped.
+ * Latest: `<field>` = JSON value and `<field>:ts`, replaced only by a point at least as recent.
+ * KEYS: history, latest; ARGV: ts, point JSON, capacity, then field / JSON value pairs.
+ */
+const APPEND = new LuaScript(`
+local n = redis.call('HINCRBY', KEYS[2], '${COUNT}', 1)
+redis.call('ZADD', KEYS[1], ARGV[1], string.format('%016d', n) .. '|' .. ARGV[2])
+local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[3])
+if excess > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1) end
+local ts = tonumber(ARGV[1])
+for i = 4, #ARGV, 2 do
+  local prev = redis.call('HGET', KEYS[2], ARGV[i] .. ':ts')
+  if not prev or tonumber(prev) <= ts then
+    redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1], ARGV[i] .. ':ts', ARGV[1])
+  end
+end
+return n
+`);
+
+/** A score bound as Redis spells it (`-inf` / `+inf` for unbounded ranges). */
+const bound = (n: number) =>
+  n === Number.NEGATIVE_INFINITY ? '-inf' : n === Number.POSITIVE_INFINITY ? '+inf' : String(n);
+
+/**
+ * Vitals history in Redis until the TSDB of issue 5 lands: `vitals:<residentId>` (sorted set, bounded
+ * to `capacityPerResident` points) and `vitals:<residentId>:latest` (hash).
+ */
+export class RedisVitalsHistory implements VitalsHistory {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly capacityPerResident = 20_000,
+  ) {}
+
+  private history(residentId: string) {
+    return this.keys.keyFor('vitals', residentId);
+  }
+  private latestKey(residentId: string) {
+    return `${this.history(residentId)}:latest`;
+  }
+
+  async append(residentId: string, point: VitalsPoint) {
+    const args: (string | number)[] = [String(point.ts), toJson(point), this.capacityPerResident];
+    for (const f of LATEST_FIELDS) {
+      const v = point[f];
+      if (v !== undefined) args.push(f, toJson(v));
+    }
+    await APPEND.run(this.redis, [this.history(residentId), this.latestKey(residentId)], args);
+  }
+
+  async latest(residentId: string): Promise<LatestVitals | undefined> {
+    const h = await this.redis.hgetall(this.latestKey(residentId));
+    if (h[COUNT] === undefined) return undefined;
+    const out: LatestVitals = { residentId, values: {} };
+    for (const f of LATEST_FIELDS) {
+      const raw = h[f];
+      if (raw === undefined) continue;
+      const entry = { v: JSON.parse(raw), ts: Number(h[`${f}:ts`]) };
+      if (isNumeric(f)) Object.assign(out.values, { [f]: entry });
+      else Object.assign(out, { [f]: entry });
+    }
+    return out;
+  }
+
+  async range(residentId: string, from: number, to: number): Promise<VitalsPoint[]> {
+    const members = await this.redis.zrangebyscore(this.history(residentId), bound(from), bound(to));
+    return members.map((m) => JSON.parse(m.slice(m.indexOf('|') + 1)) as VitalsPoint);
+  }
+}

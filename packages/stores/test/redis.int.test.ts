@@ -1,0 +1,302 @@
+import type { Alert, LoggedEvent } from '@vigil/contracts';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  compareEventIds,
+  ConflictError,
+  createRedisStores,
+  type RedisStores,
+  type RedisStoresOptions,
+} from '../src/index.ts';
+import { storeConformance } from './conformance.ts';
+import { haveRedisServer, REDIS_INSTALL_HINT, type RedisServer, startRedisServer } from './redis-server.ts';
+
+/**
+ * The Redis stores against a real redis-server started privately on a free port (STYLE.md §10): the
+ * shared conformance suite, then what only a shared server can show: several instances (as several
+ * processes would, each with its own connections) on the same keys.
+ */
+if (!haveRedisServer && !process.env.CI) console.warn(`redis stores skipped: ${REDIS_INSTALL_HINT}`);
+
+describe.skipIf(!haveRedisServer && !process.env.CI)('redis stores', () => {
+  let server: RedisServer | undefined;
+  let client: Redis | undefined;
+  const opened: RedisStores[] = [];
+  let runs = 0;
+  /** Every test gets keys of its own on the one server. */
+  const freshPrefix = () => `vigil-test-${++runs}:`;
+
+  beforeAll(async () => {
+    // In CI a missing server is a failure, not a skip.
+    if (!haveRedisServer) throw new Error(REDIS_INSTALL_HINT);
+    server = await startRedisServer();
+    client = new Redis(server.url);
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close()));
+  });
+
+  afterAll(async () => {
+    await client?.quit();
+    await server?.stop();
+  });
+
+  /** Stores on the shared client (the conformance suite's `make`). */
+  const onClient = async (now: () => number) => {
+    const s = await createRedisStores(client!, { keyPrefix: freshPrefix(), now });
+    opened.push(s);
+    return s;
+  };
+
+  /** Stores with connections of their own, as another process would have. */
+  const instance = async (keyPrefix: string, opts: RedisStoresOptions = {}) => {
+    const s = await createRedisStores(server!.url, { keyPrefix, ...opts });
+    opened.push(s);
+    return s;
+  };
+
+  storeConformance('redis', onClient);
+
+  describe('across instances on one server', () => {
+    it('concurrent claimDue from two instances hands out every due deadline exactly once', async () => {
+      const prefix = freshPrefix();
+      const [a, b] = [await instance(prefix), await instance(prefix)];
+      const n = 300;
+      for (let i = 0; i < n; i++) {
+        await a.deadlines.schedule({ id: `d${i}`, dueAt: 1_000 + (i % 37), facilityId: 'f1', kind: 'task_accept' });
+      }
+      await b.deadlines.schedule({ id: 'future', dueAt: 50_000, facilityId: 'f1', kind: 'alert_ack' });
+
+      const claimAll = async (s: RedisStores, limit: number) => {
+        const got: { id: string; claim: string; attempts: number; by: RedisStores }[] = [];
+        for (;;) {
+          const batch = await s.deadlines.claimDue(10_000, limit, 60_000);
+          if (batch.length === 0) return got;
+          for (const d of batch) got.push({ id: d.id, claim: d.claim ?? '', attempts: d.attempts ?? 0, by: s });
+        }
+      };
+      // Two workers per instance, small and odd batch sizes, all racing.
+      const batches = await Promise.all([claimAll(a, 3), claimAll(b, 5), claimAll(a, 7), claimAll(b, 1)]);
+      const all = batches.flat();
+      expect(new Set(all.map((d) => d.id)).size).toBe(all.length);
+      expect(all.map((d) => d.id).sort()).toEqual(Array.from({ length: n }, (_, i) => `d${i}`).sort());
+      expect(all.every((d) => d.attempts === 1)).toBe(true);
+      expect(new Set(all.map((d) => d.claim)).size).toBe(n);
+      // Every worker got some: they really raced.
+      expect(batches.every((xs) => xs.length > 0)).toBe(true);
+
+      // `done` from the other instance works with the claim token alone.
+      for (const d of all) await (d.by === a ? b : a).deadlines.done(d.id, d.claim);
+      expect((await a.deadlines.list()).map((d) => d.id)).toEqual(['future']);
+    });
+
+    it("a worker that died holding a claim: another instance re-claims it after the lease, the dead one's done is void", async () => {
+      const prefix = freshPrefix();
+      const [a, b] = [await instance(prefix), await instance(prefix)];
+      await a.deadlines.schedule({ id: 'x', dueAt: 1_000, facilityId: 'f1', kind: 'task_accept', taskId: 't1' });
+      const [first] = await a.deadlines.claimDue(1_000, 10, 5_000);
+      expect(first).toMatchObject({ id: 'x', attempts: 1 });
+      expect(await b.deadlines.claimDue(5_999, 10, 5_000)).toEqual([]);
+      const [second] = await b.deadlines.claimDue(6_000, 10, 5_000);
+      expect(second).toMatchObject({ id: 'x', taskId: 't1', attempts: 2 });
+      await a.deadlines.done('x', first?.claim ?? '');
+      expect((await b.deadlines.list()).map((d) => d.id)).toEqual(['x']);
+      await b.deadlines.done('x', second?.claim ?? '');
+      expect(await a.deadlines.list()).toEqual([]);
+    });
+
+    it("one instance's subscribe receives the other's appends, in log order, with their payloads", async () => {
+      const prefix = freshPrefix();
+      const [a, b] = [await instance(prefix), await instance(prefix)];
+      const seenA: LoggedEvent[] = [];
+      const seenB: LoggedEvent[] = [];
+      a.events.subscribe((e) => seenA.push(e));
+      const offB = b.events.subscribe((e) => seenB.push(e));
+      const data = (i: number) => ({ id: `al_${i}`, facilityId: 'f1', n: i }) as unknown as Alert;
+      const appended: LoggedEvent[] = [];
+      // Sequential appends alternating between the instances, then bursts from both at once.
+      for (let i = 0; i < 40; i++) {
+        const s = i % 3 === 0 ? a : b;
+        appended.push(await s.events.append({ event: 'alert', type: 'alert.raised', facilityId: 'f1', data: data(i) }));
+      }
+      const burst = await Promise.all(
+        Array.from({ length: 120 }, (_, i) =>
+          (i % 2 ? a : b).events.append({
+            event: 'alert',
+            type: 'alert.updated',
+            facilityId: 'f2',
+            data: data(100 + i),
+          }),
+        ),
+      );
+      appended.push(...burst);
+      const expected = [...appended].sort((x, y) => compareEventIds(x.envelope.id, y.envelope.id));
+
+      await vi.waitFor(() => expect(seenA).toHaveLength(expected.length), { timeout: 10_000 });
+      await vi.waitFor(() => expect(seenB).toHaveLength(expected.length), { timeout: 10_000 });
+      expect(seenA).toEqual(expected);
+      expect(seenB).toEqual(expected);
+      for (let i = 1; i < seenA.length; i++) {
+        expect(compareEventIds(seenA[i]!.envelope.id, seenA[i - 1]!.envelope.id)).toBeGreaterThan(0);
+      }
+      // Replay agrees with the live tail.
+      expect((await b.events.readAfter('0-0')).events).toEqual(expected);
+
+      // After unsubscribing, B's listener hears nothing more; A's still does.
+      offB();
+      const late = await b.events.append({ event: 'alert', type: 'alert.resolved', facilityId: 'f1', data: data(999) });
+      await vi.waitFor(() => expect(seenA.at(-1)?.envelope.id).toBe(late.envelope.id));
+      expect(seenB).toHaveLength(expected.length);
+    });
+
+    it('the same username created at once from two instances: exactly one wins, the other gets ConflictError', async () => {
+      const prefix = freshPrefix();
+      const [a, b] = [await instance(prefix), await instance(prefix)];
+      const user = (id: string) => ({
+        id,
+        username: 'WardNurse',
+        name: id,
+        role: 'caregiver' as const,
+        facilityIds: ['f1'],
+        onDuty: true,
+        passwordHash: 'h',
+      });
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).users.put(user(`u${i}`))),
+      );
+      const won = results.filter((r) => r.status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ConflictError);
+      expect(await a.users.count()).toBe(1);
+      expect((await b.users.getByUsername('wardnurse'))?.username).toBe('WardNurse');
+    });
+  });
+
+  describe('redis-specific bounds', () => {
+    it('event log: retention trims by device clock, exactly; a replay from before a trimmed event is incomplete', async () => {
+      let now = 1_000;
+      const s = await createRedisStores(client!, {
+        keyPrefix: freshPrefix(),
+        now: () => now,
+        events: { retentionMs: 60_000 },
+      });
+      opened.push(s);
+      const data = { id: 'a' } as unknown as Alert;
+      const ids: string[] = [];
+      for (let i = 0; i < 400; i++) {
+        ids.push(
+          (await s.events.append({ event: 'alert', type: 'alert.updated', facilityId: 'f1', data })).envelope.id,
+        );
+        now += 10; // ids[i] is at 1_000 + 10 i ms
+      }
+      expect(await s.events.readAfter('0-0', 1)).toMatchObject({
+        complete: true,
+        events: [{ envelope: { id: ids[0] } }],
+      });
+
+      // 60 s after 3_000: everything before 3_000 goes (ids[0..199]), the rest stays.
+      now = 63_000;
+      const mid = await s.events.append({ event: 'alert', type: 'alert.updated', facilityId: 'f1', data });
+      const all = await s.events.readAfter('0-0');
+      expect(all.complete).toBe(false);
+      expect(all.events.map((e) => e.envelope.id)).toEqual([...ids.slice(200), mid.envelope.id]);
+      expect((await s.events.readAfter(ids[198]!)).complete).toBe(false);
+      // Whoever saw the newest trimmed event missed nothing.
+      const fromNewestTrimmed = await s.events.readAfter(ids[199]!);
+      expect(fromNewestTrimmed.complete).toBe(true);
+      expect(fromNewestTrimmed.events).toHaveLength(201);
+
+      // Long after: only the new event is left; lastId is the newest.
+      now = 500_000;
+      const last = await s.events.append({ event: 'alert', type: 'alert.resolved', facilityId: 'f1', data });
+      expect((await s.events.readAfter(ids[399]!)).complete).toBe(false);
+      expect(await s.events.readAfter(mid.envelope.id)).toMatchObject({
+        complete: true,
+        events: [{ envelope: last.envelope }],
+      });
+      expect(await s.events.lastId()).toBe(last.envelope.id);
+      expect(await s.events.readAfter(last.envelope.id)).toEqual({ events: [], complete: true });
+
+      // A clock that goes back never yields an id below the last one.
+      now = 5;
+      const again = await s.events.append({ event: 'alert', type: 'alert.updated', facilityId: 'f1', data });
+      expect(compareEventIds(again.envelope.id, last.envelope.id)).toBeGreaterThan(0);
+      // A malformed client id replays from the start rather than failing.
+      expect((await s.events.readAfter('not-an-id', 1)).events.map((e) => e.envelope.id)).toEqual([last.envelope.id]);
+    });
+
+    it('event log: the optional count cap trims the oldest and reports it', async () => {
+      const s = await createRedisStores(client!, { keyPrefix: freshPrefix(), events: { maxEvents: 5 } });
+      opened.push(s);
+      const data = { id: 'a' } as unknown as Alert;
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        ids.push(
+          (await s.events.append({ event: 'alert', type: 'alert.updated', facilityId: 'f1', data })).envelope.id,
+        );
+      }
+      const all = await s.events.readAfter('0-0');
+      expect(all.complete).toBe(false);
+      expect(all.events.map((e) => e.envelope.id)).toEqual(ids.slice(3));
+      expect((await s.events.readAfter(ids[2]!)).complete).toBe(true);
+      expect((await s.events.readAfter(ids[1]!)).complete).toBe(false);
+    });
+
+    it('vitals history keeps the newest points by device time up to the per-resident capacity', async () => {
+      const s = await createRedisStores(client!, { keyPrefix: freshPrefix(), vitalsCapacityPerResident: 5 });
+      opened.push(s);
+      for (const ts of [1_000, 2_000, 3_000, 7_000, 5_000, 6_000, 4_000, 500]) {
+        await s.vitals.append('r1', { ts, hr: ts / 100 });
+      }
+      // Two points at one instant are both kept, in arrival order.
+      await s.vitals.append('r1', { ts: 6_000, hr: 61 });
+      expect((await s.vitals.range('r1', 0, 10_000)).map((p) => [p.ts, p.hr])).toEqual([
+        [4_000, 40],
+        [5_000, 50],
+        [6_000, 60],
+        [6_000, 61],
+        [7_000, 70],
+      ]);
+      expect((await s.vitals.latest('r1'))?.values.hr).toEqual({ v: 70, ts: 7_000 });
+      expect(await s.vitals.range('r1', Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY)).toHaveLength(5);
+      await s.vitals.append('r2', { ts: 1 });
+      expect(await s.vitals.latest('r2')).toEqual({ residentId: 'r2', values: {} });
+    });
+
+    it('duplicate detection remembers the most recent seqs up to its capacity', async () => {
+      const s = await createRedisStores(client!, { keyPrefix: freshPrefix(), seqCapacity: 3 });
+      opened.push(s);
+      expect(await s.seqs.claim('d1', 'vitals', [1, 2, 3, 4])).toEqual([true, true, true, true]);
+      // 1 was forgotten (capacity 3); claiming it again makes 2 the one to forget.
+      expect(await s.seqs.claim('d1', 'vitals', [4, 1])).toEqual([false, true]);
+      // Seen again, 3 is still the oldest: the next new seq pushes it out, not 4.
+      expect(await s.seqs.claim('d1', 'vitals', [3, 6])).toEqual([false, true]);
+      expect(await s.seqs.claim('d1', 'vitals', [4, 1, 6])).toEqual([false, false, false]);
+      expect(await s.seqs.claim('d1', 'vitals', [2])).toEqual([true]);
+      expect(await s.seqs.claim('d1', 'vitals', [3])).toEqual([true]);
+      expect(await s.seqs.claim('d1', 'vitals', [])).toEqual([]);
+    });
+
+    it('devices: touch keeps the live fields apart from the record and a put resets them', async () => {
+      const s = await onClient(Date.now);
+      const device = {
+        id: 'd:1',
+        kind: 'wearable' as const,
+        facilityId: 'f1',
+        secretHash: 'h',
+        state: 'provisioned' as const,
+        battery: 90,
+        createdAt: 1,
+      };
+      await s.devices.put(device);
+      await s.devices.touch('d:1', { state: 'online', lastSeenAt: 10, battery: undefined });
+      expect(await s.devices.get('d:1')).toEqual({ ...device, state: 'online', lastSeenAt: 10, battery: undefined });
+      expect(await s.devices.list({ facilityId: 'f1' })).toEqual([
+        { ...device, state: 'online', lastSeenAt: 10, battery: undefined },
+      ]);
+      await s.devices.put(device);
+      expect(await s.devices.get('d:1')).toEqual(device);
+    });
+  });
+});
