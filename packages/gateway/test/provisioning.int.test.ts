@@ -26,6 +26,7 @@ describe('login (contract §4.1)', () => {
       facilityIds: ['f1'],
       name: 'User care1z2',
       zoneIds: ['z2'],
+      onDuty: false,
     });
   });
 
