@@ -14,7 +14,7 @@ import {
 import { createGateway } from '@vigil/gateway';
 import { type Clock, createLogger, type Logger, systemClock } from '@vigil/runtime';
 import { createSimulator, MIXED } from '@vigil/simulator';
-import { createMemoryStores, type Stores } from '@vigil/stores';
+import { createMemoryStores, createRedisStores, type Stores } from '@vigil/stores';
 import type { AppConfig } from './config.ts';
 import { type DemoAccount, seedDemo } from './demo.ts';
 import { createMetricsRegistry } from './metrics.ts';
@@ -47,7 +47,11 @@ export async function createApp(options: AppOptions = {}) {
   };
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  const stores: Stores = createMemoryStores(() => clock.now());
+  const now = () => clock.now();
+  const redisStores = config.redis
+    ? await createRedisStores(config.redis.url, { keyPrefix: config.redis.keyPrefix, now })
+    : undefined;
+  const stores: Stores = redisStores ?? createMemoryStores(now);
   const tokens = new TokenService({
     ...(config.jwtSecret && { secret: config.jwtSecret }),
     ttlSeconds: config.tokenTtlS,
@@ -163,6 +167,8 @@ export async function createApp(options: AppOptions = {}) {
       await simulator?.stop();
       await gateway.close();
       await broker.close();
+      // Last: everything above may still write while it drains.
+      await redisStores?.close();
     },
   };
 }

@@ -36,7 +36,7 @@ describe('loadConfig', () => {
       MQTT_PORT: '70000',
       DEMO: 'maybe',
       JWT_SECRET: 'short',
-      REDIS_URL: 'redis://x',
+      REDIS_URL: 'http://not-redis',
       SIM_SCENARIO: 'zombies',
     });
     expect(r.ok).toBe(false);
@@ -46,6 +46,19 @@ describe('loadConfig', () => {
     );
     expect(r.problems).toContain('HTTP_PORT: must be a port number from 0 to 65535 (0 picks a free port)');
     expect(r.problems).toContain('MQTT_PORT: must be a port number from 0 to 65535 (0 picks a free port)');
+  });
+
+  it('takes REDIS_URL with a key prefix, and then needs a shared JWT_SECRET', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://redis:6379/0' })).toEqual({
+      ok: false,
+      problems: ['JWT_SECRET is required with REDIS_URL (every process must verify the same tokens)'],
+    });
+    const r = loadConfig({
+      REDIS_URL: 'redis://redis:6379/0',
+      JWT_SECRET: 'x'.repeat(32),
+      REDIS_KEY_PREFIX: 'lakeside:',
+    });
+    expect(r.ok && r.config.redis).toEqual({ url: 'redis://redis:6379/0', keyPrefix: 'lakeside:' });
   });
 
   it('requires the admin username and password together', () => {

@@ -51,7 +51,15 @@ export const EnvSchema = z.object({
     .default('mixed'),
   // Real infrastructure (architecture.md) arrives with issue 5; refusing beats silently ignoring.
   MQTT_URL: notYet('MQTT_URL'),
-  REDIS_URL: notYet('REDIS_URL'),
+  /** All state (alerts, tasks, deadlines, rule memory, event log, devices…) in Redis 7+. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL, e.g. redis://redis:6379/0')
+    .optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_:.-]{1,64}$/)
+    .default('vigil:'),
   INFLUX_URL: notYet('INFLUX_URL'),
 });
 
@@ -69,6 +77,8 @@ export interface AppConfig {
   logLevel: string;
   boardDir?: string;
   sim: { count: number; rateHz: number; seed: number; scenario: string };
+  /** Redis for all state instead of memory (architecture.md). */
+  redis?: { url: string; keyPrefix: string };
 }
 
 export type ConfigResult = { ok: true; config: Readonly<AppConfig> } | { ok: false; problems: string[] };
@@ -86,6 +96,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
   }
   if (e.HTTP_PORT !== 0 && e.HTTP_PORT === e.MQTT_PORT) problems.push('HTTP_PORT and MQTT_PORT must differ');
+  // With shared state, every process (and every restart) must verify the same tokens.
+  if (e.REDIS_URL && !e.JWT_SECRET)
+    problems.push('JWT_SECRET is required with REDIS_URL (every process must verify the same tokens)');
   if (problems.length) return { ok: false, problems };
   return {
     ok: true,
@@ -103,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       logLevel: e.LOG_LEVEL,
       ...(e.BOARD_DIR && { boardDir: e.BOARD_DIR }),
       sim: { count: e.SIM_COUNT, rateHz: e.SIM_RATE_HZ, seed: e.SIM_SEED, scenario: e.SIM_SCENARIO },
+      ...(e.REDIS_URL && { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } }),
     }),
   };
 }

@@ -1,8 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@vigil/contracts';
-import type { Clock } from '@vigil/runtime';
-import { createApp } from '../src/app.ts';
+import { type AppOptions, createApp } from '../src/app.ts';
 
 export type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -10,7 +9,7 @@ export type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * Starts the whole platform in-process on free ports (no demo, no simulator) and offers the calls a
  * test or benchmark needs: REST as any user, device connections, board sockets.
  */
-export async function startPlatform(opts: { boardDir?: string; clock?: Clock } = {}) {
+export async function startPlatform(opts: Omit<AppOptions, 'httpPort' | 'mqttPort'> = {}) {
   const app = await createApp({
     httpPort: 0,
     mqttPort: 0,
