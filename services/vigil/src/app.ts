@@ -15,6 +15,7 @@ import { createGateway } from '@vigil/gateway';
 import { type Clock, createLogger, type Logger, systemClock } from '@vigil/runtime';
 import { createSimulator, MIXED } from '@vigil/simulator';
 import { createMemoryStores, createRedisStores, type Stores } from '@vigil/stores';
+import { createTsdbHistory } from '@vigil/tsdb';
 import type { AppConfig } from './config.ts';
 import { type DemoAccount, seedDemo } from './demo.ts';
 import { createMetricsRegistry } from './metrics.ts';
@@ -51,7 +52,11 @@ export async function createApp(options: AppOptions = {}) {
   const redisStores = config.redis
     ? await createRedisStores(config.redis.url, { keyPrefix: config.redis.keyPrefix, now })
     : undefined;
-  const stores: Stores = redisStores ?? createMemoryStores(now);
+  const baseStores: Stores = redisStores ?? createMemoryStores(now);
+  const tsdb = config.influx
+    ? createTsdbHistory({ ...config.influx, logger: logger.child({ module: 'tsdb' }) })
+    : undefined;
+  const stores: Stores = tsdb ? { ...baseStores, vitals: tsdb } : baseStores;
   const tokens = new TokenService({
     ...(config.jwtSecret && { secret: config.jwtSecret }),
     ttlSeconds: config.tokenTtlS,
@@ -167,7 +172,8 @@ export async function createApp(options: AppOptions = {}) {
       await simulator?.stop();
       await gateway.close();
       await broker.close();
-      // Last: everything above may still write while it drains.
+      // Last: everything above may still write while it drains (dependencies.md shutdown order).
+      await tsdb?.close();
       await redisStores?.close();
     },
   };

@@ -61,6 +61,16 @@ describe('loadConfig', () => {
     expect(r.ok && r.config.redis).toEqual({ url: 'redis://redis:6379/0', keyPrefix: 'lakeside:' });
   });
 
+  it('takes a TSDB for the vitals history, which needs a bucket or a database', () => {
+    expect(loadConfig({ INFLUX_URL: 'http://influxdb:8086' })).toEqual({
+      ok: false,
+      problems: ['INFLUX_BUCKET or INFLUX_DATABASE is required with INFLUX_URL'],
+    });
+    const r = loadConfig({ INFLUX_URL: 'http://vm:8428', INFLUX_DATABASE: 'vigil', INFLUX_WRITE_API: 'v1' });
+    expect(r.ok && r.config.influx).toEqual({ url: 'http://vm:8428', database: 'vigil', writeApi: 'v1' });
+    expect(loadConfig({ INFLUX_URL: 'influx:8086' })).toMatchObject({ ok: false });
+  });
+
   it('requires the admin username and password together', () => {
     const r = loadConfig({ ADMIN_USERNAME: 'root' });
     expect(r).toEqual({ ok: false, problems: ['ADMIN_USERNAME and ADMIN_PASSWORD must be set together'] });

@@ -60,7 +60,17 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_:.-]{1,64}$/)
     .default('vigil:'),
-  INFLUX_URL: notYet('INFLUX_URL'),
+  /** Vitals history in a TSDB (InfluxDB 1.8+/2.x/3.x or VictoriaMetrics); docs/deploy.md. */
+  INFLUX_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'must be an http(s):// URL, e.g. http://influxdb:8086')
+    .optional(),
+  INFLUX_TOKEN: z.string().min(1).optional(),
+  INFLUX_ORG: z.string().min(1).optional(),
+  INFLUX_BUCKET: z.string().min(1).optional(),
+  INFLUX_DATABASE: z.string().min(1).optional(),
+  /** `v1` writes to `/write?db=` (InfluxDB before 1.8); `v2` (default) to `/api/v2/write`. */
+  INFLUX_WRITE_API: z.enum(['v1', 'v2']).default('v2'),
 });
 
 export interface AppConfig {
@@ -79,6 +89,8 @@ export interface AppConfig {
   sim: { count: number; rateHz: number; seed: number; scenario: string };
   /** Redis for all state instead of memory (architecture.md). */
   redis?: { url: string; keyPrefix: string };
+  /** A TSDB for the vitals history instead of the in-memory ring. */
+  influx?: { url: string; token?: string; org?: string; bucket?: string; database?: string; writeApi: 'v1' | 'v2' };
 }
 
 export type ConfigResult = { ok: true; config: Readonly<AppConfig> } | { ok: false; problems: string[] };
@@ -96,6 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
   }
   if (e.HTTP_PORT !== 0 && e.HTTP_PORT === e.MQTT_PORT) problems.push('HTTP_PORT and MQTT_PORT must differ');
+  if (e.INFLUX_URL && !e.INFLUX_BUCKET && !e.INFLUX_DATABASE)
+    problems.push('INFLUX_BUCKET or INFLUX_DATABASE is required with INFLUX_URL');
   // With shared state, every process (and every restart) must verify the same tokens.
   if (e.REDIS_URL && !e.JWT_SECRET)
     problems.push('JWT_SECRET is required with REDIS_URL (every process must verify the same tokens)');
@@ -117,6 +131,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       ...(e.BOARD_DIR && { boardDir: e.BOARD_DIR }),
       sim: { count: e.SIM_COUNT, rateHz: e.SIM_RATE_HZ, seed: e.SIM_SEED, scenario: e.SIM_SCENARIO },
       ...(e.REDIS_URL && { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } }),
+      ...(e.INFLUX_URL && {
+        influx: {
+          url: e.INFLUX_URL,
+          ...(e.INFLUX_TOKEN && { token: e.INFLUX_TOKEN }),
+          ...(e.INFLUX_ORG && { org: e.INFLUX_ORG }),
+          ...(e.INFLUX_BUCKET && { bucket: e.INFLUX_BUCKET }),
+          ...(e.INFLUX_DATABASE && { database: e.INFLUX_DATABASE }),
+          writeApi: e.INFLUX_WRITE_API,
+        },
+      }),
     }),
   };
 }
