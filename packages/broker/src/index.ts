@@ -6,3 +6,4 @@ export type { BrokerStats, DeviceIdentity, DeviceStats } from './registry.ts';
 export type { UplinkHandler } from './hooks.ts';
 export type { WebSocketAttachment } from './websocket.ts';
 export { PacketSizeScanner } from './packet-size-guard.ts';
+export * from './external/index.ts';

@@ -1,0 +1,30 @@
+import { isUplink, parseDeviceTopic, uplinkWildcard } from '@vigil/contracts';
+import type { UplinkMessage } from '@vigil/engine';
+
+/** Default shared-subscription group: every engine worker in it gets a share of the uplinks. */
+export const DEFAULT_SHARE_GROUP = 'vigil';
+
+/**
+ * `$share/vigil/care/+/devices/+/+` (MQTT 5 §4.8.2): each message goes to exactly one subscriber of
+ * the group, so several engine workers split the load (architecture.md "Scale-out path").
+ */
+export function sharedUplinkFilter(prefix: string, group = DEFAULT_SHARE_GROUP): string {
+  return `$share/${group}/${uplinkWildcard(prefix)}`;
+}
+
+/**
+ * A message from the external broker as the ingest's `UplinkMessage`, or undefined when the topic is
+ * no device's uplink topic (a downlink channel, a malformed topic). The device id comes from the
+ * topic: that is sound only because the broker's ACL (provisioned by `MosquittoProvisioner`) lets a
+ * device publish nowhere but under its own `{prefix}/{facility}/devices/{id}/` (contract §1).
+ */
+export function toUplink(
+  prefix: string,
+  topic: string,
+  payload: Buffer,
+  receivedAt: number,
+): UplinkMessage | undefined {
+  const route = parseDeviceTopic(prefix, topic);
+  if (!route || !isUplink(route.channel)) return undefined;
+  return { deviceId: route.deviceId, topic, payload, receivedAt };
+}
