@@ -16,6 +16,8 @@ export const API_ERROR_CODES = [
   'rate_limited',
   'payload_too_large',
   'internal',
+  /** Extension: a part the request needs (e.g. the external MQTT broker) is not reachable; 503. */
+  'unavailable',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 export const ApiErrorBody = z.object({

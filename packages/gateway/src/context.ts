@@ -28,6 +28,12 @@ export interface GatewayDeps {
    * process metrics on it too. A private one is made when absent.
    */
   registry?: Registry;
+  /**
+   * Called before a new device is stored, with its secret in clear (the only moment it exists): an
+   * external broker that authenticates devices itself (Mosquitto dynamic security) must learn it.
+   * A rejection fails the request with 503 and nothing is stored.
+   */
+  onDeviceProvisioned?: (device: { id: string; facilityId: string; secret: string }) => Promise<void>;
   /** Lets the broker drop a decommissioned device's live connection (contract §1). */
   onDeviceDecommissioned?: (deviceId: string) => void;
   /** E.g. the `vibrate` command to the SOS wearer's device (contract §1 `commands`). */

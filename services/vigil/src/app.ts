@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { hashSecret, TokenService } from '@vigil/auth';
-import { createEmbeddedBroker } from '@vigil/broker';
 import type { Alert } from '@vigil/contracts';
 import {
   AlertService,
@@ -19,6 +18,7 @@ import { createTsdbHistory } from '@vigil/tsdb';
 import type { AppConfig } from './config.ts';
 import { type DemoAccount, seedDemo } from './demo.ts';
 import { createMetricsRegistry } from './metrics.ts';
+import { createMqttSide } from './mqtt.ts';
 
 /** The demo's first simulated episodes (SOS, falls, desaturation…) start 20 s to 3 min after start-up. */
 const DEMO_FIRST_EPISODE_MS = [20_000, 180_000] as const;
@@ -66,12 +66,10 @@ export async function createApp(options: AppOptions = {}) {
 
   let ready = false;
   let ingest: Ingest | undefined;
-  const broker = await createEmbeddedBroker({
-    port: config.mqttPort,
-    host: config.host,
+  const mqtt = await createMqttSide(config, {
     devices: stores.devices,
-    topicPrefix: config.topicPrefix,
-    logger: logger.child({ module: 'broker' }),
+    clock,
+    logger,
     onUplink: (msg) => ingest?.handle(msg),
   });
 
@@ -89,13 +87,14 @@ export async function createApp(options: AppOptions = {}) {
     logger: logger.child({ module: 'gateway' }),
     ...(boardDir && { boardDir }),
     ready: () => ready,
-    registry: createMetricsRegistry(broker),
-    onDeviceDecommissioned: (deviceId: string) => broker.disconnectDevice(deviceId),
+    registry: createMetricsRegistry(mqtt.gauges),
+    ...(mqtt.onDeviceProvisioned && { onDeviceProvisioned: mqtt.onDeviceProvisioned }),
+    onDeviceDecommissioned: (deviceId: string) => mqtt.onDeviceDecommissioned(deviceId),
     // contract §1: when a caregiver acknowledges an SOS, the wearable vibrates so the resident knows
     // help is coming.
     onAlertAcknowledged: (alert: Alert) => {
       if (alert.kind !== 'sos' || !alert.deviceId) return;
-      broker.downlink
+      mqtt.downlink
         .publish(alert.facilityId, alert.deviceId, 'commands', { type: 'vibrate', alertId: alert.id })
         .catch((err: unknown) => logger.warn({ err, alertId: alert.id }, 'vibrate command not sent'));
     },
@@ -108,7 +107,7 @@ export async function createApp(options: AppOptions = {}) {
     counters: stores.counters,
     seqs: stores.seqs,
     sink: monitor,
-    downlink: broker.downlink,
+    downlink: mqtt.downlink,
     clock,
     logger: logger.child({ module: 'ingest' }),
     topicPrefix: config.topicPrefix,
@@ -144,13 +143,18 @@ export async function createApp(options: AppOptions = {}) {
       demoAccounts = demo?.accounts ?? [];
       // Dispatch follows the event log from before the first device can connect: no alert unseen.
       dispatch.start();
-      const mqttPort = await broker.listen();
+      const mqttPort = await mqtt.start();
+      // An external broker authenticates devices itself: the demo's devices need their logins there.
+      if (demo && mqtt.onDeviceProvisioned) {
+        for (const d of demo.devices)
+          await mqtt.onDeviceProvisioned({ id: d.deviceId, facilityId: d.facilityId, secret: d.secret });
+      }
       const httpPort = await gateway.listen(config.httpPort, config.host);
       ready = true;
       staleData.start();
       if (demo && config.simulator) {
         simulator = createSimulator({
-          url: `mqtt://127.0.0.1:${mqttPort}`,
+          url: mqtt.deviceUrl(mqttPort),
           devices: demo.devices,
           ratePerSecond: config.sim.rateHz,
           seed: config.sim.seed,
@@ -171,7 +175,7 @@ export async function createApp(options: AppOptions = {}) {
       await dispatch.stop();
       await simulator?.stop();
       await gateway.close();
-      await broker.close();
+      await mqtt.close();
       // Last: everything above may still write while it drains (dependencies.md shutdown order).
       await tsdb?.close();
       await redisStores?.close();

@@ -71,6 +71,26 @@ describe('loadConfig', () => {
     expect(loadConfig({ INFLUX_URL: 'influx:8086' })).toMatchObject({ ok: false });
   });
 
+  it('takes an external broker with the platform and dynamic-security logins', () => {
+    const r = loadConfig({ MQTT_URL: 'mqtt://mosquitto:1883' });
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.problems).toEqual([
+        'MQTT_USERNAME is required with MQTT_URL',
+        'MQTT_PASSWORD is required with MQTT_URL',
+        'MQTT_ADMIN_USERNAME is required with MQTT_URL',
+        'MQTT_ADMIN_PASSWORD is required with MQTT_URL',
+      ]);
+    const ok = loadConfig({
+      MQTT_URL: 'mqtt://mosquitto:1883',
+      MQTT_USERNAME: 'vigil-engine',
+      MQTT_PASSWORD: 'engine-password',
+      MQTT_ADMIN_USERNAME: 'admin',
+      MQTT_ADMIN_PASSWORD: 'admin-password',
+    });
+    expect(ok.ok && ok.config.mqtt).toMatchObject({ url: 'mqtt://mosquitto:1883', shareGroup: 'vigil' });
+  });
+
   it('requires the admin username and password together', () => {
     const r = loadConfig({ ADMIN_USERNAME: 'root' });
     expect(r).toEqual({ ok: false, problems: ['ADMIN_USERNAME and ADMIN_PASSWORD must be set together'] });

@@ -10,14 +10,6 @@ const port = z
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const notYet = (name: string) =>
-  z
-    .string()
-    .optional()
-    .refine((v) => v === undefined || v === '', {
-      message: `${name} is not supported by this build yet (real infrastructure arrives later, see docs/architecture.md); unset it to use the embedded default`,
-    });
-
 /**
  * Configuration from the environment (contract §5), validated once at boot with every problem
  * reported together (STYLE.md §5), then frozen. Units are in the names.
@@ -50,7 +42,22 @@ export const EnvSchema = z.object({
     .refine(isScenarioName, { error: `must be one of ${SCENARIO_NAMES.join(', ')}` })
     .default('mixed'),
   // Real infrastructure (architecture.md) arrives with issue 5; refusing beats silently ignoring.
-  MQTT_URL: notYet('MQTT_URL'),
+  /** An external Mosquitto 2 with the dynamic-security plugin instead of the embedded broker. */
+  MQTT_URL: z
+    .string()
+    .regex(/^(mqtts?|tcp|wss?):\/\/\S+$/, 'must be an mqtt://, mqtts:// or ws(s):// URL')
+    .optional(),
+  /** The platform's own login there (created through dynamic security). */
+  MQTT_USERNAME: z.string().min(1).max(128).optional(),
+  MQTT_PASSWORD: z.string().min(8).max(256).optional(),
+  /** The dynamic-security admin, used to provision device logins and ACLs. */
+  MQTT_ADMIN_USERNAME: z.string().min(1).max(128).optional(),
+  MQTT_ADMIN_PASSWORD: z.string().min(1).max(256).optional(),
+  /** Shared-subscription group: engine workers in one group split the device messages. */
+  MQTT_SHARE_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('vigil'),
   /** All state (alerts, tasks, deadlines, rule memory, event log, devices…) in Redis 7+. */
   REDIS_URL: z
     .string()
@@ -89,6 +96,15 @@ export interface AppConfig {
   sim: { count: number; rateHz: number; seed: number; scenario: string };
   /** Redis for all state instead of memory (architecture.md). */
   redis?: { url: string; keyPrefix: string };
+  /** An external broker instead of the embedded one. */
+  mqtt?: {
+    url: string;
+    username: string;
+    password: string;
+    adminUsername: string;
+    adminPassword: string;
+    shareGroup: string;
+  };
   /** A TSDB for the vitals history instead of the in-memory ring. */
   influx?: { url: string; token?: string; org?: string; bucket?: string; database?: string; writeApi: 'v1' | 'v2' };
 }
@@ -108,6 +124,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
   }
   if (e.HTTP_PORT !== 0 && e.HTTP_PORT === e.MQTT_PORT) problems.push('HTTP_PORT and MQTT_PORT must differ');
+  if (e.MQTT_URL) {
+    for (const k of ['MQTT_USERNAME', 'MQTT_PASSWORD', 'MQTT_ADMIN_USERNAME', 'MQTT_ADMIN_PASSWORD'] as const)
+      if (!e[k]) problems.push(`${k} is required with MQTT_URL`);
+  }
   if (e.INFLUX_URL && !e.INFLUX_BUCKET && !e.INFLUX_DATABASE)
     problems.push('INFLUX_BUCKET or INFLUX_DATABASE is required with INFLUX_URL');
   // With shared state, every process (and every restart) must verify the same tokens.
@@ -131,6 +151,20 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       ...(e.BOARD_DIR && { boardDir: e.BOARD_DIR }),
       sim: { count: e.SIM_COUNT, rateHz: e.SIM_RATE_HZ, seed: e.SIM_SEED, scenario: e.SIM_SCENARIO },
       ...(e.REDIS_URL && { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } }),
+      ...(e.MQTT_URL &&
+        e.MQTT_USERNAME &&
+        e.MQTT_PASSWORD &&
+        e.MQTT_ADMIN_USERNAME &&
+        e.MQTT_ADMIN_PASSWORD && {
+          mqtt: {
+            url: e.MQTT_URL,
+            username: e.MQTT_USERNAME,
+            password: e.MQTT_PASSWORD,
+            adminUsername: e.MQTT_ADMIN_USERNAME,
+            adminPassword: e.MQTT_ADMIN_PASSWORD,
+            shareGroup: e.MQTT_SHARE_GROUP,
+          },
+        }),
       ...(e.INFLUX_URL && {
         influx: {
           url: e.INFLUX_URL,

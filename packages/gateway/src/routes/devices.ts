@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type AuthUser, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
 import { IdParams } from './facilities.ts';
 import { facilityToProvision } from './provisioning.ts';
 
@@ -50,6 +50,14 @@ export const deviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { c
     const id = body.id ?? newId('dev');
     if (await devices.get(id)) throw conflict(`device ${id} already exists`);
     const secret = newSecret();
+    if (ctx.onDeviceProvisioned) {
+      try {
+        await ctx.onDeviceProvisioned({ id, facilityId: body.facilityId, secret });
+      } catch (err) {
+        req.log.error({ err, deviceId: id }, 'device provisioning in the broker failed');
+        throw new ApiError('unavailable', 'the MQTT broker could not be reached to provision the device; try again');
+      }
+    }
     await devices.put({
       id,
       kind: body.kind,

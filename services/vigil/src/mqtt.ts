@@ -1,0 +1,123 @@
+import { createEmbeddedBroker, ExternalBroker, MosquittoProvisioner, type UplinkHandler } from '@vigil/broker';
+import type { DeviceDownlink } from '@vigil/engine';
+import type { Clock, Logger } from '@vigil/runtime';
+import type { DeviceStore } from '@vigil/stores';
+import type { AppConfig } from './config.ts';
+
+/** The MQTT side of the platform, whichever broker it is. */
+export interface MqttSide {
+  downlink: DeviceDownlink;
+  /** Starts it; resolves with the embedded broker's port (0 with an external broker). */
+  start(): Promise<number>;
+  close(): Promise<void>;
+  /** An external broker must learn a new device's secret before the device can connect. */
+  onDeviceProvisioned?: (device: { id: string; facilityId: string; secret: string }) => Promise<void>;
+  onDeviceDecommissioned(deviceId: string): void;
+  /** Where simulated devices connect. */
+  deviceUrl(mqttPort: number): string;
+  /** Counters for `/metrics`, read at scrape time. */
+  gauges: readonly [name: string, help: string, read: () => number][];
+}
+
+/**
+ * The embedded aedes broker (the default), or with `MQTT_URL` an external Mosquitto: the platform
+ * consumes through a shared subscription and provisions device logins and ACLs into Mosquitto's
+ * dynamic-security plugin, so authentication and ACL are enforced by the broker (architecture.md).
+ */
+export async function createMqttSide(
+  config: AppConfig,
+  deps: { devices: DeviceStore; clock: Clock; logger: Logger; onUplink: UplinkHandler },
+): Promise<MqttSide> {
+  const logger = deps.logger.child({ module: 'broker' });
+  const m = config.mqtt;
+  if (!m) {
+    const broker = await createEmbeddedBroker({
+      port: config.mqttPort,
+      host: config.host,
+      devices: deps.devices,
+      topicPrefix: config.topicPrefix,
+      logger,
+      onUplink: deps.onUplink,
+    });
+    const s = () => broker.stats();
+    return {
+      downlink: broker.downlink,
+      start: () => broker.listen(),
+      close: () => broker.close(),
+      onDeviceDecommissioned: (id) => broker.disconnectDevice(id),
+      deviceUrl: (port) => `mqtt://127.0.0.1:${port}`,
+      gauges: [
+        ['vigil_mqtt_devices_connected', 'Devices with an authenticated MQTT connection.', () => s().connectedDevices],
+        [
+          'vigil_mqtt_auth_failures',
+          'MQTT CONNECTs refused for bad credentials (return code 4).',
+          () => s().authFailures,
+        ],
+        [
+          'vigil_mqtt_acl_violations',
+          "Publishes outside the device's own topics (connection closed).",
+          () => s().aclViolations,
+        ],
+        ['vigil_mqtt_refused_subscriptions', 'Subscriptions refused with SUBACK 0x80.', () => s().refusedSubscriptions],
+        [
+          'vigil_mqtt_oversized_packets',
+          'MQTT packets over the size limit (connection closed).',
+          () => s().oversizedPackets,
+        ],
+        ['vigil_mqtt_uplink_failures', 'Accepted publishes whose processing failed.', () => s().uplinkFailures],
+      ],
+    };
+  }
+  const common = { url: m.url, topicPrefix: config.topicPrefix, shareGroup: m.shareGroup, clock: deps.clock, logger };
+  const provisioner = new MosquittoProvisioner({ ...common, username: m.adminUsername, password: m.adminPassword });
+  const external = new ExternalBroker({
+    ...common,
+    username: m.username,
+    password: m.password,
+    onUplink: deps.onUplink,
+  });
+  const s = () => external.stats();
+  return {
+    downlink: external.downlink,
+    async start() {
+      await provisioner.start();
+      await provisioner.applyDefaultAcl();
+      await provisioner.ensurePlatformClient({ username: m.username, password: m.password });
+      await external.start();
+      return 0;
+    },
+    async close() {
+      await external.close();
+      await provisioner.close();
+    },
+    onDeviceProvisioned: (d) =>
+      provisioner.provisionDevice({ deviceId: d.id, facilityId: d.facilityId, secret: d.secret }),
+    onDeviceDecommissioned: (id) => {
+      provisioner
+        .decommissionDevice(id)
+        .catch((err: unknown) => logger.error({ err, deviceId: id }, 'decommission in the broker failed'));
+    },
+    deviceUrl: () => withoutCredentials(m.url),
+    gauges: [
+      [
+        'vigil_mqtt_broker_connected',
+        'The platform client is connected to the external broker (1) or not (0).',
+        () => (s().connected ? 1 : 0),
+      ],
+      ['vigil_mqtt_uplinks', 'Uplink messages received from the external broker.', () => s().uplinks],
+      ['vigil_mqtt_uplink_failures', 'Uplink messages whose processing failed.', () => s().uplinkFailures],
+      [
+        'vigil_mqtt_downlink_failures',
+        'Downlinks (errors, commands) the broker did not take.',
+        () => s().downlinkFailures,
+      ],
+    ],
+  };
+}
+
+function withoutCredentials(url: string): string {
+  const u = new URL(url);
+  u.username = '';
+  u.password = '';
+  return u.toString();
+}
