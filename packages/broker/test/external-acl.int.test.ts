@@ -3,15 +3,22 @@ import type { UplinkMessage } from '@vigil/engine';
 import { silentLogger, systemClock } from '@vigil/runtime';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { requireBinary } from '@vigil/testkit';
 import { DynsecError, ExternalBroker, MosquittoProvisioner } from '../src/index.ts';
-import { haveMosquitto, MOSQUITTO_INSTALL_HINT, type MosquittoServer, startMosquitto } from './mosquitto-server.ts';
+import {
+  DYNSEC_PLUGIN,
+  haveMosquitto,
+  MOSQUITTO,
+  MOSQUITTO_INSTALL_HINT,
+  type MosquittoServer,
+  startMosquitto,
+} from './mosquitto-server.ts';
 
 /**
  * contract §1 authentication and ACL enforced by a real Mosquitto 2 (dynamic-security plugin), as
  * provisioned by `MosquittoProvisioner`, seen from devices and from the platform's `ExternalBroker`.
  */
-const runIt = haveMosquitto || Boolean(process.env.CI);
-if (!runIt) console.warn(`external broker ACL tests skipped: ${MOSQUITTO_INSTALL_HINT}`);
+const skip = requireBinary([MOSQUITTO, DYNSEC_PLUGIN], MOSQUITTO_INSTALL_HINT, 'external broker ACL tests');
 
 const FACILITY = 'fac-a';
 const PLATFORM = { username: 'vigil-engine', password: randomBytes(16).toString('base64url') };
@@ -20,7 +27,7 @@ const NOT_AUTHORIZED = 5;
 const topicOf = (deviceId: string, channel: string, facilityId = FACILITY) =>
   `care/${facilityId}/devices/${deviceId}/${channel}`;
 
-describe.skipIf(!runIt)('external Mosquitto: authentication and ACL (contract §1)', () => {
+describe.skipIf(skip)('external Mosquitto: authentication and ACL (contract §1)', () => {
   let server: MosquittoServer;
   let provisioner: MosquittoProvisioner;
   const clients: MqttClient[] = [];
@@ -234,7 +241,7 @@ describe.skipIf(!runIt)('external Mosquitto: authentication and ACL (contract §
   });
 });
 
-describe.skipIf(!runIt)('external Mosquitto: dynsec config written without mosquitto_ctrl', () => {
+describe.skipIf(skip)('external Mosquitto: dynsec config written without mosquitto_ctrl', () => {
   it('accepts the admin of our own initial JSON', async () => {
     if (!haveMosquitto) throw new Error(MOSQUITTO_INSTALL_HINT);
     const server = await startMosquitto({ init: 'json' });

@@ -5,16 +5,23 @@ import type { UplinkMessage } from '@vigil/engine';
 import { silentLogger } from '@vigil/runtime';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { requireBinary } from '@vigil/testkit';
 import { ExternalBroker, type ExternalBrokerOptions, MosquittoProvisioner } from '../src/index.ts';
 import { createMqttClient } from '../src/external/mqtt-client.ts';
-import { haveMosquitto, MOSQUITTO_INSTALL_HINT, type MosquittoServer, startMosquitto } from './mosquitto-server.ts';
+import {
+  DYNSEC_PLUGIN,
+  haveMosquitto,
+  MOSQUITTO,
+  MOSQUITTO_INSTALL_HINT,
+  type MosquittoServer,
+  startMosquitto,
+} from './mosquitto-server.ts';
 
 /**
  * The platform's `ExternalBroker` against a real Mosquitto 2: uplinks through the shared
  * subscription (Last Will included), load split across workers, downlinks, reconnection.
  */
-const runIt = haveMosquitto || Boolean(process.env.CI);
-if (!runIt) console.warn(`external broker tests skipped: ${MOSQUITTO_INSTALL_HINT}`);
+const skip = requireBinary([MOSQUITTO, DYNSEC_PLUGIN], MOSQUITTO_INSTALL_HINT, 'external broker tests');
 
 const FACILITY = 'fac-a';
 const PLATFORM = { username: 'vigil-engine', password: randomBytes(16).toString('base64url') };
@@ -22,7 +29,7 @@ const topicOf = (deviceId: string, channel: string) => `care/${FACILITY}/devices
 const OFFLINE = '{"state":"offline"}';
 const VIBRATE: DeviceCommand = { type: 'vibrate', alertId: 'al_1' };
 
-describe.skipIf(!runIt)('ExternalBroker on Mosquitto', () => {
+describe.skipIf(skip)('ExternalBroker on Mosquitto', () => {
   let server: MosquittoServer;
   let provisioner: MosquittoProvisioner;
   const clients: MqttClient[] = [];

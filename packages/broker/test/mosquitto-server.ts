@@ -1,16 +1,16 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { acceptsTcp, onFreePort, startProcess } from '@vigil/testkit';
 
 /**
  * A private Mosquitto 2 with the dynamic-security plugin for infrastructure tests (STYLE.md §10):
  * Debian's binary on a free loopback port, no anonymous access, no persistence, a temp dir of its
- * own, stopped by PID. Never the system Mosquitto (which may hold 1883).
+ * own, stopped by PID (@vigil/testkit). Never the system Mosquitto (which may hold 1883).
  */
 export const MOSQUITTO = '/usr/sbin/mosquitto';
 export const MOSQUITTO_CTRL = '/usr/bin/mosquitto_ctrl';
@@ -37,31 +37,6 @@ export interface StartMosquittoOptions {
 }
 
 const ADMIN_USER = 'vigil-admin';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    const finish = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => finish(false));
-    socket.once('error', () => finish(false));
-    socket.once('connect', () => finish(true));
-  });
-}
 
 /**
  * What `mosquitto_ctrl dynsec init` writes, for machines without it: an admin allowed the control
@@ -124,91 +99,37 @@ function mosquittoConf(port: number, dir: string): string {
   ].join('\n');
 }
 
-const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
-
-interface Running {
-  pid: number;
-  stop(): Promise<void>;
-}
-
-async function launch(conf: string, port: number, log: { text: string }): Promise<Running> {
-  const child = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.on('error', (err) => {
-    log.text += `${err.message}\n`;
-  });
-  child.stdout?.on('data', (c: Buffer) => {
-    log.text += c.toString();
-  });
-  child.stderr?.on('data', (c: Buffer) => {
-    log.text += c.toString();
-  });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`could not start ${MOSQUITTO}: ${log.text}`);
-  const stop = async () => {
-    if (exited(child)) return;
-    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    process.kill(pid, 'SIGTERM');
-    const timer = setTimeout(() => {
-      if (!exited(child)) process.kill(pid, 'SIGKILL');
-    }, 5_000);
-    await gone;
-    clearTimeout(timer);
-  };
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (exited(child)) throw new Error(`mosquitto exited (${child.exitCode ?? child.signalCode}):\n${log.text}`);
-    if (await accepts(port)) return { pid, stop };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  await stop();
-  throw new Error(`mosquitto did not listen on port ${port} within 10 s:\n${log.text}`);
-}
-
 /** Starts a private Mosquitto; retries on another port if the free one was taken meanwhile. */
 export async function startMosquitto(opts: StartMosquittoOptions = {}): Promise<MosquittoServer> {
   if (!haveMosquitto) throw new Error(MOSQUITTO_INSTALL_HINT);
-  const dir = await mkdtemp(join(tmpdir(), 'vigil-mosquitto-'));
   const admin = { username: ADMIN_USER, password: randomBytes(16).toString('base64url') };
-  const log = { text: '' };
-  try {
-    await initDynsec(
-      join(dir, 'dynamic-security.json'),
-      admin.password,
-      opts.init ?? (existsSync(MOSQUITTO_CTRL) ? 'mosquitto_ctrl' : 'json'),
-    );
-    const conf = join(dir, 'mosquitto.conf');
-    let lastError: unknown;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const port = await freePort();
-      await writeFile(conf, mosquittoConf(port, dir));
-      let running: Running;
-      try {
-        running = await launch(conf, port, log);
-      } catch (err) {
-        lastError = err;
-        continue;
-      }
-      const server: MosquittoServer = {
-        url: `mqtt://127.0.0.1:${port}`,
-        port,
-        pid: running.pid,
-        admin,
-        output: () => log.text,
-        async restart() {
-          await running.stop();
-          running = await launch(conf, port, log);
-          server.pid = running.pid;
-        },
-        async stop() {
-          await running.stop();
-          await rm(dir, { recursive: true, force: true });
-        },
-      };
-      return server;
-    }
-    throw lastError;
-  } catch (err) {
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
+  const init = opts.init ?? (existsSync(MOSQUITTO_CTRL) ? 'mosquitto_ctrl' : 'json');
+  return onFreePort(async (port) => {
+    const running = await startProcess({
+      name: 'mosquitto',
+      command: MOSQUITTO,
+      tmpDirPrefix: 'vigil-mosquitto-',
+      args: async (dir) => {
+        await initDynsec(join(dir, 'dynamic-security.json'), admin.password, init);
+        const conf = join(dir, 'mosquitto.conf');
+        await writeFile(conf, mosquittoConf(port, dir));
+        return ['-c', conf];
+      },
+      ready: () => acceptsTcp(port),
+      readiness: `listen on port ${port}`,
+    });
+    const server: MosquittoServer = {
+      url: `mqtt://127.0.0.1:${port}`,
+      port,
+      pid: running.pid,
+      admin,
+      output: () => running.output(),
+      async restart() {
+        await running.restart();
+        server.pid = running.pid;
+      },
+      stop: () => running.stop(),
+    };
+    return server;
+  });
 }

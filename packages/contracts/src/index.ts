@@ -16,3 +16,4 @@ export * from './rule-settings.ts';
 export * from './report.ts';
 export * from './policy.ts';
 export * from './sla-report.ts';
+export * from './audit.ts';

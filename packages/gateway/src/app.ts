@@ -9,6 +9,7 @@ import { authenticate } from './auth-guard.ts';
 import type { GatewayContext } from './context.ts';
 import { ApiError, STATUS_OF } from './errors.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { facilityRoutes } from './routes/facilities.ts';
@@ -88,6 +89,7 @@ export function buildApp(ctx: GatewayContext): FastifyInstance {
       await api.register(alertRoutes, { ctx, prefix: '/alerts' });
       await api.register(taskRoutes, { ctx, prefix: '/tasks' });
       await api.register(slaRoutes, { ctx, prefix: '/sla' });
+      await api.register(auditRoutes, { ctx, prefix: '/audit' });
     },
     { prefix: '/api' },
   );

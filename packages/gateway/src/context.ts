@@ -4,6 +4,7 @@ import type { AlertService, PolicyService, RuleSettingsService, TaskService } fr
 import type { Clock, Logger } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
 import type { Registry } from 'prom-client';
+import type { AuditOptions, AuditRecorder } from './audit.ts';
 import type { GatewayMetrics } from './metrics.ts';
 
 /** What the composition root injects (STYLE.md §2, §3). */
@@ -40,6 +41,8 @@ export interface GatewayDeps {
   onAlertAcknowledged?: (alert: Alert) => void;
   /** Login attempts per IP and username; default 10 a minute. */
   loginRateLimit?: { max: number; timeWindowMs: number };
+  /** How the audit log is written (to `stores.audit`); defaults suit production. */
+  auditOptions?: AuditOptions;
 }
 
 /** Late-bound hooks into the realtime side: the REST app is built before Socket.IO attaches to it. */
@@ -51,6 +54,8 @@ export interface RealtimeHooks {
 export interface GatewayContext extends GatewayDeps {
   stats: GatewayMetrics;
   realtime: RealtimeHooks;
+  /** Every read or change of resident health data goes through it (contract §4.2). */
+  audit: AuditRecorder;
 }
 
 /** Options every route plugin receives. */

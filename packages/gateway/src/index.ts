@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { VitalsFeed } from '@vigil/engine';
 import { Registry } from 'prom-client';
 import { buildApp } from './app.ts';
+import { AuditRecorder } from './audit.ts';
 import type { GatewayDeps, RealtimeHooks } from './context.ts';
 import { GatewayMetrics } from './metrics.ts';
 import type { Receipt } from './realtime/receipts.ts';
@@ -34,8 +35,15 @@ const CLOSE_GRACE_MS = 2_000;
 export function createGateway(deps: GatewayDeps): Gateway {
   const hooks: RealtimeHooks = { consentChanged: () => {}, socketsConnected: () => 0 };
   const stats = new GatewayMetrics(deps.registry ?? new Registry(), () => hooks.socketsConnected());
-  const app = buildApp({ ...deps, stats, realtime: hooks });
-  const realtime = createRealtime(app.server, { ...deps, stats });
+  const audit = new AuditRecorder(
+    deps.stores.audit,
+    deps.clock,
+    deps.logger.child({ module: 'audit' }),
+    stats,
+    deps.auditOptions,
+  );
+  const app = buildApp({ ...deps, stats, realtime: hooks, audit });
+  const realtime = createRealtime(app.server, { ...deps, stats, audit });
   hooks.consentChanged = (r) => realtime.consentChanged(r);
   hooks.socketsConnected = () => realtime.socketsConnected();
   // Sockets first: an open WebSocket would otherwise hold the HTTP server's close (dependencies.md order).
@@ -83,6 +91,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
         } finally {
           clearTimeout(cut);
         }
+        // After the last request and socket: the audit entries they started reach the store before
+        // the composition root closes it.
+        await audit.flush();
       })();
       return closing;
     },

@@ -8,6 +8,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 export class GatewayMetrics {
   private readonly http: Counter<'method' | 'route' | 'status'>;
   private readonly emitted: Counter<'event'>;
+  private readonly audit: Counter<'result'>;
 
   constructor(
     readonly registry: Registry,
@@ -42,6 +43,12 @@ export class GatewayMetrics {
       labelNames: ['event'],
       registers: [registry],
     });
+    this.audit = new Counter({
+      name: 'vigil_audit_entries_total',
+      help: 'Audit log entries (contract §4.2) by result: stored, or failed (logged at error level instead).',
+      labelNames: ['result'],
+      registers: [registry],
+    });
   }
 
   httpRequest(method: string, route: string, status: number): void {
@@ -50,5 +57,9 @@ export class GatewayMetrics {
 
   eventEmitted(event: string, n = 1): void {
     this.emitted.inc({ event }, n);
+  }
+
+  auditEntry(result: 'stored' | 'failed'): void {
+    this.audit.inc({ result });
   }
 }

@@ -1,5 +1,6 @@
 import type {
   Alert,
+  AuditEntry,
   CarePlan,
   AlertKind,
   AlertState,
@@ -267,6 +268,35 @@ export interface PolicyStore {
   put(policy: FacilityPolicy): Promise<void>;
 }
 
+export interface AuditFilter {
+  facilityId?: string;
+  /** Undefined: every facility; empty: none. */
+  facilityIds?: readonly string[];
+  residentId?: string;
+  /** Epoch ms, inclusive, on `at`. */
+  from?: number;
+  to?: number;
+  /** At most this many (default `AUDIT_LIST_DEFAULT_LIMIT`, 500). */
+  limit?: number;
+}
+
+/**
+ * The audit log (contract §4.2: every read or change of resident health data). Append-only: an entry
+ * is never changed, and leaves only by retention (by `at`, against the store's clock; 400 days by
+ * default) or, in memory, by the count cap.
+ */
+export interface AuditStore {
+  append(entry: AuditEntry): Promise<void>;
+  /** Newest first by `at`; entries of the same millisecond, the later appended first. */
+  list(filter?: AuditFilter): Promise<AuditEntry[]>;
+}
+
+/**
+ * Audit entries are kept this long by default: a year of look-back for an annual review, and more
+ * than the six months China's Cybersecurity Law (art. 21) asks of network logs.
+ */
+export const AUDIT_RETENTION_MS = 400 * 24 * 3_600_000;
+
 export interface Stores {
   facilities: FacilityStore;
   users: UserStore;
@@ -283,6 +313,7 @@ export interface Stores {
   deadlines: DeadlineStore;
   slaWarnings: SlaWarningStore;
   policies: PolicyStore;
+  audit: AuditStore;
 }
 
 export class ConflictError extends Error {

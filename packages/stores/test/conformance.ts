@@ -1,7 +1,7 @@
-import type { Alert, SlaWarning, Task } from '@vigil/contracts';
+import type { Alert, AuditEntry, SlaWarning, Task } from '@vigil/contracts';
 import { DEFAULT_CONSENT, DEFAULT_POLICY, DEFAULT_RULE_SETTINGS } from '@vigil/contracts';
 import { describe, expect, it } from 'vitest';
-import { ConflictError, type Deadline, type Stores } from '../src/types.ts';
+import { AUDIT_RETENTION_MS, ConflictError, type Deadline, type Stores } from '../src/types.ts';
 
 /**
  * The one conformance suite every store implementation passes (STYLE.md §4): memory today, Redis in
@@ -52,6 +52,18 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
       facilityId: 'f1',
       kind: 'task_accept',
       taskId: 't1',
+      ...over,
+    });
+    const entry = (over: Partial<AuditEntry> = {}): AuditEntry => ({
+      id: 'au1',
+      at: '2026-01-01T00:00:00.000Z',
+      facilityId: 'f1',
+      residentId: 'r1',
+      actorId: 'u1',
+      actorRole: 'caregiver',
+      action: 'vitals.read',
+      purpose: 'care',
+      outcome: 'allowed',
       ...over,
     });
     const ids = (xs: readonly { id: string }[]) => xs.map((x) => x.id);
@@ -389,6 +401,95 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
       });
       expect((await s.policies.get('f1'))?.escalation).toHaveLength(1);
       expect(await s.policies.get('f2')).toMatchObject({ facilityId: 'f2', version: 1, escalation: [] });
+    });
+
+    it('audit log: newest first, ties by append order, every filter, limit, copies (contract §4.2)', async () => {
+      const t0 = Date.UTC(2026, 0, 1);
+      const s = await make(() => t0 + 3_600_000);
+      const at = (min: number) => new Date(t0 + min * 60_000).toISOString();
+      const ms = (min: number) => t0 + min * 60_000;
+      expect(await s.audit.list()).toEqual([]);
+      // Appended slightly out of `at` order, as concurrent requests do.
+      await s.audit.append(entry({ id: 'a2', at: at(2), detail: 'task tk_1', action: 'task_context.read' }));
+      await s.audit.append(entry({ id: 'a1', at: at(1) }));
+      await s.audit.append(entry({ id: 'a3', at: at(3), residentId: 'r2', actorRole: 'medical', purpose: 'consult' }));
+      await s.audit.append(entry({ id: 'a4', at: at(4), facilityId: 'f2', residentId: 'r9', outcome: 'denied' }));
+      await s.audit.append(entry({ id: 'a5', at: at(5), facilityId: 'f3', residentId: 'r1' }));
+      // Three in one millisecond: the later appended first.
+      await s.audit.append(entry({ id: 'a6b', at: at(6) }));
+      await s.audit.append(entry({ id: 'a6a', at: at(6) }));
+      await s.audit.append(entry({ id: 'a6c', at: at(6), residentId: 'r2' }));
+
+      expect(ids(await s.audit.list())).toEqual(['a6c', 'a6a', 'a6b', 'a5', 'a4', 'a3', 'a2', 'a1']);
+      expect(ids(await s.audit.list({ facilityId: 'f1' }))).toEqual(['a6c', 'a6a', 'a6b', 'a3', 'a2', 'a1']);
+      expect(ids(await s.audit.list({ facilityId: 'f9' }))).toEqual([]);
+      expect(ids(await s.audit.list({ facilityIds: ['f2', 'f3'] }))).toEqual(['a5', 'a4']);
+      expect(ids(await s.audit.list({ facilityIds: [] }))).toEqual([]);
+      expect(ids(await s.audit.list({ facilityIds: ['f1', 'f2'], facilityId: 'f2' }))).toEqual(['a4']);
+      expect(ids(await s.audit.list({ facilityIds: ['f1'], facilityId: 'f2' }))).toEqual([]);
+      // residentId alone spans facilities (a resident id is unique, but the log does not rely on it).
+      expect(ids(await s.audit.list({ residentId: 'r1' }))).toEqual(['a6a', 'a6b', 'a5', 'a2', 'a1']);
+      expect(ids(await s.audit.list({ residentId: 'r1', facilityId: 'f1' }))).toEqual(['a6a', 'a6b', 'a2', 'a1']);
+      expect(ids(await s.audit.list({ residentId: 'r2', facilityIds: ['f1', 'f2'] }))).toEqual(['a6c', 'a3']);
+      expect(ids(await s.audit.list({ residentId: 'nobody' }))).toEqual([]);
+      // from and to are inclusive, on `at`.
+      expect(ids(await s.audit.list({ from: ms(3), to: ms(5) }))).toEqual(['a5', 'a4', 'a3']);
+      expect(ids(await s.audit.list({ from: ms(6) }))).toEqual(['a6c', 'a6a', 'a6b']);
+      expect(ids(await s.audit.list({ to: ms(1) }))).toEqual(['a1']);
+      expect(ids(await s.audit.list({ from: ms(4) + 1, to: ms(5) - 1 }))).toEqual([]);
+      // The limit keeps the newest, across facilities and ties.
+      expect(ids(await s.audit.list({ limit: 2 }))).toEqual(['a6c', 'a6a']);
+      expect(ids(await s.audit.list({ limit: 4, facilityIds: ['f1', 'f2', 'f3'] }))).toEqual([
+        'a6c',
+        'a6a',
+        'a6b',
+        'a5',
+      ]);
+      expect(ids(await s.audit.list({ limit: 2, residentId: 'r1', to: ms(5) }))).toEqual(['a5', 'a2']);
+      expect(await s.audit.list({ limit: 0 })).toEqual([]);
+      // Filters combine with AND.
+      expect(ids(await s.audit.list({ facilityId: 'f1', residentId: 'r2', from: ms(4) }))).toEqual(['a6c']);
+
+      // Round trip, optional detail absent or present; copies both ways.
+      const listed = await s.audit.list({ to: ms(2) });
+      expect(listed).toEqual([
+        entry({ id: 'a2', at: at(2), detail: 'task tk_1', action: 'task_context.read' }),
+        entry({ id: 'a1', at: at(1) }),
+      ]);
+      expect('detail' in (listed[1] ?? {})).toBe(false);
+      if (listed[0]) listed[0].outcome = 'denied';
+      const mine = entry({ id: 'a7', at: at(7) });
+      await s.audit.append(mine);
+      mine.actorId = 'someone-else';
+      expect(await s.audit.list({ from: ms(2), to: ms(2) })).toMatchObject([{ id: 'a2', outcome: 'allowed' }]);
+      expect(await s.audit.list({ from: ms(7) })).toEqual([entry({ id: 'a7', at: at(7) })]);
+    });
+
+    it('audit log: entries older than the retention (400 days by default) are gone', async () => {
+      const day = 24 * 3_600_000;
+      const t0 = Date.UTC(2026, 0, 1);
+      let now = t0;
+      const s = await make(() => now);
+      expect(AUDIT_RETENTION_MS).toBe(400 * day);
+      const at = (ms: number) => new Date(ms).toISOString();
+      await s.audit.append(entry({ id: 'old', at: at(t0) }));
+      await s.audit.append(entry({ id: 'old-r2', at: at(t0 + 1), residentId: 'r2' }));
+      await s.audit.append(entry({ id: 'mid', at: at(t0 + 100 * day) }));
+      now = t0 + 400 * day;
+      // Exactly at the retention: still kept.
+      expect(ids(await s.audit.list())).toEqual(['mid', 'old-r2', 'old']);
+      now = t0 + 400 * day + 2;
+      // Gone from every view even before anything else is appended (and trimmed).
+      expect(ids(await s.audit.list())).toEqual(['mid']);
+      expect(ids(await s.audit.list({ residentId: 'r2' }))).toEqual([]);
+      expect(ids(await s.audit.list({ from: t0 - day }))).toEqual(['mid']);
+      await s.audit.append(entry({ id: 'new', at: at(now) }));
+      expect(ids(await s.audit.list({ facilityId: 'f1' }))).toEqual(['new', 'mid']);
+      now = t0 + 600 * day;
+      expect(ids(await s.audit.list())).toEqual(['new']);
+      // An entry already past the retention when it arrives is not kept.
+      await s.audit.append(entry({ id: 'stale', at: at(now - 401 * day) }));
+      expect(ids(await s.audit.list())).toEqual(['new']);
     });
 
     it('deadlines: schedule replaces by id, cancel removes, list filters by facility, copies', async () => {

@@ -1,6 +1,7 @@
 import type { Alert, LoggedEvent } from '@vigil/contracts';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { requireBinary } from '@vigil/testkit';
 import {
   compareEventIds,
   ConflictError,
@@ -9,16 +10,22 @@ import {
   type RedisStoresOptions,
 } from '../src/index.ts';
 import { storeConformance } from './conformance.ts';
-import { haveRedisServer, REDIS_INSTALL_HINT, type RedisServer, startRedisServer } from './redis-server.ts';
+import {
+  haveRedisServer,
+  REDIS_INSTALL_HINT,
+  REDIS_SERVER,
+  type RedisServer,
+  startRedisServer,
+} from './redis-server.ts';
 
 /**
  * The Redis stores against a real redis-server started privately on a free port (STYLE.md §10): the
  * shared conformance suite, then what only a shared server can show: several instances (as several
  * processes would, each with its own connections) on the same keys.
  */
-if (!haveRedisServer && !process.env.CI) console.warn(`redis stores skipped: ${REDIS_INSTALL_HINT}`);
+const skip = requireBinary(REDIS_SERVER, REDIS_INSTALL_HINT, 'redis stores');
 
-describe.skipIf(!haveRedisServer && !process.env.CI)('redis stores', () => {
+describe.skipIf(skip)('redis stores', () => {
   let server: RedisServer | undefined;
   let client: Redis | undefined;
   const opened: RedisStores[] = [];

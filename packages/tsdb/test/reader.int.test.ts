@@ -1,5 +1,6 @@
 import { silentLogger } from '@vigil/runtime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { requireBinary } from '@vigil/testkit';
 import {
   createTsdbHistory,
   InfluxQLReader,
@@ -7,19 +8,19 @@ import {
   type TsdbVitalsHistory,
   TsdbError,
 } from '../src/index.ts';
-import { haveInfluxd, INFLUXD_INSTALL_HINT, startInfluxd, type TsdbServer } from './tsdb-servers.ts';
+import { haveInfluxd, INFLUXD, INFLUXD_INSTALL_HINT, startInfluxd, type TsdbServer } from './tsdb-servers.ts';
 
 /**
  * The InfluxQL reader against Debian's InfluxDB 1.x started privately: seeded through its v1
  * `/write?db=…&precision=ms`, read back through `/query`; then the whole history (writer, cache,
  * reader) round trip on the same server through the v1 write endpoint (1.6 has no `/api/v2/write`).
  */
-if (!haveInfluxd && !process.env.CI) console.warn(`tsdb reader tests skipped: ${INFLUXD_INSTALL_HINT}`);
+const skip = requireBinary(INFLUXD, INFLUXD_INSTALL_HINT, 'tsdb reader tests');
 
 const DB = 'vigil';
 const T0 = Date.UTC(2026, 10, 1, 8, 0, 0);
 
-describe.skipIf(!haveInfluxd && !process.env.CI)('tsdb reader (InfluxDB 1.x)', () => {
+describe.skipIf(skip)('tsdb reader (InfluxDB 1.x)', () => {
   let influx: TsdbServer | undefined;
   const opened: TsdbVitalsHistory[] = [];
 

@@ -4,11 +4,13 @@ import { gunzipSync } from 'node:zlib';
 import { silentLogger } from '@vigil/runtime';
 import type { VitalsPoint } from '@vigil/stores';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { requireBinary } from '@vigil/testkit';
 import { createTsdbHistory, type TsdbHistoryOptions, type TsdbVitalsHistory } from '../src/index.ts';
 import {
   haveVictoriaMetrics,
   startVictoriaMetrics,
   type TsdbServer,
+  VICTORIA_METRICS,
   VICTORIA_METRICS_INSTALL_HINT,
 } from './tsdb-servers.ts';
 
@@ -19,8 +21,7 @@ import {
  * VictoriaMetrics stores `<measurement>_<field>` series of numbers: booleans become 1/0 and the
  * consciousness string has no value there (InfluxDB keeps it: see reader.int.test.ts).
  */
-if (!haveVictoriaMetrics && !process.env.CI)
-  console.warn(`tsdb writer tests skipped: ${VICTORIA_METRICS_INSTALL_HINT}`);
+const skip = requireBinary(VICTORIA_METRICS, VICTORIA_METRICS_INSTALL_HINT, 'tsdb writer tests');
 
 interface Exported {
   metric: Record<string, string>;
@@ -28,7 +29,7 @@ interface Exported {
   timestamps: number[];
 }
 
-describe.skipIf(!haveVictoriaMetrics && !process.env.CI)('tsdb writer (VictoriaMetrics)', () => {
+describe.skipIf(skip)('tsdb writer (VictoriaMetrics)', () => {
   let vm: TsdbServer | undefined;
   const opened: TsdbVitalsHistory[] = [];
   let runs = 0;

@@ -1,16 +1,18 @@
 import type { AlertEnvelope } from '@vigil/contracts';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBinary } from '@vigil/testkit';
 import {
+  DYNSEC_PLUGIN,
   haveMosquitto,
+  MOSQUITTO,
   MOSQUITTO_INSTALL_HINT,
   type MosquittoServer,
   startMosquitto,
 } from '../../../packages/broker/test/mosquitto-server.ts';
 import { type Platform, startPlatform } from './harness.ts';
 
-const ci = Boolean(process.env.CI);
-if (!haveMosquitto && !ci) console.warn(`platform external-broker test skipped: ${MOSQUITTO_INSTALL_HINT}`);
+const skip = requireBinary([MOSQUITTO, DYNSEC_PLUGIN], MOSQUITTO_INSTALL_HINT, 'platform external-broker test');
 
 /**
  * Issue 5 "external broker", through the whole platform: with `MQTT_URL` the platform provisions each
@@ -18,7 +20,7 @@ if (!haveMosquitto && !ci) console.warn(`platform external-broker test skipped: 
  * shared subscription, and an SOS from the device reaches a caregiver board. Mosquitto refuses a wrong
  * secret and a decommissioned device.
  */
-describe.skipIf(!haveMosquitto && !ci)('the platform on an external Mosquitto', () => {
+describe.skipIf(skip)('the platform on an external Mosquitto', () => {
   let mosquitto: MosquittoServer;
   let p: Platform;
 

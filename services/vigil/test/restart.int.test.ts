@@ -1,23 +1,24 @@
 import { ManualClock } from '@vigil/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBinary } from '@vigil/testkit';
 import {
   haveRedisServer,
   REDIS_INSTALL_HINT,
+  REDIS_SERVER,
   type RedisServer,
   startRedisServer,
 } from '../../../packages/stores/test/redis-server.ts';
 import { type Platform, startPlatform } from './harness.ts';
 
 const JWT_SECRET = 'restart-test-secret-0123456789abcdef';
-const ci = Boolean(process.env.CI);
-if (!haveRedisServer && !ci) console.warn(`restart test skipped: ${REDIS_INSTALL_HINT}`);
+const skip = requireBinary(REDIS_SERVER, REDIS_INSTALL_HINT, 'restart test');
 
 /**
  * Issue 5 "restart": the platform on Redis is stopped and started again. Alerts, tasks, device
  * secrets, rule windows and deadlines survive; a deadline that passed while it was down fires once at
  * start.
  */
-describe.skipIf(!haveRedisServer && !ci)('restart on Redis', () => {
+describe.skipIf(skip)('restart on Redis', () => {
   let redis: RedisServer;
   let clock: ManualClock;
   let p: Platform | undefined;

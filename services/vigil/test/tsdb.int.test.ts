@@ -1,21 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBinary } from '@vigil/testkit';
 import {
   haveInfluxd,
+  INFLUXD,
   INFLUXD_INSTALL_HINT,
   startInfluxd,
   type TsdbServer,
 } from '../../../packages/tsdb/test/tsdb-servers.ts';
 import { type Platform, startPlatform } from './harness.ts';
 
-const ci = Boolean(process.env.CI);
-if (!haveInfluxd && !ci) console.warn(`platform TSDB test skipped: ${INFLUXD_INSTALL_HINT}`);
+const skip = requireBinary(INFLUXD, INFLUXD_INSTALL_HINT, 'platform TSDB test');
 
 /**
  * Issue 5 "vitals history", through the whole platform: samples from a real MQTT client land in a
  * real InfluxDB 1.x (`INFLUX_URL`, v1 writes, as Debian ships 1.6) and the REST vitals route reads
  * them back in InfluxQL.
  */
-describe.skipIf(!haveInfluxd && !ci)('vitals history in InfluxDB through the platform', () => {
+describe.skipIf(skip)('vitals history in InfluxDB through the platform', () => {
   let influx: TsdbServer;
   let p: Platform;
 

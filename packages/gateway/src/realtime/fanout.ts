@@ -2,6 +2,7 @@ import type { LoggedEvent } from '@vigil/contracts';
 import type { Logger } from '@vigil/runtime';
 import { compareEventIds, type Stores } from '@vigil/stores';
 import { canSeeEvent } from '../access.ts';
+import type { AuditRecorder } from '../audit.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import { redactEvent } from './redact.ts';
 import { ADMIN_ROOM, emitLogged, facilityRoom, type VigilServer, type VigilSocket } from './types.ts';
@@ -26,6 +27,7 @@ export class Fanout {
     private readonly stores: Stores,
     private readonly stats: GatewayMetrics,
     private readonly log: Logger,
+    private readonly audit: Pick<AuditRecorder, 'record'>,
   ) {}
 
   start(): void {
@@ -58,7 +60,7 @@ export class Fanout {
       }
       // Already replayed to this socket (the tail can lag behind a replay read).
       if (d.cursor !== null && compareEventIds(id, d.cursor) <= 0) continue;
-      emitLogged(socket, e);
+      emitLogged(socket, e, this.audit);
       d.cursor = id;
       this.stats.eventEmitted(e.event);
     }

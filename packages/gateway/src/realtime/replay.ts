@@ -2,6 +2,7 @@ import { type SyncEnvelope, toIso } from '@vigil/contracts';
 import type { Clock } from '@vigil/runtime';
 import { compareEventIds, type Stores } from '@vigil/stores';
 import { canSeeEvent } from '../access.ts';
+import type { AuditRecorder } from '../audit.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import { redactEvent } from './redact.ts';
 import { emitLogged, type VigilSocket } from './types.ts';
@@ -28,7 +29,7 @@ export function normaliseLastEventId(id: string | undefined): string | undefined
  */
 export async function replayThenLive(
   socket: VigilSocket,
-  deps: { stores: Stores; clock: Clock; stats: GatewayMetrics },
+  deps: { stores: Stores; clock: Clock; stats: GatewayMetrics; audit: Pick<AuditRecorder, 'record'> },
 ): Promise<void> {
   const d = socket.data;
   const { events } = deps.stores;
@@ -51,7 +52,7 @@ export async function replayThenLive(
           cursor = raw.envelope.id;
           if (!canSeeEvent(d.user, raw)) continue;
           if (!socket.connected) return;
-          emitLogged(socket, (await redactEvent(deps.stores.residents, raw))(d.user));
+          emitLogged(socket, (await redactEvent(deps.stores.residents, raw))(d.user), deps.audit);
           deps.stats.eventEmitted(raw.event);
           replayed++;
         }
@@ -79,7 +80,7 @@ export async function replayThenLive(
   d.cursor = cursor;
   for (const e of d.buffer) {
     if (d.cursor !== null && compareEventIds(e.envelope.id, d.cursor) <= 0) continue;
-    emitLogged(socket, e);
+    emitLogged(socket, e, deps.audit);
     deps.stats.eventEmitted(e.event);
     d.cursor = e.envelope.id;
   }

@@ -12,6 +12,7 @@ import type { Clock, Logger } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
 import { Server } from 'socket.io';
 import { canSeeVitals } from '../access.ts';
+import type { AuditRecorder } from '../audit.ts';
 import { inFacility, resolveUser } from '../auth-guard.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import { Fanout } from './fanout.ts';
@@ -28,6 +29,8 @@ export interface RealtimeDeps {
   stats: GatewayMetrics;
   /** Delivery receipts mark the assignee's task `deliveredAt` (escalation and SLA, contract §2). */
   tasks: Pick<TaskService, 'delivered'>;
+  /** Live vitals subscriptions and task contexts sent are audited (contract §4.2). */
+  audit: AuditRecorder;
 }
 
 /** Socket.IO on the HTTP port (contract §2): auth, rooms, replay, live fan-out, vitals, receipts. */
@@ -39,7 +42,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     // Client → server messages are tiny (subscribe, receipt).
     maxHttpBufferSize: 64 * 1024,
   });
-  const fanout = new Fanout(io, deps.stores, deps.stats, log);
+  const fanout = new Fanout(io, deps.stores, deps.stats, log, deps.audit);
   const vitalsFeed = createVitalsFeed(io, deps.clock, deps.stats, () => fanout.lastDeliveredId);
   const receipts = new ReceiptBook();
   fanout.start();
@@ -109,23 +112,32 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     if (socket.connected) await replayThenLive(socket, deps);
   }
 
-  /** Live vitals only of residents in the user's reach and under consent (contract §2, §4.3). */
+  /**
+   * Live vitals only of residents in the user's reach and under consent (contract §2, §4.3). All or
+   * nothing: one refused resident refuses the request. Audited per resident as
+   * `vitals.live_subscribe` (contract §4.2): `allowed` for each once the socket joins, `denied` for
+   * the one refused (an unknown resident, or one of another facility, showed nothing: not recorded).
+   */
   async function subscribeVitals(socket: VigilSocket, req: unknown): Promise<SubscribeVitalsAck> {
     const parsed = SubscribeVitalsRequest.safeParse(req);
     if (!parsed.success) return { error: { code: 'invalid_input', message: 'expected {residentIds: string[]}' } };
     // Vitals envelope ids embed the live cursor, so they must not precede the end of the replay.
     await socket.data.ready;
     const user = socket.data.user;
+    const residents: Resident[] = [];
     for (const id of parsed.data.residentIds) {
       const resident = await deps.stores.residents.get(id);
       if (!resident || !inFacility(user, resident.facilityId)) {
         return { error: { code: 'not_found', message: `resident ${id} not found` } };
       }
       if (!canSeeVitals(user, resident)) {
+        deps.audit.record(user, resident, 'vitals.live_subscribe', 'denied', 'consent or zones do not cover you');
         return { error: { code: 'forbidden', message: `live vitals of resident ${id} are not available to you` } };
       }
+      residents.push(resident);
     }
-    await socket.join(parsed.data.residentIds.map(vitalsRoom));
+    await socket.join(residents.map((r) => vitalsRoom(r.id)));
+    for (const r of residents) deps.audit.record(user, r, 'vitals.live_subscribe', 'allowed');
     return { ok: true };
   }
 

@@ -1,5 +1,6 @@
 import type { ClientToServerEvents, LoggedEvent, ServerToClientEvents } from '@vigil/contracts';
 import type { Server, Socket } from 'socket.io';
+import type { AuditRecorder } from '../audit.ts';
 import type { AuthUser } from '../auth-guard.ts';
 
 /** Per-socket state (contract §2): who it is, and where it stands in the event log. */
@@ -25,15 +26,30 @@ export const vitalsRoom = (residentId: string) => `vitals:${residentId}`;
 /** Admins see every facility, including ones created after they connected. */
 export const ADMIN_ROOM = 'role:admin';
 
-/** Sends a logged event under its own event name (contract §2 table). */
-export function emitLogged(socket: VigilSocket, e: LoggedEvent): void {
+/**
+ * Sends a logged event under its own event name (contract §2 table). Every live and replayed event
+ * leaves through here, so a task that carries its health `context` (already redacted for this user)
+ * is audited here as `task_context.read` (contract §4.2).
+ */
+export function emitLogged(socket: VigilSocket, e: LoggedEvent, audit: Pick<AuditRecorder, 'record'>): void {
   switch (e.event) {
     case 'alert':
       socket.emit('alert', e.envelope);
       return;
-    case 'task':
+    case 'task': {
       socket.emit('task', e.envelope);
+      const task = e.envelope.data;
+      if (task.context !== undefined && task.residentId !== undefined) {
+        audit.record(
+          socket.data.user,
+          { id: task.residentId, facilityId: task.facilityId },
+          'task_context.read',
+          'allowed',
+          `task ${task.id} (live ${e.envelope.type})`,
+        );
+      }
       return;
+    }
     case 'sla':
       socket.emit('sla', e.envelope);
       return;

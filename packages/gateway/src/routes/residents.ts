@@ -60,6 +60,12 @@ const MAX_RANGE_MS = 31 * 24 * 3600_000;
 
 const STAFF = ['admin', 'manager', 'caregiver', 'medical'] as const;
 
+/** Vitals and reports: the resident's consent, then the caregiver's zones (contract §4.2, §4.3). */
+function assertHealthAccess(user: AuthUser, resident: Resident): void {
+  if (!canSeeHealth(user, resident)) throw forbidden("the resident's consent does not cover your role");
+  if (!zonesCover(user, resident.zoneId)) throw forbidden('the resident lives outside your zones');
+}
+
 /** Residents (contract §4.1), their vitals under consent (§4.3) and their consent itself. */
 export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const { residents } = ctx.stores;
@@ -92,32 +98,36 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     return all.filter((r) => scope === undefined || scope.includes(r.facilityId));
   });
 
+  // The record carries the care plan (thresholds, oxygen): audited as `resident.read`.
   app.get('/:id', { schema: { params: IdParams } }, async (req) => {
     const user = userOf(req);
     const resident = await loadResident(ctx, user, req.params.id);
-    if (user.role === 'resident' && user.residentId !== resident.id)
-      throw forbidden('residents see only their own data');
-    // The record carries the care plan (thresholds, oxygen): maintenance staff never see health data.
-    if (user.role === 'maintenance') throw forbidden('maintenance staff do not see residents');
-    return resident;
+    return ctx.audit.around(user, resident, 'resident.read', () => {
+      if (user.role === 'resident' && user.residentId !== resident.id)
+        throw forbidden('residents see only their own data');
+      // Maintenance staff never see health data.
+      if (user.role === 'maintenance') throw forbidden('maintenance staff do not see residents');
+      return resident;
+    });
   });
 
   app.get('/:id/vitals', { schema: { params: IdParams, querystring: VitalsQuery } }, async (req) => {
     const user = userOf(req);
     const resident = await loadResident(ctx, user, req.params.id);
-    if (!canSeeHealth(user, resident)) throw forbidden("the resident's consent does not cover your role");
-    if (!zonesCover(user, resident.zoneId)) throw forbidden('the resident lives outside your zones');
-    const to = req.query.to ?? ctx.clock.now();
-    const from = req.query.from ?? to - 3600_000;
-    if (from > to) throw badRequest('from must not be after to');
-    if (to - from > MAX_RANGE_MS) throw badRequest('range longer than 31 days');
-    const [latest, points] = await Promise.all([
-      ctx.stores.vitals.latest(resident.id),
-      ctx.stores.vitals.range(resident.id, from, to),
-    ]);
-    // NEWS2 as of now: a value past its freshness window no longer counts (it shows as missing).
-    const news2 = latest && news2FromLatest(latest, resident.carePlan, ctx.clock.now());
-    return toVitalsResponse(resident.id, latest, points, req.query.step, news2);
+    return ctx.audit.around(user, resident, 'vitals.read', async () => {
+      assertHealthAccess(user, resident);
+      const to = req.query.to ?? ctx.clock.now();
+      const from = req.query.from ?? to - 3600_000;
+      if (from > to) throw badRequest('from must not be after to');
+      if (to - from > MAX_RANGE_MS) throw badRequest('range longer than 31 days');
+      const [latest, points] = await Promise.all([
+        ctx.stores.vitals.latest(resident.id),
+        ctx.stores.vitals.range(resident.id, from, to),
+      ]);
+      // NEWS2 as of now: a value past its freshness window no longer counts (it shows as missing).
+      const news2 = latest && news2FromLatest(latest, resident.carePlan, ctx.clock.now());
+      return toVitalsResponse(resident.id, latest, points, req.query.step, news2);
+    });
   });
 
   // A care plan is a clinical decision: the facility's managers, or medical staff the resident's
@@ -126,12 +136,21 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
   app.put('/:id/care-plan', { schema: { params: IdParams, body: CarePlan } }, async (req) => {
     const user = userOf(req);
     const resident = await loadResident(ctx, user, req.params.id);
-    requireRole(user, 'admin', 'manager', 'medical');
-    if (user.role === 'medical' && !canSeeHealth(user, resident))
-      throw forbidden("the resident's consent does not cover your role");
-    await assertValidCarePlan(ctx, resident.facilityId, req.body);
-    const updated = await residents.setCarePlan(resident.id, req.body);
-    if (!updated) throw notFound(`resident ${resident.id}`);
+    const updated = await ctx.audit.around(
+      user,
+      resident,
+      'care_plan.change',
+      async () => {
+        requireRole(user, 'admin', 'manager', 'medical');
+        if (user.role === 'medical' && !canSeeHealth(user, resident))
+          throw forbidden("the resident's consent does not cover your role");
+        await assertValidCarePlan(ctx, resident.facilityId, req.body);
+        const changed = await residents.setCarePlan(resident.id, req.body);
+        if (!changed) throw notFound(`resident ${resident.id}`);
+        return changed;
+      },
+      (changed) => `carePlanVersion ${changed.carePlanVersion ?? 1}`,
+    );
     ctx.logger.info(
       { residentId: resident.id, carePlanVersion: updated.carePlanVersion, by: user.id },
       'care plan changed',
@@ -144,30 +163,45 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
   app.get('/:id/report', { schema: { params: IdParams, querystring: ReportQuery } }, async (req) => {
     const user = userOf(req);
     const resident = await loadResident(ctx, user, req.params.id);
-    if (!canSeeHealth(user, resident)) throw forbidden("the resident's consent does not cover your role");
-    if (!zonesCover(user, resident.zoneId)) throw forbidden('the resident lives outside your zones');
-    const to = req.query.to ?? ctx.clock.now();
-    const from = req.query.from ?? to - 24 * 3600_000;
-    if (from > to) throw badRequest('from must not be after to');
-    if (to - from > MAX_RANGE_MS) throw badRequest('range longer than 31 days');
-    const [points, alerts, settings] = await Promise.all([
-      ctx.stores.vitals.range(resident.id, from, to),
-      ctx.stores.alerts.list({ residentId: resident.id }),
-      ctx.ruleSettings.get(resident.facilityId),
-    ]);
-    return healthReport({ residentId: resident.id, from, to, points, alerts, carePlan: resident.carePlan, settings });
+    return ctx.audit.around(user, resident, 'report.read', async () => {
+      assertHealthAccess(user, resident);
+      const to = req.query.to ?? ctx.clock.now();
+      const from = req.query.from ?? to - 24 * 3600_000;
+      if (from > to) throw badRequest('from must not be after to');
+      if (to - from > MAX_RANGE_MS) throw badRequest('range longer than 31 days');
+      const [points, alerts, settings] = await Promise.all([
+        ctx.stores.vitals.range(resident.id, from, to),
+        ctx.stores.alerts.list({ residentId: resident.id }),
+        ctx.ruleSettings.get(resident.facilityId),
+      ]);
+      return healthReport({ residentId: resident.id, from, to, points, alerts, carePlan: resident.carePlan, settings });
+    });
   });
 
   app.put('/:id/consent', { schema: { params: IdParams, body: ConsentRequest } }, async (req) => {
     const user = userOf(req);
     const resident = await loadResident(ctx, user, req.params.id);
-    // The resident themself, or an admin on their written behalf (contract §4.1).
-    const self = user.role === 'resident' && user.residentId === resident.id;
-    if (!self && user.role !== 'admin')
-      throw forbidden('only the resident (or an admin on their behalf) may change consent');
-    const consent = { ...resident.consent, ...definedOnly(req.body) };
-    await residents.setConsent(resident.id, consent);
-    const updated = { ...resident, consent };
+    const asked = definedOnly(req.body);
+    // What was asked for, e.g. `manager=true location=false` (choices, not health values).
+    const detail =
+      Object.entries(asked)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ') || undefined;
+    const updated = await ctx.audit.around(
+      user,
+      resident,
+      'consent.change',
+      async () => {
+        // The resident themself, or an admin on their written behalf (contract §4.1).
+        const self = user.role === 'resident' && user.residentId === resident.id;
+        if (!self && user.role !== 'admin')
+          throw forbidden('only the resident (or an admin on their behalf) may change consent');
+        const consent = { ...resident.consent, ...asked };
+        await residents.setConsent(resident.id, consent);
+        return { ...resident, consent };
+      },
+      detail,
+    );
     ctx.realtime.consentChanged(updated);
     return updated;
   });

@@ -22,16 +22,30 @@ const TASK_ACTORS = ['manager', 'caregiver', 'medical', 'maintenance'] as const;
 
 const actorOf = (user: AuthUser): Actor => ({ id: user.id, role: user.role, facilityIds: user.facilityIds });
 
-/** Strips the health context the user may not see, reading each resident once. */
+/**
+ * Strips the health context the user may not see, reading each resident once. Every task that goes
+ * out with its context is a read of the resident's health data: audited as `task_context.read` (the
+ * one place REST hands out a task; a stripped context showed nothing and is not recorded).
+ */
 export async function applyHealthConsent(ctx: GatewayContext, user: AuthUser, tasks: Task[]): Promise<Task[]> {
   const residents = new Map<string, Resident | undefined>();
   for (const t of tasks) {
     if (t.context === undefined || t.residentId === undefined || residents.has(t.residentId)) continue;
     residents.set(t.residentId, await ctx.stores.residents.get(t.residentId));
   }
-  return tasks.map((t) =>
-    withHealthConsent(user, t, t.residentId === undefined ? undefined : residents.get(t.residentId)),
-  );
+  return tasks.map((t) => {
+    const shown = withHealthConsent(user, t, t.residentId === undefined ? undefined : residents.get(t.residentId));
+    if (shown.context !== undefined && shown.residentId !== undefined) {
+      ctx.audit.record(
+        user,
+        { id: shown.residentId, facilityId: shown.facilityId },
+        'task_context.read',
+        'allowed',
+        `task ${shown.id}`,
+      );
+    }
+    return shown;
+  });
 }
 
 /** Another facility's task is 404 (no leaks); one of the user's facility outside their view is 403. */

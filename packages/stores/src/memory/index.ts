@@ -1,5 +1,6 @@
 import type { Stores } from '../types.ts';
 import { MemoryAlertStore } from './alerts.ts';
+import { MemoryAuditStore, type MemoryAuditOptions } from './audit.ts';
 import { MemoryDeviceStore, MemoryFacilityStore, MemoryResidentStore, MemoryUserStore } from './entities.ts';
 import { MemoryEventLog } from './event-log.ts';
 import { MemoryCounterStore, MemorySeqStore } from './ingest-state.ts';
@@ -8,6 +9,7 @@ import { MemoryRuleSettingsStore, MemoryRuleStateStore } from './rules.ts';
 import { MemoryDeadlineStore, MemoryPolicyStore, MemorySlaWarningStore, MemoryTaskStore } from './dispatch.ts';
 
 export * from './alerts.ts';
+export * from './audit.ts';
 export * from './entities.ts';
 export * from './event-log.ts';
 export * from './ingest-state.ts';
@@ -15,8 +17,13 @@ export * from './vitals-history.ts';
 export * from './rules.ts';
 export * from './dispatch.ts';
 
+export interface MemoryStoresOptions {
+  /** Audit log retention and count cap (defaults: 400 days, 100,000 entries). */
+  audit?: MemoryAuditOptions;
+}
+
 /** The embedded default: every store in memory (architecture.md). */
-export function createMemoryStores(now: () => number = Date.now): Stores {
+export function createMemoryStores(now: () => number = Date.now, opts: MemoryStoresOptions = {}): Stores {
   return {
     facilities: new MemoryFacilityStore(),
     users: new MemoryUserStore(),
@@ -33,5 +40,6 @@ export function createMemoryStores(now: () => number = Date.now): Stores {
     deadlines: new MemoryDeadlineStore(),
     slaWarnings: new MemorySlaWarningStore(),
     policies: new MemoryPolicyStore(),
+    audit: new MemoryAuditStore(now, opts.audit),
   };
 }

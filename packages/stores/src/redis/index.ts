@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Stores } from '../types.ts';
 import { RedisAlertStore } from './alerts.ts';
+import { RedisAuditStore, type RedisAuditOptions } from './audit.ts';
 import { RedisDeadlineStore, RedisPolicyStore, RedisSlaWarningStore, RedisTaskStore } from './dispatch.ts';
 import { RedisDeviceStore, RedisFacilityStore, RedisResidentStore, RedisUserStore } from './entities.ts';
 import { RedisEventLog, type RedisEventLogOptions } from './event-log.ts';
@@ -10,6 +11,7 @@ import { Keys } from './script.ts';
 import { RedisVitalsHistory } from './vitals-history.ts';
 
 export * from './alerts.ts';
+export * from './audit.ts';
 export * from './dispatch.ts';
 export * from './entities.ts';
 export * from './event-log.ts';
@@ -20,7 +22,7 @@ export * from './vitals-history.ts';
 export interface RedisStoresOptions {
   /** Prefix of every key, so several deployments or test runs can share one server. */
   keyPrefix?: string;
-  /** Clock of the event log ids (the other stores take times as arguments). */
+  /** Clock of the event log ids and of the audit log's retention (the other stores take times as arguments). */
   now?: () => number;
   /** Event log retention and live tail (defaults: 24 h, no count cap). */
   events?: RedisEventLogOptions;
@@ -28,6 +30,8 @@ export interface RedisStoresOptions {
   vitalsCapacityPerResident?: number;
   /** Seqs remembered per device and channel for duplicate detection (default 20,000, as memory). */
   seqCapacity?: number;
+  /** Audit log retention (default 400 days). */
+  audit?: RedisAuditOptions;
 }
 
 export type RedisStores = Stores & {
@@ -85,6 +89,7 @@ export async function createRedisStores(redis: Redis | string, opts: RedisStores
     deadlines: new RedisDeadlineStore(client, keys),
     slaWarnings: new RedisSlaWarningStore(client, keys),
     policies: new RedisPolicyStore(client, keys),
+    audit: new RedisAuditStore(client, keys, opts.now ?? Date.now, opts.audit),
     async close() {
       await events.close();
       if (owned) await client.quit();
