@@ -54,6 +54,9 @@ export function startLive(opts: LiveOptions): () => void {
   stopLive();
   const s: BoardSocket = io({
     path: '/socket.io',
+    // WebSocket first: behind a load balancer with several gateways, one connection stays on one
+    // gateway without sticky sessions; long-polling (which needs them) is only the fallback.
+    transports: ['websocket', 'polling'],
     // A function, so every reconnection sends the latest lastEventId and the server replays from it.
     auth: (cb) => cb(lastEventId === undefined ? { token: opts.token } : { token: opts.token, lastEventId }),
     reconnectionDelay: 500,

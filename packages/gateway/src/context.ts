@@ -4,6 +4,7 @@ import type { AlertService, PolicyService, RuleSettingsService, TaskService } fr
 import type { Clock, Logger } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
 import type { Registry } from 'prom-client';
+import type { ServerOptions } from 'socket.io';
 import type { AuditOptions, AuditRecorder } from './audit.ts';
 import type { GatewayMetrics } from './metrics.ts';
 
@@ -43,11 +44,18 @@ export interface GatewayDeps {
   loginRateLimit?: { max: number; timeWindowMs: number };
   /** How the audit log is written (to `stores.audit`); defaults suit production. */
   auditOptions?: AuditOptions;
+  /**
+   * Socket.IO adapter for several gateways (architecture.md: `@socket.io/redis-streams-adapter`), so
+   * that room operations reach every gateway's sockets (a withdrawn consent closes live vitals
+   * everywhere). Events need no adapter: every gateway tails the shared event log itself.
+   */
+  socketAdapter?: ServerOptions['adapter'];
 }
 
 /** Late-bound hooks into the realtime side: the REST app is built before Socket.IO attaches to it. */
 export interface RealtimeHooks {
-  consentChanged(resident: Resident): void;
+  /** Resolves once every gateway's sockets have been told (errors are logged, never thrown). */
+  consentChanged(resident: Resident): Promise<void>;
   socketsConnected(): number;
 }
 

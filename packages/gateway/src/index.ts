@@ -15,6 +15,7 @@ export type { AuthUser } from './auth-guard.ts';
 export type { Receipt } from './realtime/receipts.ts';
 export type { VigilServer } from './realtime/types.ts';
 export { toErrorResponse } from './app.ts';
+export * from './realtime/vitals-relay.ts';
 
 export interface Gateway {
   app: FastifyInstance;
@@ -33,7 +34,7 @@ const CLOSE_GRACE_MS = 2_000;
 
 /** REST and Socket.IO on one HTTP port (contract §2, §4). Constructing only wires; `listen` starts. */
 export function createGateway(deps: GatewayDeps): Gateway {
-  const hooks: RealtimeHooks = { consentChanged: () => {}, socketsConnected: () => 0 };
+  const hooks: RealtimeHooks = { consentChanged: async () => {}, socketsConnected: () => 0 };
   const stats = new GatewayMetrics(deps.registry ?? new Registry(), () => hooks.socketsConnected());
   const audit = new AuditRecorder(
     deps.stores.audit,

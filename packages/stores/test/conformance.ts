@@ -143,9 +143,86 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
       await s.counters.addRejected('d1', 'invalid_json', 2);
       expect(await s.counters.get('d1')).toEqual({ accepted: 3, duplicates: 1, rejected: { invalid_json: 3 } });
       expect(await s.counters.get('d2')).toEqual({ accepted: 0, duplicates: 0, rejected: {} });
-      expect(await s.seqs.claim('d1', 'vitals', [1, 2, 2])).toEqual([true, true, false]);
-      expect(await s.seqs.claim('d1', 'vitals', [2, 3])).toEqual([false, true]);
-      expect(await s.seqs.claim('d1', 'events', [2])).toEqual([true]);
+    });
+
+    it('seq claims: two-phase, per channel; an uncommitted claim is busy during its lease, then new again', async () => {
+      let now = 1_000;
+      const s = await make(() => now);
+      const lease = 10_000;
+      // A seq repeated inside one call is a duplicate, never busy (it would wait on itself).
+      expect(await s.seqs.claim('d1', 'vitals', [1, 2, 2], lease)).toEqual(['new', 'new', 'duplicate']);
+      expect(await s.seqs.claim('d1', 'vitals', [2, 3], lease)).toEqual(['busy', 'new']);
+      expect(await s.seqs.claim('d1', 'events', [2], lease)).toEqual(['new']);
+      await s.seqs.commit('d1', 'vitals', [1, 2]);
+      expect(await s.seqs.claim('d1', 'vitals', [1, 2], lease)).toEqual(['duplicate', 'duplicate']);
+      // 3 was never committed (its worker died): busy until its lease ends, then anyone's again.
+      now = 1_000 + lease - 1;
+      expect(await s.seqs.claim('d1', 'vitals', [3], lease)).toEqual(['busy']);
+      now = 1_000 + lease;
+      expect(await s.seqs.claim('d1', 'vitals', [3], 500)).toEqual(['new']);
+      expect(await s.seqs.claim('d1', 'vitals', [3], lease)).toEqual(['busy']);
+      await s.seqs.commit('d1', 'vitals', [3]);
+      // Committed stays a duplicate, however long after.
+      now += 100 * lease;
+      expect(await s.seqs.claim('d1', 'vitals', [1, 2, 3], lease)).toEqual(['duplicate', 'duplicate', 'duplicate']);
+      // A released claim is new at once; releasing a committed seq changes nothing.
+      expect(await s.seqs.claim('d1', 'vitals', [4, 5], lease)).toEqual(['new', 'new']);
+      await s.seqs.release('d1', 'vitals', [4, 1]);
+      expect(await s.seqs.claim('d1', 'vitals', [4, 5, 1], lease)).toEqual(['new', 'busy', 'duplicate']);
+      await s.seqs.commit('d1', 'vitals', []);
+      await s.seqs.release('d1', 'vitals', []);
+      expect(await s.seqs.claim('d1', 'vitals', [], lease)).toEqual([]);
+    });
+
+    it('locks: runs on one key never overlap, different keys run concurrently, results pass through', async () => {
+      const s = await make(Date.now);
+      let active = 0;
+      let maxActive = 0;
+      const order: number[] = [];
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          s.locks.run('k', async () => {
+            active++;
+            maxActive = Math.max(maxActive, active);
+            await new Promise((r) => setTimeout(r, 1));
+            order.push(i);
+            active--;
+            return i * 2;
+          }),
+        ),
+      );
+      expect(maxActive).toBe(1);
+      expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
+      expect(order).toHaveLength(20);
+
+      // 'x' is held until 'y' has run: if keys were not independent, this would never finish.
+      let releaseX!: () => void;
+      let xEntered!: () => void;
+      const entered = new Promise<void>((r) => {
+        xEntered = r;
+      });
+      const x = s.locks.run('x', async () => {
+        xEntered();
+        await new Promise<void>((r) => {
+          releaseX = r;
+        });
+        return 'x';
+      });
+      await entered;
+      expect(await s.locks.run('y', async () => 'y')).toBe('y');
+      releaseX();
+      expect(await x).toBe('x');
+    });
+
+    it('locks: a run whose fn throws rejects with its error and releases the key', async () => {
+      const s = await make(Date.now);
+      await expect(
+        s.locks.run('k', async () => {
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      // Within the test timeout, far below any lease: the key was released, not left to lapse.
+      expect(await s.locks.run('k', async () => 'next')).toBe('next');
     });
 
     it('alerts: one open alert per subject and kind is findable until resolved', async () => {

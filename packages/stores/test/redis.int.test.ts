@@ -6,6 +6,7 @@ import {
   compareEventIds,
   ConflictError,
   createRedisStores,
+  LockTimeoutError,
   type RedisStores,
   type RedisStoresOptions,
 } from '../src/index.ts';
@@ -111,6 +112,85 @@ describe.skipIf(skip)('redis stores', () => {
       expect((await b.deadlines.list()).map((d) => d.id)).toEqual(['x']);
       await b.deadlines.done('x', second?.claim ?? '');
       expect(await a.deadlines.list()).toEqual([]);
+    });
+
+    it('locks: two instances on their own connections exclude each other on a key', async () => {
+      const prefix = freshPrefix();
+      const [a, b] = [await instance(prefix), await instance(prefix)];
+      let active = 0;
+      let maxActive = 0;
+      let total = 0;
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          (i % 2 === 0 ? a : b).locks.run('alert:f1|r1|sos', async () => {
+            active++;
+            maxActive = Math.max(maxActive, active);
+            // A read-modify-write across an await: interleaved, some increments would be lost.
+            const read = total;
+            await new Promise((r) => setTimeout(r, 2));
+            total = read + 1;
+            active--;
+          }),
+        ),
+      );
+      expect(maxActive).toBe(1);
+      expect(total).toBe(30);
+    });
+
+    it('locks: a holder whose connection died without releasing is taken over after the lease', async () => {
+      const prefix = freshPrefix();
+      const doomed = new Redis(server!.url);
+      const a = await createRedisStores(doomed, { keyPrefix: prefix, locks: { leaseMs: 300 } });
+      opened.push(a);
+      const b = await instance(prefix);
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => {
+        entered = r;
+      });
+      let finish!: () => void;
+      const held = a.locks.run('k', async () => {
+        entered();
+        await new Promise<void>((r) => {
+          finish = r;
+        });
+      });
+      await inside;
+      const since = Date.now();
+      doomed.disconnect();
+      expect(await b.locks.run('k', async () => 'taken over')).toBe('taken over');
+      // Not before the lease ran out (less a little scheduling slack), and not much after.
+      const waited = Date.now() - since;
+      expect(waited).toBeGreaterThanOrEqual(200);
+      expect(waited).toBeLessThan(3_000);
+      finish();
+      await held;
+    });
+
+    it('locks: renewal keeps a lock held past its lease while fn runs; the acquire timeout names the key', async () => {
+      const prefix = freshPrefix();
+      const a = await instance(prefix, { locks: { leaseMs: 150 } });
+      const b = await instance(prefix, { locks: { leaseMs: 150 } });
+      const impatient = await instance(prefix, { locks: { acquireTimeoutMs: 100 } });
+      const log: string[] = [];
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => {
+        entered = r;
+      });
+      const held = a.locks.run('k', async () => {
+        entered();
+        log.push('a in');
+        await new Promise((r) => setTimeout(r, 700));
+        log.push('a out');
+      });
+      await inside;
+      const err = await impatient.locks.run('k', async () => log.push('impatient')).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LockTimeoutError);
+      expect(err).toMatchObject({ code: 'lock_timeout', message: expect.stringContaining('lock k ') });
+      await b.locks.run('k', async () => {
+        log.push('b in');
+      });
+      await held;
+      expect(log).toEqual(['a in', 'a out', 'b in']);
     });
 
     it("one instance's subscribe receives the other's appends, in log order, with their payloads", async () => {
@@ -272,17 +352,27 @@ describe.skipIf(skip)('redis stores', () => {
     });
 
     it('duplicate detection remembers the most recent seqs up to its capacity', async () => {
-      const s = await createRedisStores(client!, { keyPrefix: freshPrefix(), seqCapacity: 3 });
+      const prefix = freshPrefix();
+      const s = await createRedisStores(client!, { keyPrefix: prefix, seqCapacity: 3 });
       opened.push(s);
-      expect(await s.seqs.claim('d1', 'vitals', [1, 2, 3, 4])).toEqual([true, true, true, true]);
+      /** Claims and commits at once (the processing succeeded); `true` for new. */
+      const claim = async (seqs: number[]) => {
+        const got = await s.seqs.claim('d1', 'vitals', seqs, 60_000);
+        await s.seqs.commit('d1', 'vitals', seqs);
+        return got.map((c) => c === 'new');
+      };
+      expect(await claim([1, 2, 3, 4])).toEqual([true, true, true, true]);
       // 1 was forgotten (capacity 3); claiming it again makes 2 the one to forget.
-      expect(await s.seqs.claim('d1', 'vitals', [4, 1])).toEqual([false, true]);
+      expect(await claim([4, 1])).toEqual([false, true]);
       // Seen again, 3 is still the oldest: the next new seq pushes it out, not 4.
-      expect(await s.seqs.claim('d1', 'vitals', [3, 6])).toEqual([false, true]);
-      expect(await s.seqs.claim('d1', 'vitals', [4, 1, 6])).toEqual([false, false, false]);
-      expect(await s.seqs.claim('d1', 'vitals', [2])).toEqual([true]);
-      expect(await s.seqs.claim('d1', 'vitals', [3])).toEqual([true]);
-      expect(await s.seqs.claim('d1', 'vitals', [])).toEqual([]);
+      expect(await claim([3, 6])).toEqual([false, true]);
+      expect(await claim([4, 1, 6])).toEqual([false, false, false]);
+      expect(await claim([2])).toEqual([true]);
+      expect(await claim([3])).toEqual([true]);
+      expect(await claim([])).toEqual([]);
+      // A claim pushed out of the window leaves no lease behind.
+      expect(await s.seqs.claim('d1', 'vitals', [7, 8, 9, 10], 60_000)).toEqual(['new', 'new', 'new', 'new']);
+      expect(await client!.hlen(`${prefix}seqclaims:d1:vitals`)).toBe(3);
     });
 
     it('devices: touch keeps the live fields apart from the record and a put resets them', async () => {

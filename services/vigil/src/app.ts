@@ -19,6 +19,8 @@ import type { AppConfig } from './config.ts';
 import { type DemoAccount, seedDemo } from './demo.ts';
 import { createMetricsRegistry } from './metrics.ts';
 import { createMqttSide } from './mqtt.ts';
+import { ProbeServer } from './probe-server.ts';
+import { RedisLinks } from './redis-links.ts';
 
 /** The demo's first simulated episodes (SOS, falls, desaturation…) start 20 s to 3 min after start-up. */
 const DEMO_FIRST_EPISODE_MS = [20_000, 180_000] as const;
@@ -32,6 +34,10 @@ const DEFAULT_BOARD_DIR = fileURLToPath(new URL('../../../dashboards/board/dist'
  * lifecycle. `main.ts` reads the environment and handles signals; tests call `createApp` directly.
  *
  *   broker ──▶ ingest ──▶ monitor ──▶ alert service ──▶ event log ──▶ gateway (REST + Socket.IO)
+ *
+ * `role` picks the parts (architecture.md "Scale-out path"): `engine` runs ingest, rules, dispatch and
+ * deadlines with only probes on HTTP; `gateway` runs REST, Socket.IO and the dashboards; `all` both.
+ * Split roles meet only in Redis (stores, event log, live vitals, Socket.IO adapter) and the broker.
  */
 export async function createApp(options: AppOptions = {}) {
   const config: AppConfig = {
@@ -46,6 +52,9 @@ export async function createApp(options: AppOptions = {}) {
     sim: { count: 24, rateHz: 1, seed: 42, scenario: 'mixed' },
     ...options,
   };
+  const role = config.role ?? 'all';
+  const runsEngine = role !== 'gateway';
+  const runsGateway = role !== 'engine';
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const now = () => clock.now();
@@ -57,12 +66,13 @@ export async function createApp(options: AppOptions = {}) {
     ? createTsdbHistory({ ...config.influx, logger: logger.child({ module: 'tsdb' }) })
     : undefined;
   const stores: Stores = tsdb ? { ...baseStores, vitals: tsdb } : baseStores;
+  const links = config.redis ? await RedisLinks.create(config.redis, logger) : undefined;
   const tokens = new TokenService({
     ...(config.jwtSecret && { secret: config.jwtSecret }),
     ttlSeconds: config.tokenTtlS,
     now: () => clock.now(),
   });
-  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock });
+  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock, locks: stores.locks });
 
   let ready = false;
   let ingest: Ingest | undefined;
@@ -71,36 +81,46 @@ export async function createApp(options: AppOptions = {}) {
     clock,
     logger,
     onUplink: (msg) => ingest?.handle(msg),
+    // A gateway only provisions devices and sends commands; engines take the device messages.
+    consume: runsEngine,
+    ...(links && runsEngine && { sessionRegistry: links.sessionRegistry() }),
   });
 
   const boardDir = config.boardDir ?? (existsSync(DEFAULT_BOARD_DIR) ? DEFAULT_BOARD_DIR : undefined);
   const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
   const dispatch = createDispatchSystem({ stores, alerts, ruleSettings, clock, logger });
-  const gateway = await createGateway({
-    stores,
-    alerts,
-    ruleSettings,
-    policy: dispatch.policy,
-    tasks: dispatch.tasks,
-    tokens,
-    clock,
-    logger: logger.child({ module: 'gateway' }),
-    ...(boardDir && { boardDir }),
-    ready: () => ready,
-    registry: createMetricsRegistry(mqtt.gauges),
-    ...(mqtt.onDeviceProvisioned && { onDeviceProvisioned: mqtt.onDeviceProvisioned }),
-    onDeviceDecommissioned: (deviceId: string) => mqtt.onDeviceDecommissioned(deviceId),
-    // contract §1: when a caregiver acknowledges an SOS, the wearable vibrates so the resident knows
-    // help is coming.
-    onAlertAcknowledged: (alert: Alert) => {
-      if (alert.kind !== 'sos' || !alert.deviceId) return;
-      mqtt.downlink
-        .publish(alert.facilityId, alert.deviceId, 'commands', { type: 'vibrate', alertId: alert.id })
-        .catch((err: unknown) => logger.warn({ err, alertId: alert.id }, 'vibrate command not sent'));
-    },
-  });
+  const registry = createMetricsRegistry(mqtt.gauges);
+  const gateway = !runsGateway
+    ? undefined
+    : createGateway({
+        stores,
+        alerts,
+        ruleSettings,
+        policy: dispatch.policy,
+        tasks: dispatch.tasks,
+        tokens,
+        clock,
+        logger: logger.child({ module: 'gateway' }),
+        ...(boardDir && { boardDir }),
+        ready: () => ready,
+        registry,
+        ...(links && { socketAdapter: links.socketAdapter() }),
+        ...(mqtt.onDeviceProvisioned && { onDeviceProvisioned: mqtt.onDeviceProvisioned }),
+        onDeviceDecommissioned: (deviceId: string) => mqtt.onDeviceDecommissioned(deviceId),
+        // contract §1: when a caregiver acknowledges an SOS, the wearable vibrates so the resident knows
+        // help is coming.
+        onAlertAcknowledged: (alert: Alert) => {
+          if (alert.kind !== 'sos' || !alert.deviceId) return;
+          mqtt.downlink
+            .publish(alert.facilityId, alert.deviceId, 'commands', { type: 'vibrate', alertId: alert.id })
+            .catch((err: unknown) => logger.warn({ err, alertId: alert.id }, 'vibrate command not sent'));
+        },
+      });
 
-  const monitor = new Monitor({ stores, alerts, ruleSettings, logger, vitalsFeed: gateway.vitalsFeed });
+  const probes = runsGateway ? undefined : new ProbeServer(registry, () => ready);
+  // Live vitals straight to this process's sockets, or through Redis to whichever gateway has watchers.
+  const vitalsFeed = links ? links.vitalsPublisher() : gateway?.vitalsFeed;
+  const monitor = new Monitor({ stores, alerts, ruleSettings, logger, ...(vitalsFeed && { vitalsFeed }) });
   const staleData = new StaleDataWatch({ stores, alerts, ruleSettings, clock, logger });
   ingest = new Ingest({
     devices: stores.devices,
@@ -126,7 +146,7 @@ export async function createApp(options: AppOptions = {}) {
 
     /** Starts listening; resolves with the ports actually bound (0 picks free ones). */
     async start(): Promise<{ httpPort: number; mqttPort: number; demoAccounts: DemoAccount[] }> {
-      if (config.adminUsername && config.adminPassword && !(await hasAdmin(stores))) {
+      if (runsGateway && config.adminUsername && config.adminPassword && !(await hasAdmin(stores))) {
         await stores.users.put({
           id: 'admin',
           username: config.adminUsername,
@@ -142,16 +162,19 @@ export async function createApp(options: AppOptions = {}) {
         : undefined;
       demoAccounts = demo?.accounts ?? [];
       // Dispatch follows the event log from before the first device can connect: no alert unseen.
-      dispatch.start();
+      if (runsEngine) dispatch.start();
       const mqttPort = await mqtt.start();
       // An external broker authenticates devices itself: the demo's devices need their logins there.
       if (demo && mqtt.onDeviceProvisioned) {
         for (const d of demo.devices)
           await mqtt.onDeviceProvisioned({ id: d.deviceId, facilityId: d.facilityId, secret: d.secret });
       }
-      const httpPort = await gateway.listen(config.httpPort, config.host);
+      if (gateway && links) await links.relayVitalsTo(gateway.vitalsFeed);
+      const httpPort = gateway
+        ? await gateway.listen(config.httpPort, config.host)
+        : await (probes as ProbeServer).listen(config.httpPort, config.host);
       ready = true;
-      staleData.start();
+      if (runsEngine) staleData.start();
       if (demo && config.simulator) {
         simulator = createSimulator({
           url: mqtt.deviceUrl(mqttPort),
@@ -174,8 +197,10 @@ export async function createApp(options: AppOptions = {}) {
       staleData.stop();
       await dispatch.stop();
       await simulator?.stop();
-      await gateway.close();
+      await gateway?.close();
+      await probes?.close();
       await mqtt.close();
+      await links?.close();
       // Last: everything above may still write while it drains (dependencies.md shutdown order).
       await tsdb?.close();
       await redisStores?.close();

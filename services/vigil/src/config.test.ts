@@ -95,4 +95,32 @@ describe('loadConfig', () => {
     const r = loadConfig({ ADMIN_USERNAME: 'root' });
     expect(r).toEqual({ ok: false, problems: ['ADMIN_USERNAME and ADMIN_PASSWORD must be set together'] });
   });
+
+  it('splits roles only on shared Redis and an external broker; the demo stays with role all', () => {
+    const all = loadConfig({});
+    expect(all.ok && all.config).toMatchObject({ role: 'all' });
+    const alone = loadConfig({ VIGIL_ROLE: 'engine', DEMO: 'true' });
+    expect(alone.ok).toBe(false);
+    if (!alone.ok)
+      expect(alone.problems).toEqual([
+        'REDIS_URL is required with VIGIL_ROLE=engine (processes share state there)',
+        'MQTT_URL is required with VIGIL_ROLE=engine (processes share an external broker)',
+        'DEMO=true needs VIGIL_ROLE=all or gateway (the demo is seeded and simulated there)',
+      ]);
+    expect(loadConfig({ VIGIL_ROLE: 'worker' }).ok).toBe(false);
+    const shared = {
+      REDIS_URL: 'redis://redis:6379/0',
+      JWT_SECRET: 's'.repeat(32),
+      MQTT_URL: 'mqtt://mosquitto:1883',
+      MQTT_USERNAME: 'vigil-engine',
+      MQTT_PASSWORD: 'engine-password',
+      MQTT_ADMIN_USERNAME: 'admin',
+      MQTT_ADMIN_PASSWORD: 'admin-password',
+    };
+    // Split roles default to no demo (several gateways would each seed and simulate one).
+    const engine = loadConfig({ ...shared, VIGIL_ROLE: 'engine' });
+    expect(engine.ok && engine.config).toMatchObject({ role: 'engine', demo: false, simulator: false });
+    const gateway = loadConfig({ ...shared, VIGIL_ROLE: 'gateway', DEMO: 'true' });
+    expect(gateway.ok && gateway.config).toMatchObject({ role: 'gateway', demo: true });
+  });
 });

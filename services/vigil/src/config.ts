@@ -41,7 +41,13 @@ export const EnvSchema = z.object({
     .string()
     .refine(isScenarioName, { error: `must be one of ${SCENARIO_NAMES.join(', ')}` })
     .default('mixed'),
-  // Real infrastructure (architecture.md) arrives with issue 5; refusing beats silently ignoring.
+  /**
+   * What this process runs (architecture.md "Scale-out path"): `all` (default) is the whole platform;
+   * `engine` consumes device messages (ingest, rules, alerts, dispatch, deadlines) and serves only
+   * probes and metrics on HTTP_PORT; `gateway` serves REST, Socket.IO and the dashboards. Split roles
+   * share state through Redis and devices through an external broker, so both are required.
+   */
+  VIGIL_ROLE: z.enum(['all', 'engine', 'gateway']).default('all'),
   /** An external Mosquitto 2 with the dynamic-security plugin instead of the embedded broker. */
   MQTT_URL: z
     .string()
@@ -80,7 +86,11 @@ export const EnvSchema = z.object({
   INFLUX_WRITE_API: z.enum(['v1', 'v2']).default('v2'),
 });
 
+export type ProcessRole = 'all' | 'engine' | 'gateway';
+
 export interface AppConfig {
+  /** What this process runs; `all` when absent. */
+  role?: ProcessRole;
   httpPort: number;
   mqttPort: number;
   host: string;
@@ -120,6 +130,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   }
   const e = parsed.data;
   const problems: string[] = [];
+  // Split roles default to no demo: several gateways would each seed one and run a simulator.
+  const demoAsked = cleaned.DEMO !== undefined && e.DEMO;
+  const demo = e.VIGIL_ROLE === 'all' ? e.DEMO : e.VIGIL_ROLE === 'gateway' && demoAsked;
   if ((e.ADMIN_USERNAME === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
     problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
   }
@@ -133,15 +146,25 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   // With shared state, every process (and every restart) must verify the same tokens.
   if (e.REDIS_URL && !e.JWT_SECRET)
     problems.push('JWT_SECRET is required with REDIS_URL (every process must verify the same tokens)');
+  if (e.VIGIL_ROLE !== 'all') {
+    // One process's memory or embedded broker cannot be shared with the others.
+    if (!e.REDIS_URL)
+      problems.push(`REDIS_URL is required with VIGIL_ROLE=${e.VIGIL_ROLE} (processes share state there)`);
+    if (!e.MQTT_URL)
+      problems.push(`MQTT_URL is required with VIGIL_ROLE=${e.VIGIL_ROLE} (processes share an external broker)`);
+    if (e.VIGIL_ROLE === 'engine' && demoAsked)
+      problems.push('DEMO=true needs VIGIL_ROLE=all or gateway (the demo is seeded and simulated there)');
+  }
   if (problems.length) return { ok: false, problems };
   return {
     ok: true,
     config: Object.freeze({
+      role: e.VIGIL_ROLE,
       httpPort: e.HTTP_PORT,
       mqttPort: e.MQTT_PORT,
       host: e.HOST,
-      demo: e.DEMO,
-      simulator: e.DEMO && e.SIM_COUNT > 0,
+      demo,
+      simulator: demo && e.SIM_COUNT > 0,
       ...(e.ADMIN_USERNAME && { adminUsername: e.ADMIN_USERNAME }),
       ...(e.ADMIN_PASSWORD && { adminPassword: e.ADMIN_PASSWORD }),
       ...(e.JWT_SECRET && { jwtSecret: e.JWT_SECRET }),

@@ -1,4 +1,10 @@
-import { createEmbeddedBroker, ExternalBroker, MosquittoProvisioner, type UplinkHandler } from '@vigil/broker';
+import {
+  createEmbeddedBroker,
+  ExternalBroker,
+  MosquittoProvisioner,
+  type SessionRegistry,
+  type UplinkHandler,
+} from '@vigil/broker';
 import type { DeviceDownlink } from '@vigil/engine';
 import type { Clock, Logger } from '@vigil/runtime';
 import type { DeviceStore } from '@vigil/stores';
@@ -26,7 +32,19 @@ export interface MqttSide {
  */
 export async function createMqttSide(
   config: AppConfig,
-  deps: { devices: DeviceStore; clock: Clock; logger: Logger; onUplink: UplinkHandler },
+  deps: {
+    devices: DeviceStore;
+    clock: Clock;
+    logger: Logger;
+    onUplink: UplinkHandler;
+    /** False in a gateway process: downlinks and provisioning only, no share of the device messages. */
+    consume?: boolean;
+    /**
+     * Engine workers on a shared Redis: persistent sessions, and a dead worker's session is adopted by
+     * a live one (packages/broker/src/external/README.md "Worker sessions").
+     */
+    sessionRegistry?: SessionRegistry;
+  },
 ): Promise<MqttSide> {
   const logger = deps.logger.child({ module: 'broker' });
   const m = config.mqtt;
@@ -75,6 +93,8 @@ export async function createMqttSide(
     username: m.username,
     password: m.password,
     onUplink: deps.onUplink,
+    ...(deps.consume === false && { consume: false }),
+    ...(deps.sessionRegistry && { sessionRegistry: deps.sessionRegistry }),
   });
   const s = () => external.stats();
   return {
@@ -105,6 +125,7 @@ export async function createMqttSide(
         () => (s().connected ? 1 : 0),
       ],
       ['vigil_mqtt_uplinks', 'Uplink messages received from the external broker.', () => s().uplinks],
+      ['vigil_mqtt_session_adoptions', "Dead engine workers' sessions adopted and drained.", () => s().adoptions],
       ['vigil_mqtt_uplink_failures', 'Uplink messages whose processing failed.', () => s().uplinkFailures],
       [
         'vigil_mqtt_downlink_failures',

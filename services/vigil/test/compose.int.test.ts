@@ -30,48 +30,80 @@ describe('docker-compose.yml', () => {
     expect(existsSync(`${root}services/mosquitto/entrypoint.sh`)).toBe(true);
   });
 
-  const compose = parse(readFileSync(`${root}docker-compose.yml`, 'utf8')) as {
-    services: Record<string, ComposeService>;
+  const compose = parse(readFileSync(`${root}docker-compose.yml`, 'utf8'), { merge: true }) as {
+    services: Record<string, ComposeService & { deploy?: { replicas?: number }; profiles?: string[] }>;
   };
-  const vigil = compose.services.vigil;
+  const vigilServices = ['engine', 'gateway-1', 'gateway-2'] as const;
+  const sample = {
+    JWT_SECRET: 'x'.repeat(64),
+    ADMIN_PASSWORD: 'a-long-password',
+    INFLUX_TOKEN: 't'.repeat(32),
+    MQTT_PASSWORD: 'engine-password',
+    MQTT_ADMIN_PASSWORD: 'admin-password',
+  };
+  const envOf = (name: string) => compose.services[name]?.environment ?? {};
+  const resolve = (env: Record<string, string>) =>
+    Object.fromEntries(Object.entries(env).map(([k, v]) => [k, substitute(String(v), sample)]));
 
-  it('parses, builds the platform from its Dockerfile and waits for a healthy Redis', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['influxdb', 'mosquitto', 'redis', 'vigil']);
-    expect(vigil?.build?.dockerfile).toBe('services/vigil/Dockerfile');
-    expect(existsSync(`${root}${vigil?.build?.dockerfile}`)).toBe(true);
-    for (const dep of ['redis', 'influxdb', 'mosquitto']) {
-      expect(vigil?.depends_on?.[dep]?.condition).toBe('service_healthy');
-      expect(compose.services[dep]?.healthcheck).toBeDefined();
+  it('parses: two engine workers, two gateways behind Caddy, the infrastructure, optional Grafana', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      ['caddy', 'engine', 'gateway-1', 'gateway-2', 'grafana', 'influxdb', 'mosquitto', 'redis'].sort(),
+    );
+    expect(compose.services.engine?.deploy?.replicas).toBe(2);
+    expect(compose.services.grafana?.profiles).toEqual(['grafana']);
+    for (const name of vigilServices) {
+      const service = compose.services[name];
+      expect(service?.build?.dockerfile, name).toBe('services/vigil/Dockerfile');
+      for (const dep of ['redis', 'influxdb', 'mosquitto'])
+        expect(service?.depends_on?.[dep]?.condition, `${name} → ${dep}`).toBe('service_healthy');
     }
+    expect(existsSync(`${root}services/vigil/Dockerfile`)).toBe(true);
+    for (const dep of ['redis', 'influxdb', 'mosquitto']) expect(compose.services[dep]?.healthcheck).toBeDefined();
     // Third-party images are pinned to a version, never `latest`.
     expect(compose.services.redis?.image).toMatch(/^redis:\d+\.\d+/);
     expect(compose.services.influxdb?.image).toMatch(/^influxdb:2\.\d+/);
     expect(compose.services.mosquitto?.image).toMatch(/^eclipse-mosquitto:2\.\d+/);
+    expect(compose.services.caddy?.image).toMatch(/^caddy:\d+\.\d+/);
+    expect(compose.services.grafana?.image).toMatch(/^grafana\/grafana-oss:\d+\.\d+/);
   });
 
-  it('names only real configuration keys, and they pass the platform config validation', () => {
-    const env = vigil?.environment ?? {};
+  it('names only real configuration keys, and each process passes the platform config validation', () => {
     const known = Object.keys(EnvSchema.shape);
-    expect(Object.keys(env).filter((k) => !known.includes(k))).toEqual([]);
-    const sample = {
-      JWT_SECRET: 'x'.repeat(64),
-      ADMIN_PASSWORD: 'a-long-password',
-      INFLUX_TOKEN: 't'.repeat(32),
-      MQTT_PASSWORD: 'engine-password',
-      MQTT_ADMIN_PASSWORD: 'admin-password',
+    for (const name of vigilServices) {
+      const env = envOf(name);
+      expect(
+        Object.keys(env).filter((k) => !known.includes(k)),
+        name,
+      ).toEqual([]);
+      const config = loadConfig(resolve(env));
+      expect(config, name).toMatchObject({ ok: true });
+      if (!config.ok) continue;
+      expect(config.config.role).toBe(name === 'engine' ? 'engine' : 'gateway');
+      expect(config.config.demo).toBe(false);
+      expect(config.config.redis).toEqual({ url: 'redis://redis:6379/0', keyPrefix: 'vigil:' });
+      expect(config.config.influx).toMatchObject({ url: 'http://influxdb:8086', bucket: 'vitals', database: 'vitals' });
+      expect(config.config.mqtt).toMatchObject({ url: 'mqtt://mosquitto:1883', username: 'vigil-engine' });
+      // Every process verifies the same tokens.
+      expect(env.JWT_SECRET).toBe(envOf('engine').JWT_SECRET);
+      // The platform's dynamic-security admin is the one Mosquitto is initialised with.
+      expect(envOf('mosquitto').MQTT_ADMIN_USERNAME).toBe(env.MQTT_ADMIN_USERNAME);
+      expect(envOf('mosquitto').MQTT_ADMIN_PASSWORD).toBe(env.MQTT_ADMIN_PASSWORD);
+      // The platform's token is the one InfluxDB is set up with.
+      expect(envOf('influxdb').DOCKER_INFLUXDB_INIT_ADMIN_TOKEN).toBe(env.INFLUX_TOKEN);
+    }
+  });
+
+  it('puts every gateway behind Caddy, and points Grafana at the vitals bucket', () => {
+    const caddyfile = readFileSync(`${root}services/caddy/Caddyfile`, 'utf8');
+    for (const name of ['gateway-1', 'gateway-2']) expect(caddyfile).toContain(`${name}:8080`);
+    expect(caddyfile).toMatch(/health_uri \/readyz/);
+    const datasource = parse(readFileSync(`${root}services/grafana/provisioning/datasources/influxdb.yml`, 'utf8')) as {
+      datasources: { url: string; jsonData: { dbName: string } }[];
     };
-    const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, substitute(String(v), sample)]));
-    const config = loadConfig(resolved);
-    expect(config).toMatchObject({ ok: true });
-    if (!config.ok) return;
-    expect(config.config.redis).toEqual({ url: 'redis://redis:6379/0', keyPrefix: 'vigil:' });
-    expect(config.config.influx).toMatchObject({ url: 'http://influxdb:8086', bucket: 'vitals', database: 'vitals' });
-    expect(config.config.mqtt).toMatchObject({ url: 'mqtt://mosquitto:1883', username: 'vigil-engine' });
-    // The platform's dynamic-security admin is the one Mosquitto is initialised with.
-    const mosquittoEnv = compose.services.mosquitto?.environment ?? {};
-    expect(mosquittoEnv.MQTT_ADMIN_USERNAME).toBe(env.MQTT_ADMIN_USERNAME);
-    expect(mosquittoEnv.MQTT_ADMIN_PASSWORD).toBe(env.MQTT_ADMIN_PASSWORD);
-    // The platform's token is the one InfluxDB is set up with.
-    expect(compose.services.influxdb?.environment?.DOCKER_INFLUXDB_INIT_ADMIN_TOKEN).toBe(env.INFLUX_TOKEN);
+    expect(datasource.datasources[0]).toMatchObject({
+      url: 'http://influxdb:8086',
+      jsonData: { dbName: envOf('engine').INFLUX_DATABASE },
+    });
+    expect(envOf('grafana').INFLUX_TOKEN).toBe(envOf('engine').INFLUX_TOKEN);
   });
 });

@@ -21,8 +21,24 @@ export async function startPlatform(opts: Omit<AppOptions, 'httpPort' | 'mqttPor
     ...opts,
   });
   const { httpPort, mqttPort } = await app.start();
-  const baseUrl = `http://127.0.0.1:${httpPort}`;
-  const mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
+  const client = createPlatformClient(`http://127.0.0.1:${httpPort}`, `mqtt://127.0.0.1:${mqttPort}`);
+  return {
+    app,
+    ...client,
+    async stop() {
+      client.closeClients();
+      await app.stop();
+    },
+  };
+}
+
+export type Platform = Awaited<ReturnType<typeof startPlatform>>;
+
+/**
+ * The calls a test makes against a running platform, in this process or another: REST as any user
+ * (the admin is `admin` / `admin-pass-123`), device connections, board sockets.
+ */
+export function createPlatformClient(baseUrl: string, mqttUrl: string) {
   const clients: { end(): unknown }[] = [];
 
   async function api<T = unknown>(
@@ -121,19 +137,17 @@ export async function startPlatform(opts: Omit<AppOptions, 'httpPort' | 'mqttPor
   }
 
   return {
-    app,
     baseUrl,
     mqttUrl,
     api,
     login,
+    must,
     provision,
     connectDevice,
     connectBoard,
-    async stop() {
-      for (const c of clients) c.end();
-      await app.stop();
+    /** Closes every device connection and socket opened through this client. */
+    closeClients() {
+      for (const c of clients.splice(0)) c.end();
     },
   };
 }
-
-export type Platform = Awaited<ReturnType<typeof startPlatform>>;

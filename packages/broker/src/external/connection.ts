@@ -11,8 +11,15 @@ export interface ManagedConnectionOptions {
   clientId: string;
   keepaliveS: number;
   /**
-   * Runs after every CONNACK, before the connection counts as up. Sessions are clean (a dead engine
-   * worker's share must not queue on the broker), so this is where subscriptions are (re)made.
+   * Session Expiry Interval (MQTT 5 §3.1.2.11.2) of a persistent session (clean start off), whose
+   * unacked and queued messages outlive the connection; absent: clean sessions.
+   */
+  sessionExpiryS?: number;
+  /** MQTT 5 Receive Maximum (§3.1.2.11.3): QoS 1 messages the broker may send us unacked. */
+  receiveMaximum?: number;
+  /**
+   * Runs after every CONNACK, before the connection counts as up: where subscriptions are (re)made
+   * (a clean session has none; a persistent one may have lost its own).
    */
   onConnected: (client: MqttClient) => Promise<void>;
   /** Runs once, right after the client is created and before it connects: attach listeners here. */
@@ -29,7 +36,8 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const END_GRACE_MS = 5_000;
 
 /**
- * One MQTT 5 connection of the platform to an external broker: TCP_NODELAY, clean start, and its own
+ * One MQTT 5 connection of the platform to an external broker: TCP_NODELAY, a clean or persistent
+ * session (`sessionExpiryS`), and its own
  * reconnect loop with exponential backoff and jitter (mqtt.js's fixed `reconnectPeriod` is turned off).
  * `start()` resolves once connected and `onConnected` succeeded; it rejects on refused credentials or
  * a refused subscription (configuration errors, not outages) or after `startTimeoutMs`. After that,
@@ -82,10 +90,14 @@ export class ManagedConnection {
       const clientOpts: IClientOptions = {
         protocolVersion: 5,
         clientId: opts.clientId,
-        clean: true,
+        clean: opts.sessionExpiryS === undefined,
         keepalive: opts.keepaliveS,
         connectTimeout: CONNECT_TIMEOUT_MS,
         reconnectPeriod: 0,
+        properties: {
+          ...(opts.sessionExpiryS !== undefined && { sessionExpiryInterval: opts.sessionExpiryS }),
+          ...(opts.receiveMaximum !== undefined && { receiveMaximum: opts.receiveMaximum }),
+        },
         ...(opts.username !== undefined && { username: opts.username }),
         ...(opts.password !== undefined && { password: opts.password }),
       };
@@ -177,12 +189,20 @@ export class ManagedConnection {
     startup.reject(err);
   }
 
-  /** Ends the connection (DISCONNECT if up) and stops reconnecting; idempotent. */
-  async close(): Promise<void> {
+  /** Stops reconnecting (a lost connection stays lost) but keeps the current one; for draining. */
+  stopReconnecting(): void {
     this.closing = true;
-    this.up = false;
     this.cancelRetry?.();
     this.cancelRetry = undefined;
+  }
+
+  /**
+   * Ends the connection (DISCONNECT if up, with `disconnect`'s properties, e.g. Session Expiry
+   * Interval 0 to end a persistent session) and stops reconnecting; idempotent.
+   */
+  async close(disconnect?: { sessionExpiryInterval?: number }): Promise<void> {
+    this.stopReconnecting();
+    this.up = false;
     const client = this.client;
     if (!client || client.disconnected) return;
     await new Promise<void>((resolve) => {
@@ -198,7 +218,7 @@ export class ManagedConnection {
         client.stream?.destroy();
         finish();
       }, END_GRACE_MS);
-      client.end(!client.connected, finish);
+      client.end(!client.connected, disconnect ? { properties: disconnect } : {}, finish);
     });
     this.startup?.reject(new ExternalBrokerError('MQTT_CLOSED', 'closed before the connection was up'));
     this.startup = undefined;

@@ -15,7 +15,11 @@ import type { BackoffOptions } from './backoff.ts';
 import { ManagedConnection } from './connection.ts';
 import { ExternalBrokerError } from './errors.ts';
 import { isSubscribeRefusal } from './mqtt-client.ts';
-import { DEFAULT_SHARE_GROUP, sharedUplinkFilter, toUplink } from './uplink.ts';
+import { SessionAdoption } from './session-adoption.ts';
+import { SessionKeeper, type SessionKeeperTimings } from './session-keeper.ts';
+import type { SessionRegistry } from './session-registry.ts';
+import { DEFAULT_SHARE_GROUP, sharedUplinkFilter } from './uplink.ts';
+import { UplinkConsumer } from './uplink-consumer.ts';
 
 export interface ExternalBrokerOptions {
   /** `mqtt://host:1883` (or `mqtts://`, `ws://`); credentials may be in the URL. */
@@ -25,14 +29,34 @@ export interface ExternalBrokerOptions {
   password?: string;
   /** Every device uplink, its retained status and Last Will included (normally `Ingest.handle`). */
   onUplink: UplinkHandler;
+  /**
+   * False for a process that only sends downlinks (a gateway: commands, with provisioning through
+   * `MosquittoProvisioner`): no subscription, no registry, a clean session. Default true.
+   */
+  consume?: boolean;
   /** contract §1: `care`, configurable. */
   topicPrefix?: string;
   /** Shared-subscription group of the engine workers. Default `vigil`. */
   shareGroup?: string;
-  /** Unique per worker (the broker drops an older connection with the same id). Default random. */
+  /** Unique per worker and process start (the broker drops an older connection with the same id). Default random. */
   clientId?: string;
-  /** Uplinks handled at once before the next packet is read (TCP backpressure to the broker). Default 256. */
+  /**
+   * Uplinks handled at once; also the MQTT 5 Receive Maximum, so the broker never has more of ours
+   * unacked (each is acked once `onUplink` settled). Default 256.
+   */
   maxInFlight?: number;
+  /**
+   * With a registry (several engine processes), the session is persistent and registered, and the
+   * sessions of workers that died are adopted (README "Worker sessions"). Without: clean sessions.
+   */
+  sessionRegistry?: SessionRegistry;
+  /** Session Expiry Interval of the persistent session (with a registry). Default 3600 s. */
+  sessionExpiryS?: number;
+  /** Registry heartbeat and adoption timings (defaults: 1 s heartbeat, 5 s TTL, 1 s scan, 30 s lease). */
+  adoption?: SessionKeeperTimings & {
+    /** Quiet time after which an adopted session counts as drained. Default 1 s. */
+    quietMs?: number;
+  };
   /** How long a QoS 1 downlink waits for its PUBACK. Default 10 s. */
   publishTimeoutMs?: number;
   /** How long `start()` may take to connect and subscribe. Default 30 s. */
@@ -47,7 +71,7 @@ export interface ExternalBrokerStats {
   connected: boolean;
   /** Successful connections (the first one and every reconnection). */
   connects: number;
-  /** Messages handed to `onUplink`. */
+  /** Messages handed to `onUplink` (adopted sessions' included). */
   uplinks: number;
   /** Messages on topics that are no device's uplink (never handed on). */
   ignored: number;
@@ -55,9 +79,18 @@ export interface ExternalBrokerStats {
   inFlight: number;
   downlinks: number;
   downlinkFailures: number;
+  /** Dead workers' sessions adopted and ended. */
+  adoptions: number;
+  /** Adoptions under way. */
+  adopting: number;
 }
 
 const DRAIN_MS = 5_000;
+const UNSUBSCRIBE_TIMEOUT_MS = 2_000;
+/** Quiet time after UNSUBSCRIBE at close: messages the broker had routed to us before it still arrive. */
+const CLOSE_QUIET_MS = 200;
+/** Longest an adopted session's backlog is read before it is left to another adopter. */
+const ADOPTION_MAX_MS = 5 * 60_000;
 
 /**
  * The platform's side of an external Mosquitto (contract §1 with `MQTT_URL`): an MQTT 5 client that
@@ -72,12 +105,23 @@ export class ExternalBroker implements DeviceDownlink {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly maxInFlight: number;
+  private readonly sessionExpiryS: number | undefined;
+  private readonly consumes: boolean;
   private connection: ManagedConnection | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
-  /** The packet pump's callback, held while `maxInFlight` uplinks are being handled. */
-  private held: (() => void) | undefined;
-  private readonly counts = { uplinks: 0, ignored: 0, uplinkFailures: 0, downlinks: 0, downlinkFailures: 0 };
+  private consumer: UplinkConsumer | undefined;
+  private keeper: SessionKeeper | undefined;
+  private readonly adoptions = new Map<SessionAdoption, UplinkConsumer>();
+  private readonly counts = {
+    uplinks: 0,
+    ignored: 0,
+    uplinkFailures: 0,
+    downlinks: 0,
+    downlinkFailures: 0,
+    adoptions: 0,
+  };
   private closing: Promise<void> | undefined;
+  /** This process's client id, once started. */
+  clientId: string | undefined;
 
   constructor(private readonly opts: ExternalBrokerOptions) {
     this.prefix = opts.topicPrefix ?? DEFAULT_TOPIC_PREFIX;
@@ -85,6 +129,19 @@ export class ExternalBroker implements DeviceDownlink {
     this.clock = opts.clock ?? systemClock;
     this.log = (opts.logger ?? silentLogger()).child({ module: 'mqtt-external' });
     this.maxInFlight = opts.maxInFlight ?? 256;
+    this.consumes = opts.consume ?? true;
+    this.sessionExpiryS = this.consumes && opts.sessionRegistry ? (opts.sessionExpiryS ?? 3600) : undefined;
+  }
+
+  private newConsumer(): UplinkConsumer {
+    return new UplinkConsumer({
+      prefix: this.prefix,
+      onUplink: this.opts.onUplink,
+      maxInFlight: this.maxInFlight,
+      counts: this.counts,
+      clock: this.clock,
+      log: this.log,
+    });
   }
 
   /** The `DeviceDownlink` port, as `EmbeddedBroker.downlink`. */
@@ -100,38 +157,78 @@ export class ExternalBroker implements DeviceDownlink {
    * Connects and subscribes; rejects with `ExternalBrokerError` (`MQTT_AUTH_REFUSED`,
    * `MQTT_SUBSCRIBE_REFUSED`, `MQTT_START_TIMEOUT`). Later outages reconnect with backoff.
    */
-  start(): Promise<void> {
+  async start(): Promise<void> {
     if (this.connection) throw new Error('ExternalBroker already started');
+    const role = this.consumes ? 'engine' : 'gateway';
+    const clientId = this.opts.clientId ?? `vigil-${role}-${randomBytes(8).toString('hex')}`;
+    this.clientId = clientId;
+    const registry = this.consumes ? this.opts.sessionRegistry : undefined;
+    if (registry) {
+      this.keeper = new SessionKeeper({
+        ...this.opts.adoption,
+        registry,
+        clientId,
+        adopt: (dead) => this.adopt(dead, registry),
+        clock: this.clock,
+        log: this.log,
+      });
+      // Registered before the session exists: a worker dying right after CONNECT is still adopted.
+      await this.keeper.start();
+    }
+    const consumer = this.newConsumer();
+    this.consumer = consumer;
     this.connection = new ManagedConnection({
       url: this.opts.url,
       ...(this.opts.username !== undefined && { username: this.opts.username }),
       ...(this.opts.password !== undefined && { password: this.opts.password }),
-      clientId: this.opts.clientId ?? `vigil-engine-${randomBytes(4).toString('hex')}`,
+      clientId,
       keepaliveS: this.opts.keepaliveS ?? 30,
+      ...(this.sessionExpiryS !== undefined && { sessionExpiryS: this.sessionExpiryS }),
+      receiveMaximum: this.maxInFlight,
       startTimeoutMs: this.opts.startTimeoutMs ?? 30_000,
       ...(this.opts.reconnect && { reconnect: this.opts.reconnect }),
       clock: this.clock,
       log: this.log,
-      onCreated: (client) => this.attach(client),
-      onConnected: (client) => this.subscribe(client),
+      onCreated: (client) => consumer.attach(client),
+      onConnected: (client) => (this.consumes ? this.subscribe(client) : Promise.resolve()),
     });
-    return this.connection.start();
+    try {
+      await this.connection.start();
+    } catch (err) {
+      this.keeper?.stop();
+      throw err;
+    }
   }
 
-  private attach(client: MqttClient): void {
-    client.on('message', (topic, payload) => this.receive(topic, payload));
-    // mqtt.js reads the next packet (and sends a QoS 1 PUBACK) only once this calls back.
-    client.handleMessage = (_packet, callback) => {
-      if (this.inFlight.size < this.maxInFlight) callback();
-      else this.held = () => callback();
-    };
-    // A held callback belongs to the dead connection's packet pump: never ack on the new one.
-    client.on('close', () => {
-      this.held = undefined;
+  /** Receives a dead worker's share from its session, then ends the session (`SessionAdoption`). */
+  private async adopt(clientId: string, registry: SessionRegistry): Promise<void> {
+    if (this.closing) return registry.releaseAdoption(clientId);
+    const consumer = this.newConsumer();
+    const adoption = new SessionAdoption({
+      url: this.opts.url,
+      ...(this.opts.username !== undefined && { username: this.opts.username }),
+      ...(this.opts.password !== undefined && { password: this.opts.password }),
+      clientId,
+      filter: this.filter,
+      keepaliveS: this.opts.keepaliveS ?? 30,
+      sessionExpiryS: this.sessionExpiryS ?? 3600,
+      receiveMaximum: this.maxInFlight,
+      consumer,
+      registry,
+      quietMs: this.opts.adoption?.quietMs ?? 1_000,
+      maxMs: ADOPTION_MAX_MS,
+      clock: this.clock,
+      log: this.log,
     });
+    this.adoptions.set(adoption, consumer);
+    try {
+      if ((await adoption.run()) === 'ended') this.counts.adoptions++;
+    } finally {
+      this.adoptions.delete(adoption);
+    }
   }
 
-  /** Clean start: the shared subscription is made again on every connection. */
+  /** Made on every connection: a clean session has none, and a persistent one may have been lost. */
   private async subscribe(client: MqttClient): Promise<void> {
     let granted: { qos: number }[];
     try {
@@ -154,37 +251,6 @@ export class ExternalBroker implements DeviceDownlink {
       `external broker refused the subscription ${this.filter}: the platform role lacks the ACL`,
       { cause },
     );
-  }
-
-  private receive(topic: string, payload: Buffer): void {
-    const msg = toUplink(this.prefix, topic, payload, this.clock.now());
-    if (!msg) {
-      this.counts.ignored++;
-      this.log.debug({ topic: topic.slice(0, 256) }, 'not a device uplink topic, ignored');
-      return;
-    }
-    this.counts.uplinks++;
-    let result: void | Promise<void>;
-    try {
-      result = this.opts.onUplink(msg);
-    } catch (err) {
-      this.counts.uplinkFailures++;
-      this.log.error({ err, deviceId: msg.deviceId }, 'uplink handler threw');
-      return;
-    }
-    if (!result) return;
-    const pending: Promise<void> = result
-      .catch((err: unknown) => {
-        this.counts.uplinkFailures++;
-        this.log.error({ err, deviceId: msg.deviceId }, 'uplink handler failed');
-      })
-      .finally(() => {
-        this.inFlight.delete(pending);
-        const held = this.held;
-        this.held = undefined;
-        held?.();
-      });
-    this.inFlight.add(pending);
   }
 
   /** contract §1: `errors` at QoS 0, `commands` at QoS 1, on the device's own topics. */
@@ -241,26 +307,55 @@ export class ExternalBroker implements DeviceDownlink {
     return {
       connected: this.connected,
       connects: this.connection?.connects ?? 0,
-      inFlight: this.inFlight.size,
+      inFlight: [this.consumer, ...this.adoptions.values()].reduce((n, c) => n + (c?.handling ?? 0), 0),
+      adopting: this.adoptions.size,
       ...this.counts,
     };
   }
 
-  /** Disconnects, stops reconnecting, then lets uplinks being handled finish (bounded); idempotent. */
+  /**
+   * Stops taking uplinks (UNSUBSCRIBE), lets those being handled settle and be acked (bounded), then
+   * disconnects; with a registry, with Session Expiry Interval 0 so Mosquitto deletes the session, and
+   * deregisters. If that cannot be done cleanly (broker unreachable, drain timed out) the registration
+   * is left to lapse, and another worker adopts what the session still holds. Idempotent.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.connection?.close();
-      this.held = undefined;
-      if (this.inFlight.size === 0) return;
-      let cancel = () => {};
-      await Promise.race([
-        Promise.allSettled([...this.inFlight]),
-        new Promise<void>((resolve) => {
-          cancel = this.clock.setTimeout(resolve, DRAIN_MS);
-        }),
-      ]);
-      cancel();
+      this.keeper?.stop();
+      for (const adoption of this.adoptions.keys()) adoption.abort();
+      const connection = this.connection;
+      const client = connection?.mqtt;
+      if (!connection || !client) return;
+      connection.stopReconnecting();
+      let drained = false;
+      const wasConnected = connection.connected;
+      if (wasConnected && this.consumer && this.consumes) {
+        drained =
+          (await this.withTimeout(client.unsubscribeAsync(this.filter), UNSUBSCRIBE_TIMEOUT_MS)) &&
+          (await this.consumer.waitIdle(CLOSE_QUIET_MS, DRAIN_MS)) &&
+          connection.connected;
+      }
+      const registry = this.consumes ? this.opts.sessionRegistry : undefined;
+      await connection.close(drained && registry ? { sessionExpiryInterval: 0 } : undefined);
+      // Offline, the drain could not be waited for above: give the handlers the same bound here.
+      if (!wasConnected) await this.consumer?.settle(DRAIN_MS);
+      if (drained && registry && this.clientId) {
+        await registry.remove(this.clientId).catch((err: unknown) => {
+          this.log.warn({ err }, 'session ended but not removed from the registry');
+        });
+      }
     })();
     return this.closing;
+  }
+
+  /** True if `p` fulfilled within `ms`. */
+  private withTimeout(p: Promise<unknown>, ms: number): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const cancel = this.clock.setTimeout(() => resolve(false), ms);
+      p.then(
+        () => resolve(true),
+        () => resolve(false),
+      ).finally(cancel);
+    });
   }
 }

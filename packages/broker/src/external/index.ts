@@ -13,3 +13,5 @@ export { DYNSEC_RESPONSE_TOPIC, DYNSEC_TOPIC, type DynsecCommand, type DynsecRes
 export { DynsecError, type DynsecErrorCode, ExternalBrokerError, type ExternalBrokerErrorCode } from './errors.ts';
 export { DEFAULT_SHARE_GROUP, sharedUplinkFilter, toUplink } from './uplink.ts';
 export type { BackoffOptions } from './backoff.ts';
+export type { SessionKeeperTimings } from './session-keeper.ts';
+export { MemorySessionRegistry, type RegisteredSession, type SessionRegistry } from './session-registry.ts';

@@ -7,7 +7,7 @@ import { AlertService, type RaiseInput } from './alert-service.ts';
 function setup() {
   const clock = new ManualClock();
   const stores = createMemoryStores(() => clock.now());
-  const service = new AlertService({ alerts: stores.alerts, events: stores.events, clock });
+  const service = new AlertService({ alerts: stores.alerts, events: stores.events, clock, locks: stores.locks });
   return { clock, stores, service };
 }
 

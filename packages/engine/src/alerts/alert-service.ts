@@ -10,9 +10,8 @@ import {
   toIso,
 } from '@vigil/contracts';
 import { type Clock, newId } from '@vigil/runtime';
-import { type AlertStore, alertSubject, type EventLog } from '@vigil/stores';
+import { type AlertStore, alertSubject, type EventLog, type LockService } from '@vigil/stores';
 import { illegalState, notFound } from '../errors.ts';
-import { KeyedLock } from './keyed-lock.ts';
 
 export interface RaiseInput {
   facilityId: string;
@@ -59,6 +58,8 @@ export interface AlertServiceDeps {
   alerts: AlertStore;
   events: EventLog;
   clock: Clock;
+  /** `stores.locks`: one open alert per (subject, kind) across every engine process. */
+  locks: LockService;
 }
 
 /**
@@ -68,8 +69,10 @@ export interface AlertServiceDeps {
  * out; repeats are coalesced (see `REPEAT_UPDATE_INTERVAL_MS`).
  */
 export class AlertService {
-  private readonly lock = new KeyedLock();
-  constructor(private readonly deps: AlertServiceDeps) {}
+  private readonly lock: LockService;
+  constructor(private readonly deps: AlertServiceDeps) {
+    this.lock = deps.locks;
+  }
 
   raise(input: RaiseInput, options: RaiseOptions = {}): Promise<Alert> {
     const subject = alertSubject(input);
@@ -239,8 +242,9 @@ export class AlertService {
     });
   }
 
+  /** Taken inside `subject:` (monitor) and `stale:` locks, never the other way round. */
   private key(facilityId: string, subject: string, kind: AlertKind) {
-    return `${facilityId}|${subject}|${kind}`;
+    return `alert:${facilityId}|${subject}|${kind}`;
   }
 
   private async emit(

@@ -21,7 +21,7 @@ interface World {
 async function world(): Promise<World> {
   const clock = new ManualClock();
   const stores = createMemoryStores(() => clock.now());
-  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock });
+  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock, locks: stores.locks });
   const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
   const d = createDispatchSystem({ stores, alerts, ruleSettings, clock, logger: silentLogger() });
   const events: LoggedEvent[] = [];
@@ -215,6 +215,54 @@ describe('dispatch policy and roster', () => {
     await w.alerts.conditionCleared('f1', 'r1', 'vital.hr_high', w.clock.now());
     await w.d.dispatcher.idle();
     expect((await tasksOf(w, a.id))[0]?.state).toBe('accepted');
+  });
+});
+
+describe('several engines on one store', () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await world();
+  });
+
+  /** A second engine process: its own services on the same stores (so the same locks and log). */
+  function secondEngine() {
+    const alerts = new AlertService({
+      alerts: w.stores.alerts,
+      events: w.stores.events,
+      clock: w.clock,
+      locks: w.stores.locks,
+    });
+    const ruleSettings = new RuleSettingsService({ store: w.stores.ruleSettings, clock: w.clock });
+    const d = createDispatchSystem({ stores: w.stores, alerts, ruleSettings, clock: w.clock, logger: silentLogger() });
+    d.dispatcher.start();
+    return d;
+  }
+
+  it('every engine handles each alert event, and the tasks exist once', async () => {
+    const other = secondEngine();
+    const a = await raise(w, { kind: 'vital.spo2_low', priority: 'medium', title: 'SpO2 low' });
+    await other.dispatcher.idle();
+    expect((await tasksOf(w, a.id)).map((t) => t.kind)).toEqual(['onsite_check']);
+    await raise(w, { kind: 'vital.spo2_low', priority: 'high', title: 'SpO2 low: 88 %' });
+    await other.dispatcher.idle();
+    const tasks = await tasksOf(w, a.id);
+    expect(tasks.map((t) => [t.kind, t.priority])).toEqual([
+      ['onsite_check', 'high'],
+      ['remote_consult', 'high'],
+    ]);
+    // The rise in priority was told once, not once per engine.
+    expect(taskEvents(w, tasks[0]?.id ?? '').filter((t) => t === 'task.escalated')).toHaveLength(1);
+  });
+
+  it('a lagging engine that handles `alert.raised` after the alert was resolved creates nothing', async () => {
+    const a = await raise(w);
+    await w.alerts.resolve(a.id, 'manager', 'handled');
+    await w.d.dispatcher.idle();
+    const raised = w.events.find((e) => e.event === 'alert' && e.envelope.type === 'alert.raised');
+    if (raised?.event !== 'alert') throw new Error('no alert.raised event');
+    await secondEngine().dispatcher.onAlert(raised);
+    expect((await tasksOf(w, a.id)).map((t) => t.state)).toEqual(['cancelled']);
+    expect((await w.stores.deadlines.list()).filter((d) => d.alertId === a.id && d.kind === 'alert_ack')).toEqual([]);
   });
 });
 

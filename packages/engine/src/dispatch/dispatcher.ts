@@ -2,7 +2,6 @@ import type { Alert, LoggedEvent } from '@vigil/contracts';
 import { healthReport, news2FromLatest } from '@vigil/rules';
 import type { Clock, Logger } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
-import { KeyedLock } from '../alerts/keyed-lock.ts';
 import type { RuleSettingsService } from '../rules/rule-settings-service.ts';
 import { tasksFor } from './dispatch-policy.ts';
 import type { PolicyService } from './policy-service.ts';
@@ -22,10 +21,13 @@ const HOUR = 3_600_000;
 /**
  * Turns alerts into work for people (issue 4): tasks per the dispatch policy when an alert is raised
  * or rises in priority, cancelled when it is resolved. Listens to the event log, so it sees exactly
- * what the boards see; alerts are handled one at a time each.
+ * what the boards see. Every engine process follows the same log, so each alert event is handled by
+ * all of them: each handling runs under `dispatch:alert:<id>` in `stores.locks` and decides from the
+ * alert and its tasks as stored, re-read under the lock, never from the event, so the handlings after
+ * the first change nothing (and a lagging engine cannot act on an alert that has moved on).
+ * Lock order: `dispatch:alert:` before `task:` before `sla:`; nothing takes them the other way round.
  */
 export class Dispatcher {
-  private readonly lock = new KeyedLock();
   private readonly log: Logger;
   private chain: Promise<void> = Promise.resolve();
 
@@ -49,8 +51,10 @@ export class Dispatcher {
   }
 
   async onAlert(e: Extract<LoggedEvent, { event: 'alert' }>): Promise<void> {
-    const alert = e.envelope.data;
-    await this.lock.run(alert.id, async () => {
+    const id = e.envelope.data.id;
+    await this.lock(id, async () => {
+      // The alert as it is now: another engine may have handled this and later events already.
+      const alert = (await this.deps.stores.alerts.get(id)) ?? e.envelope.data;
       switch (e.envelope.type) {
         case 'alert.raised':
         case 'alert.updated':
@@ -73,15 +77,23 @@ export class Dispatcher {
     });
   }
 
-  /** Opens a remote consult for the alert unless it has one (an escalation step `medical`). */
+  /**
+   * Opens a remote consult for the alert unless it has one (an escalation step `medical`). Called by
+   * the deadline runner outside any task lock (lock order).
+   */
   async openConsult(alertId: string): Promise<void> {
-    const alert = await this.deps.stores.alerts.get(alertId);
-    if (!alert || alert.state === 'resolved') return;
-    await this.lock.run(alert.id, async () => {
+    await this.lock(alertId, async () => {
+      const alert = await this.deps.stores.alerts.get(alertId);
+      if (!alert || alert.state === 'resolved') return;
       const existing = await this.deps.stores.tasks.list({ alertId: alert.id, kind: 'remote_consult' });
       if (existing.some((t) => t.state !== 'cancelled')) return;
       await this.deps.tasks.create(alert, 'remote_consult', 'medical', await this.consultContext(alert));
     });
+  }
+
+  /** Every creation of a task for an alert happens under this lock, so "does it have one?" stays true. */
+  private lock<T>(alertId: string, fn: () => Promise<T>): Promise<T> {
+    return this.deps.stores.locks.run(`dispatch:alert:${alertId}`, fn);
   }
 
   /** The acknowledgement limit of the alert's (current) priority, from when it was raised. */
@@ -97,6 +109,7 @@ export class Dispatcher {
     });
   }
 
+  /** Idempotent: re-reads the alert's tasks under the alert lock and creates only the missing ones. */
   private async ensureTasks(alert: Alert): Promise<void> {
     if (alert.state === 'resolved') return;
     const existing = await this.deps.stores.tasks.list({ alertId: alert.id });

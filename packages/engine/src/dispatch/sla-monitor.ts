@@ -1,7 +1,6 @@
 import { type SlaWarning, type SlaWarningKind, type Task, toIso } from '@vigil/contracts';
 import type { Clock } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
-import { KeyedLock } from '../alerts/keyed-lock.ts';
 import type { PolicyService } from './policy-service.ts';
 
 export interface WarningInput {
@@ -26,20 +25,32 @@ interface ConsultStreak {
 
 /**
  * SLA warnings to managers (contract §3.3, `sla` events): each stored under a deterministic id and
- * emitted once. Also the two pattern warnings: the same person overdue again and again, and remote
- * consult responses over their threshold several times in a row.
+ * emitted once, across engine processes too (`sla:warning:<id>` in `stores.locks` around the
+ * check-and-put). Also the two pattern warnings: the same person overdue again and again
+ * (`sla:staff:`), and remote consult responses over their threshold several times in a row
+ * (`sla:consult:`). Lock order: `sla:staff:` / `sla:consult:` before `sla:warning:`; callers may
+ * hold task or dispatch locks, never the other way round.
  */
 export class SlaMonitor {
-  private readonly lock = new KeyedLock();
   constructor(
     private readonly deps: {
-      stores: Pick<Stores, 'slaWarnings' | 'events' | 'ruleState'>;
+      stores: Pick<Stores, 'slaWarnings' | 'events' | 'ruleState' | 'locks'>;
       policy: PolicyService;
       clock: Clock;
     },
   ) {}
 
   async warn(w: WarningInput): Promise<SlaWarning | undefined> {
+    const warning = await this.deps.stores.locks.run(`sla:warning:${w.id}`, () => this.warnOnce(w));
+    if (warning?.staffId && (warning.kind === 'accept_overdue' || warning.kind === 'complete_overdue')) {
+      // After the warning's lock: the pattern check takes the person's lock, then warns in turn.
+      const staffKey = `sla:staff:${warning.facilityId}:${warning.staffId}`;
+      await this.deps.stores.locks.run(staffKey, () => this.staffOverdue(warning));
+    }
+    return warning;
+  }
+
+  private async warnOnce(w: WarningInput): Promise<SlaWarning | undefined> {
     const { slaWarnings, events } = this.deps.stores;
     if (await slaWarnings.get(w.id)) return undefined;
     const warning: SlaWarning = {
@@ -57,7 +68,6 @@ export class SlaMonitor {
     };
     await slaWarnings.put(warning);
     await events.append({ event: 'sla', type: 'sla.warning', facilityId: w.facilityId, data: warning });
-    if (w.staffId && (w.kind === 'accept_overdue' || w.kind === 'complete_overdue')) await this.staffOverdue(warning);
     return warning;
   }
 
@@ -69,6 +79,7 @@ export class SlaMonitor {
     const recent = await this.deps.stores.slaWarnings.list({ facilityId: trigger.facilityId, staffId, from });
     const overdue = recent.filter((w) => w.kind === 'accept_overdue' || w.kind === 'complete_overdue');
     if (overdue.length < count || recent.some((w) => w.kind === 'staff_repeated_overdue')) return;
+    // Not an overdue kind, so this warn does not come back for the person's lock we hold.
     await this.warn({
       id: `sla_repeat_${trigger.id}`,
       facilityId: trigger.facilityId,
@@ -87,7 +98,7 @@ export class SlaMonitor {
   consultAnswered(task: Task): Promise<void> {
     const { acceptedAt } = task;
     if (task.kind !== 'remote_consult' || !acceptedAt) return Promise.resolve();
-    return this.lock.run(`consult:${task.facilityId}`, () => this.countConsult(task, acceptedAt));
+    return this.deps.stores.locks.run(`sla:consult:${task.facilityId}`, () => this.countConsult(task, acceptedAt));
   }
 
   private async countConsult(task: Task, acceptedAt: string): Promise<void> {

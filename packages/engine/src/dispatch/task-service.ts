@@ -2,7 +2,6 @@ import type { Alert, Task, TaskKind, TaskRole } from '@vigil/contracts';
 import { toIso } from '@vigil/contracts';
 import { type Clock, type Logger, newId } from '@vigil/runtime';
 import type { Deadline, Stores, UserRecord } from '@vigil/stores';
-import { KeyedLock } from '../alerts/keyed-lock.ts';
 import { DomainError, illegalState, notFound } from '../errors.ts';
 import type { PolicyService } from './policy-service.ts';
 import { candidatesFor, managersOf } from './roster.ts';
@@ -43,10 +42,10 @@ export interface TaskServiceDeps {
 /**
  * Tasks (contract §3.2): open → assigned → accepted → in_progress → done, or cancelled. Every limit
  * is a deadline in the store (`task:<id>:accept`, `…:complete`, `…:escalate`), so it fires once even
- * after a restart. Mutations of one task are serialised.
+ * after a restart. Mutations of one task are serialised across engine processes (`task:<id>` in
+ * `stores.locks`), each re-reading the task under the lock; only `sla:` locks are taken inside.
  */
 export class TaskService {
-  private readonly lock = new KeyedLock();
   private readonly log: Logger;
 
   constructor(private readonly deps: TaskServiceDeps) {
@@ -76,7 +75,7 @@ export class TaskService {
     };
     await this.deps.stores.tasks.put(task);
     await this.emit('task.created', task);
-    return this.lock.run(task.id, () => this.assignNext(task, 'task.assigned'));
+    return this.locked(task.id, () => this.assignNext(task, 'task.assigned'));
   }
 
   async accept(id: string, actor: Actor, note?: string): Promise<Task> {
@@ -150,7 +149,7 @@ export class TaskService {
   async delivered(alertId: string, userId: string): Promise<void> {
     for (const t of await this.deps.stores.tasks.list({ alertId, assigneeId: userId })) {
       if (t.deliveredAt || t.state === 'done' || t.state === 'cancelled') continue;
-      await this.lock.run(t.id, async () => {
+      await this.locked(t.id, async () => {
         const fresh = await this.deps.stores.tasks.get(t.id);
         if (fresh && !fresh.deliveredAt && fresh.assigneeId === userId)
           await this.deps.stores.tasks.put({ ...fresh, deliveredAt: toIso(this.deps.clock.now()) });
@@ -161,7 +160,7 @@ export class TaskService {
   /** The alert no longer needs people: open and assigned tasks are cancelled; those under way stay. */
   async cancelForAlert(alert: Alert, reason: string, evenUnderWay: boolean): Promise<void> {
     for (const t of await this.deps.stores.tasks.list({ alertId: alert.id })) {
-      await this.lock.run(t.id, async () => {
+      await this.locked(t.id, async () => {
         const fresh = await this.deps.stores.tasks.get(t.id);
         if (!fresh || fresh.state === 'done' || fresh.state === 'cancelled') return;
         if (!evenUnderWay && (fresh.state === 'accepted' || fresh.state === 'in_progress')) return;
@@ -175,9 +174,12 @@ export class TaskService {
   async reprioritise(alert: Alert): Promise<void> {
     for (const t of await this.deps.stores.tasks.list({ alertId: alert.id })) {
       if (t.priority === alert.priority || t.state === 'done' || t.state === 'cancelled') continue;
-      await this.lock.run(t.id, async () => {
+      await this.locked(t.id, async () => {
+        // Every engine's dispatcher gets here for the same rise: only the first changes anything.
         const fresh = await this.deps.stores.tasks.get(t.id);
-        if (fresh) await this.save({ ...fresh, priority: alert.priority }, 'task.escalated');
+        if (!fresh || fresh.priority === alert.priority || fresh.state === 'done' || fresh.state === 'cancelled')
+          return;
+        await this.save({ ...fresh, priority: alert.priority }, 'task.escalated');
       });
     }
   }
@@ -224,13 +226,13 @@ export class TaskService {
   async escalate(d: Deadline, openConsult: (alertId: string) => Promise<void>): Promise<void> {
     const id = d.taskId;
     if (!id) return;
-    await this.lock.run(id, async () => {
+    const consultFor = await this.locked(id, async (): Promise<string | undefined> => {
       const t = await this.deps.stores.tasks.get(id);
       const stepIndex = d.step ?? 0;
-      if (t?.state !== 'assigned' || t.escalationLevel > stepIndex) return;
+      if (t?.state !== 'assigned' || t.escalationLevel > stepIndex) return undefined;
       const policy = await this.deps.policy.get(t.facilityId);
       const step = policy.escalation[stepIndex];
-      if (!step) return;
+      if (!step) return undefined;
       const level = stepIndex + 1;
       let next: Task = { ...t, escalationLevel: level };
       if (step.target === 'next_caregiver') {
@@ -238,11 +240,14 @@ export class TaskService {
         next = await this.assignNext(next, 'task.reassigned');
       } else {
         await this.save(next, 'task.escalated');
-        if (step.target === 'medical' && t.alertId && t.kind !== 'remote_consult') await openConsult(t.alertId);
       }
       this.log.info({ taskId: t.id, step: stepIndex, target: step.target }, 'task escalated');
       await this.scheduleEscalation(next, level);
+      return step.target === 'medical' && t.alertId && t.kind !== 'remote_consult' ? t.alertId : undefined;
     });
+    // After the task lock, never inside it: `openConsult` takes the alert's dispatch lock, which the
+    // dispatcher holds while it takes task locks. It re-checks for a consult under that lock.
+    if (consultFor) await openConsult(consultFor);
   }
 
   /** Picks the next candidate (or a manager, with an SLA warning) and schedules the limits. */
@@ -314,13 +319,17 @@ export class TaskService {
   }
 
   private async change(id: string, actor: Actor, fn: (t: Task) => Promise<Task>): Promise<Task> {
-    return this.lock.run(id, async () => {
+    return this.locked(id, async () => {
       const t = await this.deps.stores.tasks.get(id);
       if (!t || !actor.facilityIds.includes(t.facilityId)) throw notFound(`task ${id}`);
       if (!TAKES[t.kind].includes(actor.role))
         throw new DomainError('forbidden', `a ${actor.role} cannot act on a ${t.kind} task`);
       return fn(t);
     });
+  }
+
+  private locked<T>(taskId: string, fn: () => Promise<T>): Promise<T> {
+    return this.deps.stores.locks.run(`task:${taskId}`, fn);
   }
 
   private assertAssignee(t: Task, actor: Actor) {

@@ -13,6 +13,7 @@ import type { CounterStore, DeviceRecord, DeviceStore, SeqStore } from '@vigil/s
 import { KeyedLock } from '../alerts/keyed-lock.ts';
 import type { AcceptedSample, DeviceDownlink, IngestSink, UplinkMessage } from '../ports.ts';
 import { ErrorReporter } from './error-reporter.ts';
+import { SeqClaims } from './seq-claims.ts';
 import {
   checkEnvelope,
   isBatch,
@@ -41,7 +42,9 @@ export interface IngestDeps {
  * device sends can stop the messages before or after it.
  */
 export class Ingest {
+  /** Arrival order per device within this process; across processes, seq claims keep it exactly-once. */
   private readonly lock = new KeyedLock();
+  private readonly claims: SeqClaims;
   private readonly reporter: ErrorReporter;
   private readonly log: Logger;
   private readonly prefix: string;
@@ -49,6 +52,7 @@ export class Ingest {
   constructor(private readonly deps: IngestDeps) {
     this.log = deps.logger.child({ module: 'ingest' });
     this.reporter = new ErrorReporter({ ...deps, logger: this.log });
+    this.claims = new SeqClaims({ ...deps, logger: this.log });
     this.prefix = deps.topicPrefix ?? DEFAULT_TOPIC_PREFIX;
   }
 
@@ -108,12 +112,12 @@ export class Ingest {
       else rejections.push(checked.rejection);
     });
     if (rejections.length > 0) await this.reporter.report(device, msg.topic, rejections);
-    const fresh = await this.dedup(device.id, 'vitals', accepted);
-    if (fresh.length === 0) return;
-    // contract §1.1: processed in ts order; the sort is stable, so equal ts keep arrival order.
-    fresh.sort((a, b) => a.ts - b.ts);
-    await this.deps.counters.addAccepted(device.id, fresh.length);
-    await this.deliver(device, 'vitals', () => this.deps.sink.vitals(device, fresh));
+    await this.claims.once(device.id, 'vitals', accepted, async (fresh) => {
+      // contract §1.1: processed in ts order; the sort is stable, so equal ts keep arrival order.
+      fresh.sort((a, b) => a.ts - b.ts);
+      await this.deps.counters.addAccepted(device.id, fresh.length);
+      await this.deliver(device, 'vitals', () => this.deps.sink.vitals(device, fresh));
+    });
   }
 
   private async single(
@@ -126,14 +130,15 @@ export class Ingest {
     const checked =
       channel === 'events' ? validateTimed(DeviceEvent, value, now) : validateTimed(SensorTelemetry, value, now);
     if (!checked.ok) return this.reporter.report(device, msg.topic, [checked.rejection]);
-    const [fresh] = await this.dedup(device.id, channel, [checked.value]);
-    if (!fresh) return;
-    await this.deps.counters.addAccepted(device.id, 1);
-    await this.deliver(device, channel, () =>
-      channel === 'events'
-        ? this.deps.sink.event(device, fresh as DeviceEvent)
-        : this.deps.sink.telemetry(device, fresh as SensorTelemetry),
-    );
+    await this.claims.once(device.id, channel, [checked.value], async ([fresh]) => {
+      if (!fresh) return;
+      await this.deps.counters.addAccepted(device.id, 1);
+      await this.deliver(device, channel, () =>
+        channel === 'events'
+          ? this.deps.sink.event(device, fresh as DeviceEvent)
+          : this.deps.sink.telemetry(device, fresh as SensorTelemetry),
+      );
+    });
   }
 
   /**
@@ -144,25 +149,6 @@ export class Ingest {
     const parsed = DeviceStatus.safeParse(value);
     if (!parsed.success) return this.reporter.report(device, msg.topic, [rejectionFromIssues(parsed.error.issues)]);
     await this.deliver(device, 'status', () => this.deps.sink.status(device, parsed.data, msg.receivedAt));
-  }
-
-  /**
-   * contract §1.1: a repeated (deviceId, seq) is dropped and counted as a duplicate, not an error.
-   * Keyed per channel; items without seq are never duplicates. Keeps the input order.
-   */
-  private async dedup<T extends { seq?: number | undefined }>(
-    deviceId: string,
-    channel: UplinkChannel,
-    items: T[],
-  ): Promise<T[]> {
-    const seqs = items.flatMap((i) => (i.seq === undefined ? [] : [i.seq]));
-    if (seqs.length === 0) return items;
-    const isNew = await this.deps.seqs.claim(deviceId, channel, seqs);
-    let k = 0;
-    const fresh = items.filter((i) => i.seq === undefined || isNew[k++] === true);
-    const duplicates = items.length - fresh.length;
-    if (duplicates > 0) await this.deps.counters.addDuplicates(deviceId, duplicates);
-    return fresh;
   }
 
   /** A failing sink is logged and never stops later messages (contract §1.4). */

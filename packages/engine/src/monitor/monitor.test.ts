@@ -38,7 +38,7 @@ function setup() {
   // The clock runs ahead of device time so `min(observedAt, now)` never clips what the tests send.
   const clock = new ManualClock(T0 + 24 * 3600 * S);
   const stores = createMemoryStores(() => clock.now());
-  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock });
+  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock, locks: stores.locks });
   const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
   const published: VitalsEventData[] = [];
   const monitor = new Monitor({

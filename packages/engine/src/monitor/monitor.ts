@@ -11,7 +11,6 @@ import {
 import type { Logger } from '@vigil/runtime';
 import { alertSubject, type DeviceRecord, type Stores } from '@vigil/stores';
 import type { AlertService, RaiseInput } from '../alerts/alert-service.ts';
-import { KeyedLock } from '../alerts/keyed-lock.ts';
 import type { AcceptedEvent, AcceptedSample, AcceptedTelemetry, IngestSink, VitalsFeed } from '../ports.ts';
 import type { RuleSettingsService } from '../rules/rule-settings-service.ts';
 import { type AlertTarget, applyObservations, type Tracks } from './condition-tracker.ts';
@@ -45,7 +44,6 @@ interface SubjectState {
 export class Monitor implements IngestSink {
   private readonly presence: DevicePresence;
   private readonly log: Logger;
-  private readonly subjects = new KeyedLock();
   private readonly settings: RuleSettingsService;
 
   constructor(private readonly deps: MonitorDeps) {
@@ -183,8 +181,12 @@ export class Monitor implements IngestSink {
     return true;
   }
 
+  /**
+   * Read-modify-write of one subject's rule memory under `subject:<key>` in `stores.locks`: consecutive
+   * messages of a resident may reach different engine processes. Alert locks are taken inside it.
+   */
   private withSubject<T>(key: string, fn: (state: SubjectState) => Promise<T>): Promise<T> {
-    return this.subjects.run(key, async () => {
+    return this.deps.stores.locks.run(`subject:${key}`, async () => {
       const state = (await this.deps.stores.ruleState.get<SubjectState>(key)) ?? { tracks: {} };
       const result = await fn(state);
       await this.deps.stores.ruleState.put(key, state);

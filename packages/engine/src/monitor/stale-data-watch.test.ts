@@ -10,7 +10,7 @@ const MIN = 60_000;
 async function setup() {
   const clock = new ManualClock();
   const stores = createMemoryStores(() => clock.now());
-  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock });
+  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock, locks: stores.locks });
   const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
   const watch = new StaleDataWatch({ stores, alerts, ruleSettings, clock, logger: silentLogger() });
   await stores.facilities.put({ id: 'f1', name: 'F', zones: [] });
@@ -83,5 +83,22 @@ describe('StaleDataWatch', () => {
     watch.stop();
     await minutes(30);
     expect((await stores.alerts.list())[0]?.priority).toBe('low');
+  });
+
+  it('two engines sweeping at once raise and count an episode once', async () => {
+    const { clock, stores, watch, device } = await setup();
+    // A second engine process on the same stores (and so the same locks).
+    const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock, locks: stores.locks });
+    const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
+    const other = new StaleDataWatch({ stores, alerts, ruleSettings, clock, logger: silentLogger() });
+    await stores.devices.put(device({}));
+    clock.advance(16 * MIN);
+    await Promise.all([watch.sweep(), other.sweep()]);
+    expect(await stores.alerts.list()).toMatchObject([{ priority: 'low', occurrences: 1 }]);
+    clock.advance(15 * MIN);
+    await Promise.all([watch.sweep(), other.sweep(), watch.sweep()]);
+    const raised = (await stores.events.readAfter('0-0')).events.map((e) => e.envelope.type);
+    expect(raised).toEqual(['alert.raised', 'alert.updated']);
+    expect(await stores.alerts.list()).toMatchObject([{ priority: 'medium', occurrences: 1 }]);
   });
 });

@@ -6,7 +6,7 @@ import type { AlertService } from '../alerts/alert-service.ts';
 import type { RuleSettingsService } from '../rules/rule-settings-service.ts';
 
 export interface StaleDataWatchDeps {
-  stores: Pick<Stores, 'devices' | 'residents' | 'alerts' | 'facilities'>;
+  stores: Pick<Stores, 'devices' | 'residents' | 'alerts' | 'facilities' | 'locks'>;
   alerts: AlertService;
   ruleSettings: RuleSettingsService;
   clock: Clock;
@@ -20,7 +20,9 @@ export const STALE_DATA_SWEEP_MS = 30_000;
  * Stale-data alarms (`device.no_data`, Nightscout's warn and urgent levels per device kind): a
  * connected device that has sent nothing for too long measures nothing, and silence must never look
  * like health. An offline device has its own alert (`device.offline`), so it is not judged here.
- * Driven by the injected clock: `sweep()` is what tests call, `start()` repeats it.
+ * Driven by the injected clock: `sweep()` is what tests call, `start()` repeats it. Every engine
+ * process sweeps; each device is judged under `stale:device:<id>` in `stores.locks`, from the device
+ * and its open alert re-read under the lock, so two sweeps never raise or count an episode twice.
  */
 export class StaleDataWatch {
   private cancel: (() => void) | undefined;
@@ -47,12 +49,15 @@ export class StaleDataWatch {
   }
 
   async sweep(): Promise<void> {
-    const now = this.deps.clock.now();
     for (const facility of await this.deps.stores.facilities.list()) {
       const settings = await this.deps.ruleSettings.get(facility.id);
       for (const device of await this.deps.stores.devices.list({ facilityId: facility.id })) {
         const limits = settings.noData[device.kind];
-        await this.judge(device, now, limits.warnMs, limits.urgentMs, settings.version);
+        await this.deps.stores.locks.run(`stale:device:${device.id}`, async () => {
+          const fresh = await this.deps.stores.devices.get(device.id);
+          // The time under the lock too: a sweep that waited must not judge by an older instant.
+          if (fresh) await this.judge(fresh, this.deps.clock.now(), limits.warnMs, limits.urgentMs, settings.version);
+        });
       }
     }
   }

@@ -10,7 +10,7 @@ import type { TokenService } from '@vigil/auth';
 import type { TaskService } from '@vigil/engine';
 import type { Clock, Logger } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { canSeeVitals } from '../access.ts';
 import type { AuditRecorder } from '../audit.ts';
 import { inFacility, resolveUser } from '../auth-guard.ts';
@@ -31,6 +31,8 @@ export interface RealtimeDeps {
   tasks: Pick<TaskService, 'delivered'>;
   /** Live vitals subscriptions and task contexts sent are audited (contract §4.2). */
   audit: AuditRecorder;
+  /** Several gateways: the Redis streams adapter (see `GatewayDeps.socketAdapter`). */
+  socketAdapter?: ServerOptions['adapter'];
 }
 
 /** Socket.IO on the HTTP port (contract §2): auth, rooms, replay, live fan-out, vitals, receipts. */
@@ -41,6 +43,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     serveClient: false,
     // Client → server messages are tiny (subscribe, receipt).
     maxHttpBufferSize: 64 * 1024,
+    ...(deps.socketAdapter && { adapter: deps.socketAdapter }),
   });
   const fanout = new Fanout(io, deps.stores, deps.stats, log, deps.audit);
   const vitalsFeed = createVitalsFeed(io, deps.clock, deps.stats, () => fanout.lastDeliveredId);
@@ -147,13 +150,19 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     receipts,
     fanout,
     socketsConnected: () => io.of('/').sockets.size,
-    /** A withdrawn consent takes effect on live streams at once, not at the next reconnect. */
-    consentChanged(resident: Resident) {
-      const nsp = io.of('/');
-      for (const id of nsp.adapter.rooms.get(vitalsRoom(resident.id)) ?? []) {
-        const s = nsp.sockets.get(id);
-        if (s && !canSeeVitals(s.data.user, resident)) void s.leave(vitalsRoom(resident.id));
-      }
+    /**
+     * A withdrawn consent takes effect on live streams at once, not at the next reconnect, on every
+     * gateway: `fetchSockets` goes through the adapter, which reaches the other gateways' sockets.
+     */
+    async consentChanged(resident: Resident): Promise<void> {
+      const room = vitalsRoom(resident.id);
+      await io
+        .in(room)
+        .fetchSockets()
+        .then((sockets) => {
+          for (const s of sockets) if (!canSeeVitals(s.data.user, resident)) s.leave(room);
+        })
+        .catch((err: unknown) => log.error({ err, residentId: resident.id }, 'consent change not applied to sockets'));
     },
     close() {
       fanout.stop();

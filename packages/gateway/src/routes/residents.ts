@@ -202,7 +202,7 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       },
       detail,
     );
-    ctx.realtime.consentChanged(updated);
+    await ctx.realtime.consentChanged(updated);
     return updated;
   });
 };

@@ -4,6 +4,7 @@ import { MemoryAuditStore, type MemoryAuditOptions } from './audit.ts';
 import { MemoryDeviceStore, MemoryFacilityStore, MemoryResidentStore, MemoryUserStore } from './entities.ts';
 import { MemoryEventLog } from './event-log.ts';
 import { MemoryCounterStore, MemorySeqStore } from './ingest-state.ts';
+import { KeyedLock } from './locks.ts';
 import { MemoryVitalsHistory } from './vitals-history.ts';
 import { MemoryRuleSettingsStore, MemoryRuleStateStore } from './rules.ts';
 import { MemoryDeadlineStore, MemoryPolicyStore, MemorySlaWarningStore, MemoryTaskStore } from './dispatch.ts';
@@ -13,6 +14,7 @@ export * from './audit.ts';
 export * from './entities.ts';
 export * from './event-log.ts';
 export * from './ingest-state.ts';
+export * from './locks.ts';
 export * from './vitals-history.ts';
 export * from './rules.ts';
 export * from './dispatch.ts';
@@ -30,7 +32,7 @@ export function createMemoryStores(now: () => number = Date.now, opts: MemorySto
     residents: new MemoryResidentStore(),
     devices: new MemoryDeviceStore(),
     counters: new MemoryCounterStore(),
-    seqs: new MemorySeqStore(),
+    seqs: new MemorySeqStore(now),
     alerts: new MemoryAlertStore(),
     vitals: new MemoryVitalsHistory(),
     events: new MemoryEventLog(now),
@@ -41,5 +43,6 @@ export function createMemoryStores(now: () => number = Date.now, opts: MemorySto
     slaWarnings: new MemorySlaWarningStore(),
     policies: new MemoryPolicyStore(),
     audit: new MemoryAuditStore(now, opts.audit),
+    locks: new KeyedLock(),
   };
 }

@@ -6,6 +6,7 @@ import { RedisDeadlineStore, RedisPolicyStore, RedisSlaWarningStore, RedisTaskSt
 import { RedisDeviceStore, RedisFacilityStore, RedisResidentStore, RedisUserStore } from './entities.ts';
 import { RedisEventLog, type RedisEventLogOptions } from './event-log.ts';
 import { RedisCounterStore, RedisSeqStore } from './ingest-state.ts';
+import { type RedisLockOptions, RedisLockService } from './locks.ts';
 import { RedisRuleSettingsStore, RedisRuleStateStore } from './rules.ts';
 import { Keys } from './script.ts';
 import { RedisVitalsHistory } from './vitals-history.ts';
@@ -16,13 +17,14 @@ export * from './dispatch.ts';
 export * from './entities.ts';
 export * from './event-log.ts';
 export * from './ingest-state.ts';
+export * from './locks.ts';
 export * from './rules.ts';
 export * from './vitals-history.ts';
 
 export interface RedisStoresOptions {
   /** Prefix of every key, so several deployments or test runs can share one server. */
   keyPrefix?: string;
-  /** Clock of the event log ids and of the audit log's retention (the other stores take times as arguments). */
+  /** Clock of the event log ids, the audit log's retention and the seq claims' leases (the other stores take times as arguments). */
   now?: () => number;
   /** Event log retention and live tail (defaults: 24 h, no count cap). */
   events?: RedisEventLogOptions;
@@ -32,10 +34,12 @@ export interface RedisStoresOptions {
   seqCapacity?: number;
   /** Audit log retention (default 400 days). */
   audit?: RedisAuditOptions;
+  /** Lease and acquire timeout of the cross-process locks (defaults: 10 s, 30 s). */
+  locks?: RedisLockOptions;
 }
 
 export type RedisStores = Stores & {
-  /** Stops the event tail and closes the connections these stores opened (not a client passed in). */
+  /** Stops the event tail and the lock renewals, and closes the connections these stores opened (not a client passed in). */
   close(): Promise<void>;
 };
 
@@ -72,14 +76,16 @@ export async function createRedisStores(redis: Redis | string, opts: RedisStores
   }
 
   const keys = new Keys(opts.keyPrefix ?? 'vigil:');
-  const events = new RedisEventLog(client, keys, opts.now ?? Date.now, opts.events);
+  const now = opts.now ?? Date.now;
+  const events = new RedisEventLog(client, keys, now, opts.events);
+  const locks = new RedisLockService(client, keys, opts.locks);
   return {
     facilities: new RedisFacilityStore(client, keys),
     users: new RedisUserStore(client, keys),
     residents: new RedisResidentStore(client, keys),
     devices: new RedisDeviceStore(client, keys),
     counters: new RedisCounterStore(client, keys),
-    seqs: new RedisSeqStore(client, keys, opts.seqCapacity),
+    seqs: new RedisSeqStore(client, keys, now, opts.seqCapacity),
     alerts: new RedisAlertStore(client, keys),
     vitals: new RedisVitalsHistory(client, keys, opts.vitalsCapacityPerResident),
     events,
@@ -89,10 +95,13 @@ export async function createRedisStores(redis: Redis | string, opts: RedisStores
     deadlines: new RedisDeadlineStore(client, keys),
     slaWarnings: new RedisSlaWarningStore(client, keys),
     policies: new RedisPolicyStore(client, keys),
-    audit: new RedisAuditStore(client, keys, opts.now ?? Date.now, opts.audit),
+    audit: new RedisAuditStore(client, keys, now, opts.audit),
+    locks,
     async close() {
+      locks.close();
       await events.close();
       if (owned) await client.quit();
     },
   };
 }
+export * from './session-registry.ts';

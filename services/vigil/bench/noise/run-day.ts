@@ -41,7 +41,7 @@ const NURSE_RESOLVES_AFTER_MS = 10 * MIN;
 export async function runDay(o: DayOptions): Promise<DayRun> {
   const clock = new ManualClock(o.dayStartMs);
   const stores = createMemoryStores(() => clock.now());
-  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock });
+  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock, locks: stores.locks });
   const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
   const monitor = new Monitor({ stores, alerts, ruleSettings, logger: silentLogger(), noiseControls: o.noiseControls });
   const rng = new Rng(`${o.seed}:plan`);

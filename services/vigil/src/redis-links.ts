@@ -1,0 +1,76 @@
+import type { SessionRegistry } from '@vigil/broker';
+import type { VitalsFeed } from '@vigil/engine';
+import { createVitalsPublisher, relayVitals } from '@vigil/gateway';
+import type { Logger } from '@vigil/runtime';
+import { RedisSessionRegistry } from '@vigil/stores';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Redis } from 'ioredis';
+import type { ServerOptions } from 'socket.io';
+
+/**
+ * What several processes share besides the stores (architecture.md "Scale-out path"), on the same
+ * Redis and key prefix: the live-vitals channel from engines to gateways, and the Socket.IO adapter
+ * between gateways. Each has a connection of its own: a subscriber connection can do nothing else, and
+ * the adapter blocks one on `XREAD`.
+ */
+export class RedisLinks {
+  private readonly connections: Redis[] = [];
+  private stopRelay: (() => Promise<void>) | undefined;
+
+  private constructor(
+    private readonly RedisClient: typeof Redis,
+    private readonly url: string,
+    private readonly keyPrefix: string,
+    private readonly logger: Logger,
+  ) {}
+
+  static async create(redis: { url: string; keyPrefix: string }, logger: Logger): Promise<RedisLinks> {
+    // Loaded only here, so the memory-only default never loads the client library.
+    const { Redis: RedisClient } = await import('ioredis');
+    return new RedisLinks(RedisClient, redis.url, redis.keyPrefix, logger.child({ module: 'redis-links' }));
+  }
+
+  private get vitalsChannel(): string {
+    return `${this.keyPrefix}vitals`;
+  }
+
+  private connect(): Redis {
+    const c = new this.RedisClient(this.url, { enableAutoPipelining: true });
+    c.on('error', (err: unknown) => this.logger.warn({ err }, 'redis link error (reconnecting)'));
+    this.connections.push(c);
+    return c;
+  }
+
+  /** Engine workers' MQTT sessions, so a live worker adopts a dead one's (no uplink lost). */
+  sessionRegistry(): SessionRegistry {
+    return new RedisSessionRegistry(this.connect(), this.keyPrefix);
+  }
+
+  /** The engine side of live vitals: publishes every judged sample for the gateways. */
+  vitalsPublisher(): VitalsFeed {
+    return createVitalsPublisher(this.connect(), this.vitalsChannel, this.logger);
+  }
+
+  /** The gateway side: what any engine publishes reaches this gateway's throttled feed. */
+  async relayVitalsTo(feed: VitalsFeed): Promise<void> {
+    this.stopRelay ??= await relayVitals(this.connect(), this.vitalsChannel, feed, this.logger);
+  }
+
+  /** `@socket.io/redis-streams-adapter` under the key prefix, so deployments sharing a Redis stay apart. */
+  socketAdapter(): ServerOptions['adapter'] {
+    return createAdapter(this.connect(), {
+      streamName: `${this.keyPrefix}socket.io`,
+      channelPrefix: `${this.keyPrefix}socket.io`,
+      sessionKeyPrefix: `${this.keyPrefix}socket.io:session:`,
+      // Room operations only (see GatewayDeps.socketAdapter); JSON payloads, no binary.
+      onlyPlaintext: true,
+    }) as ServerOptions['adapter'];
+  }
+
+  async close(): Promise<void> {
+    await this.stopRelay?.().catch(() => undefined);
+    this.stopRelay = undefined;
+    // `disconnect`, not `quit`: the adapter's connection may be blocked in XREAD.
+    for (const c of this.connections.splice(0)) c.disconnect();
+  }
+}
