@@ -58,12 +58,24 @@ export class RedisLinks {
 
   /** `@socket.io/redis-streams-adapter` under the key prefix, so deployments sharing a Redis stay apart. */
   socketAdapter(): ServerOptions['adapter'] {
-    return createAdapter(this.connect(), {
+    const client = this.connect();
+    // The adapter reads and subscribes on duplicates of `client` that it closes only after a blocking
+    // read returns, which never happens if Redis went first: they are tracked so `close()` ends them.
+    const duplicate = client.duplicate.bind(client);
+    client.duplicate = (...args: Parameters<Redis['duplicate']>) => {
+      const d = duplicate(...args);
+      d.on('error', (err: unknown) => this.logger.warn({ err }, 'socket.io adapter redis error (reconnecting)'));
+      this.connections.push(d);
+      return d;
+    };
+    return createAdapter(client, {
       streamName: `${this.keyPrefix}socket.io`,
       channelPrefix: `${this.keyPrefix}socket.io`,
       sessionKeyPrefix: `${this.keyPrefix}socket.io:session:`,
       // Room operations only (see GatewayDeps.socketAdapter); JSON payloads, no binary.
       onlyPlaintext: true,
+      // Its reading connection closes only when a blocking read returns: keep shutdown short.
+      blockTimeInMs: 1_000,
     }) as ServerOptions['adapter'];
   }
 

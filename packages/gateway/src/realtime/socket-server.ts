@@ -169,6 +169,10 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       vitalsFeed.close();
       io.local.disconnectSockets(true);
       io.engine.close();
+      // A cluster adapter (several gateways) holds Redis connections of its own until it is closed.
+      void Promise.resolve(io.of('/').adapter.close()).catch((err: unknown) =>
+        log.warn({ err }, 'socket.io adapter did not close'),
+      );
     },
   };
 }
