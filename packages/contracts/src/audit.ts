@@ -22,12 +22,14 @@ export type AuditAction = z.infer<typeof AuditAction>;
 
 /**
  * Why (contract §4.2 "purpose"), derived from the actor's role: the one reason that role has to touch
- * health data at all (contract §4.2 role table).
+ * health data at all (contract §4.2 role table). Extension: `emergency`, whatever the role, for a
+ * responder who sees the data only because they are assigned to an open `high` alert about the
+ * resident, where consent or zones alone would refuse (contract §4.3 emergency access).
  */
-export const AuditPurpose = z.enum(['care', 'consult', 'resident_self', 'administration', 'maintenance']);
+export const AuditPurpose = z.enum(['care', 'consult', 'resident_self', 'administration', 'maintenance', 'emergency']);
 export type AuditPurpose = z.infer<typeof AuditPurpose>;
 
-const PURPOSE_OF_ROLE: Record<Role, AuditPurpose> = {
+const PURPOSE_OF_ROLE: Record<Role, Exclude<AuditPurpose, 'emergency'>> = {
   caregiver: 'care',
   medical: 'consult',
   resident: 'resident_self',
@@ -44,8 +46,8 @@ export type AuditOutcome = z.infer<typeof AuditOutcome>;
 
 /**
  * One entry of the audit log (contract §4.2: "who, role, what, which resident, when, purpose"), as
- * `GET /api/audit` returns it. `detail` says which task, which consent fields, or why it was denied;
- * it never carries a health value.
+ * `GET /api/audit` returns it. `detail` says which task, which consent fields, why it was denied, or
+ * (purpose `emergency`) which alert and task opened the access; it never carries a health value.
  */
 export const AuditEntry = z.object({
   id: z.string(),

@@ -38,6 +38,12 @@ export const Task = z.object({
   passedBy: z.array(Id).optional(),
   /** Extension: why it was cancelled (e.g. the alert was resolved). */
   cancelReason: z.string().optional(),
+  /**
+   * Extension, per viewer and never stored: `true` when `context` is shown to this viewer only by
+   * emergency access (contract §4.3: they respond to the open `high` alert; consent alone would
+   * strip it). Absent otherwise.
+   */
+  emergencyAccess: z.literal(true).optional(),
 });
 export type Task = z.infer<typeof Task>;
 

@@ -2,6 +2,7 @@ import {
   type AuditAction,
   type AuditEntry,
   type AuditOutcome,
+  type AuditPurpose,
   auditPurposeOf,
   type Resident,
   toIso,
@@ -23,8 +24,15 @@ export interface AuditOptions {
 export type AuditSubject = Pick<Resident, 'id' | 'facilityId'>;
 
 /**
+ * What an entry adds to who, what and whom: a `detail` string (the common case), or a detail with a
+ * purpose other than the role's, i.e. `emergency` (contract §4.3, see emergency-access.ts).
+ */
+export type AuditNote = string | { detail?: string; purpose?: AuditPurpose };
+
+/**
  * Writes the audit log (contract §4.2: every read or change of resident health data: who, role, what,
- * which resident, when, purpose). The purpose follows from the role (`auditPurposeOf`).
+ * which resident, when, purpose). The purpose follows from the role (`auditPurposeOf`), except for an
+ * emergency access, whose note says `emergency` (contract §4.3).
  *
  * Recording never fails nor holds up the request it audits: `record` starts the store write and
  * returns at once. Nothing is dropped silently either: a write that fails, or that finds more than
@@ -51,7 +59,8 @@ export class AuditRecorder {
   }
 
   /** Records one access; never throws, never waits for the store. */
-  record(user: AuthUser, resident: AuditSubject, action: AuditAction, outcome: AuditOutcome, detail?: string): void {
+  record(user: AuthUser, resident: AuditSubject, action: AuditAction, outcome: AuditOutcome, note?: AuditNote): void {
+    const { detail, purpose } = typeof note === 'string' ? { detail: note, purpose: undefined } : (note ?? {});
     const entry: AuditEntry = {
       id: newId('au'),
       at: toIso(this.clock.now()),
@@ -60,7 +69,7 @@ export class AuditRecorder {
       actorId: user.id,
       actorRole: user.role,
       action,
-      purpose: auditPurposeOf(user.role),
+      purpose: purpose ?? auditPurposeOf(user.role),
       outcome,
       ...(detail !== undefined && { detail: detail.slice(0, 500) }),
     };
@@ -88,7 +97,7 @@ export class AuditRecorder {
     resident: AuditSubject,
     action: AuditAction,
     run: () => Promise<T> | T,
-    detail?: string | ((result: T) => string | undefined),
+    note?: AuditNote | ((result: T) => AuditNote | undefined),
   ): Promise<T> {
     let result: T;
     try {
@@ -98,7 +107,7 @@ export class AuditRecorder {
         this.record(user, resident, action, 'denied', err.message);
       throw err;
     }
-    this.record(user, resident, action, 'allowed', typeof detail === 'function' ? detail(result) : detail);
+    this.record(user, resident, action, 'allowed', typeof note === 'function' ? note(result) : note);
     return result;
   }
 

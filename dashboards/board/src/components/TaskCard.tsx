@@ -92,6 +92,13 @@ export function TaskCard({ task }: { task: Task }) {
       {due && <Countdown due={due} />}
       {closed && <p class="task__closed">{closed}</p>}
 
+      {task.emergencyAccess && task.context !== undefined && !closed && (
+        // Contract §4.3: the resident's consent does not cover this role; the gateway shows the context
+        // only while this user responds to the open high alert, and audits each view as an emergency.
+        <p class="task__emergency" data-testid="emergency-access">
+          Emergency access: shown only while you respond to this high-priority alert; each view is audited.
+        </p>
+      )}
       {task.kind === 'remote_consult' && !closed && <ConsultContext context={task.context} />}
       {task.note && (
         <p class="task__note">

@@ -4,6 +4,7 @@ import { compareEventIds, type Stores } from '@vigil/stores';
 import { canSeeEvent } from '../access.ts';
 import type { AuditRecorder } from '../audit.ts';
 import type { GatewayMetrics } from '../metrics.ts';
+import { endEmergencyVitals } from './emergency-vitals.ts';
 import { redactEvent } from './redact.ts';
 import { ADMIN_ROOM, emitLogged, facilityRoom, type VigilServer, type VigilSocket } from './types.ts';
 
@@ -48,12 +49,19 @@ export class Fanout {
   }
 
   private async deliver(raw: LoggedEvent): Promise<void> {
-    const view = await redactEvent(this.stores.residents, raw);
+    const view = await redactEvent(this.stores, raw);
     const id = raw.envelope.id;
+    // Each viewer's copy first (emergency access may read the stores), then hand them out in one
+    // synchronous step, as before: replay's switch to live and the vitals ids see no half-delivered event.
+    const views: [VigilSocket, LoggedEvent][] = [];
     for (const socket of this.candidates(raw.envelope.facilityId)) {
       const d = socket.data;
       if (!d.user || !canSeeEvent(d.user, raw)) continue;
-      const e = view(d.user);
+      views.push([socket, await view(d.user)]);
+    }
+    for (const [socket, e] of views) {
+      const d = socket.data;
+      if (!socket.connected) continue;
       if (d.replaying) {
         d.buffer.push(e);
         continue;
@@ -65,6 +73,8 @@ export class Fanout {
       this.stats.eventEmitted(e.event);
     }
     this.lastDeliveredId = id;
+    const ended = await endEmergencyVitals(this.io, this.stores, raw);
+    if (ended.length > 0) this.log.info({ userIds: ended, eventId: id }, 'emergency live vitals ended');
   }
 
   private candidates(facilityId: string): VigilSocket[] {

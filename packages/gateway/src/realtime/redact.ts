@@ -1,34 +1,46 @@
 import type { LoggedEvent, Resident } from '@vigil/contracts';
-import type { ResidentStore } from '@vigil/stores';
-import { withHealthConsent, withLocationConsent } from '../access.ts';
+import type { Stores } from '@vigil/stores';
+import { withLocationConsent } from '../access.ts';
 import type { AuthUser } from '../auth-guard.ts';
+import { taskForViewer } from '../emergency-access.ts';
 
-/** An event as one viewer may see it. */
-export type EventView = (user: AuthUser) => LoggedEvent;
+/** An event as one viewer may see it (a promise: emergency access reads the stores, see below). */
+export type EventView = (user: AuthUser) => Promise<LoggedEvent>;
 
 /**
- * Applies the resident's consent to an event before any socket sees it (contract §4.3). The store is
- * read once per event, not once per socket:
- * - an alert's location is removed without the location consent (the same for every viewer);
- * - a task's `context` (vitals, NEWS2, trend) is health data: it stays only for the viewers the
- *   resident's health consent covers (it depends on the viewer's role, hence the per-viewer step).
+ * Applies the resident's consent to an event before any socket sees it (contract §4.3). The resident
+ * is read once per event, not once per socket:
+ * - an alert's location is removed without the location consent (the same for every viewer; emergency
+ *   access never widens location);
+ * - a task's `context` (vitals, NEWS2, trend) is health data: it stays for the viewers the resident's
+ *   health consent covers (it depends on the viewer's role, hence the per-viewer step), and for a
+ *   viewer it does not cover only by emergency access (contract §4.3: assigned to that open `high`
+ *   alert), marked `emergencyAccess: true`. Only those viewers cost a store read, decided at the
+ *   moment of sending: a replay after the alert is resolved sends no context.
  */
-export async function redactEvent(residents: ResidentStore, e: LoggedEvent): Promise<EventView> {
+export async function redactEvent(
+  stores: Pick<Stores, 'residents' | 'tasks' | 'alerts'>,
+  e: LoggedEvent,
+): Promise<EventView> {
   if (e.event === 'alert') {
     const alert = e.envelope.data;
-    if (alert.location === undefined || alert.residentId === undefined) return () => e;
-    const consent = (await residents.get(alert.residentId))?.consent;
+    if (alert.location === undefined || alert.residentId === undefined) return async () => e;
+    const consent = (await stores.residents.get(alert.residentId))?.consent;
     const data = withLocationConsent(alert, consent);
     const shown: LoggedEvent = data === alert ? e : { event: 'alert', envelope: { ...e.envelope, data } };
-    return () => shown;
+    return async () => shown;
   }
   if (e.event === 'task') {
     const task = e.envelope.data;
-    if (task.context === undefined || task.residentId === undefined) return () => e;
-    const resident: Resident | undefined = await residents.get(task.residentId);
+    if (task.context === undefined || task.residentId === undefined) return async () => e;
+    const resident: Resident | undefined = await stores.residents.get(task.residentId);
     const { context: _hidden, ...stripped } = task;
     const without: LoggedEvent = { event: 'task', envelope: { ...e.envelope, data: stripped } };
-    return (user) => (withHealthConsent(user, task, resident) === task ? e : without);
+    return async (user) => {
+      const shown = await taskForViewer(stores, user, task, resident);
+      if (shown === task) return e;
+      return shown.context === undefined ? without : { event: 'task', envelope: { ...e.envelope, data: shown } };
+    };
   }
-  return () => e;
+  return async () => e;
 }

@@ -52,7 +52,9 @@ export async function replayThenLive(
           cursor = raw.envelope.id;
           if (!canSeeEvent(d.user, raw)) continue;
           if (!socket.connected) return;
-          emitLogged(socket, (await redactEvent(deps.stores.residents, raw))(d.user), deps.audit);
+          const shown = await (await redactEvent(deps.stores, raw))(d.user);
+          if (!socket.connected) return;
+          emitLogged(socket, shown, deps.audit);
           deps.stats.eventEmitted(raw.event);
           replayed++;
         }

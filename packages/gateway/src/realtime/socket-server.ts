@@ -11,9 +11,9 @@ import type { TaskService } from '@vigil/engine';
 import type { Clock, Logger } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
 import { Server, type ServerOptions } from 'socket.io';
-import { canSeeVitals } from '../access.ts';
-import type { AuditRecorder } from '../audit.ts';
+import type { AuditNote, AuditRecorder } from '../audit.ts';
 import { inFacility, resolveUser } from '../auth-guard.ts';
+import { emergencyNote, vitalsAccess } from '../emergency-access.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import { Fanout } from './fanout.ts';
 import { ReceiptBook } from './receipts.ts';
@@ -116,10 +116,13 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   }
 
   /**
-   * Live vitals only of residents in the user's reach and under consent (contract §2, §4.3). All or
-   * nothing: one refused resident refuses the request. Audited per resident as
-   * `vitals.live_subscribe` (contract §4.2): `allowed` for each once the socket joins, `denied` for
-   * the one refused (an unknown resident, or one of another facility, showed nothing: not recorded).
+   * Live vitals only of residents in the user's reach and under consent (contract §2, §4.3), or by
+   * emergency access (§4.3: the user responds to an open `high` alert about them). All or nothing: one
+   * refused resident refuses the request. Audited per resident as `vitals.live_subscribe` (contract
+   * §4.2): `allowed` for each once the socket joins (purpose `emergency`, with the alert and task, for
+   * an emergency access), `denied` for the one refused (an unknown resident, or one of another
+   * facility, showed nothing: not recorded). An emergency subscription ends with the emergency (see
+   * emergency-vitals.ts).
    */
   async function subscribeVitals(socket: VigilSocket, req: unknown): Promise<SubscribeVitalsAck> {
     const parsed = SubscribeVitalsRequest.safeParse(req);
@@ -127,20 +130,31 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     // Vitals envelope ids embed the live cursor, so they must not precede the end of the replay.
     await socket.data.ready;
     const user = socket.data.user;
-    const residents: Resident[] = [];
+    const granted: { resident: Resident; note: AuditNote | undefined }[] = [];
     for (const id of parsed.data.residentIds) {
       const resident = await deps.stores.residents.get(id);
       if (!resident || !inFacility(user, resident.facilityId)) {
         return { error: { code: 'not_found', message: `resident ${id} not found` } };
       }
-      if (!canSeeVitals(user, resident)) {
+      const access = await vitalsAccess(deps.stores, user, resident);
+      if (access.via === 'none') {
         deps.audit.record(user, resident, 'vitals.live_subscribe', 'denied', 'consent or zones do not cover you');
         return { error: { code: 'forbidden', message: `live vitals of resident ${id} are not available to you` } };
       }
-      residents.push(resident);
+      granted.push({ resident, note: access.via === 'emergency' ? emergencyNote(access.grant) : undefined });
     }
-    await socket.join(residents.map((r) => vitalsRoom(r.id)));
-    for (const r of residents) deps.audit.record(user, r, 'vitals.live_subscribe', 'allowed');
+    await socket.join(granted.map((g) => vitalsRoom(g.resident.id)));
+    // Join, then check again: an emergency that ended while this request was reading the stores has
+    // already passed the fan-out's revocation (emergency-vitals.ts), so this check must catch it.
+    for (const g of granted) {
+      if (g.note === undefined || (await vitalsAccess(deps.stores, user, g.resident)).via !== 'none') continue;
+      for (const other of granted) await socket.leave(vitalsRoom(other.resident.id));
+      deps.audit.record(user, g.resident, 'vitals.live_subscribe', 'denied', 'the emergency access ended');
+      return {
+        error: { code: 'forbidden', message: `live vitals of resident ${g.resident.id} are not available to you` },
+      };
+    }
+    for (const g of granted) deps.audit.record(user, g.resident, 'vitals.live_subscribe', 'allowed', g.note);
     return { ok: true };
   }
 
@@ -152,17 +166,23 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     socketsConnected: () => io.of('/').sockets.size,
     /**
      * A withdrawn consent takes effect on live streams at once, not at the next reconnect, on every
-     * gateway: `fetchSockets` goes through the adapter, which reaches the other gateways' sockets.
+     * gateway: `fetchSockets` goes through the adapter, which reaches the other gateways' sockets. A
+     * responder to an open `high` alert about the resident keeps the stream by emergency access
+     * (contract §4.3), audited as such; it ends with the emergency (emergency-vitals.ts).
      */
     async consentChanged(resident: Resident): Promise<void> {
       const room = vitalsRoom(resident.id);
-      await io
-        .in(room)
-        .fetchSockets()
-        .then((sockets) => {
-          for (const s of sockets) if (!canSeeVitals(s.data.user, resident)) s.leave(room);
-        })
-        .catch((err: unknown) => log.error({ err, residentId: resident.id }, 'consent change not applied to sockets'));
+      try {
+        const sockets = await io.in(room).fetchSockets();
+        for (const s of sockets) {
+          const access = await vitalsAccess(deps.stores, s.data.user, resident);
+          if (access.via === 'none') s.leave(room);
+          else if (access.via === 'emergency')
+            deps.audit.record(s.data.user, resident, 'vitals.live_subscribe', 'allowed', emergencyNote(access.grant));
+        }
+      } catch (err) {
+        log.error({ err, residentId: resident.id }, 'consent change not applied to sockets');
+      }
     },
     close() {
       fanout.stop();

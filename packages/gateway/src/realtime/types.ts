@@ -2,6 +2,7 @@ import type { ClientToServerEvents, LoggedEvent, ServerToClientEvents } from '@v
 import type { Server, Socket } from 'socket.io';
 import type { AuditRecorder } from '../audit.ts';
 import type { AuthUser } from '../auth-guard.ts';
+import { taskContextNote } from '../emergency-access.ts';
 
 /** Per-socket state (contract §2): who it is, and where it stands in the event log. */
 export interface SocketData {
@@ -29,7 +30,8 @@ export const ADMIN_ROOM = 'role:admin';
 /**
  * Sends a logged event under its own event name (contract §2 table). Every live and replayed event
  * leaves through here, so a task that carries its health `context` (already redacted for this user)
- * is audited here as `task_context.read` (contract §4.2).
+ * is audited here as `task_context.read` (contract §4.2), with purpose `emergency` when the redaction
+ * kept it by emergency access (`emergencyAccess: true`, contract §4.3).
  */
 export function emitLogged(socket: VigilSocket, e: LoggedEvent, audit: Pick<AuditRecorder, 'record'>): void {
   switch (e.event) {
@@ -45,7 +47,7 @@ export function emitLogged(socket: VigilSocket, e: LoggedEvent, audit: Pick<Audi
           { id: task.residentId, facilityId: task.facilityId },
           'task_context.read',
           'allowed',
-          `task ${task.id} (live ${e.envelope.type})`,
+          taskContextNote(task, `live ${e.envelope.type}`),
         );
       }
       return;

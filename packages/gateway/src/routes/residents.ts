@@ -7,15 +7,16 @@ import {
   Id,
   type Resident,
   WireTime,
-  zonesCover,
 } from '@vigil/contracts';
 import { effectiveVitalRules, healthReport, news2FromLatest } from '@vigil/rules';
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { canSeeHealth } from '../access.ts';
+import type { AuditNote } from '../audit.ts';
 import { type AuthUser, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
+import { emergencyNote, vitalsAccess } from '../emergency-access.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { IdParams } from './facilities.ts';
 import { facilityToProvision } from './provisioning.ts';
@@ -60,10 +61,27 @@ const MAX_RANGE_MS = 31 * 24 * 3600_000;
 
 const STAFF = ['admin', 'manager', 'caregiver', 'medical'] as const;
 
-/** Vitals and reports: the resident's consent, then the caregiver's zones (contract §4.2, §4.3). */
-function assertHealthAccess(user: AuthUser, resident: Resident): void {
-  if (!canSeeHealth(user, resident)) throw forbidden("the resident's consent does not cover your role");
-  if (!zonesCover(user, resident.zoneId)) throw forbidden('the resident lives outside your zones');
+/**
+ * Vitals and reports: the resident's consent, then the caregiver's zones (contract §4.2, §4.3), and
+ * where those refuse, emergency access (§4.3: a responder to an open `high` alert about them). Returns
+ * the audit note: none for consent (the role's purpose), purpose `emergency` with the alert and task.
+ */
+async function assertHealthAccess(
+  ctx: GatewayContext,
+  user: AuthUser,
+  resident: Resident,
+): Promise<AuditNote | undefined> {
+  const access = await vitalsAccess(ctx.stores, user, resident);
+  switch (access.via) {
+    case 'consent':
+      return undefined;
+    case 'emergency':
+      return emergencyNote(access.grant);
+    case 'none':
+      throw access.reason === 'zones'
+        ? forbidden('the resident lives outside your zones')
+        : forbidden("the resident's consent does not cover your role");
+  }
 }
 
 /** Residents (contract §4.1), their vitals under consent (§4.3) and their consent itself. */
@@ -114,20 +132,27 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
   app.get('/:id/vitals', { schema: { params: IdParams, querystring: VitalsQuery } }, async (req) => {
     const user = userOf(req);
     const resident = await loadResident(ctx, user, req.params.id);
-    return ctx.audit.around(user, resident, 'vitals.read', async () => {
-      assertHealthAccess(user, resident);
-      const to = req.query.to ?? ctx.clock.now();
-      const from = req.query.from ?? to - 3600_000;
-      if (from > to) throw badRequest('from must not be after to');
-      if (to - from > MAX_RANGE_MS) throw badRequest('range longer than 31 days');
-      const [latest, points] = await Promise.all([
-        ctx.stores.vitals.latest(resident.id),
-        ctx.stores.vitals.range(resident.id, from, to),
-      ]);
-      // NEWS2 as of now: a value past its freshness window no longer counts (it shows as missing).
-      const news2 = latest && news2FromLatest(latest, resident.carePlan, ctx.clock.now());
-      return toVitalsResponse(resident.id, latest, points, req.query.step, news2);
-    });
+    let note: AuditNote | undefined;
+    return ctx.audit.around(
+      user,
+      resident,
+      'vitals.read',
+      async () => {
+        note = await assertHealthAccess(ctx, user, resident);
+        const to = req.query.to ?? ctx.clock.now();
+        const from = req.query.from ?? to - 3600_000;
+        if (from > to) throw badRequest('from must not be after to');
+        if (to - from > MAX_RANGE_MS) throw badRequest('range longer than 31 days');
+        const [latest, points] = await Promise.all([
+          ctx.stores.vitals.latest(resident.id),
+          ctx.stores.vitals.range(resident.id, from, to),
+        ]);
+        // NEWS2 as of now: a value past its freshness window no longer counts (it shows as missing).
+        const news2 = latest && news2FromLatest(latest, resident.carePlan, ctx.clock.now());
+        return toVitalsResponse(resident.id, latest, points, req.query.step, news2);
+      },
+      () => note,
+    );
   });
 
   // A care plan is a clinical decision: the facility's managers, or medical staff the resident's
@@ -163,19 +188,34 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
   app.get('/:id/report', { schema: { params: IdParams, querystring: ReportQuery } }, async (req) => {
     const user = userOf(req);
     const resident = await loadResident(ctx, user, req.params.id);
-    return ctx.audit.around(user, resident, 'report.read', async () => {
-      assertHealthAccess(user, resident);
-      const to = req.query.to ?? ctx.clock.now();
-      const from = req.query.from ?? to - 24 * 3600_000;
-      if (from > to) throw badRequest('from must not be after to');
-      if (to - from > MAX_RANGE_MS) throw badRequest('range longer than 31 days');
-      const [points, alerts, settings] = await Promise.all([
-        ctx.stores.vitals.range(resident.id, from, to),
-        ctx.stores.alerts.list({ residentId: resident.id }),
-        ctx.ruleSettings.get(resident.facilityId),
-      ]);
-      return healthReport({ residentId: resident.id, from, to, points, alerts, carePlan: resident.carePlan, settings });
-    });
+    let note: AuditNote | undefined;
+    return ctx.audit.around(
+      user,
+      resident,
+      'report.read',
+      async () => {
+        note = await assertHealthAccess(ctx, user, resident);
+        const to = req.query.to ?? ctx.clock.now();
+        const from = req.query.from ?? to - 24 * 3600_000;
+        if (from > to) throw badRequest('from must not be after to');
+        if (to - from > MAX_RANGE_MS) throw badRequest('range longer than 31 days');
+        const [points, alerts, settings] = await Promise.all([
+          ctx.stores.vitals.range(resident.id, from, to),
+          ctx.stores.alerts.list({ residentId: resident.id }),
+          ctx.ruleSettings.get(resident.facilityId),
+        ]);
+        return healthReport({
+          residentId: resident.id,
+          from,
+          to,
+          points,
+          alerts,
+          carePlan: resident.carePlan,
+          settings,
+        });
+      },
+      () => note,
+    );
   });
 
   app.put('/:id/consent', { schema: { params: IdParams, body: ConsentRequest } }, async (req) => {

@@ -2,9 +2,10 @@ import { Id, type Resident, type Task, TaskActionRequest, TaskDeclineRequest, Ta
 import type { Actor } from '@vigil/engine';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { taskInView, withHealthConsent } from '../access.ts';
+import { taskInView } from '../access.ts';
 import { type AuthUser, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
+import { taskContextNote, taskForViewer } from '../emergency-access.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { IdParams } from './facilities.ts';
 
@@ -23,9 +24,11 @@ const TASK_ACTORS = ['manager', 'caregiver', 'medical', 'maintenance'] as const;
 const actorOf = (user: AuthUser): Actor => ({ id: user.id, role: user.role, facilityIds: user.facilityIds });
 
 /**
- * Strips the health context the user may not see, reading each resident once. Every task that goes
- * out with its context is a read of the resident's health data: audited as `task_context.read` (the
- * one place REST hands out a task; a stripped context showed nothing and is not recorded).
+ * Strips the health context the user may not see, reading each resident once; where only emergency
+ * access lets the user see it (contract §4.3), it stays and the task says `emergencyAccess: true`.
+ * Every task that goes out with its context is a read of the resident's health data: audited as
+ * `task_context.read` (the one place REST hands out a task; a stripped context showed nothing and is
+ * not recorded), with purpose `emergency` for an emergency access.
  */
 export async function applyHealthConsent(ctx: GatewayContext, user: AuthUser, tasks: Task[]): Promise<Task[]> {
   const residents = new Map<string, Resident | undefined>();
@@ -33,19 +36,22 @@ export async function applyHealthConsent(ctx: GatewayContext, user: AuthUser, ta
     if (t.context === undefined || t.residentId === undefined || residents.has(t.residentId)) continue;
     residents.set(t.residentId, await ctx.stores.residents.get(t.residentId));
   }
-  return tasks.map((t) => {
-    const shown = withHealthConsent(user, t, t.residentId === undefined ? undefined : residents.get(t.residentId));
+  const out: Task[] = [];
+  for (const t of tasks) {
+    const resident = t.residentId === undefined ? undefined : residents.get(t.residentId);
+    const shown = await taskForViewer(ctx.stores, user, t, resident);
     if (shown.context !== undefined && shown.residentId !== undefined) {
       ctx.audit.record(
         user,
         { id: shown.residentId, facilityId: shown.facilityId },
         'task_context.read',
         'allowed',
-        `task ${shown.id}`,
+        taskContextNote(shown),
       );
     }
-    return shown;
-  });
+    out.push(shown);
+  }
+  return out;
 }
 
 /** Another facility's task is 404 (no leaks); one of the user's facility outside their view is 403. */
