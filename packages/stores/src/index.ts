@@ -1,3 +1,4 @@
 export * from './types.ts';
 export * from './memory/index.ts';
 export * from './redis/index.ts';
+export * from './crypto/index.ts';

@@ -7,6 +7,7 @@
  * rate is samples accepted by the ingest (device counters) over the time from the first publish to the
  * last sample counted. Needs redis-server for the second half. Prints numbers; asserts nothing.
  */
+import { randomBytes } from 'node:crypto';
 import { haveRedisServer, REDIS_INSTALL_HINT, startRedisServer } from '../../../packages/stores/test/redis-server.ts';
 import { type Platform, startPlatform } from '../test/harness.ts';
 
@@ -58,7 +59,12 @@ if (!haveRedisServer) {
 } else {
   const redis = await startRedisServer();
   try {
-    const onRedis = await startPlatform({ redis: { url: redis.url, keyPrefix: 'bench:' }, jwtSecret: JWT_SECRET });
+    // Health data sealed as in production (docs/deploy.md "Encryption at rest").
+    const encryptionKey = randomBytes(32);
+    const onRedis = await startPlatform({
+      redis: { url: redis.url, keyPrefix: 'bench:', encryptionKey },
+      jwtSecret: JWT_SECRET,
+    });
     let redisRate: number;
     try {
       redisRate = await run(onRedis);

@@ -59,7 +59,11 @@ export async function createApp(options: AppOptions = {}) {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const now = () => clock.now();
   const redisStores = config.redis
-    ? await createRedisStores(config.redis.url, { keyPrefix: config.redis.keyPrefix, now })
+    ? await createRedisStores(config.redis.url, {
+        keyPrefix: config.redis.keyPrefix,
+        now,
+        encryption: { kek: config.redis.encryptionKey },
+      })
     : undefined;
   const baseStores: Stores = redisStores ?? createMemoryStores(now);
   const tsdb = config.influx

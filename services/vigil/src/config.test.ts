@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 
+const KEY = Buffer.alloc(32, 9);
+const KEY_B64 = KEY.toString('base64');
+
 describe('loadConfig', () => {
   it('uses the embedded defaults of contract §5', () => {
     const r = loadConfig({});
@@ -48,17 +51,54 @@ describe('loadConfig', () => {
     expect(r.problems).toContain('MQTT_PORT: must be a port number from 0 to 65535 (0 picks a free port)');
   });
 
-  it('takes REDIS_URL with a key prefix, and then needs a shared JWT_SECRET', () => {
+  it('takes REDIS_URL with a key prefix, and then needs a shared JWT_SECRET and an encryption key', () => {
     expect(loadConfig({ REDIS_URL: 'redis://redis:6379/0' })).toEqual({
       ok: false,
-      problems: ['JWT_SECRET is required with REDIS_URL (every process must verify the same tokens)'],
+      problems: [
+        'JWT_SECRET is required with REDIS_URL (every process must verify the same tokens)',
+        'ENCRYPTION_KEY or ENCRYPTION_KEY_FILE is required with REDIS_URL (health data is encrypted at rest)',
+      ],
     });
     const r = loadConfig({
       REDIS_URL: 'redis://redis:6379/0',
       JWT_SECRET: 'x'.repeat(32),
       REDIS_KEY_PREFIX: 'lakeside:',
+      ENCRYPTION_KEY: KEY_B64,
     });
-    expect(r.ok && r.config.redis).toEqual({ url: 'redis://redis:6379/0', keyPrefix: 'lakeside:' });
+    expect(r.ok && r.config.redis).toEqual({ url: 'redis://redis:6379/0', keyPrefix: 'lakeside:', encryptionKey: KEY });
+  });
+
+  it('reads the encryption key from ENCRYPTION_KEY or ENCRYPTION_KEY_FILE, 32 bytes in base64 only', () => {
+    const redis = { REDIS_URL: 'redis://redis:6379/0', JWT_SECRET: 'x'.repeat(32) };
+    const files: Record<string, string> = { '/run/secrets/key': `${KEY_B64}\n`, '/run/secrets/short': 'c2hvcnQ=\n' };
+    const readFile = (path: string) => {
+      const text = files[path];
+      if (text === undefined) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
+      return text;
+    };
+    const fromFile = loadConfig({ ...redis, ENCRYPTION_KEY_FILE: '/run/secrets/key' }, readFile);
+    expect(fromFile.ok && fromFile.config.redis?.encryptionKey).toEqual(KEY);
+    const hint = '32 random bytes in base64 (openssl rand -base64 32)';
+    const problems = (env: Record<string, string>) => {
+      const r = loadConfig({ ...redis, ...env }, readFile);
+      return r.ok ? [] : r.problems;
+    };
+    expect(problems({ ENCRYPTION_KEY: 'c2hvcnQ=' })).toEqual([`ENCRYPTION_KEY must be ${hint}`]);
+    expect(problems({ ENCRYPTION_KEY: 'x'.repeat(32) })).toEqual([`ENCRYPTION_KEY must be ${hint}`]);
+    expect(problems({ ENCRYPTION_KEY: Buffer.alloc(48).toString('base64') })).toEqual([
+      `ENCRYPTION_KEY must be ${hint}`,
+    ]);
+    expect(problems({ ENCRYPTION_KEY_FILE: '/run/secrets/short' })).toEqual([
+      `ENCRYPTION_KEY_FILE (/run/secrets/short) must be ${hint}`,
+    ]);
+    expect(problems({ ENCRYPTION_KEY_FILE: '/run/secrets/none' })).toEqual([
+      'ENCRYPTION_KEY_FILE: cannot read /run/secrets/none (ENOENT)',
+    ]);
+    expect(problems({ ENCRYPTION_KEY: KEY_B64, ENCRYPTION_KEY_FILE: '/run/secrets/key' })).toEqual([
+      'set ENCRYPTION_KEY or ENCRYPTION_KEY_FILE, not both',
+    ]);
+    // A bad key is refused without echoing it.
+    for (const p of problems({ ENCRYPTION_KEY: 'not-a-key-at-all' })) expect(p).not.toContain('not-a-key');
   });
 
   it('takes a TSDB for the vitals history, which needs a bucket or a database', () => {
@@ -116,6 +156,7 @@ describe('loadConfig', () => {
       MQTT_PASSWORD: 'engine-password',
       MQTT_ADMIN_USERNAME: 'admin',
       MQTT_ADMIN_PASSWORD: 'admin-password',
+      ENCRYPTION_KEY: KEY_B64,
     };
     // Split roles default to no demo (several gateways would each seed and simulate one).
     const engine = loadConfig({ ...shared, VIGIL_ROLE: 'engine' });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isScenarioName, SCENARIO_NAMES } from '@vigil/simulator';
 import { z } from 'zod';
 
@@ -73,6 +74,13 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_:.-]{1,64}$/)
     .default('vigil:'),
+  /**
+   * Key-encryption key of the health data in Redis ("health data is encrypted at rest";
+   * dependencies.md "field encryption"): 32 random bytes in base64, or a file holding them (Docker
+   * secrets). Never logged.
+   */
+  ENCRYPTION_KEY: z.string().optional(),
+  ENCRYPTION_KEY_FILE: z.string().min(1).optional(),
   /** Vitals history in a TSDB (InfluxDB 1.8+/2.x/3.x or VictoriaMetrics); docs/deploy.md. */
   INFLUX_URL: z
     .string()
@@ -104,8 +112,11 @@ export interface AppConfig {
   logLevel: string;
   boardDir?: string;
   sim: { count: number; rateHz: number; seed: number; scenario: string };
-  /** Redis for all state instead of memory (architecture.md). */
-  redis?: { url: string; keyPrefix: string };
+  /**
+   * Redis for all state instead of memory (architecture.md), with the key-encryption key that seals
+   * the health data kept there (docs/deploy.md "Encryption at rest").
+   */
+  redis?: { url: string; keyPrefix: string; encryptionKey: Buffer };
   /** An external broker instead of the embedded one. */
   mqtt?: {
     url: string;
@@ -121,7 +132,40 @@ export interface AppConfig {
 
 export type ConfigResult = { ok: true; config: Readonly<AppConfig> } | { ok: false; problems: string[] };
 
-export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
+const KEY_HINT = '32 random bytes in base64 (openssl rand -base64 32)';
+
+/** 32 bytes in canonical base64 (44 characters, one `=`), or a problem that never echoes the value. */
+function parseKey(name: string, text: string): Buffer | string {
+  const trimmed = text.trim();
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(trimmed)) return `${name} must be ${KEY_HINT}`;
+  const key = Buffer.from(trimmed, 'base64');
+  return key.length === 32 ? key : `${name} must be ${KEY_HINT}`;
+}
+
+/** The key from ENCRYPTION_KEY or ENCRYPTION_KEY_FILE, a problem, or undefined when neither is set. */
+function encryptionKey(
+  e: { ENCRYPTION_KEY?: string | undefined; ENCRYPTION_KEY_FILE?: string | undefined },
+  readFile: (path: string) => string,
+): Buffer | string | undefined {
+  if (e.ENCRYPTION_KEY !== undefined && e.ENCRYPTION_KEY_FILE !== undefined)
+    return 'set ENCRYPTION_KEY or ENCRYPTION_KEY_FILE, not both';
+  if (e.ENCRYPTION_KEY !== undefined) return parseKey('ENCRYPTION_KEY', e.ENCRYPTION_KEY);
+  if (e.ENCRYPTION_KEY_FILE === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFile(e.ENCRYPTION_KEY_FILE);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    return `ENCRYPTION_KEY_FILE: cannot read ${e.ENCRYPTION_KEY_FILE} (${code})`;
+  }
+  return parseKey(`ENCRYPTION_KEY_FILE (${e.ENCRYPTION_KEY_FILE})`, text);
+}
+
+/** `readFile` reads ENCRYPTION_KEY_FILE (injected for tests). */
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): ConfigResult {
   // Empty strings count as unset, as in most deployment tools.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
   const parsed = EnvSchema.safeParse(cleaned);
@@ -146,6 +190,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   // With shared state, every process (and every restart) must verify the same tokens.
   if (e.REDIS_URL && !e.JWT_SECRET)
     problems.push('JWT_SECRET is required with REDIS_URL (every process must verify the same tokens)');
+  const key = encryptionKey(e, readFile);
+  if (typeof key === 'string') problems.push(key);
+  else if (e.REDIS_URL && key === undefined)
+    problems.push(
+      'ENCRYPTION_KEY or ENCRYPTION_KEY_FILE is required with REDIS_URL (health data is encrypted at rest)',
+    );
   if (e.VIGIL_ROLE !== 'all') {
     // One process's memory or embedded broker cannot be shared with the others.
     if (!e.REDIS_URL)
@@ -173,7 +223,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
       logLevel: e.LOG_LEVEL,
       ...(e.BOARD_DIR && { boardDir: e.BOARD_DIR }),
       sim: { count: e.SIM_COUNT, rateHz: e.SIM_RATE_HZ, seed: e.SIM_SEED, scenario: e.SIM_SCENARIO },
-      ...(e.REDIS_URL && { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX } }),
+      ...(e.REDIS_URL &&
+        key instanceof Buffer && { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, encryptionKey: key } }),
       ...(e.MQTT_URL &&
         e.MQTT_USERNAME &&
         e.MQTT_PASSWORD &&

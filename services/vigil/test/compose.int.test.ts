@@ -40,6 +40,7 @@ describe('docker-compose.yml', () => {
     INFLUX_TOKEN: 't'.repeat(32),
     MQTT_PASSWORD: 'engine-password',
     MQTT_ADMIN_PASSWORD: 'admin-password',
+    ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
   };
   const envOf = (name: string) => compose.services[name]?.environment ?? {};
   const resolve = (env: Record<string, string>) =>
@@ -80,7 +81,13 @@ describe('docker-compose.yml', () => {
       if (!config.ok) continue;
       expect(config.config.role).toBe(name === 'engine' ? 'engine' : 'gateway');
       expect(config.config.demo).toBe(false);
-      expect(config.config.redis).toEqual({ url: 'redis://redis:6379/0', keyPrefix: 'vigil:' });
+      expect(config.config.redis).toEqual({
+        url: 'redis://redis:6379/0',
+        keyPrefix: 'vigil:',
+        encryptionKey: Buffer.alloc(32, 1),
+      });
+      // Every process seals and opens with the same key.
+      expect(env.ENCRYPTION_KEY).toBe(envOf('engine').ENCRYPTION_KEY);
       expect(config.config.influx).toMatchObject({ url: 'http://influxdb:8086', bucket: 'vitals', database: 'vitals' });
       expect(config.config.mqtt).toMatchObject({ url: 'mqtt://mosquitto:1883', username: 'vigil-engine' });
       // Every process verifies the same tokens.

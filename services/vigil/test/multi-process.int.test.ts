@@ -45,6 +45,9 @@ const skip =
  * gateway sees what the other gateway's REST changed, and a board that resumes on the other gateway
  * replays what it missed.
  */
+/** 32 bytes in base64, for this test only. */
+const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
 describe.skipIf(skip)('two engines and two gateways on Redis and Mosquitto', () => {
   let redis: RedisServer;
   let mosquitto: MosquittoServer;
@@ -69,6 +72,8 @@ describe.skipIf(skip)('two engines and two gateways on Redis and Mosquitto', () 
         ADMIN_PASSWORD: 'admin-pass-123',
         REDIS_URL: redis.url,
         REDIS_KEY_PREFIX: 'mp:',
+        // One fixed test key for every process: each opens what the others sealed.
+        ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
         MQTT_URL: mosquitto.url,
         MQTT_USERNAME: 'vigil-engine',
         MQTT_PASSWORD: 'engine-password-123',

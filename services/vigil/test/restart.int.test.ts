@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ManualClock } from '@vigil/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBinary } from '@vigil/testkit';
@@ -22,7 +23,10 @@ describe.skipIf(skip)('restart on Redis', () => {
   let redis: RedisServer;
   let clock: ManualClock;
   let p: Platform | undefined;
-  const start = () => startPlatform({ clock, redis: { url: redis.url, keyPrefix: 'restart:' }, jwtSecret: JWT_SECRET });
+  // One key across restarts: the health data sealed before the stop opens after the start.
+  const encryptionKey = randomBytes(32);
+  const start = () =>
+    startPlatform({ clock, redis: { url: redis.url, keyPrefix: 'restart:', encryptionKey }, jwtSecret: JWT_SECRET });
 
   beforeAll(async () => {
     if (!haveRedisServer) throw new Error(REDIS_INSTALL_HINT);

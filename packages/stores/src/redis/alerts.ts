@@ -2,8 +2,9 @@ import type { Alert, AlertKind } from '@vigil/contracts';
 import type { Redis } from 'ioredis';
 import { alertSubject } from '../memory/alerts.ts';
 import type { AlertFilter, AlertStore } from '../types.ts';
-import { GET_INDIRECT, LIST_BY_SET, OrderedCollection } from './collection.ts';
-import { fromJson, type Keys, LuaScript, toJson } from './script.ts';
+import { OrderedCollection } from './collection.ts';
+import { type Keys, LuaScript } from './script.ts';
+import type { Sealer } from './sealer.ts';
 
 const isOpen = (a: Alert) => a.state !== 'resolved';
 const openKey = (facilityId: string, subject: string, kind: string) => `${facilityId}|${subject}|${kind}`;
@@ -30,6 +31,7 @@ end
 return 1
 `);
 
+/** With encryption on, the whole body (its `explanation.inputs` hold vital values) is sealed; the indexes stay plain. */
 export class RedisAlertStore implements AlertStore {
   private readonly c: OrderedCollection<Alert>;
   private readonly openIndex: string;
@@ -38,8 +40,14 @@ export class RedisAlertStore implements AlertStore {
   constructor(
     private readonly redis: Redis,
     keys: Keys,
+    sealer?: Sealer,
   ) {
-    this.c = new OrderedCollection(redis, keys, 'alerts');
+    this.c = new OrderedCollection(
+      redis,
+      keys,
+      'alerts',
+      sealer?.enabled ? { sealer, kind: 'alert', scopeOf: (a) => a.facilityId } : undefined,
+    );
     this.openIndex = keys.key('alerts', 'open-index');
     this.openIds = keys.key('alerts', 'open');
   }
@@ -48,26 +56,24 @@ export class RedisAlertStore implements AlertStore {
     await PUT_ALERT.run(
       this.redis,
       [this.c.bodies, this.c.order, this.c.counter, this.openIndex, this.openIds],
-      [alert.id, toJson(alert), openKey(alert.facilityId, alertSubject(alert), alert.kind), isOpen(alert) ? '1' : '0'],
+      [
+        alert.id,
+        await this.c.encode(alert.id, alert),
+        openKey(alert.facilityId, alertSubject(alert), alert.kind),
+        isOpen(alert) ? '1' : '0',
+      ],
     );
   }
   async get(id: string) {
     return this.c.get(id);
   }
   async findOpen(facilityId: string, subject: string, kind: AlertKind) {
-    const raw = await GET_INDIRECT.run(
-      this.redis,
-      [this.openIndex, this.c.bodies],
-      [openKey(facilityId, subject, kind)],
-    );
-    return fromJson<Alert>(raw as string | null);
+    return this.c.getIndirect(this.openIndex, openKey(facilityId, subject, kind));
   }
   async list(filter: AlertFilter = {}) {
     const source = filter.state === 'open' ? this.openIds : this.c.order;
-    const raw = (await LIST_BY_SET.run(this.redis, [source, this.c.bodies])) as string[];
     const out: Alert[] = [];
-    for (const s of raw) {
-      const a = JSON.parse(s) as Alert;
+    for (const a of await this.c.list(source)) {
       if (filter.facilityId !== undefined && a.facilityId !== filter.facilityId) continue;
       if (filter.facilityIds !== undefined && !filter.facilityIds.includes(a.facilityId)) continue;
       if (filter.residentId !== undefined && a.residentId !== filter.residentId) continue;

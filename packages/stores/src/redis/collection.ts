@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { fromJson, type Keys, LuaScript, toJson } from './script.ts';
+import type { Sealer } from './sealer.ts';
+import { type Keys, LuaScript, toJson } from './script.ts';
 
 /** Stores the body; a first put also appends the id to the insertion order (a re-put keeps its place). */
 export const PUT_ORDERED = new LuaScript(`
@@ -10,15 +11,25 @@ end
 return 1
 `);
 
-/** Bodies of the ids in a sorted set, in its order, read in one atomic step. */
+/** Ids and bodies of the ids in a sorted set, in its order, as a flat id, body list, in one atomic step. */
 export const LIST_BY_SET = new LuaScript(`
 local out = {}
 for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   local body = redis.call('HGET', KEYS[2], id)
-  if body then out[#out + 1] = body end
+  if body then
+    out[#out + 1] = id
+    out[#out + 1] = body
+  end
 end
 return out
 `);
+
+/** Pairs of a flat id, body reply. */
+export function pairs(raw: readonly string[]): [id: string, body: string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i] as string, raw[i + 1] as string]);
+  return out;
+}
 
 /** Compare-and-set of one body: the read-modify-write of a partial update, without WATCH. */
 const CAS = new LuaScript(`
@@ -27,18 +38,27 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return 1
 `);
 
-/** Reads the id an index points at, then that body. */
+/** Reads the id an index points at, then that body; returns id, body (the id names a sealed body's AAD). */
 export const GET_INDIRECT = new LuaScript(`
 local id = redis.call('HGET', KEYS[1], ARGV[1])
 if not id then return false end
-return redis.call('HGET', KEYS[2], id)
+local body = redis.call('HGET', KEYS[2], id)
+if not body then return false end
+return { id, body }
 `);
 
 const MAX_CAS_ATTEMPTS = 100;
 
+/** Sealing of a collection's bodies: the record kind in the AAD and the facility whose DEK seals one. */
+export interface CollectionSealing<T> {
+  sealer: Sealer;
+  kind: string;
+  scopeOf: (value: T) => string;
+}
+
 /**
  * JSON bodies in a hash, listed in first-insertion order like the memory stores' Maps: `<name>` holds
- * id → JSON, `<name>:order` the ids scored by a counter `<name>:n`.
+ * id → JSON (sealed whole when `sealing` is given), `<name>:order` the ids scored by a counter `<name>:n`.
  */
 export class OrderedCollection<T> {
   readonly bodies: string;
@@ -49,23 +69,43 @@ export class OrderedCollection<T> {
     private readonly redis: Redis,
     keys: Keys,
     name: string,
+    private readonly sealing?: CollectionSealing<T>,
   ) {
     this.bodies = keys.key(name);
     this.order = keys.key(name, 'order');
     this.counter = keys.key(name, 'n');
   }
 
+  /** The stored form of a body: sealed, with the AAD naming this record, or plain JSON. */
+  encode(id: string, value: T): Promise<string> | string {
+    const s = this.sealing;
+    return s ? s.sealer.seal(s.scopeOf(value), { kind: s.kind, id, field: 'body' }, value) : toJson(value);
+  }
+
+  async decode(id: string, raw: string | null | undefined): Promise<T | undefined> {
+    if (raw === null || raw === undefined) return undefined;
+    const s = this.sealing;
+    return s ? s.sealer.open<T>({ kind: s.kind, id, field: 'body' }, raw) : (JSON.parse(raw) as T);
+  }
+
   async put(id: string, value: T): Promise<void> {
-    await PUT_ORDERED.run(this.redis, [this.bodies, this.order, this.counter], [id, toJson(value)]);
+    await PUT_ORDERED.run(this.redis, [this.bodies, this.order, this.counter], [id, await this.encode(id, value)]);
   }
 
   async get(id: string): Promise<T | undefined> {
-    return fromJson<T>(await this.redis.hget(this.bodies, id));
+    return this.decode(id, await this.redis.hget(this.bodies, id));
   }
 
-  async list(): Promise<T[]> {
-    const raw = (await LIST_BY_SET.run(this.redis, [this.order, this.bodies])) as string[];
-    return raw.map((s) => JSON.parse(s) as T);
+  /** The body an index entry points at (GET_INDIRECT on `index`). */
+  async getIndirect(index: string, entry: string): Promise<T | undefined> {
+    const raw = (await GET_INDIRECT.run(this.redis, [index, this.bodies], [entry])) as [string, string] | null;
+    return raw ? this.decode(raw[0], raw[1]) : undefined;
+  }
+
+  /** Bodies of the ids in `source` (a sorted set), in its order; the whole insertion order by default. */
+  async list(source = this.order): Promise<T[]> {
+    const raw = (await LIST_BY_SET.run(this.redis, [source, this.bodies])) as string[];
+    return Promise.all(pairs(raw).map(async ([id, body]) => (await this.decode(id, body)) as T));
   }
 
   async count(): Promise<number> {
@@ -80,10 +120,13 @@ export class OrderedCollection<T> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const before = await this.redis.hget(this.bodies, id);
       if (before === null) return undefined;
-      const next = change(JSON.parse(before) as T);
+      const next = change((await this.decode(id, before)) as T);
       if (next === undefined) return undefined;
-      const after = toJson(next);
-      if ((await CAS.run(this.redis, [this.bodies], [id, before, after])) === 1) return JSON.parse(after) as T;
+      // A fresh copy for the caller, as the plain JSON round trip gave.
+      const copy = JSON.parse(toJson(next)) as T;
+      const after = await this.encode(id, next);
+      // The compare is on the stored form: a sealed body changes with every write (fresh IV).
+      if ((await CAS.run(this.redis, [this.bodies], [id, before, after])) === 1) return copy;
     }
     throw new Error(`too much contention updating ${this.bodies} ${id}`);
   }

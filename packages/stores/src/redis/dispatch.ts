@@ -11,28 +11,41 @@ import type {
   TaskStore,
 } from '../types.ts';
 import { fromJson, type Keys, LuaScript, toJson } from './script.ts';
+import type { Sealer } from './sealer.ts';
 
 const ACTIVE = new Set(['assigned', 'accepted', 'in_progress']);
 
-/** `tasks`: id → JSON; lists are filtered and sorted here, as in memory. */
+/**
+ * `tasks`: id → JSON; lists are filtered and sorted here, as in memory. With encryption on, the body
+ * (its `context` holds a vitals snapshot and NEWS2) is sealed with the facility's DEK.
+ */
 export class RedisTaskStore implements TaskStore {
   private readonly key: string;
   constructor(
     private readonly redis: Redis,
     keys: Keys,
+    private readonly sealer?: Sealer,
   ) {
     this.key = keys.key('tasks');
   }
+  private decode(id: string, raw: string | null | undefined) {
+    return this.sealer ? this.sealer.open<Task>({ kind: 'task', id, field: 'body' }, raw) : fromJson<Task>(raw);
+  }
   async put(task: Task) {
-    await this.redis.hset(this.key, task.id, toJson(task));
+    const body = this.sealer
+      ? await this.sealer.seal(task.facilityId, { kind: 'task', id: task.id, field: 'body' }, task)
+      : toJson(task);
+    await this.redis.hset(this.key, task.id, body);
   }
   async get(id: string) {
-    return fromJson<Task>(await this.redis.hget(this.key, id));
+    return this.decode(id, await this.redis.hget(this.key, id));
   }
   async list(f: TaskFilter = {}) {
     const out: Task[] = [];
-    for (const raw of await this.redis.hvals(this.key)) {
-      const t = JSON.parse(raw) as Task;
+    const all = await this.redis.hgetall(this.key);
+    const tasks = await Promise.all(Object.entries(all).map(([id, raw]) => this.decode(id, raw)));
+    for (const t of tasks) {
+      if (t === undefined) continue;
       if (f.facilityId !== undefined && t.facilityId !== f.facilityId) continue;
       if (f.facilityIds !== undefined && !f.facilityIds.includes(t.facilityId)) continue;
       if (f.state === 'active' ? !ACTIVE.has(t.state) : f.state !== undefined && t.state !== f.state) continue;
@@ -204,25 +217,40 @@ export class RedisDeadlineStore implements DeadlineStore {
   }
 }
 
-/** `sla-warnings`: id → JSON; lists filtered and sorted by raisedAt here, as in memory. */
+/**
+ * `sla-warnings`: id → JSON; lists filtered and sorted by raisedAt here, as in memory. With encryption
+ * on, the body is sealed: an unacknowledged-alert warning's `detail` quotes the alert title, which
+ * carries the vital value ("Heart rate high: 187 bpm").
+ */
 export class RedisSlaWarningStore implements SlaWarningStore {
   private readonly key: string;
   constructor(
     private readonly redis: Redis,
     keys: Keys,
+    private readonly sealer?: Sealer,
   ) {
     this.key = keys.key('sla-warnings');
   }
+  private decode(id: string, raw: string | null | undefined) {
+    return this.sealer
+      ? this.sealer.open<SlaWarning>({ kind: 'sla-warning', id, field: 'body' }, raw)
+      : fromJson<SlaWarning>(raw);
+  }
   async put(w: SlaWarning) {
-    await this.redis.hset(this.key, w.id, toJson(w));
+    const body = this.sealer
+      ? await this.sealer.seal(w.facilityId, { kind: 'sla-warning', id: w.id, field: 'body' }, w)
+      : toJson(w);
+    await this.redis.hset(this.key, w.id, body);
   }
   async get(id: string) {
-    return fromJson<SlaWarning>(await this.redis.hget(this.key, id));
+    return this.decode(id, await this.redis.hget(this.key, id));
   }
   async list(f: SlaWarningFilter = {}) {
     const out: SlaWarning[] = [];
-    for (const raw of await this.redis.hvals(this.key)) {
-      const w = JSON.parse(raw) as SlaWarning;
+    const all = await this.redis.hgetall(this.key);
+    const warnings = await Promise.all(Object.entries(all).map(([id, raw]) => this.decode(id, raw)));
+    for (const w of warnings) {
+      if (w === undefined) continue;
       const at = Date.parse(w.raisedAt);
       if (f.facilityId !== undefined && w.facilityId !== f.facilityId) continue;
       if (f.facilityIds !== undefined && !f.facilityIds.includes(w.facilityId)) continue;

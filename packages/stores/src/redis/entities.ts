@@ -9,8 +9,9 @@ import {
   type UserRecord,
   type UserStore,
 } from '../types.ts';
-import { GET_INDIRECT, OrderedCollection } from './collection.ts';
-import { fromJson, type Keys, LuaScript, toJson } from './script.ts';
+import { OrderedCollection } from './collection.ts';
+import { type Keys, LuaScript, toJson } from './script.ts';
+import type { Sealer } from './sealer.ts';
 
 export class RedisFacilityStore implements FacilityStore {
   private readonly c: OrderedCollection<Facility>;
@@ -72,8 +73,7 @@ export class RedisUserStore implements UserStore {
     return this.c.get(id);
   }
   async getByUsername(username: string) {
-    const raw = await GET_INDIRECT.run(this.redis, [this.byUsername, this.c.bodies], [username.toLowerCase()]);
-    return fromJson<UserRecord>(raw as string | null);
+    return this.c.getIndirect(this.byUsername, username.toLowerCase());
   }
   async list(filter: { facilityId?: string } = {}) {
     const all = await this.c.list();
@@ -85,12 +85,24 @@ export class RedisUserStore implements UserStore {
   }
 }
 
+/** With encryption on, the whole body (care plan, conditions, consent) is sealed with the facility's DEK. */
 export class RedisResidentStore implements ResidentStore {
   private readonly c: OrderedCollection<Resident>;
-  constructor(redis: Redis, keys: Keys) {
-    this.c = new OrderedCollection(redis, keys, 'residents');
+  constructor(
+    redis: Redis,
+    keys: Keys,
+    private readonly sealer?: Sealer,
+  ) {
+    this.c = new OrderedCollection(
+      redis,
+      keys,
+      'residents',
+      sealer?.enabled ? { sealer, kind: 'resident', scopeOf: (r) => r.facilityId } : undefined,
+    );
   }
   async put(r: Resident) {
+    // Before the body: the resident's vitals are sealed with this facility's DEK from now on.
+    await this.sealer?.rememberResident(r.id, r.facilityId);
     await this.c.put(r.id, r);
   }
   async get(id: string) {

@@ -4,6 +4,7 @@ import { compareEventIds } from '../memory/event-log.ts';
 import type { EventLog, NewEvent, ReplayResult } from '../types.ts';
 import type { Keys } from './script.ts';
 import { LuaScript } from './script.ts';
+import type { Sealer } from './sealer.ts';
 
 export interface RedisEventLogOptions {
   /** Kept at least this long (contract §2: 24 h); older events are trimmed on append. */
@@ -68,19 +69,27 @@ function infoField(info: unknown, name: string): unknown {
   return undefined;
 }
 
-function toLogged([id, fields]: Entry): LoggedEvent {
+/**
+ * Where a sealed `data` field belongs. The stream id is chosen inside the append script, after sealing,
+ * so the AAD binds the entry's facility, event and type rather than its id.
+ */
+const dataContext = (facilityId: string, event: string, type: string) => ({
+  kind: 'event',
+  id: `${facilityId}/${event}/${type}`,
+  field: 'data',
+});
+
+async function toLogged([id, fields]: Entry, sealer: Sealer | undefined): Promise<LoggedEvent> {
   const f: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i] as string] = fields[i + 1] as string;
   const ms = Number(id.slice(0, id.indexOf('-')));
+  const raw = f.data ?? 'null';
+  const data = sealer
+    ? await sealer.open(dataContext(f.facilityId ?? '', f.event ?? '', f.type ?? ''), raw)
+    : JSON.parse(raw);
   return {
     event: f.event,
-    envelope: {
-      id,
-      type: f.type,
-      at: new Date(ms).toISOString(),
-      facilityId: f.facilityId,
-      data: JSON.parse(f.data ?? 'null'),
-    },
+    envelope: { id, type: f.type, at: new Date(ms).toISOString(), facilityId: f.facilityId, data },
   } as LoggedEvent;
 }
 
@@ -94,7 +103,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * `subscribe` tails the stream with a blocking `XREAD` loop on a connection of its own, so every
  * instance's listeners get every instance's events, in stream order. An `append` with local listeners
  * resolves only once the tail has delivered it, so, as with the memory log, a listener has seen an
- * event by the time its `append` returns.
+ * event by the time its `append` returns. With encryption on, `data` (alerts and tasks, with vital
+ * values) is sealed with the facility's DEK; event, type and facilityId stay plain.
  */
 export class RedisEventLog implements EventLog {
   private readonly key: string;
@@ -112,6 +122,7 @@ export class RedisEventLog implements EventLog {
     keys: Keys,
     private readonly now: () => number = Date.now,
     private readonly opts: RedisEventLogOptions = {},
+    private readonly sealer?: Sealer,
   ) {
     this.key = keys.key('events');
     this.trimmedKey = keys.key('events', 'trimmed-through');
@@ -132,7 +143,9 @@ export class RedisEventLog implements EventLog {
         e.event,
         e.type,
         e.facilityId,
-        JSON.stringify(e.data),
+        this.sealer
+          ? await this.sealer.seal(e.facilityId, dataContext(e.facilityId, e.event, e.type), e.data)
+          : JSON.stringify(e.data),
       ],
     )) as string;
     if (tail) await this.bounded(this.delivered(id));
@@ -155,7 +168,7 @@ export class RedisEventLog implements EventLog {
     for (const r of [trimmed, range]) if (r?.[0]) throw r[0];
     const trimmedThrough = trimmed?.[1] as string | null | undefined;
     return {
-      events: ((range?.[1] ?? []) as Entry[]).map(toLogged),
+      events: await Promise.all(((range?.[1] ?? []) as Entry[]).map((entry) => toLogged(entry, this.sealer))),
       complete: !trimmedThrough || compareEventIds(from, trimmedThrough) >= 0,
     };
   }
@@ -212,7 +225,7 @@ export class RedisEventLog implements EventLog {
         const reply = (await connection.xread('COUNT', 1000, 'BLOCK', 5_000, 'STREAMS', this.key, this.cursor)) as
           | [string, Entry[]][]
           | null;
-        if (reply?.[0]) this.deliver(reply[0][1]);
+        if (reply?.[0]) await this.deliver(reply[0][1]);
       } catch (err) {
         if (this.closed) return;
         this.opts.onError?.(err);
@@ -221,11 +234,21 @@ export class RedisEventLog implements EventLog {
     }
   }
 
-  private deliver(entries: Entry[]) {
-    for (const entry of entries) {
-      if (compareEventIds(entry[0], this.cursor) <= 0) continue;
-      this.cursor = entry[0];
-      const e = toLogged(entry);
+  private async deliver(entries: Entry[]) {
+    // Opened in one go before any is handed out: the cursor and the listeners see the stream in order.
+    // One that does not open is reported and passed over, or the tail would retry it forever.
+    const fresh = entries.filter((entry) => compareEventIds(entry[0], this.cursor) > 0);
+    const opened = await Promise.all(
+      fresh.map((entry) =>
+        toLogged(entry, this.sealer).catch((err: unknown) => {
+          this.opts.onError?.(err);
+          return undefined;
+        }),
+      ),
+    );
+    for (const [i, e] of opened.entries()) {
+      this.cursor = fresh[i]?.[0] ?? this.cursor;
+      if (e === undefined) continue;
       for (const l of this.listeners) {
         try {
           l(e);

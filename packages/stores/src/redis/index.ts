@@ -8,7 +8,10 @@ import { RedisEventLog, type RedisEventLogOptions } from './event-log.ts';
 import { RedisCounterStore, RedisSeqStore } from './ingest-state.ts';
 import { type RedisLockOptions, RedisLockService } from './locks.ts';
 import { RedisRuleSettingsStore, RedisRuleStateStore } from './rules.ts';
+import { DekKeyring } from '../crypto/keyring.ts';
+import { FieldCipher } from '../crypto/field-cipher.ts';
 import { Keys } from './script.ts';
+import { Sealer } from './sealer.ts';
 import { RedisVitalsHistory } from './vitals-history.ts';
 
 export * from './alerts.ts';
@@ -19,6 +22,7 @@ export * from './event-log.ts';
 export * from './ingest-state.ts';
 export * from './locks.ts';
 export * from './rules.ts';
+export * from './sealer.ts';
 export * from './vitals-history.ts';
 
 export interface RedisStoresOptions {
@@ -36,6 +40,13 @@ export interface RedisStoresOptions {
   audit?: RedisAuditOptions;
   /** Lease and acquire timeout of the cross-process locks (defaults: 10 s, 30 s). */
   locks?: RedisLockOptions;
+  /**
+   * Encryption at rest ("health data is encrypted at rest"; dependencies.md "field encryption"): with
+   * a 32-byte key-encryption key, the health-bearing bodies (vitals history, rule memory, alerts, tasks,
+   * residents, event data) are sealed with AES-256-GCM under per-facility DEKs kept in Redis wrapped by
+   * it. Without it, everything is stored as plain JSON (as before).
+   */
+  encryption?: { kek: Buffer };
 }
 
 export type RedisStores = Stores & {
@@ -77,23 +88,34 @@ export async function createRedisStores(redis: Redis | string, opts: RedisStores
 
   const keys = new Keys(opts.keyPrefix ?? 'vigil:');
   const now = opts.now ?? Date.now;
-  const events = new RedisEventLog(client, keys, now, opts.events);
+  let sealer: Sealer | undefined;
+  if (opts.encryption) {
+    try {
+      const keyring = new DekKeyring(client, keys, opts.encryption.kek);
+      await keyring.verify();
+      sealer = new Sealer(client, keys, new FieldCipher(keyring));
+    } catch (err) {
+      if (owned) client.disconnect();
+      throw err;
+    }
+  }
+  const events = new RedisEventLog(client, keys, now, opts.events, sealer);
   const locks = new RedisLockService(client, keys, opts.locks);
   return {
     facilities: new RedisFacilityStore(client, keys),
     users: new RedisUserStore(client, keys),
-    residents: new RedisResidentStore(client, keys),
+    residents: new RedisResidentStore(client, keys, sealer),
     devices: new RedisDeviceStore(client, keys),
     counters: new RedisCounterStore(client, keys),
     seqs: new RedisSeqStore(client, keys, now, opts.seqCapacity),
-    alerts: new RedisAlertStore(client, keys),
-    vitals: new RedisVitalsHistory(client, keys, opts.vitalsCapacityPerResident),
+    alerts: new RedisAlertStore(client, keys, sealer),
+    vitals: new RedisVitalsHistory(client, keys, opts.vitalsCapacityPerResident, sealer),
     events,
     ruleSettings: new RedisRuleSettingsStore(client, keys),
-    ruleState: new RedisRuleStateStore(client, keys),
-    tasks: new RedisTaskStore(client, keys),
+    ruleState: new RedisRuleStateStore(client, keys, sealer),
+    tasks: new RedisTaskStore(client, keys, sealer),
     deadlines: new RedisDeadlineStore(client, keys),
-    slaWarnings: new RedisSlaWarningStore(client, keys),
+    slaWarnings: new RedisSlaWarningStore(client, keys, sealer),
     policies: new RedisPolicyStore(client, keys),
     audit: new RedisAuditStore(client, keys, now, opts.audit),
     locks,

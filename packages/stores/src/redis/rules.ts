@@ -2,6 +2,7 @@ import type { RuleSettings } from '@vigil/contracts';
 import type { Redis } from 'ioredis';
 import type { RuleSettingsStore, RuleStateStore } from '../types.ts';
 import { fromJson, type Keys, toJson } from './script.ts';
+import { DEPLOYMENT_SCOPE, type Sealer } from './sealer.ts';
 
 /** `rule-settings`: facility id → JSON. */
 export class RedisRuleSettingsStore implements RuleSettingsStore {
@@ -20,21 +21,36 @@ export class RedisRuleSettingsStore implements RuleSettingsStore {
   }
 }
 
-/** `rule-state`: subject key → JSON, as the memory store keeps it. */
+/** Subject keys of a resident's rule memory (engine monitor: `resident:<id>`). */
+const RESIDENT_SUBJECT = /^resident:(.+)$/;
+
+/**
+ * `rule-state`: subject key → JSON, as the memory store keeps it. With encryption on, each value
+ * (learned baselines, recent vital points) is sealed: a resident's with its facility's DEK, any other
+ * subject's with the deployment's.
+ */
 export class RedisRuleStateStore implements RuleStateStore {
   private readonly key: string;
   constructor(
     private readonly redis: Redis,
     keys: Keys,
+    private readonly sealer?: Sealer,
   ) {
     this.key = keys.key('rule-state');
   }
   async get<T>(key: string): Promise<T | undefined> {
-    return fromJson<T>(await this.redis.hget(this.key, key));
+    const raw = await this.redis.hget(this.key, key);
+    return this.sealer ? this.sealer.open<T>({ kind: 'rule-state', id: key, field: 'value' }, raw) : fromJson<T>(raw);
   }
   async put<T>(key: string, value: T) {
     // JSON has no `undefined`: storing it reads back as absent, as in memory.
     if (value === undefined) await this.redis.hdel(this.key, key);
-    else await this.redis.hset(this.key, key, toJson(value));
+    else await this.redis.hset(this.key, key, await this.encode(key, value));
+  }
+  private async encode(key: string, value: unknown) {
+    if (!this.sealer) return toJson(value);
+    const resident = RESIDENT_SUBJECT.exec(key)?.[1];
+    const scope = resident === undefined ? DEPLOYMENT_SCOPE : await this.sealer.residentScope(resident);
+    return this.sealer.seal(scope, { kind: 'rule-state', id: key, field: 'value' }, value);
   }
 }

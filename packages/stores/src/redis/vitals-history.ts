@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { LatestVitals, VitalsHistory, VitalsPoint } from '../types.ts';
 import { type Keys, LuaScript, toJson } from './script.ts';
+import type { Sealer } from './sealer.ts';
 
 const NUMERIC = ['hr', 'spo2', 'rr', 'sbp', 'dbp', 'temp', 'battery', 'steps'] as const;
 const LATEST_FIELDS = [...NUMERIC, 'consciousness', 'onOxygen', 'worn'] as const;
@@ -37,13 +38,16 @@ const bound = (n: number) =>
 
 /**
  * Vitals history in Redis until the TSDB of issue 5 lands: `vitals:<residentId>` (sorted set, bounded
- * to `capacityPerResident` points) and `vitals:<residentId>:latest` (hash).
+ * to `capacityPerResident` points) and `vitals:<residentId>:latest` (hash). With encryption on, each
+ * point's JSON and each latest value are sealed with the resident's facility DEK; device times (scores
+ * and `<field>:ts`) stay plain, as the scripts order and compare by them.
  */
 export class RedisVitalsHistory implements VitalsHistory {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
     private readonly capacityPerResident = 20_000,
+    private readonly sealer?: Sealer,
   ) {}
 
   private history(residentId: string) {
@@ -54,12 +58,20 @@ export class RedisVitalsHistory implements VitalsHistory {
   }
 
   async append(residentId: string, point: VitalsPoint) {
-    const args: (string | number)[] = [String(point.ts), toJson(point), this.capacityPerResident];
+    const s = this.sealer;
+    const scope = s ? await s.residentScope(residentId) : '';
+    const encode = (field: string, v: unknown) =>
+      s ? s.seal(scope, { kind: 'vitals', id: residentId, field }, v) : toJson(v);
+    const args: (string | number)[] = [String(point.ts), await encode('point', point), this.capacityPerResident];
     for (const f of LATEST_FIELDS) {
       const v = point[f];
-      if (v !== undefined) args.push(f, toJson(v));
+      if (v !== undefined) args.push(f, await encode(f, v));
     }
     await APPEND.run(this.redis, [this.history(residentId), this.latestKey(residentId)], args);
+  }
+
+  private decode(residentId: string, field: string, raw: string): Promise<unknown> | unknown {
+    return this.sealer ? this.sealer.open({ kind: 'vitals', id: residentId, field }, raw) : JSON.parse(raw);
   }
 
   async latest(residentId: string): Promise<LatestVitals | undefined> {
@@ -69,7 +81,7 @@ export class RedisVitalsHistory implements VitalsHistory {
     for (const f of LATEST_FIELDS) {
       const raw = h[f];
       if (raw === undefined) continue;
-      const entry = { v: JSON.parse(raw), ts: Number(h[`${f}:ts`]) };
+      const entry = { v: await this.decode(residentId, f, raw), ts: Number(h[`${f}:ts`]) };
       if (isNumeric(f)) Object.assign(out.values, { [f]: entry });
       else Object.assign(out, { [f]: entry });
     }
@@ -78,6 +90,8 @@ export class RedisVitalsHistory implements VitalsHistory {
 
   async range(residentId: string, from: number, to: number): Promise<VitalsPoint[]> {
     const members = await this.redis.zrangebyscore(this.history(residentId), bound(from), bound(to));
-    return members.map((m) => JSON.parse(m.slice(m.indexOf('|') + 1)) as VitalsPoint);
+    return Promise.all(
+      members.map(async (m) => (await this.decode(residentId, 'point', m.slice(m.indexOf('|') + 1))) as VitalsPoint),
+    );
   }
 }
