@@ -169,6 +169,26 @@ describe.skipIf(skip)('ExternalBroker worker sessions on Mosquitto', () => {
     );
   });
 
+  it('adopts the session of a worker cut off from the broker while it still reaches the registry', async () => {
+    const registry = new MemorySessionRegistry();
+    const handled = new Set<number>();
+    const a = worker({
+      sessionRegistry: registry,
+      // Cut off for a minute: it keeps running (and could heartbeat) but cannot take its share.
+      reconnect: { initialMs: 60_000, maxMs: 60_000 },
+      onUplink: (msg) => void handled.add(+msg.payload),
+    });
+    const b = worker({ sessionRegistry: registry, onUplink: (msg) => void handled.add(+msg.payload) });
+    await a.start();
+    await b.start();
+    (a as unknown as Internals).connection.mqtt.stream.destroy();
+    const { id, client } = await device();
+    for (let i = 0; i < 40; i++) await client.publishAsync(vitals(id), String(i), { qos: 1 });
+    await vi.waitFor(() => expect(b.stats().adoptions).toBe(1), { timeout: 15_000, interval: 50 });
+    await vi.waitFor(() => expect(handled.size).toBe(40), { timeout: 5_000 });
+    expect(a.stats().connected).toBe(false);
+  });
+
   it('stops adopting, losing nothing, when the owner comes back with its client id', async () => {
     const registry = new MemorySessionRegistry();
     const clientId = `vigil-engine-owner-${randomBytes(4).toString('hex')}`;

@@ -169,6 +169,8 @@ export class ExternalBroker implements DeviceDownlink {
         registry,
         clientId,
         adopt: (dead) => this.adopt(dead, registry),
+        // Registered while the first connection is made; after that, only while connected.
+        alive: () => !this.connection || this.connection.connects === 0 || this.connected,
         clock: this.clock,
         log: this.log,
       });

@@ -16,6 +16,12 @@ export interface SessionKeeperOptions extends SessionKeeperTimings {
   registry: SessionRegistry;
   /** This worker's own client id (never adopted by itself). */
   clientId: string;
+  /**
+   * Whether this worker can take its share now (connected to the broker). While it cannot, it stops
+   * heartbeating, so a worker cut off from the broker but not from the registry has its session
+   * adopted like a dead one instead of letting its share queue up. Default: always.
+   */
+  alive?: () => boolean;
   /** Starts adopting a claimed session; settles when the adoption is over, whatever its outcome. */
   adopt: (clientId: string) => Promise<unknown>;
   clock: Clock;
@@ -46,7 +52,7 @@ export class SessionKeeper {
   /** Registers this worker (rejects if the registry cannot be reached), then keeps it registered. */
   async start(): Promise<void> {
     await this.opts.registry.heartbeat(this.opts.clientId, this.ttlMs);
-    this.every(this.heartbeatMs, () => this.opts.registry.heartbeat(this.opts.clientId, this.ttlMs), 'heartbeat');
+    this.every(this.heartbeatMs, () => this.heartbeat(), 'heartbeat');
     this.every(this.scanMs, () => this.scan(), 'adoption scan');
   }
 
@@ -70,6 +76,11 @@ export class SessionKeeper {
       this.cancels.push(cancel);
     };
     schedule();
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.opts.alive && !this.opts.alive()) return;
+    await this.opts.registry.heartbeat(this.opts.clientId, this.ttlMs);
   }
 
   private async scan(): Promise<void> {
