@@ -1,18 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { UplinkMessage } from '@vigil/engine';
 import { silentLogger, systemClock } from '@vigil/runtime';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import mqtt, { type IClientOptions } from 'mqtt';
+import { describe, expect, it, vi } from 'vitest';
 import { requireBinary } from '@vigil/testkit';
 import { DynsecError, ExternalBroker, MosquittoProvisioner } from '../src/index.ts';
-import {
-  DYNSEC_PLUGIN,
-  haveMosquitto,
-  MOSQUITTO,
-  MOSQUITTO_INSTALL_HINT,
-  type MosquittoServer,
-  startMosquitto,
-} from './mosquitto-server.ts';
+import { DYNSEC_PLUGIN, haveMosquitto, MOSQUITTO, MOSQUITTO_INSTALL_HINT, startMosquitto } from './mosquitto-server.ts';
+import { useProvisionedMosquitto } from './provisioned-mosquitto.ts';
 
 /**
  * contract §1 authentication and ACL enforced by a real Mosquitto 2 (dynamic-security plugin), as
@@ -21,49 +15,25 @@ import {
 const skip = requireBinary([MOSQUITTO, DYNSEC_PLUGIN], MOSQUITTO_INSTALL_HINT, 'external broker ACL tests');
 
 const FACILITY = 'fac-a';
-const PLATFORM = { username: 'vigil-engine', password: randomBytes(16).toString('base64url') };
 /** 3.1.1 CONNACK: Mosquitto answers a refused username/password with 5 "not authorized". */
 const NOT_AUTHORIZED = 5;
 const topicOf = (deviceId: string, channel: string, facilityId = FACILITY) =>
   `care/${facilityId}/devices/${deviceId}/${channel}`;
 
 describe.skipIf(skip)('external Mosquitto: authentication and ACL (contract §1)', () => {
-  let server: MosquittoServer;
-  let provisioner: MosquittoProvisioner;
-  const clients: MqttClient[] = [];
-  const brokers: ExternalBroker[] = [];
+  const m = useProvisionedMosquitto();
   let n = 0;
   const fresh = (name: string) => `${name}-${++n}`;
-
-  beforeAll(async () => {
-    // In CI a missing Mosquitto is a failure, not a skip.
-    if (!haveMosquitto) throw new Error(MOSQUITTO_INSTALL_HINT);
-    server = await startMosquitto();
-    provisioner = new MosquittoProvisioner({ url: server.url, ...server.admin, logger: silentLogger() });
-    await provisioner.start();
-    await provisioner.applyDefaultAcl();
-    await provisioner.ensurePlatformClient(PLATFORM);
-  });
-
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.endAsync(true).catch(() => undefined)));
-    await Promise.all(brokers.splice(0).map((b) => b.close()));
-  });
-
-  afterAll(async () => {
-    await provisioner?.close();
-    await server?.stop();
-  });
 
   /** Provisions a device as the REST API would; returns its secret. */
   async function provision(deviceId: string, facilityId = FACILITY): Promise<string> {
     const secret = randomBytes(32).toString('base64url');
-    await provisioner.provisionDevice({ deviceId, facilityId, secret });
+    await m.provisioner.provisionDevice({ deviceId, facilityId, secret });
     return secret;
   }
 
   async function connect(deviceId: string, password: string, opts: Partial<IClientOptions> = {}) {
-    const client = await mqtt.connectAsync(server.url, {
+    const client = await mqtt.connectAsync(m.server.url, {
       username: deviceId,
       password,
       clientId: `${deviceId}-${randomBytes(3).toString('hex')}`,
@@ -71,7 +41,7 @@ describe.skipIf(skip)('external Mosquitto: authentication and ACL (contract §1)
       connectTimeout: 5000,
       ...opts,
     });
-    clients.push(client);
+    m.clients.push(client);
     return client;
   }
 
@@ -84,15 +54,15 @@ describe.skipIf(skip)('external Mosquitto: authentication and ACL (contract §1)
   async function platform(receivedAt = () => systemClock.now()) {
     const uplinks: UplinkMessage[] = [];
     const broker = new ExternalBroker({
-      url: server.url,
-      ...PLATFORM,
+      url: m.server.url,
+      ...m.platform,
       onUplink: (msg) => {
         uplinks.push(msg);
       },
       clock: { now: receivedAt, setTimeout: systemClock.setTimeout },
       logger: silentLogger(),
     });
-    brokers.push(broker);
+    m.brokers.push(broker);
     await broker.start();
     return { broker, uplinks };
   }
@@ -178,11 +148,11 @@ describe.skipIf(skip)('external Mosquitto: authentication and ACL (contract §1)
     const secret = await provision(id);
     const device = await connect(id, secret);
     const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
-    await provisioner.decommissionDevice(id);
+    await m.provisioner.decommissionDevice(id);
     await closed;
     expect((await refusal(id, secret))?.code).toBe(NOT_AUTHORIZED);
     // Idempotent: an unknown device is not an error.
-    await provisioner.decommissionDevice(id);
+    await m.provisioner.decommissionDevice(id);
   });
 
   it('provisioning again replaces the secret', async () => {
@@ -207,16 +177,16 @@ describe.skipIf(skip)('external Mosquitto: authentication and ACL (contract §1)
 
   it('refuses ids that would put wildcards into an ACL, before asking Mosquitto', async () => {
     for (const deviceId of ['a/#', 'a+b', '']) {
-      const err = await provisioner.provisionDevice({ deviceId, facilityId: FACILITY, secret: 's' }).catch((e) => e);
+      const err = await m.provisioner.provisionDevice({ deviceId, facilityId: FACILITY, secret: 's' }).catch((e) => e);
       expect(err).toBeInstanceOf(DynsecError);
       expect(err.code).toBe('DYNSEC_INVALID_ID');
     }
-    const err = await provisioner.decommissionDevice('#').catch((e) => e);
+    const err = await m.provisioner.decommissionDevice('#').catch((e) => e);
     expect(err.code).toBe('DYNSEC_INVALID_ID');
   });
 
   it("surfaces Mosquitto's own errors", async () => {
-    const [unknown, missing] = await provisioner.command([
+    const [unknown, missing] = await m.provisioner.command([
       { command: 'noSuchCommand' },
       { command: 'getClient', username: 'nobody' },
     ]);
@@ -225,7 +195,7 @@ describe.skipIf(skip)('external Mosquitto: authentication and ACL (contract §1)
   });
 
   it('a provisioner without dynsec admin rights fails to start with DYNSEC_NOT_ADMIN', async () => {
-    const impostor = new MosquittoProvisioner({ url: server.url, ...PLATFORM, logger: silentLogger() });
+    const impostor = new MosquittoProvisioner({ url: m.server.url, ...m.platform, logger: silentLogger() });
     const err = await impostor.start().catch((e) => e);
     await impostor.close();
     expect(err).toBeInstanceOf(DynsecError);
@@ -233,7 +203,7 @@ describe.skipIf(skip)('external Mosquitto: authentication and ACL (contract §1)
   });
 
   it('a closed provisioner refuses commands with DYNSEC_OFFLINE', async () => {
-    const p = new MosquittoProvisioner({ url: server.url, ...server.admin, logger: silentLogger() });
+    const p = new MosquittoProvisioner({ url: m.server.url, ...m.server.admin, logger: silentLogger() });
     await p.start();
     await p.close();
     const err = await p.decommissionDevice('band-x').catch((e) => e);

@@ -4,18 +4,12 @@ import type { DeviceCommand, IngestErrorMessage } from '@vigil/contracts';
 import type { UplinkMessage } from '@vigil/engine';
 import { silentLogger } from '@vigil/runtime';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { requireBinary } from '@vigil/testkit';
-import { ExternalBroker, type ExternalBrokerOptions, MosquittoProvisioner } from '../src/index.ts';
+import { ExternalBroker, type ExternalBrokerOptions } from '../src/index.ts';
 import { createMqttClient } from '../src/external/mqtt-client.ts';
-import {
-  DYNSEC_PLUGIN,
-  haveMosquitto,
-  MOSQUITTO,
-  MOSQUITTO_INSTALL_HINT,
-  type MosquittoServer,
-  startMosquitto,
-} from './mosquitto-server.ts';
+import { DYNSEC_PLUGIN, MOSQUITTO, MOSQUITTO_INSTALL_HINT } from './mosquitto-server.ts';
+import { useProvisionedMosquitto } from './provisioned-mosquitto.ts';
 
 /**
  * The platform's `ExternalBroker` against a real Mosquitto 2: uplinks through the shared
@@ -24,42 +18,13 @@ import {
 const skip = requireBinary([MOSQUITTO, DYNSEC_PLUGIN], MOSQUITTO_INSTALL_HINT, 'external broker tests');
 
 const FACILITY = 'fac-a';
-const PLATFORM = { username: 'vigil-engine', password: randomBytes(16).toString('base64url') };
 const topicOf = (deviceId: string, channel: string) => `care/${FACILITY}/devices/${deviceId}/${channel}`;
 const OFFLINE = '{"state":"offline"}';
 const VIBRATE: DeviceCommand = { type: 'vibrate', alertId: 'al_1' };
 
 describe.skipIf(skip)('ExternalBroker on Mosquitto', () => {
-  let server: MosquittoServer;
-  let provisioner: MosquittoProvisioner;
-  const clients: MqttClient[] = [];
-  const brokers: ExternalBroker[] = [];
+  const m = useProvisionedMosquitto({ provisionerReconnect: { initialMs: 100, maxMs: 400 } });
   let n = 0;
-
-  beforeAll(async () => {
-    // In CI a missing Mosquitto is a failure, not a skip.
-    if (!haveMosquitto) throw new Error(MOSQUITTO_INSTALL_HINT);
-    server = await startMosquitto();
-    provisioner = new MosquittoProvisioner({
-      url: server.url,
-      ...server.admin,
-      reconnect: { initialMs: 100, maxMs: 400 },
-      logger: silentLogger(),
-    });
-    await provisioner.start();
-    await provisioner.applyDefaultAcl();
-    await provisioner.ensurePlatformClient(PLATFORM);
-  });
-
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.endAsync(true).catch(() => undefined)));
-    await Promise.all(brokers.splice(0).map((b) => b.close()));
-  });
-
-  afterAll(async () => {
-    await provisioner?.close();
-    await server?.stop();
-  });
 
   /** A freshly provisioned device, connected over MQTT 3.1.1 as wearables do. */
   async function device(
@@ -67,8 +32,8 @@ describe.skipIf(skip)('ExternalBroker on Mosquitto', () => {
   ): Promise<{ id: string; secret: string; client: MqttClient }> {
     const id = `band-${++n}`;
     const secret = randomBytes(32).toString('base64url');
-    await provisioner.provisionDevice({ deviceId: id, facilityId: FACILITY, secret });
-    const client = await mqtt.connectAsync(server.url, {
+    await m.provisioner.provisionDevice({ deviceId: id, facilityId: FACILITY, secret });
+    const client = await mqtt.connectAsync(m.server.url, {
       username: id,
       password: secret,
       clientId: id,
@@ -76,22 +41,22 @@ describe.skipIf(skip)('ExternalBroker on Mosquitto', () => {
       connectTimeout: 5000,
       ...(will && { will: will(id) }),
     });
-    clients.push(client);
+    m.clients.push(client);
     return { id, secret, client };
   }
 
   function platform(opts: Partial<ExternalBrokerOptions> = {}) {
     const uplinks: UplinkMessage[] = [];
     const broker = new ExternalBroker({
-      url: server.url,
-      ...PLATFORM,
+      url: m.server.url,
+      ...m.platform,
       onUplink: (msg) => {
         uplinks.push(msg);
       },
       logger: silentLogger(),
       ...opts,
     });
-    brokers.push(broker);
+    m.brokers.push(broker);
     return { broker, uplinks, of: (id: string) => uplinks.filter((u) => u.deviceId === id) };
   }
 
@@ -136,7 +101,7 @@ describe.skipIf(skip)('ExternalBroker on Mosquitto', () => {
     }));
     liar.client.stream.destroy();
     // Mosquitto handles the will as it notices the closed socket, which it logs.
-    await vi.waitFor(() => expect(server.output()).toContain(`Client ${liar.id} closed its connection`));
+    await vi.waitFor(() => expect(m.server.output()).toContain(`Client ${liar.id} closed its connection`));
     await victim.client.publishAsync(topicOf(victim.id, 'vitals'), '{"ts":1,"hr":60}', { qos: 1 });
     await vi.waitFor(() => expect(p.of(victim.id)).toHaveLength(1));
     expect(p.of(victim.id)[0]?.topic).toBe(topicOf(victim.id, 'vitals'));
@@ -216,25 +181,25 @@ describe.skipIf(skip)('ExternalBroker on Mosquitto', () => {
     const p = platform({ reconnect: { initialMs: 100, maxMs: 400 } });
     await p.broker.start();
     const before = await device();
-    await server.restart();
+    await m.server.restart();
     await vi.waitFor(() => expect(p.broker.stats()).toMatchObject({ connected: true, connects: 2 }), {
       timeout: 10_000,
     });
     // Mosquitto kept the provisioned client in its dynsec config across the restart.
-    const client = await mqtt.connectAsync(server.url, {
+    const client = await mqtt.connectAsync(m.server.url, {
       username: before.id,
       password: before.secret,
       reconnectPeriod: 0,
     });
-    clients.push(client);
+    m.clients.push(client);
     await client.publishAsync(topicOf(before.id, 'vitals'), '{"ts":1,"hr":70}', { qos: 1 });
     await vi.waitFor(() => expect(p.of(before.id)).toHaveLength(1));
-    await vi.waitFor(() => expect(provisioner.connected).toBe(true), { timeout: 10_000 });
+    await vi.waitFor(() => expect(m.provisioner.connected).toBe(true), { timeout: 10_000 });
   });
 
   it('connects the platform with TCP_NODELAY from the first packet', async () => {
-    const client = createMqttClient(server.url, { ...PLATFORM, protocolVersion: 5, reconnectPeriod: 0 });
-    clients.push(client);
+    const client = createMqttClient(m.server.url, { ...m.platform, protocolVersion: 5, reconnectPeriod: 0 });
+    m.clients.push(client);
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
     // Node keeps the socket's noDelay state under an internal symbol; set before connecting, it is
     // applied to the handle as the connection is established.
@@ -259,7 +224,7 @@ describe.skipIf(skip)('ExternalBroker on Mosquitto', () => {
 
   it('fails to start with MQTT_SUBSCRIBE_REFUSED when the user lacks the platform role', async () => {
     const secret = randomBytes(16).toString('base64url');
-    await provisioner.provisionDevice({ deviceId: 'not-a-platform', facilityId: FACILITY, secret });
+    await m.provisioner.provisionDevice({ deviceId: 'not-a-platform', facilityId: FACILITY, secret });
     const p = platform({ username: 'not-a-platform', password: secret });
     await expect(p.broker.start()).rejects.toMatchObject({ code: 'MQTT_SUBSCRIBE_REFUSED' });
   });

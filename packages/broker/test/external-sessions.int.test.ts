@@ -1,22 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { silentLogger } from '@vigil/runtime';
 import mqtt, { type MqttClient } from 'mqtt';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { requireBinary } from '@vigil/testkit';
-import {
-  ExternalBroker,
-  type ExternalBrokerOptions,
-  MemorySessionRegistry,
-  MosquittoProvisioner,
-} from '../src/index.ts';
-import {
-  DYNSEC_PLUGIN,
-  haveMosquitto,
-  MOSQUITTO,
-  MOSQUITTO_INSTALL_HINT,
-  type MosquittoServer,
-  startMosquitto,
-} from './mosquitto-server.ts';
+import { ExternalBroker, type ExternalBrokerOptions, MemorySessionRegistry } from '../src/index.ts';
+import { DYNSEC_PLUGIN, MOSQUITTO, MOSQUITTO_INSTALL_HINT } from './mosquitto-server.ts';
+import { useProvisionedMosquitto } from './provisioned-mosquitto.ts';
 
 /**
  * Worker sessions on a real Mosquitto 2 (README "Worker sessions"): uplinks acked only once handled,
@@ -26,7 +15,6 @@ import {
 const skip = requireBinary([MOSQUITTO, DYNSEC_PLUGIN], MOSQUITTO_INSTALL_HINT, 'external broker session tests');
 
 const FACILITY = 'fac-s';
-const PLATFORM = { username: 'vigil-engine', password: randomBytes(16).toString('base64url') };
 const vitals = (id: string) => `care/${FACILITY}/devices/${id}/vitals`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -44,49 +32,27 @@ function kill(broker: ExternalBroker): void {
 }
 
 describe.skipIf(skip)('ExternalBroker worker sessions on Mosquitto', () => {
-  let server: MosquittoServer;
-  let provisioner: MosquittoProvisioner;
-  const brokers: ExternalBroker[] = [];
-  const clients: MqttClient[] = [];
+  const m = useProvisionedMosquitto();
   let n = 0;
-
-  beforeAll(async () => {
-    if (!haveMosquitto) throw new Error(MOSQUITTO_INSTALL_HINT);
-    server = await startMosquitto();
-    provisioner = new MosquittoProvisioner({ url: server.url, ...server.admin, logger: silentLogger() });
-    await provisioner.start();
-    await provisioner.applyDefaultAcl();
-    await provisioner.ensurePlatformClient(PLATFORM);
-  });
-
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.endAsync(true).catch(() => undefined)));
-    await Promise.all(brokers.splice(0).map((b) => b.close()));
-  });
-
-  afterAll(async () => {
-    await provisioner?.close();
-    await server?.stop();
-  });
 
   async function device(): Promise<{ id: string; client: MqttClient }> {
     const id = `band-s${++n}`;
     const secret = randomBytes(24).toString('base64url');
-    await provisioner.provisionDevice({ deviceId: id, facilityId: FACILITY, secret });
-    const client = await mqtt.connectAsync(server.url, { username: id, password: secret, reconnectPeriod: 0 });
-    clients.push(client);
+    await m.provisioner.provisionDevice({ deviceId: id, facilityId: FACILITY, secret });
+    const client = await mqtt.connectAsync(m.server.url, { username: id, password: secret, reconnectPeriod: 0 });
+    m.clients.push(client);
     return { id, client };
   }
 
   function worker(opts: Partial<ExternalBrokerOptions> & Pick<ExternalBrokerOptions, 'onUplink'>): ExternalBroker {
     const broker = new ExternalBroker({
-      url: server.url,
-      ...PLATFORM,
+      url: m.server.url,
+      ...m.platform,
       reconnect: { initialMs: 100, maxMs: 400 },
       logger: silentLogger(),
       ...opts,
     });
-    brokers.push(broker);
+    m.brokers.push(broker);
     return broker;
   }
 
@@ -247,15 +213,15 @@ describe.skipIf(skip)('ExternalBroker worker sessions on Mosquitto', () => {
     for (let i = 0; i < 10; i++) await client.publishAsync(vitals(id), String(i), { qos: 1 });
     await vi.waitFor(() => expect(got).toHaveLength(10));
     // Nothing was kept for A: its client id finds no session.
-    const probe = await mqtt.connectAsync(server.url, {
-      ...PLATFORM,
+    const probe = await mqtt.connectAsync(m.server.url, {
+      ...m.platform,
       clientId: aId,
       protocolVersion: 5,
       clean: false,
       properties: { sessionExpiryInterval: 0 },
       reconnectPeriod: 0,
     });
-    clients.push(probe);
+    m.clients.push(probe);
     const queued: string[] = [];
     probe.on('message', (_t, payload) => queued.push(payload.toString()));
     await sleep(300);

@@ -120,7 +120,7 @@ describe.skipIf(skip)('two engines and two gateways on Redis and Mosquitto', () 
 
       // Every wearable streams; the first engine is killed mid-stream.
       const wearables = await Promise.all(
-        devices.map(async (d) => ({ ...d, mqtt: await connectWearable(mosquitto.url, d.deviceId, d.secret) })),
+        devices.map(async (d) => ({ ...d, mqtt: await via1.connectDevice(d.deviceId, d.secret) })),
       );
       const t0 = Date.now() - DEVICE_TIME_LEAD_MS;
       const streaming = Promise.all(wearables.map((w) => stream(w.mqtt, w.deviceId, t0)));
@@ -208,19 +208,6 @@ describe.skipIf(skip)('two engines and two gateways on Redis and Mosquitto', () 
 });
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function connectWearable(url: string, deviceId: string, secret: string): Promise<MqttClient> {
-  const { default: mqtt } = await import('mqtt');
-  const client = await mqtt.connectAsync(url, {
-    username: deviceId,
-    password: secret,
-    clientId: deviceId,
-    reconnectPeriod: 0,
-    protocolVersion: 4,
-  });
-  (client.stream as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
-  return client;
-}
 
 /** One wearable's stream: a sample per device second, the SOS mid-way, each published at QoS 1. */
 async function stream(client: MqttClient, deviceId: string, t0: number): Promise<void> {
