@@ -1,4 +1,4 @@
-import type { Alert, LoggedEvent } from '@vigil/contracts';
+import type { Alert, LoggedEvent, Task } from '@vigil/contracts';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { requireBinary } from '@vigil/testkit';
@@ -373,6 +373,43 @@ describe.skipIf(skip)('redis stores', () => {
       // A claim pushed out of the window leaves no lease behind.
       expect(await s.seqs.claim('d1', 'vitals', [7, 8, 9, 10], 60_000)).toEqual(['new', 'new', 'new', 'new']);
       expect(await client!.hlen(`${prefix}seqclaims:d1:vitals`)).toBe(3);
+    });
+
+    it('tasks: lists by alert and active state come from indexes, backfilled over tasks stored before them', async () => {
+      const prefix = freshPrefix();
+      const a = await instance(prefix);
+      const task = (id: string, alertId: string, state: Task['state']): Task => ({
+        id,
+        facilityId: 'f1',
+        kind: 'onsite_check',
+        role: 'caregiver',
+        priority: 'high',
+        state,
+        alertId,
+        createdAt: new Date(1_000 + Number(id.slice(1))).toISOString(),
+        acceptBy: new Date(61_000).toISOString(),
+        completeBy: new Date(961_000).toISOString(),
+        escalationLevel: 0,
+      });
+      await a.tasks.put(task('t1', 'al1', 'assigned'));
+      await a.tasks.put(task('t2', 'al1', 'done'));
+      await a.tasks.put(task('t3', 'al2', 'accepted'));
+      // As if written by a version without the indexes.
+      await client!.del(
+        `${prefix}tasks:active`,
+        `${prefix}tasks:alert:al1`,
+        `${prefix}tasks:alert:al2`,
+        `${prefix}tasks:indexed`,
+      );
+      const b = await instance(prefix);
+      const ids = (ts: Task[]) => ts.map((t) => t.id);
+      expect(ids(await b.tasks.list({ alertId: 'al1' }))).toEqual(['t1', 't2']);
+      expect(ids(await b.tasks.list({ state: 'active' }))).toEqual(['t1', 't3']);
+      // A task leaving the active states leaves the index; lists never show what the filter excludes.
+      await b.tasks.put({ ...task('t3', 'al2', 'done') });
+      expect(ids(await a.tasks.list({ state: 'active' }))).toEqual(['t1']);
+      expect(await client!.smembers(`${prefix}tasks:active`)).toEqual(['t1']);
+      expect(ids(await a.tasks.list({ alertId: 'al3' }))).toEqual([]);
     });
 
     it('devices: touch keeps the live fields apart from the record and a put resets them', async () => {

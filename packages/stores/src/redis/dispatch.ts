@@ -16,17 +16,29 @@ import type { Sealer } from './sealer.ts';
 const ACTIVE = new Set(['assigned', 'accepted', 'in_progress']);
 
 /**
- * `tasks`: id → JSON; lists are filtered and sorted here, as in memory. With encryption on, the body
- * (its `context` holds a vitals snapshot and NEWS2) is sealed with the facility's DEK.
+ * `tasks`: id → JSON, with two indexes so the hot lookups do not read (and, encrypted, open) every
+ * task ever stored: `tasks:alert:<alertId>` (the ids of an alert's tasks: dispatch on every alert
+ * event, delivery receipts) and `tasks:active` (assigned, accepted or in progress: staff load,
+ * emergency access). Both may hold more ids than they should (a backfill racing a write), never
+ * fewer: `list` still applies every filter to the bodies it reads. Other lists read all tasks and are
+ * filtered and sorted here, as in memory. With encryption on, the body (its `context` holds a vitals
+ * snapshot and NEWS2) is sealed with the facility's DEK.
  */
 export class RedisTaskStore implements TaskStore {
   private readonly key: string;
+  private readonly activeKey: string;
+  private readonly indexedKey: string;
   constructor(
     private readonly redis: Redis,
-    keys: Keys,
+    private readonly keys: Keys,
     private readonly sealer?: Sealer,
   ) {
     this.key = keys.key('tasks');
+    this.activeKey = keys.key('tasks', 'active');
+    this.indexedKey = keys.key('tasks', 'indexed');
+  }
+  private alertKey(alertId: string) {
+    return this.keys.keyFor('tasks:alert', alertId);
   }
   private decode(id: string, raw: string | null | undefined) {
     return this.sealer ? this.sealer.open<Task>({ kind: 'task', id, field: 'body' }, raw) : fromJson<Task>(raw);
@@ -35,17 +47,34 @@ export class RedisTaskStore implements TaskStore {
     const body = this.sealer
       ? await this.sealer.seal(task.facilityId, { kind: 'task', id: task.id, field: 'body' }, task)
       : toJson(task);
-    await this.redis.hset(this.key, task.id, body);
+    const tx = this.redis.multi().hset(this.key, task.id, body);
+    if (task.alertId !== undefined) tx.sadd(this.alertKey(task.alertId), task.id);
+    if (ACTIVE.has(task.state)) tx.sadd(this.activeKey, task.id);
+    else tx.srem(this.activeKey, task.id);
+    await execOrThrow(tx);
   }
   async get(id: string) {
     return this.decode(id, await this.redis.hget(this.key, id));
   }
+
+  /**
+   * Builds the indexes over tasks stored before they existed (once per deployment; `tasks:indexed`
+   * marks it done). Idempotent, so processes starting together may all run it.
+   */
+  async backfillIndexes(): Promise<void> {
+    if ((await this.redis.exists(this.indexedKey)) === 1) return;
+    for (const t of await this.read(await this.redis.hgetall(this.key))) {
+      const tx = this.redis.multi();
+      if (t.alertId !== undefined) tx.sadd(this.alertKey(t.alertId), t.id);
+      if (ACTIVE.has(t.state)) tx.sadd(this.activeKey, t.id);
+      await execOrThrow(tx);
+    }
+    await this.redis.set(this.indexedKey, '1');
+  }
+
   async list(f: TaskFilter = {}) {
     const out: Task[] = [];
-    const all = await this.redis.hgetall(this.key);
-    const tasks = await Promise.all(Object.entries(all).map(([id, raw]) => this.decode(id, raw)));
-    for (const t of tasks) {
-      if (t === undefined) continue;
+    for (const t of await this.read(await this.candidates(f))) {
       if (f.facilityId !== undefined && t.facilityId !== f.facilityId) continue;
       if (f.facilityIds !== undefined && !f.facilityIds.includes(t.facilityId)) continue;
       if (f.state === 'active' ? !ACTIVE.has(t.state) : f.state !== undefined && t.state !== f.state) continue;
@@ -56,6 +85,31 @@ export class RedisTaskStore implements TaskStore {
     }
     return out.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id));
   }
+
+  /** Bodies by id: through an index where the filter allows, else every task. */
+  private async candidates(f: TaskFilter): Promise<Record<string, string>> {
+    const index =
+      f.alertId !== undefined ? this.alertKey(f.alertId) : f.state === 'active' ? this.activeKey : undefined;
+    if (index === undefined) return this.redis.hgetall(this.key);
+    const ids = await this.redis.smembers(index);
+    if (ids.length === 0) return {};
+    const bodies = await this.redis.hmget(this.key, ...ids);
+    const out: Record<string, string> = {};
+    ids.forEach((id, i) => {
+      const body = bodies[i];
+      if (body !== null && body !== undefined) out[id] = body;
+    });
+    return out;
+  }
+
+  private async read(bodies: Record<string, string>): Promise<Task[]> {
+    const tasks = await Promise.all(Object.entries(bodies).map(([id, raw]) => this.decode(id, raw)));
+    return tasks.filter((t): t is Task => t !== undefined);
+  }
+}
+
+async function execOrThrow(tx: ReturnType<Redis['multi']>): Promise<void> {
+  for (const [err] of (await tx.exec()) ?? []) if (err) throw err;
 }
 
 /*

@@ -101,6 +101,13 @@ export async function createRedisStores(redis: Redis | string, opts: RedisStores
   }
   const events = new RedisEventLog(client, keys, now, opts.events, sealer);
   const locks = new RedisLockService(client, keys, opts.locks);
+  const tasks = new RedisTaskStore(client, keys, sealer);
+  try {
+    await tasks.backfillIndexes();
+  } catch (err) {
+    if (owned) client.disconnect();
+    throw err;
+  }
   return {
     facilities: new RedisFacilityStore(client, keys),
     users: new RedisUserStore(client, keys),
@@ -113,7 +120,7 @@ export async function createRedisStores(redis: Redis | string, opts: RedisStores
     events,
     ruleSettings: new RedisRuleSettingsStore(client, keys),
     ruleState: new RedisRuleStateStore(client, keys, sealer),
-    tasks: new RedisTaskStore(client, keys, sealer),
+    tasks,
     deadlines: new RedisDeadlineStore(client, keys),
     slaWarnings: new RedisSlaWarningStore(client, keys, sealer),
     policies: new RedisPolicyStore(client, keys),
