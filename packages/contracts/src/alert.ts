@@ -25,6 +25,8 @@ export const ALERT_KINDS = [
   'device.offline',
   'device.low_battery',
   'device.not_worn',
+  /** `worn: false` while the readings look like a living person's (clinical.md "Wear state is evidence"). */
+  'device.wear_conflict',
   'device.no_data',
   'facility.water_leak',
   'facility.smoke',
@@ -54,6 +56,15 @@ export const Explanation = z.object({
   inputs: z.record(z.string(), z.unknown()),
   condition: z.string(),
   window: z.string().optional(),
+  /**
+   * How a condition judged over time reached its tier (clinical.md "Alarm timing that must hold"):
+   * `sustained` (most readings of the window past the limit), `confirmed` (sparse readings: the next
+   * reading confirmed the first), `critical_stream` (a stream in a critical range for a few seconds),
+   * `critical_spot` (a spot reading in a critical range raises at once).
+   */
+  path: z.enum(['sustained', 'confirmed', 'critical_stream', 'critical_spot']).optional(),
+  /** Raised from late data (store-and-forward): when the deciding reading was taken, and how late it came. */
+  late: z.object({ observedAt: IsoTime, delayMs: z.number().int().nonnegative() }).optional(),
 });
 export type Explanation = z.infer<typeof Explanation>;
 
@@ -73,6 +84,8 @@ export const Alert = z.object({
   raisedAt: IsoTime,
   lastSeenAt: IsoTime,
   occurrences: z.number().int().positive(),
+  /** The last re-raise (contract §3.1): a new SOS press, a new fall or a rise in priority on the open alert. */
+  reraisedAt: IsoTime.optional(),
   acknowledgedAt: IsoTime.optional(),
   acknowledgedBy: z.string().optional(),
   resolvedAt: IsoTime.optional(),

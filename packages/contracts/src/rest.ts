@@ -157,10 +157,20 @@ export type Resident = z.infer<typeof Resident>;
 
 export const DeviceKind = z.enum(['wearable', 'sensor']);
 export type DeviceKind = z.infer<typeof DeviceKind>;
+/**
+ * What a wearable measures and how (docs/clinical-rules.md "Device profiles"): a `wristband` streams
+ * pulse, SpO2, respiration and skin temperature; a `cuff` takes spot readings of blood pressure and
+ * pulse; a `thermometer` spot temperatures. The profile sets each vital's freshness window and
+ * whether its readings are a stream or spot readings. Wearables default to `wristband`.
+ */
+export const DeviceProfile = z.enum(['wristband', 'cuff', 'thermometer']);
+export type DeviceProfile = z.infer<typeof DeviceProfile>;
 export const CreateDeviceRequest = z.object({
   id: Id.optional(),
   facilityId: Id,
   kind: DeviceKind,
+  /** Wearables only (400 for a sensor); default `wristband`. */
+  profile: DeviceProfile.optional(),
   residentId: Id.optional(),
   zoneId: Id.optional(),
   roomId: Id.optional(),
@@ -177,6 +187,7 @@ export type DeviceCounters = z.infer<typeof DeviceCounters>;
 export const DeviceDetail = z.object({
   id: Id,
   kind: DeviceKind,
+  profile: DeviceProfile.optional(),
   facilityId: Id,
   residentId: Id.optional(),
   zoneId: Id.optional(),

@@ -12,6 +12,7 @@ export const envelope = <T extends z.ZodType>(type: z.ZodType<string>, data: T) 
 export const ALERT_EVENT_TYPES = [
   'alert.raised',
   'alert.updated',
+  'alert.reraised',
   'alert.acknowledged',
   'alert.escalated',
   'alert.resolved',

@@ -7,6 +7,7 @@ import type {
   Consent,
   DeviceCounters,
   DeviceKind,
+  DeviceProfile,
   DeviceState,
   Facility,
   IngestErrorCode,
@@ -62,6 +63,8 @@ export interface ResidentStore {
 export interface DeviceRecord {
   id: string;
   kind: DeviceKind;
+  /** Wearables: what they measure and how often (contract extension); absent means `wristband`. */
+  profile?: DeviceProfile;
   facilityId: string;
   residentId?: string;
   zoneId?: string;

@@ -16,6 +16,7 @@ async function toDetail(ctx: GatewayContext, d: DeviceRecord): Promise<DeviceDet
   return {
     id: d.id,
     kind: d.kind,
+    ...(d.profile !== undefined && { profile: d.profile }),
     facilityId: d.facilityId,
     ...(d.residentId !== undefined && { residentId: d.residentId }),
     ...(d.zoneId !== undefined && { zoneId: d.zoneId }),
@@ -47,6 +48,9 @@ export const deviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { c
         throw badRequest(`resident ${body.residentId} does not live in facility ${body.facilityId}`);
       }
     }
+    if (body.profile !== undefined && body.kind !== 'wearable') {
+      throw badRequest('profile describes a wearable; a sensor has none');
+    }
     const id = body.id ?? newId('dev');
     if (await devices.get(id)) throw conflict(`device ${id} already exists`);
     const secret = newSecret();
@@ -61,6 +65,7 @@ export const deviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { c
     await devices.put({
       id,
       kind: body.kind,
+      ...(body.kind === 'wearable' && { profile: body.profile ?? 'wristband' }),
       facilityId: body.facilityId,
       ...(body.residentId !== undefined && { residentId: body.residentId }),
       ...(body.zoneId !== undefined && { zoneId: body.zoneId }),
