@@ -13,6 +13,7 @@ export * from './roles.ts';
 export * from './socket.ts';
 export * from './rest.ts';
 export * from './rule-settings.ts';
+export * from './rule-defaults.ts';
 export * from './report.ts';
 export * from './policy.ts';
 export * from './sla-report.ts';

@@ -4,6 +4,7 @@ import { Role } from './roles.ts';
 import { AlertState, ResolveOutcome } from './alert.ts';
 import { TaskState } from './task.ts';
 import { DeviceState } from './socket.ts';
+import { CriticalLimits } from './rule-settings.ts';
 
 /** Error codes of REST responses `{ error: { code, message } }` (contract §4). */
 export const API_ERROR_CODES = [
@@ -115,6 +116,11 @@ export const CarePlan = z
       .partial()
       .strict()
       .optional(),
+    /**
+     * Own critical limits (clinical.md "Critical limits, overridable per care plan"), e.g. a
+     * resident whose resting pulse is 38 under beta blockers.
+     */
+    criticalLimits: CriticalLimits.partial().optional(),
     /** Turn the personal-baseline rule off, e.g. for a resident on rate-changing medication. */
     baseline: z.object({ enabled: z.boolean() }).strict().optional(),
   })

@@ -40,13 +40,75 @@ export type VitalRule = z.infer<typeof VitalRule>;
 
 const Persistence = z.object({ forMs: Ms, clearForMs: Ms }).strict();
 
+/**
+ * How a device profile measures one vital (clinical.md "Sparse readings"): as a `stream` (readings
+ * seconds apart; the first reading after a gap longer than `persistence.streamGapMs` is a spot
+ * reading) or as `spot` readings (a cuff, a thermometer). `freshMs`: how long a reading counts, for
+ * NEWS2 and for confirming the next reading of the same condition.
+ */
+export const VitalSampling = z.object({ mode: z.enum(['stream', 'spot']), freshMs: Ms.min(1000) }).strict();
+export type VitalSampling = z.infer<typeof VitalSampling>;
+const ProfileSampling = z
+  .object({
+    hr: VitalSampling.optional(),
+    spo2: VitalSampling.optional(),
+    rr: VitalSampling.optional(),
+    sbp: VitalSampling.optional(),
+    temp: VitalSampling.optional(),
+  })
+  .strict();
+export type ProfileSampling = z.infer<typeof ProfileSampling>;
+
+/** A critical limit per direction (clinical.md "Critical limits"): past it, the fast path. */
+export const CriticalLimit = z.object({ low: z.number().optional(), high: z.number().optional() }).strict();
+export type CriticalLimit = z.infer<typeof CriticalLimit>;
+export const CriticalLimits = z
+  .object({
+    hr: CriticalLimit,
+    spo2: CriticalLimit,
+    rr: CriticalLimit,
+    sbp: CriticalLimit,
+    temp: CriticalLimit,
+  })
+  .strict();
+export type CriticalLimits = z.infer<typeof CriticalLimits>;
+
 export const RuleSettingsBody = z
   .object({
     vitals: z.object({ hr: VitalRule, spo2: VitalRule, rr: VitalRule, sbp: VitalRule, temp: VitalRule }).strict(),
     /** A `news2` alert needs its band to persist (a single noisy sample moves the aggregate). */
     news2: Persistence,
-    /** A gap in a device's data longer than this breaks every persistence window (nothing was observed). */
+    /**
+     * Technical tracks (not worn, inactivity): a gap in a device's data longer than this breaks their
+     * windows. Vital windows break after the vital's own freshness window (`profiles`).
+     */
     maxGapMs: Ms,
+    /** Persistence over the readings that exist (clinical.md "Fraction, not an unbroken run"). */
+    persistence: z
+      .object({
+        /** A window holds when at least this share of its readings is past the limit. */
+        fraction: z.number().min(0.5).max(1),
+        /** Readings of a stream further apart than this: the later one is a spot reading. */
+        streamGapMs: Ms.min(1000),
+      })
+      .strict(),
+    /**
+     * The fast path beside the priority tiers (clinical.md "Critical limits"): a stream past a
+     * critical limit for `confirmMs`, or an aggregate NEWS2 of `news2` or more, raises a `high` alert
+     * at once; a spot reading past a critical limit raises on arrival.
+     */
+    criticalLimits: CriticalLimits.extend({
+      news2: z.number().int().min(1).max(20),
+      /** The SpO2 critical limit for residents on NEWS2 scale 2 (a prescribed 88–92 % target). */
+      spo2Scale2Low: z.number().min(50).max(100),
+      confirmMs: Ms.max(10_000),
+    }).strict(),
+    /** Per device profile, how each vital is sampled; a vital a profile does not name is a spot reading. */
+    profiles: z.object({ wristband: ProfileSampling, cuff: ProfileSampling, thermometer: ProfileSampling }).strict(),
+    /** A device's `onOxygen` report holds this long unless repeated; then the care plan's prescription applies. */
+    oxygen: z.object({ deviceHoldMs: Ms.min(60_000) }).strict(),
+    /** `worn:false` with readings a living person gives, for this long, raises `device.wear_conflict`. */
+    wearConflict: z.object({ forMs: Ms.max(60_000) }).strict(),
     /** Physically implausible jumps between consecutive samples are sensor artefacts (clinical.md). */
     artefacts: z
       .object({
@@ -63,11 +125,15 @@ export const RuleSettingsBody = z
       .strict(),
     /** `worn:false` for this long raises `device.not_worn` (a wearable off for a shower is not an alarm). */
     notWorn: z.object({ forMs: Ms }).strict(),
-    /** Stale-data alarms per device kind (Nightscout: warn 15 min, urgent 30 min). */
+    /**
+     * Stale-data alarms per device kind, against the device's own usual interval: warn after
+     * `missedIntervals` usual intervals of silence, urgent after twice that, never sooner than
+     * `warnMs` / `urgentMs`.
+     */
     noData: z
       .object({
-        wearable: z.object({ warnMs: Ms, urgentMs: Ms }).strict(),
-        sensor: z.object({ warnMs: Ms, urgentMs: Ms }).strict(),
+        wearable: z.object({ warnMs: Ms, urgentMs: Ms, missedIntervals: z.number().min(2).max(100) }).strict(),
+        sensor: z.object({ warnMs: Ms, urgentMs: Ms, missedIntervals: z.number().min(2).max(100) }).strict(),
       })
       .strict(),
     battery: z
@@ -133,6 +199,16 @@ export function ruleSettingsProblems(s: RuleSettingsBody): { path: string; messa
     if (r.low !== undefined && r.high !== undefined && r.low >= r.high)
       out.push({ path: `vitals.${v}.high`, message: 'must be above low' });
   }
+  for (const v of THRESHOLD_VITALS) {
+    const r = s.vitals[v];
+    const c = s.criticalLimits[v];
+    const lowest = r.criticalLow ?? r.low;
+    const highest = r.criticalHigh ?? r.high;
+    if (c.low !== undefined && lowest !== undefined && c.low > lowest)
+      out.push({ path: `criticalLimits.${v}.low`, message: `must not lie above vitals.${v} (${lowest})` });
+    if (c.high !== undefined && highest !== undefined && c.high < highest)
+      out.push({ path: `criticalLimits.${v}.high`, message: `must not lie below vitals.${v} (${highest})` });
+  }
   for (const kind of ['wearable', 'sensor'] as const) {
     const n = s.noData[kind];
     if (n.warnMs === 0 || n.urgentMs <= n.warnMs)
@@ -182,6 +258,26 @@ export const RuleSettingsPatch = z
       .strict(),
     news2: Persistence.partial(),
     maxGapMs: Ms,
+    persistence: RuleSettingsBody.shape.persistence.partial(),
+    criticalLimits: z
+      .object({
+        hr: CriticalLimit,
+        spo2: CriticalLimit,
+        rr: CriticalLimit,
+        sbp: CriticalLimit,
+        temp: CriticalLimit,
+        news2: RuleSettingsBody.shape.criticalLimits.shape.news2,
+        spo2Scale2Low: RuleSettingsBody.shape.criticalLimits.shape.spo2Scale2Low,
+        confirmMs: RuleSettingsBody.shape.criticalLimits.shape.confirmMs,
+      })
+      .partial()
+      .strict(),
+    profiles: z
+      .object({ wristband: ProfileSampling, cuff: ProfileSampling, thermometer: ProfileSampling })
+      .partial()
+      .strict(),
+    oxygen: RuleSettingsBody.shape.oxygen.partial(),
+    wearConflict: RuleSettingsBody.shape.wearConflict.partial(),
     artefacts: z
       .object({
         enabled: z.boolean(),
@@ -205,56 +301,3 @@ export const RuleSettingsPatch = z
   .partial()
   .strict();
 export type RuleSettingsPatch = z.infer<typeof RuleSettingsPatch>;
-
-const MIN = 60_000;
-
-/**
- * Facility defaults. Thresholds follow the NEWS2 chart-1 bands (clinical.md): the first tier where a
- * parameter scores 2, the critical tier where it scores 3, so a threshold alert and the NEWS2 score
- * tell the same story. Persistence: pulse oximeters delay desaturation alarms ~15–30 s; a cuff blood
- * pressure needs a confirming second reading.
- */
-export const DEFAULT_RULE_SETTINGS: RuleSettingsBody = {
-  vitals: {
-    // NEWS2: pulse ≤40 scores 3, 41–50 scores 1; 111–130 scores 2, ≥131 scores 3.
-    hr: { low: 45, high: 120, criticalLow: 40, criticalHigh: 131, clearMargin: 5, forMs: MIN, clearForMs: 2 * MIN },
-    // NEWS2 scale 1: ≤91 scores 3, 92–93 scores 2.
-    spo2: { low: 93, criticalLow: 91, clearMargin: 2, forMs: 30_000, clearForMs: 2 * MIN },
-    // NEWS2: RR ≤8 scores 3; 21–24 scores 2; ≥25 scores 3.
-    rr: { low: 9, high: 24, criticalLow: 8, criticalHigh: 25, clearMargin: 2, forMs: MIN, clearForMs: 2 * MIN },
-    // NEWS2: SBP ≤90 scores 3, 91–100 scores 2; ≥220 scores 3.
-    // A single cuff reading is re-checked before anyone acts on it: the next reading ≥ 10 min later
-    // must confirm (a critical one also scores 3 in NEWS2, which alerts within a minute).
-    sbp: { low: 100, high: 180, criticalLow: 90, criticalHigh: 220, clearMargin: 5, forMs: 10 * MIN, clearForMs: 0 },
-    // NEWS2: ≤35.0 scores 3; 38.1–39.0 scores 1, ≥39.1 scores 2.
-    temp: {
-      low: 35.5,
-      high: 38.0,
-      criticalLow: 35.0,
-      criticalHigh: 39.1,
-      clearMargin: 0.3,
-      forMs: 2 * MIN,
-      clearForMs: 5 * MIN,
-    },
-  },
-  news2: { forMs: MIN, clearForMs: 5 * MIN },
-  maxGapMs: 2 * MIN,
-  // Faster than any physiology between two samples seconds apart (a motion artefact, a loose probe).
-  artefacts: { enabled: true, maxJump: { hr: 30, spo2: 6, rr: 10, temp: 1 } },
-  notWorn: { forMs: 5 * MIN },
-  // Nightscout stale-data alarms: warn at 15 min, urgent at 30 min. Room sensors send a heartbeat at
-  // least every 10 min.
-  noData: { wearable: { warnMs: 15 * MIN, urgentMs: 30 * MIN }, sensor: { warnMs: 30 * MIN, urgentMs: 60 * MIN } },
-  battery: { lowPct: 15, criticalPct: 5, clearPct: 25 },
-  // Below 16 °C or above 32 °C a room endangers frail residents (hypothermia, heat stroke).
-  airTemp: { low: 16, high: 32, clearMargin: 1, forMs: 10 * MIN, clearForMs: 10 * MIN },
-  inactivity: { enabled: true, timeZone: 'Asia/Shanghai', wakeFrom: '07:30', wakeTo: '21:30', afterMs: 3 * 60 * MIN },
-  baseline: {
-    enabled: true,
-    minDeltaBpm: 20,
-    sdFactor: 3,
-    forMs: 15 * MIN,
-    halfLifeMs: 24 * 60 * MIN,
-    warmupMs: 2 * 60 * MIN,
-  },
-};

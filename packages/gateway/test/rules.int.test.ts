@@ -71,13 +71,13 @@ describe('PUT /api/facilities/{id}/rules', () => {
   });
 
   it('keeps the first change through a second one', async () => {
-    const res = await putRules('f1', { noData: { wearable: { warnMs: 10 * MIN } }, inactivity: { enabled: false } });
+    const res = await putRules('f1', { noData: { wearable: { warnMs: 5 * MIN } }, inactivity: { enabled: false } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ version: 3, updatedBy: 'admin' });
     expect(res.body.vitals.hr).toEqual({ ...DEFAULT_RULE_SETTINGS.vitals.hr, high: 115 });
     expect(res.body.noData).toEqual({
       ...DEFAULT_RULE_SETTINGS.noData,
-      wearable: { warnMs: 10 * MIN, urgentMs: 30 * MIN },
+      wearable: { ...DEFAULT_RULE_SETTINGS.noData.wearable, warnMs: 5 * MIN },
     });
     expect(res.body.inactivity).toEqual({ ...DEFAULT_RULE_SETTINGS.inactivity, enabled: false });
     expect((await getRules('f1')).body).toEqual(res.body);
@@ -90,6 +90,7 @@ describe('PUT /api/facilities/{id}/rules', () => {
     ['temp outside what a body can measure', { vitals: { temp: { criticalHigh: 50 } } }, 'vitals.temp.criticalHigh'],
     ['noData warnMs equal to urgentMs', { noData: { sensor: { warnMs: 60 * MIN } } }, 'noData.sensor.urgentMs'],
     ['noData warnMs above urgentMs', { noData: { wearable: { warnMs: 40 * MIN } } }, 'noData.wearable.urgentMs'],
+    ['a critical limit inside the tiers', { criticalLimits: { hr: { high: 125 } } }, 'criticalLimits.hr.high'],
     ['battery low below critical', { battery: { lowPct: 4 } }, 'battery'],
     ['an unknown time zone', { inactivity: { timeZone: 'Mars/Olympus_Mons' } }, 'inactivity.timeZone'],
     ['empty waking hours', { inactivity: { wakeFrom: '08:00', wakeTo: '08:00' } }, 'inactivity.wakeTo'],
@@ -221,6 +222,7 @@ describe('PUT /api/residents/{id}/care-plan', () => {
     ['a critical low above the low', { thresholds: { spo2: { criticalLow: 95 } } }, 'thresholds.spo2.low'],
     ['a limit outside what a body can measure', { thresholds: { temp: { high: 50 } } }, 'thresholds.temp.high'],
     ['empty waking hours', { inactivity: { wakeFrom: '21:30', wakeTo: '21:30' } }, 'inactivity.wakeTo'],
+    ['a critical limit inside the tier limits', { criticalLimits: { spo2: { low: 93 } } }, 'criticalLimits.spo2.low'],
   ])('refuses %s with 400 invalid_input naming the path, and stores nothing', async (_, body, path) => {
     const before = await residentOf('r3');
     const res = await putCarePlan('r3', body, 'manager2');
@@ -243,6 +245,13 @@ describe('PUT /api/residents/{id}/care-plan', () => {
     expect(res.body.error.code).toBe('invalid_input');
     expect(res.body.error.details.length).toBeGreaterThan(0);
     expect(await residentOf('r3')).toEqual(before);
+  });
+
+  it('accepts own critical limits beyond the tiers (a resting pulse of 38 under beta blockers)', async () => {
+    const plan = { thresholds: { hr: { low: 38 } }, criticalLimits: { hr: { low: 33 } } };
+    const res = await putCarePlan('r3', plan, 'manager2');
+    expect(res.status).toBe(200);
+    expect(res.body.carePlan).toEqual(plan);
   });
 
   it("judges an override against the facility's current rules, not the defaults", async () => {

@@ -204,6 +204,43 @@ describe('NEWS2 from the latest readings', () => {
   it('without a care-plan oxygen setting or a device report, oxygen is missing', () => {
     expect(news2FromLatest(latest, {}, NOW).missing).toContain('air');
   });
+
+  it('holds a device report of oxygen for 15 min unless repeated, then the prescription applies', () => {
+    const onO2 = { ...latest, onOxygen: { v: true, ts: NOW - 14 * MIN } };
+    expect(news2FromLatest(onO2, { onOxygen: false }, NOW).subscores.air).toBe(2);
+    const expired = { ...latest, onOxygen: { v: true, ts: NOW - 16 * MIN } };
+    expect(news2FromLatest(expired, { onOxygen: false }, NOW).subscores.air).toBe(0);
+    // Nothing prescribed: an expired report leaves oxygen unknown, and the score says so.
+    expect(news2FromLatest(expired, {}, NOW)).toMatchObject({
+      partial: true,
+      missing: expect.arrayContaining(['air']),
+    });
+    // The hold is a setting.
+    expect(news2FromLatest(expired, {}, NOW, { oxygenHoldMs: 30 * MIN }).subscores.air).toBe(2);
+  });
+
+  it('never scores scale 2 unless the care plan sets it, whatever the thresholds look like', () => {
+    const copdLike = { thresholds: { spo2: { low: 87 } }, onOxygen: false } as const;
+    const low = { values: { spo2: { v: 89, ts: NOW } } };
+    expect(news2FromLatest(low, copdLike, NOW).subscores.spo2).toBe(3);
+    expect(news2FromLatest(low, { ...copdLike, spo2Scale: 2 }, NOW).subscores.spo2).toBe(0);
+  });
+
+  it('on scale 2 with oxygen unknown, leaves SpO2 ≥ 93 % unscored and the score partial, never scored as air', () => {
+    const high = { values: { spo2: { v: 97, ts: NOW } } };
+    const n = news2FromLatest(high, { spo2Scale: 2 }, NOW);
+    expect(n.subscores.spo2).toBeUndefined();
+    expect(n.missing).toEqual(expect.arrayContaining(['spo2', 'air']));
+    expect(n.partial).toBe(true);
+    // Below 93 % the oxygen does not change the scale-2 score: it is scored.
+    expect(news2FromLatest({ values: { spo2: { v: 84, ts: NOW } } }, { spo2Scale: 2 }, NOW).subscores.spo2).toBe(2);
+  });
+
+  it("uses a reading's own freshness when its device profile gave one", () => {
+    const cuff = { values: { hr: { v: 120, ts: NOW - 20 * MIN, freshMs: 30 * MIN } } };
+    expect(news2FromLatest(cuff, {}, NOW).subscores.hr).toBe(2);
+    expect(news2FromLatest({ values: { hr: { v: 120, ts: NOW - 20 * MIN } } }, {}, NOW).missing).toContain('hr');
+  });
 });
 
 describe('NEWS2 alerts (chart 4)', () => {

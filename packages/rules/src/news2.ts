@@ -80,6 +80,17 @@ export function scoreSpo2Scale2(spo2: number, onOxygen: boolean): number {
 
 export const scoreAir = (onOxygen: boolean) => (onOxygen ? 2 : 0);
 
+/**
+ * SpO2 on the resident's scale. On scale 2 a reading of 93 % or more scores 0 on air and 1–3 on
+ * oxygen: with oxygen unknown it cannot be scored, and is left missing (the score says partial)
+ * rather than silently scored as air.
+ */
+export function scoreSpo2(spo2: number, scale: Spo2Scale, onOxygen: boolean | undefined): number | undefined {
+  if (scale === 1) return scoreSpo2Scale1(spo2);
+  if (onOxygen === undefined && round(spo2) >= 93) return undefined;
+  return scoreSpo2Scale2(spo2, onOxygen ?? false);
+}
+
 export const scoreSbp = (sbp: number) =>
   band(
     round(sbp),
@@ -137,14 +148,7 @@ export function scoreNews2(input: News2Input, scale: Spo2Scale, atMs: number): N
   };
   const has = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v);
   put('rr', has(input.rr) ? scoreRr(input.rr) : undefined);
-  put(
-    'spo2',
-    has(input.spo2)
-      ? scale === 2
-        ? scoreSpo2Scale2(input.spo2, input.onOxygen ?? false)
-        : scoreSpo2Scale1(input.spo2)
-      : undefined,
-  );
+  put('spo2', has(input.spo2) ? scoreSpo2(input.spo2, scale, input.onOxygen) : undefined);
   put('air', input.onOxygen === undefined ? undefined : scoreAir(input.onOxygen));
   put('sbp', has(input.sbp) ? scoreSbp(input.sbp) : undefined);
   put('hr', has(input.hr) ? scoreHr(input.hr) : undefined);
@@ -171,6 +175,8 @@ const acvpu = (c: string | undefined): Consciousness | undefined => {
 interface Timed<T> {
   v: T;
   ts: number;
+  /** How long this reading counts, when its device profile says (else `NEWS2_FRESHNESS_MS`). */
+  freshMs?: number;
 }
 
 /** The latest value of each parameter, each with its own timestamp. */
@@ -195,18 +201,29 @@ export const NEWS2_FRESHNESS_MS = {
   consciousness: 12 * 3_600_000,
 } as const;
 
+/** A device's `onOxygen` report holds this long unless repeated (clinical.md; settings `oxygen.deviceHoldMs`). */
+export const DEVICE_OXYGEN_HOLD_MS = 15 * 60_000;
+
+export interface News2Options {
+  freshness?: Record<keyof typeof NEWS2_FRESHNESS_MS, number>;
+  oxygenHoldMs?: number;
+}
+
 /**
  * NEWS2 from the latest readings: each parameter only while fresh (a stale one is missing, so the
- * score says partial), the SpO2 scale and oxygen from the care plan unless the device reports oxygen.
+ * score says partial). The SpO2 scale comes from the care plan alone (scale 2 is a clinician's
+ * choice, never inferred). Oxygen: a device's report while it holds, else the care plan's
+ * prescription, else unknown (missing).
  */
 export function news2FromLatest(
   latest: LatestReadings,
   carePlan: { spo2Scale?: Spo2Scale | undefined; onOxygen?: boolean | undefined },
   nowMs: number,
-  freshness: Record<keyof typeof NEWS2_FRESHNESS_MS, number> = NEWS2_FRESHNESS_MS,
+  options: News2Options = {},
 ): News2 {
+  const freshness = options.freshness ?? NEWS2_FRESHNESS_MS;
   const fresh = <T>(r: Timed<T> | undefined, windowMs: number): T | undefined =>
-    r !== undefined && nowMs - r.ts <= windowMs ? r.v : undefined;
+    r !== undefined && nowMs - r.ts <= (r.freshMs ?? windowMs) ? r.v : undefined;
   const { values } = latest;
   return scoreNews2(
     {
@@ -216,8 +233,7 @@ export function news2FromLatest(
       hr: fresh(values.hr, freshness.hr),
       temp: fresh(values.temp, freshness.temp),
       consciousness: acvpu(fresh(latest.consciousness, freshness.consciousness)),
-      // Oxygen is a prescription: the care plan holds unless the device reports otherwise.
-      onOxygen: latest.onOxygen?.v ?? carePlan.onOxygen,
+      onOxygen: fresh(latest.onOxygen, options.oxygenHoldMs ?? DEVICE_OXYGEN_HOLD_MS) ?? carePlan.onOxygen,
     },
     carePlan.spo2Scale ?? 1,
     nowMs,

@@ -1,5 +1,5 @@
 import type { AlertKind, News2, Priority } from '@vigil/contracts';
-import type { PersistenceSpec, Tier, TrackPoint } from './persistence.ts';
+import type { EpisodeState, PersistenceSpec, Tier, TrackPoint } from './persistence.ts';
 
 /**
  * What one reading says about one condition: the point for the condition's persistence track plus
@@ -13,10 +13,12 @@ export interface Observation {
   rule: string;
   spec: PersistenceSpec;
   point: TrackPoint;
-  /** Alert priority per tier (IEC 60601-1-8). */
+  /** Alert priority per tier (IEC 60601-1-8); tier 3, the critical fast path, is always `high`. */
   priority: { 1: Priority; 2: Priority };
-  describe(tier: 1 | 2): Description;
+  describe(tier: RaisedTier, episode: EpisodeState): Description;
 }
+
+export type RaisedTier = Exclude<Tier, 0>;
 
 export interface Description {
   title: string;
@@ -33,5 +35,5 @@ export interface SampleVerdict {
   artefacts: string[];
 }
 
-export const tierOf = (priority: Priority | undefined): Tier =>
-  priority === 'high' ? 2 : priority === undefined ? 0 : 1;
+export const priorityOf = (o: Pick<Observation, 'priority'>, tier: RaisedTier): Priority =>
+  tier === 3 ? 'high' : o.priority[tier];

@@ -41,7 +41,8 @@ describe('healthReport', () => {
         alert({ id: 'b', kind: 'news2', state: 'active', outcome: undefined }),
         alert({ id: 'c', raisedAt: new Date(T0 - MIN).toISOString() }),
       ],
-      carePlan: {},
+      // The device's onOxygen report holds 15 min; then the prescription counts.
+      carePlan: { onOxygen: false },
       settings: DEFAULT_RULE_SETTINGS,
     });
     expect(r.vitals.hr).toEqual({

@@ -1,5 +1,6 @@
 import { type AlertKind, type Priority, type RuleSettingsBody, toIso } from '@vigil/contracts';
 import type { Observation } from './observations.ts';
+import { runSpec } from './persistence.ts';
 import { formatDuration } from './thresholds.ts';
 
 export interface SensorReading {
@@ -29,7 +30,7 @@ export function observeSensorReading(r: SensorReading, s: RuleSettingsBody, devi
     key: kind,
     kind,
     rule: `facility-sensor.${kind.slice('facility.'.length)}`,
-    spec: { forMs: 0, clearForMs: 0, maxGapMs: Number.MAX_SAFE_INTEGER },
+    spec: runSpec(0, 0, Number.MAX_SAFE_INTEGER),
     point: { ts: r.ts, tier: active ? 1 : 0, clear: !active },
     priority: { 1: priority, 2: priority },
     describe: () => ({ title, condition, inputs: { ...input, ts: at, deviceId } }),
@@ -73,7 +74,7 @@ export function observeSensorReading(r: SensorReading, s: RuleSettingsBody, devi
       key: 'facility.air_temp',
       kind: 'facility.air_temp',
       rule: 'facility-sensor.air_temp',
-      spec: { forMs: a.forMs, clearForMs: a.clearForMs, maxGapMs: Math.max(s.maxGapMs, 30 * 60_000) },
+      spec: runSpec(a.forMs, a.clearForMs, Math.max(s.maxGapMs, 30 * 60_000)),
       point: {
         ts: r.ts,
         tier: t < a.low || t > a.high ? 1 : 0,

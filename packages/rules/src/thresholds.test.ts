@@ -44,7 +44,7 @@ describe('observeVital', () => {
 
   it('describes the limit, the window and the clear condition', () => {
     expect(describeVital('spo2', 'low', 2, 88, rules.spo2).condition).toBe(
-      'SpO2 ≤ 91 % (critical limit) for 30 s; clears after > 95 % for 2 min',
+      'SpO2 ≤ 91 % (high-priority limit); clears after > 95 % for 2 min',
     );
     expect(describeVital('hr', 'high', 1, 125, rules.hr).title).toBe('Heart rate high: 125 bpm');
   });

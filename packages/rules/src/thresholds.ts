@@ -1,6 +1,7 @@
 import {
   type AlertKind,
   type CarePlan,
+  type CriticalLimit,
   DEFAULT_RULE_SETTINGS,
   THRESHOLD_VITALS,
   type ThresholdVital,
@@ -63,15 +64,28 @@ export interface VitalObservation {
 }
 
 /**
- * One value against one direction's limits: its tier (2 past the critical limit, 1 past the alert
- * limit) and whether it is back beyond the clear threshold, `clearMargin` inside the alert limit
- * (hysteresis). Directions without limits are skipped.
+ * One value against one direction's limits: its tier (3 past the critical limit of the fast path,
+ * 2 past the high-tier limit, 1 past the alert limit) and whether it is back beyond the clear
+ * threshold, `clearMargin` inside the alert limit (hysteresis). Directions without limits are skipped.
  */
-export function observeVital(vital: ThresholdVital, value: number, ts: number, rule: VitalRule): VitalObservation[] {
+export function observeVital(
+  vital: ThresholdVital,
+  value: number,
+  ts: number,
+  rule: VitalRule,
+  critical: CriticalLimit = {},
+): VitalObservation[] {
   const out: VitalObservation[] = [];
   const first = { high: rule.high ?? rule.criticalHigh, low: rule.low ?? rule.criticalLow };
   if (first.high !== undefined) {
-    const tier: Tier = rule.criticalHigh !== undefined && value >= rule.criticalHigh ? 2 : value >= first.high ? 1 : 0;
+    const tier: Tier =
+      critical.high !== undefined && value >= critical.high
+        ? 3
+        : rule.criticalHigh !== undefined && value >= rule.criticalHigh
+          ? 2
+          : value >= first.high
+            ? 1
+            : 0;
     out.push({
       vital,
       direction: 'high',
@@ -80,7 +94,14 @@ export function observeVital(vital: ThresholdVital, value: number, ts: number, r
     });
   }
   if (first.low !== undefined) {
-    const tier: Tier = rule.criticalLow !== undefined && value <= rule.criticalLow ? 2 : value <= first.low ? 1 : 0;
+    const tier: Tier =
+      critical.low !== undefined && value <= critical.low
+        ? 3
+        : rule.criticalLow !== undefined && value <= rule.criticalLow
+          ? 2
+          : value <= first.low
+            ? 1
+            : 0;
     out.push({
       vital,
       direction: 'low',
@@ -95,30 +116,33 @@ export function observeVital(vital: ThresholdVital, value: number, ts: number, r
 export function describeVital(
   vital: ThresholdVital,
   direction: Direction,
-  tier: 1 | 2,
+  tier: 1 | 2 | 3,
   value: number,
   rule: VitalRule,
+  critical: CriticalLimit = {},
 ) {
   const unit = UNITS[vital];
   const name = NAMES[vital];
   const limit =
-    direction === 'high'
-      ? tier === 2
-        ? rule.criticalHigh
-        : (rule.high ?? rule.criticalHigh)
-      : tier === 2
-        ? rule.criticalLow
-        : (rule.low ?? rule.criticalLow);
+    tier === 3
+      ? critical[direction]
+      : direction === 'high'
+        ? tier === 2
+          ? rule.criticalHigh
+          : (rule.high ?? rule.criticalHigh)
+        : tier === 2
+          ? rule.criticalLow
+          : (rule.low ?? rule.criticalLow);
   const sign = direction === 'high' ? '≥' : '≤';
   const clearAt =
     direction === 'high'
       ? `< ${(rule.high ?? rule.criticalHigh ?? 0) - rule.clearMargin}`
       : `> ${(rule.low ?? rule.criticalLow ?? 0) + rule.clearMargin}`;
-  const held = rule.forMs > 0 ? ` for ${formatDuration(rule.forMs)}` : '';
-  const clears = `; clears after ${clearAt} ${unit}${rule.clearForMs > 0 ? ` for ${formatDuration(rule.clearForMs)}` : ''}`;
+  const clears = `clears after ${clearAt} ${unit}${rule.clearForMs > 0 ? ` for ${formatDuration(rule.clearForMs)}` : ''}`;
+  const label = tier === 3 ? 'critical limit' : tier === 2 ? 'high-priority limit' : 'alert limit';
   return {
     title: `${name} ${direction}: ${value} ${unit}`,
-    condition: `${name} ${sign} ${limit} ${unit} (${tier === 2 ? 'critical' : 'alert'} limit)${held}${clears}`,
+    condition: `${name} ${sign} ${limit} ${unit} (${label}); ${clears}`,
     limit,
   };
 }

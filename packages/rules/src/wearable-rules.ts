@@ -1,24 +1,31 @@
-import { type CarePlan, type Consciousness, type RuleSettingsBody, toIso, type VitalsSample } from '@vigil/contracts';
-import { type ActivityState, inactiveForMs, updateActivity, type WakingHours } from './activity.ts';
+import type { CarePlan, Consciousness, DeviceProfile, RuleSettingsBody, VitalsSample } from '@vigil/contracts';
+import { type ActivityState, updateActivity } from './activity.ts';
 import { type ArtefactState, filterArtefact } from './artefacts.ts';
 import { type BaselineState, judgeBaseline, updateBaseline } from './baseline.ts';
-import { judgeNews2, type LatestReadings, news2FromLatest } from './news2.ts';
+import { effectiveCriticalLimits } from './critical-limits.ts';
+import { type LatestReadings, NEWS2_FRESHNESS_MS, news2FromLatest } from './news2.ts';
 import type { Description, Observation, SampleVerdict } from './observations.ts';
-import type { PersistenceSpec, TrackPoint } from './persistence.ts';
+import { isSpotReading, samplingOf } from './sampling.ts';
 import {
-  describeVital,
-  effectiveVitalRules,
-  formatDuration,
-  observeVital,
-  type ThresholdVital,
-  type VitalRules,
-} from './thresholds.ts';
+  batteryObservation,
+  gapObservation,
+  inactivityObservation,
+  notWornObservation,
+  wearConflictObservation,
+} from './technical-observations.ts';
+import { effectiveVitalRules, observeVital, type ThresholdVital, type VitalRules } from './thresholds.ts';
+import { baselineObservation, news2Observation, thresholdObservations } from './vital-observations.ts';
+import { judgeUnworn, type WearEvidence } from './wear-state.ts';
 
 /** What the rules remember about one resident between samples (besides the persistence tracks). */
 export interface ResidentMemory {
   artefacts: Partial<Record<ThresholdVital, ArtefactState>>;
   /** Latest accepted (non-artefact) reading of each parameter, for NEWS2. */
   clean: LatestReadings;
+  /** Device time of the latest reading of each vital: after a longer gap the next is a spot reading. */
+  seen?: Partial<Record<ThresholdVital, number>>;
+  /** The current run of `worn: false` readings that look like a living person's. */
+  wear?: WearEvidence;
   baseline?: BaselineState;
   activity: ActivityState;
 }
@@ -29,6 +36,8 @@ export interface WearableContext {
   settings: RuleSettingsBody;
   carePlan: CarePlan;
   deviceId: string;
+  /** How the device measures (contract extension); absent means `wristband`. */
+  profile?: DeviceProfile | undefined;
   /**
    * false turns persistence, hysteresis, artefact filtering and not-worn inhibition off. Only the
    * noise measurement uses it (docs/clinical-rules.md), to show what those controls are worth.
@@ -36,11 +45,7 @@ export interface WearableContext {
   noiseControls?: boolean;
 }
 
-/** Vitals the wearable streams, judged by thresholds and artefact filtering (sbp comes from a cuff). */
-const STREAMED: readonly ThresholdVital[] = ['hr', 'spo2', 'rr', 'temp'];
 const THRESHOLDED: readonly ThresholdVital[] = ['hr', 'spo2', 'rr', 'sbp', 'temp'];
-/** Longest gap between two cuff readings that still counts as one run of readings. */
-const SPOT_CHECK_GAP_MS = 2 * 3_600_000;
 /** Resting = no steps for this long; exertion raises the pulse and is not a deviation from baseline. */
 const RESTING_AFTER_MS = 5 * 60_000;
 
@@ -55,39 +60,42 @@ export function observeWearableSample(
 ): { memory: ResidentMemory; verdict: SampleVerdict } {
   const controls = ctx.noiseControls !== false;
   const settings = controls ? ctx.settings : withoutNoiseControls(ctx.settings);
+  const profile = ctx.profile ?? 'wristband';
   const rules = effectiveVitalRules(ctx.carePlan, settings.vitals);
+  const critical = effectiveCriticalLimits(settings.criticalLimits, ctx.carePlan, rules);
   const m: ResidentMemory = {
     ...memory,
     artefacts: { ...memory.artefacts },
     clean: { ...memory.clean, values: { ...memory.clean.values } },
+    seen: { ...memory.seen },
   };
   const { ts } = sample;
   const obs: Observation[] = [];
   const artefacts: string[] = [];
-  const gapSpec = (forMs: number, clearForMs: number): PersistenceSpec => ({
-    forMs,
-    clearForMs,
-    maxGapMs: settings.maxGapMs,
-  });
 
   if (sample.battery !== undefined) obs.push(batteryObservation(sample.battery, ts, settings, ctx.deviceId));
-  if (sample.worn === false) {
-    obs.push(notWornObservation(ts, true, settings, ctx.deviceId));
-    // Inhibition (clinical.md): an unworn wearable measures air, not a person. Its vitals are not
-    // judged and every vital window is broken, so no alert can persist across the gap.
-    if (controls) {
-      for (const o of vitalObservationKeys(rules)) obs.push(gapObservation(o.key, o.kind, o.rule, ts, settings));
+  // Only a wristband is worn; a cuff or a thermometer says nothing about the wristband's wear state.
+  if (profile === 'wristband') {
+    const inhibited = judgeWear(m, sample, settings, ctx.deviceId, obs);
+    if (inhibited && controls) {
+      // Inhibition (clinical.md): an unworn wearable reading air, not a person. Its vitals are not
+      // judged and every vital window is broken, so no alert can persist across the gap.
+      for (const o of vitalObservationKeys(rules)) obs.push(gapObservation(o.key, o.kind, o.rule, ts));
       return { memory: m, verdict: { observations: obs, artefacts } };
     }
-  } else if (sample.worn === true || THRESHOLDED.some((v) => sample[v] !== undefined)) {
-    obs.push(notWornObservation(ts, false, settings, ctx.deviceId));
   }
 
+  const spots: boolean[] = [];
+  let freshMs = 0;
   for (const vital of THRESHOLDED) {
     const value = sample[vital];
     if (value === undefined) continue;
-    if (settings.artefacts.enabled && STREAMED.includes(vital)) {
-      const maxJump = settings.artefacts.maxJump[vital as keyof RuleSettingsBody['artefacts']['maxJump']];
+    const sampling = samplingOf(settings, profile, vital);
+    const seen = m.seen as NonNullable<ResidentMemory['seen']>;
+    const spot = isSpotReading(sampling, seen[vital], ts, settings.persistence.streamGapMs);
+    seen[vital] = Math.max(seen[vital] ?? ts, ts);
+    if (settings.artefacts.enabled && sampling.mode === 'stream' && vital !== 'sbp') {
+      const maxJump = settings.artefacts.maxJump[vital];
       const verdict = filterArtefact(m.artefacts[vital] ?? {}, value, ts, maxJump);
       m.artefacts[vital] = verdict.state;
       if (!verdict.accepted) {
@@ -95,57 +103,24 @@ export function observeWearableSample(
         continue;
       }
     }
+    spots.push(spot);
+    freshMs = Math.max(freshMs, sampling.freshMs);
     const prev = m.clean.values[vital];
-    if (!prev || prev.ts <= ts) m.clean.values[vital] = { v: value, ts };
-    const rule = rules[vital];
-    for (const o of observeVital(vital, value, ts, rule)) {
-      obs.push({
-        key: o.kind,
-        kind: o.kind,
-        rule: `vital-threshold.${vital}_${o.direction}`,
-        // A cuff blood pressure is a spot check every few minutes to hours: its run must span the
-        // time between readings, or a confirmation window could never be met.
-        spec:
-          vital === 'sbp'
-            ? {
-                forMs: rule.forMs,
-                clearForMs: rule.clearForMs,
-                maxGapMs: Math.max(settings.maxGapMs, SPOT_CHECK_GAP_MS),
-              }
-            : gapSpec(rule.forMs, rule.clearForMs),
-        point: o.point,
-        priority: { 1: 'medium', 2: 'high' },
-        describe: (tier) => {
-          const d = describeVital(vital, o.direction, tier, value, rule);
-          return {
-            title: d.title,
-            condition: d.condition,
-            inputs: { [vital]: value, ts: toIso(ts), deviceId: ctx.deviceId, limits: limitsOf(rule) },
-            ...(rule.forMs > 0 && { window: `${formatDuration(rule.forMs)} of device time` }),
-          };
-        },
-      });
-    }
+    if (!prev || prev.ts <= ts) m.clean.values[vital] = { v: value, ts, freshMs: sampling.freshMs };
+    const context = { settings, rule: rules[vital], critical: critical[vital], sampling, deviceId: ctx.deviceId };
+    obs.push(...thresholdObservations(vital, value, ts, spot, context));
   }
   if (sample.consciousness !== undefined) m.clean.consciousness = { v: sample.consciousness as Consciousness, ts };
   if (sample.onOxygen !== undefined) m.clean.onOxygen = { v: sample.onOxygen, ts };
 
-  const news2 = news2FromLatest(m.clean, ctx.carePlan, ts);
-  const judged = judgeNews2(news2);
-  obs.push({
-    key: 'news2',
-    kind: 'news2',
-    rule: 'news2',
-    spec: gapSpec(settings.news2.forMs, settings.news2.clearForMs),
-    point: { ts, tier: judged?.priority === 'high' ? 2 : judged ? 1 : 0, clear: judged === undefined },
-    priority: { 1: 'medium', 2: 'high' },
-    describe: () => ({
-      title: judged?.title ?? `NEWS2 ${news2.score}`,
-      condition: judged?.condition ?? `NEWS2 ${news2.score}`,
-      inputs: { news2, deviceId: ctx.deviceId },
-      ...(settings.news2.forMs > 0 && { window: `band held ${formatDuration(settings.news2.forMs)}` }),
-    }),
-  });
+  const news2 = news2FromLatest(m.clean, ctx.carePlan, ts, { oxygenHoldMs: settings.oxygen.deviceHoldMs });
+  if (spots.length > 0 || sample.consciousness !== undefined) {
+    // A spot sample (a cuff, a carer's observation, a sparse wristband) can move the aggregate past
+    // the critical limit by itself: judged as a spot reading.
+    const spot = spots.every(Boolean);
+    const sampling = { spot, freshMs: freshMs || NEWS2_FRESHNESS_MS.hr, mode: spot ? 'spot' : 'stream' } as const;
+    obs.push(news2Observation(news2, ts, sampling, settings, ctx.deviceId));
+  }
 
   if (sample.steps !== undefined) {
     const { state, moved } = updateActivity(m.activity, sample.steps, ts);
@@ -156,44 +131,51 @@ export function observeWearableSample(
 
   const hr = m.clean.values.hr;
   const baselineOn = settings.baseline.enabled && ctx.carePlan.baseline?.enabled !== false;
-  if (baselineOn && hr && hr.ts === ts && !artefacts.includes('hr') && resting(m.activity, ts)) {
+  if (
+    baselineOn &&
+    hr &&
+    hr.ts === ts &&
+    sample.hr !== undefined &&
+    !artefacts.includes('hr') &&
+    resting(m.activity, ts)
+  ) {
     const b = settings.baseline;
     const judged = judgeBaseline(m.baseline, b);
-    if (judged?.ready) {
-      const point: TrackPoint = { ts, tier: hr.v > judged.limit ? 1 : 0, clear: hr.v < judged.limit - 5 };
-      obs.push({
-        key: 'vital.hr_baseline',
-        kind: 'vital.hr_baseline',
-        rule: 'baseline.resting_hr',
-        spec: gapSpec(b.forMs, b.forMs),
-        point,
-        priority: { 1: 'low', 2: 'low' },
-        describe: () => ({
-          title: `Resting heart rate ${hr.v} bpm, usually ${Math.round(judged.mean)}`,
-          condition: `resting heart rate above the resident's own baseline ${judged.mean.toFixed(0)} ± ${judged.sd.toFixed(1)} bpm by more than max(${b.minDeltaBpm} bpm, ${b.sdFactor} sd) = ${judged.limit.toFixed(0)} bpm for ${formatDuration(b.forMs)}`,
-          inputs: {
-            hr: hr.v,
-            baselineMean: round1(judged.mean),
-            baselineSd: round1(judged.sd),
-            limit: round1(judged.limit),
-            ts: toIso(ts),
-            deviceId: ctx.deviceId,
-          },
-          window: `baseline half-life ${formatDuration(b.halfLifeMs)}`,
-        }),
-      });
-    }
+    if (judged?.ready)
+      obs.push(baselineObservation(hr.v, ts, judged, settings, samplingOf(settings, profile, 'hr'), ctx.deviceId));
     // A deviation is not learned as the new normal: only values under the limit update the baseline.
     if (!judged?.ready || hr.v <= judged.limit) m.baseline = updateBaseline(m.baseline, hr.v, ts, b.halfLifeMs);
   }
   return { memory: m, verdict: { observations: obs, news2, artefacts } };
 }
 
-const round1 = (v: number) => Math.round(v * 10) / 10;
-
-function limitsOf(rule: VitalRules[ThresholdVital]) {
-  const { low, high, criticalLow, criticalHigh, clearMargin } = rule;
-  return { low, high, criticalLow, criticalHigh, clearMargin };
+/**
+ * The wear state of a wristband's sample, as observations of `device.not_worn` and
+ * `device.wear_conflict`. Returns true when the sample's vitals measure air and must not be judged:
+ * `worn: false` and nothing a living person would read (clinical.md "Wear state is evidence").
+ */
+function judgeWear(
+  m: ResidentMemory,
+  sample: VitalsSample & { ts: number },
+  settings: RuleSettingsBody,
+  deviceId: string,
+  obs: Observation[],
+): boolean {
+  const { ts } = sample;
+  if (sample.worn !== false) {
+    m.wear = undefined;
+    if (sample.worn === true || THRESHOLDED.some((v) => sample[v] !== undefined)) {
+      obs.push(notWornObservation(ts, false, settings, deviceId));
+      obs.push(wearConflictObservation(ts, false, settings, deviceId, {}));
+    }
+    return false;
+  }
+  const linkMs = settings.profiles.wristband.hr?.freshMs ?? NEWS2_FRESHNESS_MS.hr;
+  const { evidence, plausible } = judgeUnworn(m.wear, sample, settings.artefacts.maxJump, linkMs);
+  m.wear = evidence;
+  obs.push(notWornObservation(ts, !plausible, settings, deviceId));
+  obs.push(wearConflictObservation(ts, plausible, settings, deviceId, { hr: sample.hr, spo2: sample.spo2 }));
+  return !plausible;
 }
 
 function resting(a: { lastMoveTs?: number | undefined; since?: number | undefined }, ts: number): boolean {
@@ -214,85 +196,6 @@ function vitalObservationKeys(rules: VitalRules) {
   return out;
 }
 
-function gapObservation(
-  key: string,
-  kind: Observation['kind'],
-  rule: string,
-  ts: number,
-  s: RuleSettingsBody,
-): Observation {
-  return {
-    key,
-    kind,
-    rule,
-    spec: { forMs: 0, clearForMs: 0, maxGapMs: s.maxGapMs },
-    point: { ts, tier: 0, clear: false, gap: true },
-    priority: { 1: 'medium', 2: 'high' },
-    describe: () => ({ title: '', condition: '', inputs: {} }),
-  };
-}
-
-function notWornObservation(ts: number, off: boolean, s: RuleSettingsBody, deviceId: string): Observation {
-  return {
-    key: 'device.not_worn',
-    kind: 'device.not_worn',
-    rule: 'device-technical.not_worn',
-    spec: { forMs: s.notWorn.forMs, clearForMs: 0, maxGapMs: Math.max(s.maxGapMs, s.notWorn.forMs) },
-    point: { ts, tier: off ? 1 : 0, clear: !off },
-    // Technical alarm: awareness; it never hides a physiological one (clinical.md).
-    priority: { 1: 'low', 2: 'low' },
-    describe: () => ({
-      title: 'Wearable not worn',
-      condition: `the wearable reports it is off the wrist (worn = false)${s.notWorn.forMs > 0 ? ` for ${formatDuration(s.notWorn.forMs)}` : ''}; its vital alerts are suspended`,
-      inputs: { worn: false, ts: toIso(ts), deviceId },
-    }),
-  };
-}
-
-export function batteryObservation(battery: number, ts: number, s: RuleSettingsBody, deviceId: string): Observation {
-  const b = s.battery;
-  return {
-    key: 'device.low_battery',
-    kind: 'device.low_battery',
-    rule: 'device-technical.battery',
-    spec: { forMs: 0, clearForMs: 0, maxGapMs: Number.MAX_SAFE_INTEGER },
-    point: { ts, tier: battery <= b.criticalPct ? 2 : battery <= b.lowPct ? 1 : 0, clear: battery >= b.clearPct },
-    priority: { 1: 'low', 2: 'medium' },
-    describe: (tier) => ({
-      title: `Wearable battery ${battery} %`,
-      condition: `battery ≤ ${tier === 2 ? b.criticalPct : b.lowPct} %; clears when charged to ≥ ${b.clearPct} %`,
-      inputs: { battery, ts: toIso(ts), deviceId },
-    }),
-  };
-}
-
-function inactivityObservation(
-  a: ActivityState,
-  moved: boolean,
-  ts: number,
-  h: WakingHours & { afterMs: number },
-  s: RuleSettingsBody,
-): Observation {
-  const inactive = inactiveForMs(a, ts, h);
-  return {
-    key: 'resident.inactivity',
-    kind: 'resident.inactivity',
-    rule: 'activity.inactivity',
-    spec: { forMs: 0, clearForMs: 0, maxGapMs: Math.max(s.maxGapMs, 30 * 60_000) },
-    point: { ts, tier: inactive >= h.afterMs ? 1 : 0, clear: moved },
-    priority: { 1: 'medium', 2: 'medium' },
-    describe: () => ({
-      title: `No movement for ${formatDuration(Math.floor(inactive / 60_000) * 60_000)}`,
-      condition: `no steps for ${formatDuration(h.afterMs)} during waking hours ${h.wakeFrom}–${h.wakeTo} (${h.timeZone})`,
-      inputs: {
-        lastMoveAt: a.lastMoveTs !== undefined ? toIso(a.lastMoveTs) : null,
-        steps: a.lastSteps,
-        ts: toIso(ts),
-      },
-    }),
-  };
-}
-
 /** The same rules with every noise control off: raise and clear on a single sample at the limit. */
 export function withoutNoiseControls(s: RuleSettingsBody): RuleSettingsBody {
   const vitals = structuredClone(s.vitals);
@@ -301,8 +204,10 @@ export function withoutNoiseControls(s: RuleSettingsBody): RuleSettingsBody {
     ...s,
     vitals,
     news2: { forMs: 0, clearForMs: 0 },
+    criticalLimits: { ...s.criticalLimits, confirmMs: 0 },
     artefacts: { ...s.artefacts, enabled: false },
     notWorn: { forMs: 0 },
+    wearConflict: { forMs: 0 },
     baseline: { ...s.baseline, forMs: 0 },
   };
 }

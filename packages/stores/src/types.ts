@@ -75,6 +75,11 @@ export interface DeviceRecord {
   /** Epoch ms of the last accepted message or status change. */
   lastSeenAt?: number;
   battery?: number;
+  /**
+   * The device's last few intervals between messages (device time, newest last): its own rhythm,
+   * which stale-data alarms are judged against (a 1 Hz wristband and a 4-minute one differ).
+   */
+  recentIntervalsMs?: number[];
   createdAt: number;
 }
 
@@ -83,7 +88,10 @@ export interface DeviceStore {
   get(id: string): Promise<DeviceRecord | undefined>;
   list(filter?: { facilityId?: string; residentId?: string }): Promise<DeviceRecord[]>;
   /** Partial update of the live fields; no-op for an unknown id. */
-  touch(id: string, patch: Partial<Pick<DeviceRecord, 'state' | 'lastSeenAt' | 'battery'>>): Promise<void>;
+  touch(
+    id: string,
+    patch: Partial<Pick<DeviceRecord, 'state' | 'lastSeenAt' | 'battery' | 'recentIntervalsMs'>>,
+  ): Promise<void>;
 }
 
 /** Per-device ingest counters (contract §1.4, shown by `GET /api/devices/{id}`). */
@@ -266,6 +274,8 @@ export interface DeadlineStore {
   /** Creates or replaces the deadline with this id. */
   schedule(deadline: Deadline): Promise<void>;
   cancel(id: string): Promise<void>;
+  /** The deadline with this id as stored: `claim` is set while a worker holds it (it is firing). */
+  get(id: string): Promise<Deadline | undefined>;
   /**
    * Atomically claims the deadlines due at `now`, earliest first: each is returned to exactly one
    * caller and hidden for `leaseMs`. The caller calls `done` once handled; a deadline whose worker died

@@ -122,16 +122,28 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
       await s.devices.put({
         id: 'd1',
         kind: 'wearable',
+        profile: 'cuff',
         facilityId: 'f1',
         residentId: 'r1',
         secretHash: 'h',
         state: 'provisioned',
         createdAt: 1,
       });
-      await s.devices.touch('d1', { state: 'online', lastSeenAt: 5, battery: 80 });
+      await s.devices.touch('d1', { state: 'online', lastSeenAt: 5, battery: 80, recentIntervalsMs: [1000, 900] });
       await s.devices.touch('nope', { state: 'online' });
-      expect(await s.devices.get('d1')).toMatchObject({ state: 'online', lastSeenAt: 5, battery: 80, secretHash: 'h' });
-      expect((await s.devices.list({ residentId: 'r1' })).length).toBe(1);
+      const live = { state: 'online', lastSeenAt: 5, battery: 80, recentIntervalsMs: [1000, 900], profile: 'cuff' };
+      expect(await s.devices.get('d1')).toMatchObject({ ...live, secretHash: 'h' });
+      expect(await s.devices.list({ residentId: 'r1' })).toMatchObject([live]);
+      // A put replaces the record, live fields included.
+      await s.devices.put({
+        id: 'd1',
+        kind: 'wearable',
+        facilityId: 'f1',
+        secretHash: 'h',
+        state: 'offline',
+        createdAt: 1,
+      });
+      expect(await s.devices.get('d1')).not.toHaveProperty('recentIntervalsMs');
       expect(await s.devices.get('nope')).toBeUndefined();
     });
 
@@ -608,10 +620,17 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
       expect(ids(await s.deadlines.claimDue(8_999, 10, 60_000))).toEqual(['c']);
       expect(ids(await s.deadlines.list({ facilityId: 'f2' }))).toEqual(['b']);
 
+      // get: one deadline by id as stored, a copy; `claim` only while a worker holds it.
+      expect(await s.deadlines.get('e')).toMatchObject({ id: 'e', dueAt: 9_000, facilityId: 'f1', attempts: 0 });
+      expect((await s.deadlines.get('e'))?.claim).toBeUndefined();
+      expect(await s.deadlines.get('c')).toMatchObject({ id: 'c', attempts: 1, claim: expect.any(String) });
+      expect(await s.deadlines.get('nope')).toBeUndefined();
+
       // Cancel removes (an unknown id is a no-op); a cancelled deadline never fires.
       await s.deadlines.cancel('e');
       await s.deadlines.cancel('nope');
       expect(ids(sorted(await s.deadlines.list()))).toEqual(['a', 'b', 'c']);
+      expect(await s.deadlines.get('e')).toBeUndefined();
       expect(ids(await s.deadlines.claimDue(1_000_000, 10, 60_000)).sort()).toEqual(['a', 'b', 'c']);
     });
 

@@ -124,7 +124,7 @@ export async function createApp(options: AppOptions = {}) {
   const probes = runsGateway ? undefined : new ProbeServer(registry, () => ready);
   // Live vitals straight to this process's sockets, or through Redis to whichever gateway has watchers.
   const vitalsFeed = links ? links.vitalsPublisher() : gateway?.vitalsFeed;
-  const monitor = new Monitor({ stores, alerts, ruleSettings, logger, ...(vitalsFeed && { vitalsFeed }) });
+  const monitor = new Monitor({ stores, alerts, ruleSettings, clock, logger, ...(vitalsFeed && { vitalsFeed }) });
   const staleData = new StaleDataWatch({ stores, alerts, ruleSettings, clock, logger });
   ingest = new Ingest({
     devices: stores.devices,

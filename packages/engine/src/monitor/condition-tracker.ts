@@ -1,10 +1,13 @@
 import {
   addPoints,
   currentEpisode,
+  describeEvidence,
   type EpisodeState,
+  newEpisode,
   newTrack,
   type Observation,
   type PersistenceSpec,
+  priorityOf,
   type Tier,
   type Track,
 } from '@vigil/rules';
@@ -34,7 +37,12 @@ export interface AlertTarget {
   base: Pick<RaiseInput, 'facilityId' | 'residentId' | 'deviceId' | 'zoneId' | 'roomId'>;
   /** Appended to the rule id: `@<facility rules version>[/cp<care plan version>]`. */
   version: string;
+  /** Platform time now: an alert decided by a reading older than `LATE_DATA_MS` says it came from late data. */
+  now: number;
 }
+
+/** clinical.md "Device time": a reading this much older than its arrival is late data (store-and-forward). */
+export const LATE_DATA_MS = 60_000;
 
 /**
  * Feeds observations into their persistence tracks and turns episode transitions into alert
@@ -49,7 +57,8 @@ export async function applyObservations(
   alerts: AlertService,
 ): Promise<void> {
   for (const o of observations) {
-    const existing = tracks[o.key];
+    // Rule memory written by an earlier version (no window): start the condition afresh.
+    const existing = tracks[o.key]?.track.checkpoint.window ? tracks[o.key] : undefined;
     // A gap point only breaks a run that exists; it never creates a track.
     if (o.point.gap && !existing) continue;
     const tc: TrackedCondition = existing ?? { track: newTrack(), emitted: { tier: 0 } };
@@ -72,22 +81,30 @@ async function reconcile(
   const { emitted } = tc;
   const at = o.point.ts;
   if (ep.tier > emitted.tier) {
-    const tier = ep.tier as 1 | 2;
-    const d = o.describe(tier);
+    const tier = ep.tier as 1 | 2 | 3;
+    const d = o.describe(tier, ep);
+    const evidence = describeEvidence(ep, o.spec);
+    const late = target.now - at > LATE_DATA_MS;
     await alerts.raise(
       {
         ...target.base,
         kind: o.kind,
-        priority: o.priority[tier],
+        priority: priorityOf(o, tier),
         title: d.title,
         observedAt: at,
         conditionHolds: true,
         explanation: {
           rule: `${o.rule}@${target.version}`,
-          // When the condition began (device time): the alert is raised a window later.
-          inputs: { ...d.inputs, ...(ep.onset !== undefined && { since: new Date(ep.onset).toISOString() }) },
-          condition: d.condition,
+          // When the condition began (device time): the alert is raised once the readings held.
+          inputs: {
+            ...d.inputs,
+            ...(ep.onset !== undefined && { since: new Date(ep.onset).toISOString() }),
+            ...(ep.evidence && { readings: { pastLimit: ep.evidence.abnormal, total: ep.evidence.readings } }),
+          },
+          condition: evidence ? `${d.condition}; ${evidence}` : d.condition,
           ...(d.window && { window: d.window }),
+          ...(ep.path && { path: ep.path }),
+          ...(late && { late: { observedAt: new Date(at).toISOString(), delayMs: Math.round(target.now - at) } }),
         },
       },
       { escalation: emitted.tier > 0 },
@@ -108,7 +125,7 @@ async function reconcile(
     } else {
       // A person resolved the alert while the condition went on. Start the window afresh: if the
       // condition persists for its full window again, a new alert is raised.
-      tc.track = { checkpoint: { tier: 0, holds: false, lastTs: at }, tail: [], late: tc.track.late };
+      tc.track = { checkpoint: { ...newEpisode(), lastTs: at }, tail: [], late: tc.track.late };
       tc.emitted = { tier: 0 };
     }
   }

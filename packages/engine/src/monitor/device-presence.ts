@@ -1,5 +1,6 @@
 import { toIso } from '@vigil/contracts';
 import type { DeviceRecord, Stores } from '@vigil/stores';
+import { withInterval } from './device-rhythm.ts';
 
 type DeviceEventType = 'device.online' | 'device.offline' | 'device.updated';
 
@@ -10,8 +11,14 @@ type DeviceEventType = 'device.online' | 'device.offline' | 'device.updated';
 export class DevicePresence {
   constructor(private readonly stores: Pick<Stores, 'devices' | 'events'>) {}
 
-  async seen(device: DeviceRecord, at: number, battery?: number): Promise<void> {
+  /**
+   * Data arrived: `at` is the newest device time, `intervalMs` the spacing the message showed
+   * (device-rhythm.ts), learned as the device's rhythm for stale-data alarms.
+   */
+  async seen(device: DeviceRecord, at: number, battery?: number, intervalMs?: number): Promise<void> {
     const patch: Partial<DeviceRecord> = {};
+    if (intervalMs !== undefined && intervalMs > 0)
+      patch.recentIntervalsMs = withInterval(device.recentIntervalsMs, intervalMs);
     if (device.lastSeenAt === undefined || at > device.lastSeenAt) patch.lastSeenAt = at;
     if (battery !== undefined && battery !== device.battery) patch.battery = battery;
     const cameOnline = device.state !== 'online' && device.state !== 'decommissioned';

@@ -45,6 +45,7 @@ function setup() {
     stores,
     alerts,
     ruleSettings,
+    clock,
     logger: silentLogger(),
     vitalsFeed: { publish: (_f, d) => published.push(d) },
   });
@@ -79,7 +80,7 @@ describe('Monitor: one-off events', () => {
   });
   const alertEvents = () => t.events.filter((e) => e.event === 'alert').map((e) => e.envelope.type);
 
-  it('raises SOS at once as high with an explanation, and counts repeats on one open alert', async () => {
+  it('raises SOS at once as high with an explanation, and re-raises a repeat on the one open alert', async () => {
     await t.monitor.event(wearable, { ts: T0, type: 'sos' });
     await t.monitor.event(wearable, { ts: T0 + S, type: 'sos' });
     const open = await t.stores.alerts.list({ state: 'open' });
@@ -93,7 +94,8 @@ describe('Monitor: one-off events', () => {
       explanation: { rule: 'device-event.sos@1', condition: expect.stringContaining('event sos') },
     });
     expect(open[0]?.conditionHolds).toBeUndefined();
-    expect(alertEvents()).toEqual(['alert.raised', 'alert.updated']);
+    // A second press is a new call for help: the boards sound again (contract §3.1).
+    expect(alertEvents()).toEqual(['alert.raised', 'alert.reraised']);
   });
 
   it('cancels an unacknowledged SOS, but not an acknowledged one', async () => {
@@ -132,24 +134,32 @@ describe('Monitor: persistence and hysteresis', () => {
     await seed(t);
   });
 
-  it('raises a vital alert only once the limit held for its window, from the onset', async () => {
+  it('raises a vital alert once most readings of its window were past the limit, from the onset', async () => {
+    // 80 % of a 1 min window: 48 s of readings past the limit.
     await t.monitor.vitals(
       wearable,
-      series(T0, 50, () => ({ hr: 125 })),
+      series(T0, 48, () => ({ hr: 125 })),
     );
     expect(await t.stores.alerts.list()).toHaveLength(0);
     await t.monitor.vitals(
       wearable,
-      series(T0 + 50 * S, 15, () => ({ hr: 125 })),
+      series(T0 + 48 * S, 15, () => ({ hr: 125 })),
     );
     const [a] = await byKind(t, 'vital.hr_high');
     expect(a).toMatchObject({ priority: 'medium', conditionHolds: true, occurrences: 1 });
     expect(a?.explanation).toMatchObject({
       rule: 'vital-threshold.hr_high@1',
       window: '1 min of device time',
-      inputs: { hr: 125, limits: { high: 120, clearMargin: 5 }, since: new Date(T0).toISOString() },
+      path: 'sustained',
+      inputs: {
+        hr: 125,
+        limits: { high: 120, clearMargin: 5, critical: { low: 40, high: 140 } },
+        since: new Date(T0).toISOString(),
+        readings: { pastLimit: 49, total: 49 },
+      },
     });
-    expect(a?.explanation.condition).toContain('for 1 min');
+    expect(a?.explanation.condition).toContain('49 of 49 readings past the limit over 48 s');
+    expect(a?.explanation.condition).toContain('80 % of the readings of 1 min');
     expect(a?.lastSeenAt).toBe(new Date(T0 + 60 * S).toISOString());
   });
 
@@ -278,12 +288,12 @@ describe('Monitor: persistence and hysteresis', () => {
     await t.alerts.resolve(first?.id ?? '', 'u1', 'no_action_needed');
     await t.monitor.vitals(
       wearable,
-      series(T0 + 70 * S, 50, () => ({ hr: 125 })),
+      series(T0 + 70 * S, 45, () => ({ hr: 125 })),
     );
     expect(await t.stores.alerts.list({ state: 'open' })).toHaveLength(0);
     await t.monitor.vitals(
       wearable,
-      series(T0 + 120 * S, 30, () => ({ hr: 125 })),
+      series(T0 + 115 * S, 30, () => ({ hr: 125 })),
     );
     expect((await byKind(t, 'vital.hr_high')).filter((a) => a.state === 'active')).toHaveLength(1);
   });
@@ -360,9 +370,9 @@ describe('Monitor: noise controls', () => {
   it('inhibits vitals of an unworn wearable, raises its own technical alert, and clears it when worn', async () => {
     await t.monitor.vitals(
       wearable,
-      series(T0, 50, () => ({ hr: 125 })),
+      series(T0, 40, () => ({ hr: 125 })),
     );
-    // Off the wrist: junk readings are not judged, and the vital window is broken.
+    // Off the wrist: junk readings (a frozen number) are not judged, and the vital window is broken.
     await t.monitor.vitals(
       wearable,
       series(T0 + 50 * S, 301, () => ({ worn: false, hr: 30, spo2: 60 })),

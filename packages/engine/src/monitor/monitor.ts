@@ -7,14 +7,16 @@ import {
   observeSensorReading,
   observeWearableSample,
   type ResidentMemory,
+  runSpec,
 } from '@vigil/rules';
-import type { Logger } from '@vigil/runtime';
+import type { Clock, Logger } from '@vigil/runtime';
 import { alertSubject, type DeviceRecord, type Stores } from '@vigil/stores';
 import type { AlertService, RaiseInput } from '../alerts/alert-service.ts';
 import type { AcceptedEvent, AcceptedSample, AcceptedTelemetry, IngestSink, VitalsFeed } from '../ports.ts';
 import type { RuleSettingsService } from '../rules/rule-settings-service.ts';
 import { type AlertTarget, applyObservations, type Tracks } from './condition-tracker.ts';
 import { DevicePresence } from './device-presence.ts';
+import { messageInterval } from './device-rhythm.ts';
 
 /** One-off events (SOS, fall) are judged by a fixed rule; its version is part of the code. */
 const EVENT_RULE_VERSION = 1;
@@ -23,6 +25,8 @@ export interface MonitorDeps {
   stores: Stores;
   alerts: AlertService;
   logger: Logger;
+  /** Platform time, to tell late data (store-and-forward) from live. */
+  clock: Clock;
   vitalsFeed?: VitalsFeed;
   /** Facility rule settings (the gateway edits them through the same service). */
   ruleSettings: RuleSettingsService;
@@ -54,8 +58,10 @@ export class Monitor implements IngestSink {
 
   async vitals(device: DeviceRecord, samples: AcceptedSample[]): Promise<void> {
     const last = samples.at(-1);
-    if (!last) return;
-    await this.presence.seen(device, last.ts, last.battery);
+    const first = samples[0];
+    if (!last || !first) return;
+    const interval = messageInterval(device, first.ts, last.ts, samples.length);
+    await this.presence.seen(device, last.ts, last.battery, interval);
     const resident = await this.residentOf(device);
     if (!resident) return;
     const settings = await this.settings.get(resident.facilityId);
@@ -69,6 +75,7 @@ export class Monitor implements IngestSink {
           settings,
           carePlan: resident.carePlan,
           deviceId: device.id,
+          profile: device.profile,
           ...(this.deps.noiseControls === false && { noiseControls: false }),
         });
         memory = judged.memory;
@@ -113,7 +120,7 @@ export class Monitor implements IngestSink {
   }
 
   async telemetry(device: DeviceRecord, t: AcceptedTelemetry): Promise<void> {
-    await this.presence.seen(device, t.ts);
+    await this.presence.seen(device, t.ts, undefined, messageInterval(device, t.ts, t.ts, 1));
     const settings = await this.settings.get(device.facilityId);
     await this.withSubject(`device:${device.id}`, (state) =>
       applyObservations(
@@ -165,7 +172,7 @@ export class Monitor implements IngestSink {
             key: 'device.not_worn',
             kind: 'device.not_worn',
             rule: 'device-technical.not_worn',
-            spec: { forMs: 0, clearForMs: 0, maxGapMs: Number.MAX_SAFE_INTEGER },
+            spec: runSpec(0, 0, Number.MAX_SAFE_INTEGER),
             point: { ts: e.ts, tier: e.type === 'wear_off' ? 1 : 0, clear: e.type === 'wear_on' },
             priority: { 1: 'low', 2: 'low' },
             describe: () => ({
@@ -220,6 +227,7 @@ export class Monitor implements IngestSink {
       subject: subjectOf(device, resident),
       base: this.base(device, resident),
       version: `${settings.version}${carePlan}`,
+      now: this.deps.clock.now(),
     };
   }
 }

@@ -29,26 +29,45 @@ async function setup() {
 }
 
 describe('StaleDataWatch', () => {
-  it('warns at 15 min, escalates at 30 min, once, and clears when data flows again', async () => {
+  it('warns a 1 Hz wristband silent for 3 min, escalates at 10 min, once, and clears when data flows again', async () => {
     const { clock, stores, watch, device } = await setup();
-    await stores.devices.put(device({}));
-    clock.advance(14 * MIN);
+    await stores.devices.put(device({ recentIntervalsMs: [1000, 1000, 1000] }));
+    clock.advance(2 * MIN);
     await watch.sweep();
     expect(await stores.alerts.list()).toHaveLength(0);
-    clock.advance(2 * MIN);
+    clock.advance(MIN + 1000);
     await watch.sweep();
     await watch.sweep();
     let [a] = await stores.alerts.list();
     expect(a).toMatchObject({ kind: 'device.no_data', priority: 'low', residentId: 'r1', occurrences: 1 });
-    expect(a?.explanation.condition).toContain('no data for 15 min');
-    clock.advance(15 * MIN);
+    expect(a?.explanation.condition).toContain('no data for 3 min');
+    clock.advance(7 * MIN);
     await watch.sweep();
     [a] = await stores.alerts.list();
-    expect(a).toMatchObject({ priority: 'medium', occurrences: 1, title: 'Wearable silent for 31 min' });
+    expect(a).toMatchObject({ priority: 'medium', occurrences: 1, title: 'Wearable silent for 10 min' });
     await stores.devices.touch('w1', { lastSeenAt: clock.now() });
     await watch.sweep();
     [a] = await stores.alerts.list();
     expect(a).toMatchObject({ state: 'resolved', outcome: 'self_cleared' });
+  });
+
+  it('judges a wristband that reports every 4 min against its own rhythm, not a fixed limit', async () => {
+    const { clock, stores, watch, device } = await setup();
+    // One outage among its intervals does not move the median.
+    await stores.devices.put(device({ recentIntervalsMs: [240_000, 250_000, 3_600_000, 235_000, 240_000] }));
+    clock.advance(19 * MIN);
+    await watch.sweep();
+    expect(await stores.alerts.list()).toHaveLength(0);
+    clock.advance(2 * MIN);
+    await watch.sweep();
+    const [a] = await stores.alerts.list();
+    expect(a).toMatchObject({ priority: 'low', explanation: { inputs: { usualIntervalMs: 240_000 } } });
+    expect(a?.explanation.condition).toBe(
+      'connected but no data for 20 min (5 of its usual 4 min intervals): warning level for a wearable',
+    );
+    clock.advance(20 * MIN);
+    await watch.sweep();
+    expect((await stores.alerts.list())[0]).toMatchObject({ priority: 'medium' });
   });
 
   it('uses the sensor limits, and leaves offline and never-seen devices to their own alerts', async () => {
@@ -76,7 +95,7 @@ describe('StaleDataWatch', () => {
         await new Promise((r) => setImmediate(r));
       }
     };
-    await minutes(14);
+    await minutes(2);
     expect(await stores.alerts.list()).toHaveLength(0);
     await minutes(2);
     expect(await stores.alerts.list()).toHaveLength(1);
@@ -92,13 +111,14 @@ describe('StaleDataWatch', () => {
     const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
     const other = new StaleDataWatch({ stores, alerts, ruleSettings, clock, logger: silentLogger() });
     await stores.devices.put(device({}));
-    clock.advance(16 * MIN);
+    clock.advance(4 * MIN);
     await Promise.all([watch.sweep(), other.sweep()]);
     expect(await stores.alerts.list()).toMatchObject([{ priority: 'low', occurrences: 1 }]);
-    clock.advance(15 * MIN);
+    clock.advance(7 * MIN);
     await Promise.all([watch.sweep(), other.sweep(), watch.sweep()]);
     const raised = (await stores.events.readAfter('0-0')).events.map((e) => e.envelope.type);
-    expect(raised).toEqual(['alert.raised', 'alert.updated']);
+    // Low to medium is a rise in priority: a re-raise (contract §3.1).
+    expect(raised).toEqual(['alert.raised', 'alert.reraised']);
     expect(await stores.alerts.list()).toMatchObject([{ priority: 'medium', occurrences: 1 }]);
   });
 });

@@ -1,9 +1,23 @@
-import { type Priority, toIso } from '@vigil/contracts';
-import { formatDuration } from '@vigil/rules';
+import { type Priority, type RuleSettingsBody, toIso } from '@vigil/contracts';
+import { formatDuration, formatSpan } from '@vigil/rules';
 import type { Clock, Logger } from '@vigil/runtime';
 import { alertSubject, type DeviceRecord, type Stores } from '@vigil/stores';
 import type { AlertService } from '../alerts/alert-service.ts';
 import type { RuleSettingsService } from '../rules/rule-settings-service.ts';
+import { usualIntervalMs } from './device-rhythm.ts';
+
+type NoDataLimits = RuleSettingsBody['noData']['wearable'];
+
+/**
+ * Silence limits against the device's own rhythm: `missedIntervals` usual intervals to warn, twice
+ * that to go urgent, never sooner than the configured floors (a 1 Hz wristband that misses a few
+ * seconds is not silent).
+ */
+export function silenceLimits(device: DeviceRecord, limits: NoDataLimits) {
+  const usual = usualIntervalMs(device);
+  const expected = (usual ?? 0) * limits.missedIntervals;
+  return { warnMs: Math.max(limits.warnMs, expected), urgentMs: Math.max(limits.urgentMs, 2 * expected), usual };
+}
 
 export interface StaleDataWatchDeps {
   stores: Pick<Stores, 'devices' | 'residents' | 'alerts' | 'facilities' | 'locks'>;
@@ -52,17 +66,17 @@ export class StaleDataWatch {
     for (const facility of await this.deps.stores.facilities.list()) {
       const settings = await this.deps.ruleSettings.get(facility.id);
       for (const device of await this.deps.stores.devices.list({ facilityId: facility.id })) {
-        const limits = settings.noData[device.kind];
         await this.deps.stores.locks.run(`stale:device:${device.id}`, async () => {
           const fresh = await this.deps.stores.devices.get(device.id);
           // The time under the lock too: a sweep that waited must not judge by an older instant.
-          if (fresh) await this.judge(fresh, this.deps.clock.now(), limits.warnMs, limits.urgentMs, settings.version);
+          if (fresh) await this.judge(fresh, this.deps.clock.now(), settings.noData[fresh.kind], settings.version);
         });
       }
     }
   }
 
-  private async judge(device: DeviceRecord, now: number, warnMs: number, urgentMs: number, version: number) {
+  private async judge(device: DeviceRecord, now: number, limits: NoDataLimits, version: number) {
+    const { warnMs, urgentMs, usual } = silenceLimits(device, limits);
     const subject = alertSubject({ facilityId: device.facilityId, residentId: device.residentId, deviceId: device.id });
     const judged = device.state === 'online' && device.lastSeenAt !== undefined;
     const age = judged ? now - (device.lastSeenAt as number) : 0;
@@ -87,13 +101,18 @@ export class StaleDataWatch {
         ...(roomId && { roomId }),
         kind: 'device.no_data',
         priority,
-        title: `${device.kind === 'wearable' ? 'Wearable' : 'Sensor'} silent for ${formatDuration(Math.floor(age / 60_000) * 60_000)}`,
+        title: `${device.kind === 'wearable' ? 'Wearable' : 'Sensor'} silent for ${formatDuration(Math.max(1, Math.floor(age / 60_000)) * 60_000)}`,
         observedAt: now,
         conditionHolds: true,
         explanation: {
           rule: `device-technical.no_data@${version}`,
-          inputs: { deviceId: device.id, lastSeenAt: toIso(device.lastSeenAt as number), ageMs: age },
-          condition: `connected but no data for ${formatDuration(limit)} (${priority === 'medium' ? 'urgent' : 'warning'} level for a ${device.kind})`,
+          inputs: {
+            deviceId: device.id,
+            lastSeenAt: toIso(device.lastSeenAt as number),
+            ageMs: age,
+            ...(usual !== undefined && { usualIntervalMs: usual }),
+          },
+          condition: `connected but no data for ${formatSpan(limit)}${usual !== undefined ? ` (${limits.missedIntervals * (priority === 'medium' ? 2 : 1)} of its usual ${formatSpan(usual)} intervals)` : ''}: ${priority === 'medium' ? 'urgent' : 'warning'} level for a ${device.kind}`,
         },
       },
       { escalation: open !== undefined },

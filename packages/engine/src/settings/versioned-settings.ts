@@ -40,9 +40,9 @@ export class VersionedSettings<B extends object> {
     const hit = this.cache.get(facilityId);
     if (hit && now < hit.until) return hit.value;
     const stored = await this.o.store.get(facilityId);
-    const value = deepFreeze(
-      stored ?? ({ facilityId, version: 1, ...structuredClone(this.o.defaults) } as B & Versioned),
-    );
+    const defaults = { facilityId, version: 1, ...structuredClone(this.o.defaults) } as B & Versioned;
+    // Settings stored by an earlier version lack fields added since: those take their defaults.
+    const value = deepFreeze(stored ? deepMerge(defaults, stored) : defaults);
     this.cache.set(facilityId, { value, until: now + (this.o.cacheMs ?? 1000) });
     return value;
   }

@@ -6,9 +6,10 @@ import {
   DEFAULT_CONSENT,
   Id,
   type Resident,
+  THRESHOLD_VITALS,
   WireTime,
 } from '@vigil/contracts';
-import { effectiveVitalRules, healthReport, news2FromLatest } from '@vigil/rules';
+import { effectiveCriticalLimits, effectiveVitalRules, healthReport, news2FromLatest } from '@vigil/rules';
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -36,9 +37,16 @@ export async function loadResident(ctx: GatewayContext, user: AuthUser, id: stri
  */
 async function assertValidCarePlan(ctx: GatewayContext, facilityId: string, carePlan: CarePlan): Promise<void> {
   const settings = await ctx.ruleSettings.get(facilityId);
+  const vitals = effectiveVitalRules(carePlan, settings.vitals);
+  // The facility's critical limits move with the care plan's tiers; the care plan's own must fit them.
+  const moved = effectiveCriticalLimits(settings.criticalLimits, { ...carePlan, criticalLimits: undefined }, vitals);
+  const own = carePlan.criticalLimits ?? {};
+  const criticalLimits = { ...settings.criticalLimits };
+  for (const v of THRESHOLD_VITALS) criticalLimits[v] = { ...moved[v], ...definedOnly(own[v] ?? {}) };
   const problems = ruleSettingsProblems({
     ...settings,
-    vitals: effectiveVitalRules(carePlan, settings.vitals),
+    vitals,
+    criticalLimits,
     inactivity: { ...settings.inactivity, ...definedOnly(carePlan.inactivity ?? {}) },
   }).map((p) => ({ ...p, path: p.path.replace(/^vitals\./, 'thresholds.') }));
   if (problems.length > 0)

@@ -97,7 +97,10 @@ export class MemoryDeviceStore implements DeviceStore {
       .filter((d) => filter.residentId === undefined || d.residentId === filter.residentId)
       .map(copy);
   }
-  async touch(id: string, patch: Partial<Pick<DeviceRecord, 'state' | 'lastSeenAt' | 'battery'>>) {
+  async touch(
+    id: string,
+    patch: Partial<Pick<DeviceRecord, 'state' | 'lastSeenAt' | 'battery' | 'recentIntervalsMs'>>,
+  ) {
     const d = this.byId.get(id);
     if (d) Object.assign(d, patch);
   }

@@ -122,8 +122,8 @@ export class RedisResidentStore implements ResidentStore {
   }
 }
 
-type LiveField = 'state' | 'lastSeenAt' | 'battery';
-const LIVE_FIELDS: readonly LiveField[] = ['state', 'lastSeenAt', 'battery'];
+type LiveField = 'state' | 'lastSeenAt' | 'battery' | 'recentIntervalsMs';
+const LIVE_FIELDS: readonly LiveField[] = ['state', 'lastSeenAt', 'battery', 'recentIntervalsMs'];
 /** JSON `null` marks a live field the patch set to undefined (removed, as `Object.assign` does). */
 const REMOVED = 'null';
 const liveField = (id: string, f: LiveField) => `${id}|${f}`;
@@ -134,7 +134,7 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then
   redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1])
 end
-redis.call('HDEL', KEYS[4], ARGV[3], ARGV[4], ARGV[5])
+for i = 3, #ARGV do redis.call('HDEL', KEYS[4], ARGV[i]) end
 return 1
 `);
 
@@ -145,30 +145,30 @@ for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 return 1
 `);
 
-/** KEYS: bodies, live; ARGV: id, its three live field names. Returns body, state, lastSeenAt, battery. */
+/** KEYS: bodies, live; ARGV: id, its live field names. Returns the body, then each live field. */
 const GET_DEVICE = new LuaScript(`
 local body = redis.call('HGET', KEYS[1], ARGV[1])
 if not body then return false end
-return { body, redis.call('HGET', KEYS[2], ARGV[2]), redis.call('HGET', KEYS[2], ARGV[3]), redis.call('HGET', KEYS[2], ARGV[4]) }
+local out = { body }
+for i = 2, #ARGV do out[#out + 1] = redis.call('HGET', KEYS[2], ARGV[i]) end
+return out
 `);
 
-/** Every device in insertion order, as groups of body, state, lastSeenAt, battery. */
+/** Every device in insertion order, as groups of body and the live fields named by ARGV (suffixes). */
 const LIST_DEVICES = new LuaScript(`
 local out = {}
 for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   local body = redis.call('HGET', KEYS[2], id)
   if body then
     out[#out + 1] = body
-    out[#out + 1] = redis.call('HGET', KEYS[3], id .. '|state')
-    out[#out + 1] = redis.call('HGET', KEYS[3], id .. '|lastSeenAt')
-    out[#out + 1] = redis.call('HGET', KEYS[3], id .. '|battery')
+    for i = 1, #ARGV do out[#out + 1] = redis.call('HGET', KEYS[3], id .. '|' .. ARGV[i]) end
   end
 end
 return out
 `);
 
 /**
- * Devices: the record as put, plus its live fields (state, lastSeenAt, battery) in one hash
+ * Devices: the record as put, plus its live fields (state, lastSeenAt, battery, learned intervals) in one hash
  * `devices:live` beside it, so `touch` (once per accepted batch) is a single script call with no
  * read-modify-write of the JSON body.
  */
@@ -214,12 +214,16 @@ export class RedisDeviceStore implements DeviceStore {
   }
 
   async list(filter: { facilityId?: string; residentId?: string } = {}) {
-    const raw = (await LIST_DEVICES.run(this.redis, [this.c.order, this.c.bodies, this.live])) as (string | null)[];
+    const raw = (await LIST_DEVICES.run(this.redis, [this.c.order, this.c.bodies, this.live], [...LIVE_FIELDS])) as (
+      | string
+      | null
+    )[];
     const out: DeviceRecord[] = [];
-    for (let i = 0; i < raw.length; i += 4) {
+    const group = LIVE_FIELDS.length + 1;
+    for (let i = 0; i < raw.length; i += group) {
       const body = raw[i];
       if (!body) continue;
-      const d = RedisDeviceStore.merge(body, raw.slice(i + 1, i + 4));
+      const d = RedisDeviceStore.merge(body, raw.slice(i + 1, i + group));
       if (filter.facilityId !== undefined && d.facilityId !== filter.facilityId) continue;
       if (filter.residentId !== undefined && d.residentId !== filter.residentId) continue;
       out.push(d);
