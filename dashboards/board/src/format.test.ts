@@ -1,6 +1,6 @@
 import type { Explanation } from '@vigil/contracts';
 import { describe, expect, it } from 'vitest';
-import { clockTime, conditionStatus, duration, explain, OUTCOME_LABEL, since } from './format.ts';
+import { calledAgain, clockTime, conditionStatus, duration, explain, OUTCOME_LABEL, since } from './format.ts';
 
 const SINCE = '2025-03-01T09:58:00.000Z';
 const CLEARED = '2025-03-01T10:05:30.000Z';
@@ -135,5 +135,22 @@ describe('durations and outcomes', () => {
 
   it('names a self-cleared outcome for what it is', () => {
     expect(OUTCOME_LABEL.self_cleared).toBe('Cleared by itself');
+  });
+});
+
+describe('calledAgain (contract §3.1 re-raise)', () => {
+  const AT = '2025-03-01T10:07:00.000Z';
+  it('says when an open alert was called again', () => {
+    expect(calledAgain({ state: 'active', reraisedAt: AT })).toBe(`Called again ${hhmm(AT)}`);
+    expect(calledAgain({ state: 'acknowledged', reraisedAt: AT })).toBe(`Called again ${hhmm(AT)}`);
+  });
+
+  it('says nothing for an alert never re-raised, or resolved', () => {
+    expect(calledAgain({ state: 'active' })).toBeUndefined();
+    expect(calledAgain({ state: 'resolved', reraisedAt: AT })).toBeUndefined();
+  });
+
+  it('still says it without a readable time', () => {
+    expect(calledAgain({ state: 'active', reraisedAt: 'garbled' })).toBe('Called again');
   });
 });

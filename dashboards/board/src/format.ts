@@ -213,3 +213,14 @@ export function conditionStatus(
   const at = Number.isFinite(ms) ? ` at ${clockTime(ms)}` : '';
   return { holds: false, text: `Condition cleared${at} — check the resident, then resolve` };
 }
+
+/**
+ * "Called again 10:05": the alert was re-raised (contract §3.1), a new SOS press, a new fall or a
+ * worsening on the same alert, so it is a new call for help. Undefined when it never was, or once
+ * resolved.
+ */
+export function calledAgain(a: Pick<Alert, 'state' | 'reraisedAt'>): string | undefined {
+  if (a.state === 'resolved' || a.reraisedAt === undefined) return undefined;
+  const ms = Date.parse(a.reraisedAt);
+  return Number.isFinite(ms) ? `Called again ${clockTime(ms)}` : 'Called again';
+}

@@ -51,9 +51,12 @@ const HR_HISTORY_MS = 60 * 60_000;
 export const toMs = (t: number | string | undefined): number =>
   typeof t === 'number' ? t : t === undefined ? Number.NaN : Date.parse(t);
 
-/** Priority (IEC 60601-1-8: high, medium, low), then newest raised first. */
+/** When the alert last called for help: raised, or re-raised (contract §3.1). */
+export const calledAt = (a: Pick<Alert, 'raisedAt' | 'reraisedAt'>): number => toMs(a.reraisedAt ?? a.raisedAt);
+
+/** Priority (IEC 60601-1-8: high, medium, low), then the newest call first (a re-raise comes up again). */
 export function compareAlerts(a: Alert, b: Alert): number {
-  return PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || toMs(b.raisedAt) - toMs(a.raisedAt);
+  return PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || calledAt(b) - calledAt(a);
 }
 
 export const openAlerts = computed(() => [...alerts.value.values()].sort(compareAlerts));
@@ -77,10 +80,13 @@ const STATE_RANK: Record<AlertState, number> = { active: 0, acknowledged: 1, res
 /**
  * Which of two copies of one alert is newer. Events and a REST snapshot can cross in flight; the
  * lifecycle only moves forward (contract §3.1), and repeats only grow occurrences and lastSeenAt.
+ * A re-raise starts the lifecycle again (active, escalation 0), so the later `reraisedAt` wins first.
  */
 export function isNewer(a: Alert, b: Alert): boolean {
+  const reraised = (x: Alert) => toMs(x.reraisedAt ?? 0);
   return (
-    (STATE_RANK[a.state] - STATE_RANK[b.state] ||
+    (reraised(a) - reraised(b) ||
+      STATE_RANK[a.state] - STATE_RANK[b.state] ||
       a.escalationLevel - b.escalationLevel ||
       a.occurrences - b.occurrences ||
       toMs(a.lastSeenAt) - toMs(b.lastSeenAt)) > 0

@@ -60,6 +60,21 @@ describe('live fan-out', () => {
     expect(other.events.filter((e) => e.event === 'alert')).toEqual([]);
   });
 
+  it('delivers a re-raise live and replays it in order like any alert event (contract §2, §3.1)', async () => {
+    const first = track(recordingSocket(h.base, { token: as('care1') }));
+    const resumeFrom = (await first.waitFor((e) => e.event === 'sync')).envelope.data.lastEventId as string;
+    const a = await raise(h.alerts, { residentId: 'again1', zoneId: undefined, title: 'sos again' });
+    await h.alerts.acknowledge(a.id, 'care1');
+    await raise(h.alerts, { residentId: 'again1', zoneId: undefined, title: 'sos again' });
+    const live = await first.waitFor((e) => e.envelope?.type === 'alert.reraised' && e.envelope.data.id === a.id);
+    expect(live.envelope.data).toMatchObject({ state: 'active', occurrences: 2, reraisedAt: expect.any(String) });
+    first.socket.close();
+
+    const again = track(recordingSocket(h.base, { token: as('care1'), lastEventId: resumeFrom }));
+    await again.waitFor((e) => e.event === 'sync');
+    expect(alertsOf(again.events, a.id)).toEqual(['alert.raised', 'alert.acknowledged', 'alert.reraised']);
+  });
+
   it('respects zones, the resident scope and location consent', async () => {
     const zoned = track(recordingSocket(h.base, { token: as('care1z2') }));
     const resident = track(recordingSocket(h.base, { token: as('res1user') }));

@@ -3,10 +3,10 @@ import { type Alert, RESOLVE_OUTCOMES, type Resident, type ResolveOutcome } from
 import { useEffect } from 'preact/hooks';
 import { ApiError, describeError } from '../api.ts';
 import { acknowledge, refreshAlert, resolve } from '../data.ts';
-import { clockTime, conditionStatus, explain, OUTCOME_LABEL, PRIORITY_LABEL, since } from '../format.ts';
+import { calledAgain, clockTime, conditionStatus, explain, OUTCOME_LABEL, PRIORITY_LABEL, since } from '../format.ts';
 import { markDisplayed } from '../live.ts';
 import { session } from '../session.ts';
-import { now, toMs } from '../store.ts';
+import { calledAt, now, toMs } from '../store.ts';
 
 interface Props {
   alert: Alert;
@@ -67,7 +67,9 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
   };
 
   const raised = toMs(alert.raisedAt);
-  const isNew = now.value - raised < NEW_FOR_MS;
+  // A re-raise is a new call for help (contract §3.1): the card arrives again.
+  const isNew = now.value - calledAt(alert) < NEW_FOR_MS;
+  const again = calledAgain(alert);
   const status = conditionStatus(alert);
   const why = explain(alert.explanation, alert.kind, { omitSince: status?.holds === true });
   const titleId = `alert-title-${alert.id}`;
@@ -99,6 +101,11 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
         {alert.occurrences > 1 && (
           <span class="card__occ" title={`Happened ${alert.occurrences} times`}>
             ×{alert.occurrences}
+          </span>
+        )}
+        {again && (
+          <span class="card__again" data-testid="alert-called-again">
+            {again}
           </span>
         )}
         <span class={`state state--${alert.state}`} data-testid="alert-state">

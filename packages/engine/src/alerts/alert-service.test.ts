@@ -66,7 +66,7 @@ describe('AlertService', () => {
     await expect(service.acknowledge('nope', 'u1')).rejects.toMatchObject({ code: 'not_found' });
   });
 
-  it('stores every repeat but tells boards of the first, then once per interval, and of any priority rise', async () => {
+  it('stores every repeat but tells boards of the first, then once per interval, and re-raises on a priority rise', async () => {
     const { service, stores, clock } = setup();
     const t0 = Date.parse('2026-01-01T00:00:00Z');
     clock.advance(60_000); // the samples below are all in the past, as device times are
@@ -77,9 +77,16 @@ describe('AlertService', () => {
     const [open] = await stores.alerts.list({ state: 'open' });
     expect(open).toMatchObject({ occurrences: 27, priority: 'high', lastSeenAt: '2026-01-01T00:00:25.500Z' });
     const { events } = await stores.events.readAfter('0-0');
-    const updates = events.filter((e) => e.envelope.type === 'alert.updated').map((e) => e.envelope.data);
-    // first repeat (1 s), entering 10 s and 20 s, and the priority rise
-    expect(updates.map((a) => (a as { occurrences: number }).occurrences)).toEqual([2, 11, 21, 27]);
+    const told = events
+      .filter((e) => e.envelope.type === 'alert.updated' || e.envelope.type === 'alert.reraised')
+      .map((e) => [e.envelope.type, (e.envelope.data as { occurrences: number }).occurrences]);
+    // first repeat (1 s), entering 10 s and 20 s, and the priority rise (contract §3.1: a re-raise)
+    expect(told).toEqual([
+      ['alert.updated', 2],
+      ['alert.updated', 11],
+      ['alert.updated', 21],
+      ['alert.reraised', 27],
+    ]);
   });
 
   it('appends every change to the event log in order', async () => {
@@ -95,5 +102,94 @@ describe('AlertService', () => {
       'alert.acknowledged',
       'alert.resolved',
     ]);
+  });
+
+  describe('re-raise (contract §3.1)', () => {
+    const sos = (over: Partial<RaiseInput> = {}) =>
+      input({
+        kind: 'sos',
+        priority: 'high',
+        title: 'SOS',
+        explanation: { rule: 'device-event.sos@1', inputs: {}, condition: 'SOS pressed' },
+        ...over,
+      });
+    const types = async (stores: ReturnType<typeof setup>['stores']) =>
+      (await stores.events.readAfter('0-0')).events.map((e) => e.envelope.type);
+
+    it('a new SOS press on an acknowledged alert makes it active again, same id, acknowledgement dropped', async () => {
+      const { service, clock, stores } = setup();
+      const a = await service.raise(sos());
+      clock.advance(30_000);
+      await service.acknowledge(a.id, 'u1');
+      await service.escalate(a.id);
+      clock.advance(60_000);
+      const again = await service.raise(sos({ observedAt: clock.now() }));
+      expect(again).toMatchObject({
+        id: a.id,
+        state: 'active',
+        occurrences: 2,
+        reraisedAt: '2026-01-01T00:01:30.000Z',
+        lastSeenAt: '2026-01-01T00:01:30.000Z',
+        escalationLevel: 0,
+      });
+      expect(again).not.toHaveProperty('acknowledgedAt');
+      expect(again).not.toHaveProperty('acknowledgedBy');
+      expect(await stores.alerts.get(a.id)).toEqual(again);
+      expect(await types(stores)).toEqual(['alert.raised', 'alert.acknowledged', 'alert.escalated', 'alert.reraised']);
+      // Active again, so it can be acknowledged again.
+      expect(await service.acknowledge(a.id, 'u2')).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'u2' });
+    });
+
+    it('a new fall re-raises; a second SOS on an alert still active re-raises too, keeping its escalation', async () => {
+      const { service, clock, stores } = setup();
+      const fall = await service.raise(sos({ kind: 'fall', title: 'Fall' }));
+      await service.acknowledge(fall.id, 'u1');
+      clock.advance(1000);
+      expect(await service.raise(sos({ kind: 'fall', title: 'Fall' }))).toMatchObject({ id: fall.id, state: 'active' });
+
+      const a = await service.raise(sos());
+      await service.escalate(a.id);
+      clock.advance(5000);
+      const again = await service.raise(sos());
+      // The boards sound again (clinical.md "Repeats re-raise"); nobody answered, so the escalation stays.
+      expect(again).toMatchObject({ id: a.id, state: 'active', occurrences: 2, escalationLevel: 1 });
+      expect(again.reraisedAt).toBe(new Date(clock.now()).toISOString());
+      expect((await types(stores)).filter((t) => t === 'alert.reraised')).toHaveLength(2);
+      expect(await types(stores)).not.toContain('alert.updated');
+    });
+
+    it('a rise in priority re-raises any kind, escalations of an episode included; a plain repeat does not', async () => {
+      const { service, stores } = setup();
+      const a = await service.raise(input({ kind: 'device.no_data', priority: 'low', title: 'No data' }));
+      await service.acknowledge(a.id, 'u1');
+      await service.raise(input({ kind: 'device.no_data', priority: 'low', title: 'No data' }), { escalation: true });
+      expect(await stores.alerts.get(a.id)).toMatchObject({ state: 'acknowledged', priority: 'low' });
+      const worse = await service.raise(
+        input({ kind: 'device.no_data', priority: 'medium', title: 'No data: urgent' }),
+        {
+          escalation: true,
+        },
+      );
+      expect(worse).toMatchObject({ state: 'active', priority: 'medium', title: 'No data: urgent', occurrences: 1 });
+      expect(worse.reraisedAt).toBeDefined();
+      // The same priority again is a repeat on the active alert: counted and told as an update.
+      await service.raise(input({ kind: 'device.no_data', priority: 'medium', title: 'No data: urgent' }));
+      expect(await types(stores)).toEqual([
+        'alert.raised',
+        'alert.acknowledged',
+        'alert.updated',
+        'alert.reraised',
+        'alert.updated',
+      ]);
+    });
+
+    it('an escalation of an SOS without a rise in priority is not a new call', async () => {
+      const { service, stores } = setup();
+      const a = await service.raise(sos());
+      await service.acknowledge(a.id, 'u1');
+      await service.raise(sos(), { escalation: true });
+      expect(await stores.alerts.get(a.id)).toMatchObject({ state: 'acknowledged', occurrences: 1 });
+      expect(await types(stores)).not.toContain('alert.reraised');
+    });
   });
 });

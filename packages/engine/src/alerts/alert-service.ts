@@ -1,5 +1,6 @@
 import {
   type Alert,
+  type ALERT_EVENT_TYPES,
   type AlertKind,
   type AlertOutcome,
   type Explanation,
@@ -12,6 +13,9 @@ import {
 import { type Clock, newId } from '@vigil/runtime';
 import { type AlertStore, alertSubject, type EventLog, type LockService } from '@vigil/stores';
 import { illegalState, notFound } from '../errors.ts';
+import { isReraise, reraised } from './reraise.ts';
+
+type AlertEventType = (typeof ALERT_EVENT_TYPES)[number];
 
 export interface RaiseInput {
   facilityId: string;
@@ -65,8 +69,9 @@ export interface AlertServiceDeps {
 /**
  * The alert lifecycle (contract §3.1): active → acknowledged → resolved (or active → resolved).
  * One open alert per (subject, kind): a repeat updates `lastSeenAt` and `occurrences`, and can only
- * raise the priority, never lower it. Every state change is appended to the event log, which fans
- * out; repeats are coalesced (see `REPEAT_UPDATE_INTERVAL_MS`).
+ * raise the priority, never lower it. A new SOS press, a new fall or a rise in priority re-raises
+ * it (`alert.reraised`, see reraise.ts). Every state change is appended to the event log, which fans
+ * out; plain repeats are coalesced (see `REPEAT_UPDATE_INTERVAL_MS`).
  */
 export class AlertService {
   private readonly lock: LockService;
@@ -93,10 +98,16 @@ export class AlertService {
           ...(input.location ? { location: input.location } : {}),
           ...(input.conditionHolds !== undefined && { conditionHolds: input.conditionHolds }),
         };
+        // contract §3.1: a new call for help or a worsening is never folded into a counter.
+        if (isReraise(open, input, options.escalation === true)) {
+          const again = reraised(updated, open, clock.now());
+          await alerts.put(again);
+          await this.emit('alert.reraised', again);
+          return again;
+        }
         await alerts.put(updated);
         const returned = updated.conditionHolds !== open.conditionHolds;
-        if (raisedPriority || returned || options.escalation || worthTelling(open, updated))
-          await this.emit('alert.updated', updated);
+        if (returned || options.escalation || worthTelling(open, updated)) await this.emit('alert.updated', updated);
         return updated;
       }
       const alert: Alert = {
@@ -247,10 +258,7 @@ export class AlertService {
     return `alert:${facilityId}|${subject}|${kind}`;
   }
 
-  private async emit(
-    type: 'alert.raised' | 'alert.updated' | 'alert.acknowledged' | 'alert.resolved' | 'alert.escalated',
-    alert: Alert,
-  ) {
+  private async emit(type: AlertEventType, alert: Alert) {
     await this.deps.events.append({ event: 'alert', type, facilityId: alert.facilityId, data: alert });
   }
 }

@@ -93,18 +93,25 @@ export class DeadlineRunner {
     }
   }
 
-  /** `alert_unacknowledged`: still active when its acknowledgement limit passed. */
+  /**
+   * `alert_unacknowledged`: still active when its acknowledgement limit passed. Once per raise and
+   * once per re-raise (contract §3.1: each has its own deadline), so the warning id names the re-raise.
+   * The wait is counted from when the limit that ran out began: its due time less the limit (a repeat
+   * on an unacknowledged alert keeps the running limit), or the (re-)raise if earlier (a deadline
+   * claimed again after its worker died carries the lease's end as its due time).
+   */
   private async alertUnacknowledged(d: Deadline): Promise<void> {
     const alert = d.alertId ? await this.deps.stores.alerts.get(d.alertId) : undefined;
     if (alert?.state !== 'active') return;
     const limit = (await this.deps.policy.get(alert.facilityId)).ackLimitMs[alert.priority];
+    const cycle = alert.reraisedAt ? `_${Date.parse(alert.reraisedAt)}` : '';
     const warned = await this.deps.sla.warn({
-      id: `sla_${d.id}`,
+      id: `sla_${d.id}${cycle}`,
       facilityId: alert.facilityId,
       kind: 'alert_unacknowledged',
       alertId: alert.id,
       limitMs: limit,
-      actualMs: this.deps.clock.now() - Date.parse(alert.raisedAt),
+      actualMs: this.deps.clock.now() - Math.min(d.dueAt - limit, Date.parse(alert.reraisedAt ?? alert.raisedAt)),
       detail: `${alert.priority} alert "${alert.title}" not acknowledged within ${Math.round(limit / 1000)} s`,
     });
     if (warned) await this.deps.alerts.escalate(alert.id);

@@ -1,4 +1,4 @@
-import type { Alert, LoggedEvent } from '@vigil/contracts';
+import type { Alert, LoggedEvent, Task } from '@vigil/contracts';
 import { healthReport, news2FromLatest } from '@vigil/rules';
 import type { Clock, Logger } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
@@ -20,11 +20,12 @@ const HOUR = 3_600_000;
 
 /**
  * Turns alerts into work for people (issue 4): tasks per the dispatch policy when an alert is raised
- * or rises in priority, cancelled when it is resolved. Listens to the event log, so it sees exactly
- * what the boards see. Every engine process follows the same log, so each alert event is handled by
- * all of them: each handling runs under `dispatch:alert:<id>` in `stores.locks` and decides from the
- * alert and its tasks as stored, re-read under the lock, never from the event, so the handlings after
- * the first change nothing (and a lagging engine cannot act on an alert that has moved on).
+ * or re-raised (contract §3.1), cancelled when it is resolved. Listens to the event log, so it sees
+ * exactly what the boards see. Every engine process follows the same log, so each alert event is
+ * handled by all of them: each handling runs under `dispatch:alert:<id>` in `stores.locks` and
+ * decides from the alert and its tasks as stored, re-read under the lock, never from the event, so
+ * the handlings after the first change nothing (and a lagging engine cannot act on an alert that has
+ * moved on).
  * Lock order: `dispatch:alert:` before `task:` before `sla:`; nothing takes them the other way round.
  */
 export class Dispatcher {
@@ -59,8 +60,14 @@ export class Dispatcher {
         case 'alert.raised':
         case 'alert.updated':
           await this.scheduleAck(alert);
-          return this.ensureTasks(alert);
+          return this.ensureTasks(alert, false);
+        case 'alert.reraised':
+          // contract §3.1: a new acknowledgement deadline, a new task where the last one is finished.
+          await this.scheduleAck(alert);
+          return this.ensureTasks(alert, true);
         case 'alert.acknowledged':
+          // Active again: re-raised after this acknowledgement, and its deadline is the re-raise's.
+          if (alert.state === 'active') return;
           return this.deps.stores.deadlines.cancel(ackDeadline(alert.id));
         case 'alert.resolved':
           await this.deps.stores.deadlines.cancel(ackDeadline(alert.id));
@@ -96,30 +103,51 @@ export class Dispatcher {
     return this.deps.stores.locks.run(`dispatch:alert:${alertId}`, fn);
   }
 
-  /** The acknowledgement limit of the alert's (current) priority, from when it was raised. */
+  /**
+   * The acknowledgement limit of the alert's (current) priority, counted from when it was raised or
+   * last re-raised (contract §3.1 "a new acknowledgement deadline"), but never later than a limit
+   * already running: a repeat on an alert nobody has acknowledged must not buy it time (a resident
+   * pressing SOS again and again would otherwise never be reported). After an acknowledgement there
+   * is no running limit, so a re-raise gets the full one; a limit being fired (claimed) has run out.
+   */
   private async scheduleAck(alert: Alert): Promise<void> {
     if (alert.state !== 'active') return;
     const limit = (await this.deps.policy.get(alert.facilityId)).ackLimitMs[alert.priority];
+    const fresh = Date.parse(alert.reraisedAt ?? alert.raisedAt) + limit;
+    const stored = await this.deps.stores.deadlines.get(ackDeadline(alert.id));
+    const running = stored?.claim === undefined ? stored : undefined;
+    const dueAt = running ? Math.min(running.dueAt, fresh) : fresh;
+    if (running?.dueAt === dueAt) return;
     await this.deps.stores.deadlines.schedule({
       id: ackDeadline(alert.id),
       kind: 'alert_ack',
       facilityId: alert.facilityId,
       alertId: alert.id,
-      dueAt: Date.parse(alert.raisedAt) + limit,
+      dueAt,
     });
   }
 
-  /** Idempotent: re-reads the alert's tasks under the alert lock and creates only the missing ones. */
-  private async ensureTasks(alert: Alert): Promise<void> {
+  /**
+   * Idempotent: re-reads the alert's tasks under the alert lock and creates only the missing ones.
+   * A kind is missing when it has no task other than cancelled ones; on a re-raise (contract §3.1 "a
+   * new on-site task if the previous one is finished") also when every earlier one was finished
+   * by the time of the re-raise (see `reraiseNeeds`).
+   */
+  private async ensureTasks(alert: Alert, reraise: boolean): Promise<void> {
     if (alert.state === 'resolved') return;
     const existing = await this.deps.stores.tasks.list({ alertId: alert.id });
     if (existing.some((t) => t.priority !== alert.priority)) await this.deps.tasks.reprioritise(alert);
     for (const plan of tasksFor(alert)) {
-      if (existing.some((t) => t.kind === plan.kind && t.state !== 'cancelled')) continue;
+      const ofKind = existing.filter((t) => t.kind === plan.kind);
+      const missing =
+        reraise && alert.reraisedAt
+          ? reraiseNeeds(ofKind, alert.reraisedAt)
+          : ofKind.every((t) => t.state === 'cancelled');
+      if (!missing) continue;
       const context = plan.kind === 'remote_consult' ? await this.consultContext(alert) : undefined;
       const task = await this.deps.tasks.create(alert, plan.kind, plan.role, context);
       this.log.info(
-        { alertId: alert.id, taskId: task.id, kind: task.kind, assigneeId: task.assigneeId },
+        { alertId: alert.id, taskId: task.id, kind: task.kind, assigneeId: task.assigneeId, reraise },
         'task dispatched',
       );
     }
@@ -164,3 +192,22 @@ export class Dispatcher {
 }
 
 const ackDeadline = (alertId: string) => `alert:${alertId}:ack`;
+
+/**
+ * Whether a re-raise at `reraisedAt` needs a new task of a kind, given the alert's tasks of that kind
+ * (contract §3.1): yes when each was finished by then (done before the re-raise, or cancelled). Decided
+ * from stored times, not from when an engine gets to it, so every engine decides the same for one
+ * re-raise, however late: the task it creates is itself unfinished or finished after `reraisedAt`, and
+ * an earlier task completed after the re-raise was still under way when the new call came.
+ */
+export function reraiseNeeds(
+  tasks: readonly Pick<Task, 'state' | 'createdAt' | 'completedAt'>[],
+  reraisedAt: string,
+): boolean {
+  const at = Date.parse(reraisedAt);
+  return tasks.every(
+    (t) =>
+      t.state === 'cancelled' ||
+      (t.state === 'done' && Date.parse(t.createdAt) < at && Date.parse(t.completedAt ?? t.createdAt) <= at),
+  );
+}

@@ -156,6 +156,11 @@ describe('slaReport window and facility filter', () => {
     expect(r.facility.timeToAcknowledge).toEqual(stats(1, 31 * MIN, 31 * MIN, 31 * MIN));
   });
 
+  it('times the acknowledgement of a re-raised alert from its re-raise (contract §3.1)', () => {
+    const again = alert('again', 0, { reraisedAt: at(50 * MIN), acknowledgedAt: at(51 * MIN), acknowledgedBy: 'ann' });
+    expect(report({ alerts: [again] }).facility.timeToAcknowledge).toEqual(stats(1, MIN, MIN, MIN));
+  });
+
   it('reports the window as ISO times', () => {
     expect([r.from, r.to]).toEqual(['2025-03-01T08:00:00.000Z', '2025-03-01T09:00:00.000Z']);
   });

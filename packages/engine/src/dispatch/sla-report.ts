@@ -183,7 +183,9 @@ export function slaReport(input: SlaReportInput): SlaReport {
     for (const id of new Set(t.passedBy ?? [])) for (const x of tallies(id)) x.passed += 1;
   }
   for (const a of alerts) {
-    if (a.acknowledgedAt) for (const x of tallies(a.acknowledgedBy)) x.ack.push(span(a.raisedAt, a.acknowledgedAt));
+    // A re-raised alert keeps only its latest acknowledgement (contract §3.1), which answered the re-raise.
+    const called = a.reraisedAt ?? a.raisedAt;
+    if (a.acknowledgedAt) for (const x of tallies(a.acknowledgedBy)) x.ack.push(span(called, a.acknowledgedAt));
     if (a.outcome && PERSON_OUTCOMES.has(a.outcome))
       for (const x of tallies(a.resolvedBy)) {
         x.byPerson += 1;

@@ -46,6 +46,10 @@ export class MemoryDeadlineStore implements DeadlineStore {
   async cancel(id: string) {
     this.byId.delete(id);
   }
+  async get(id: string) {
+    const d = this.byId.get(id);
+    return d && { ...d };
+  }
   async claimDue(now: number, limit: number, leaseMs: number) {
     // Synchronous from read to write: no other caller can interleave (the Redis store uses a script).
     const due = [...this.byId.values()]

@@ -238,6 +238,20 @@ export class RedisDeadlineStore implements DeadlineStore {
       .exec();
   }
 
+  async get(id: string) {
+    const replies =
+      (await this.redis
+        .multi()
+        .hget(this.bodies, id)
+        .zscore(this.due, id)
+        .hget(this.attempts, id)
+        .hget(this.claims, id)
+        .exec()) ?? [];
+    for (const r of replies) if (r[0]) throw r[0];
+    const [body, dueAt, attempts, claim] = replies.map((r) => (r[1] as string | null | undefined) ?? null);
+    return body ? toDeadline(body, dueAt ?? null, attempts ?? null, claim ?? null) : undefined;
+  }
+
   async claimDue(now: number, limit: number, leaseMs: number) {
     // LIMIT 0 -1 is "all" to Redis; memory slices to `max(0, limit)`.
     const count = limit === Number.POSITIVE_INFINITY ? -1 : Math.max(0, Math.floor(limit));

@@ -1,0 +1,35 @@
+import { type Alert, type AlertKind, PRIORITY_RANK, type Priority, toIso } from '@vigil/contracts';
+
+/** One-off calls for help: each new one is a new call, never a sample of an ongoing condition. */
+const CALLS_FOR_HELP: ReadonlySet<AlertKind> = new Set(['sos', 'fall']);
+
+/**
+ * Whether a raise on an open alert re-raises it (contract §3.1): a new SOS press or a new fall (not
+ * an escalation of an episode, which SOS and fall do not have), or a worsening to a higher priority.
+ * Anything else is a repeat, told as `alert.updated` and coalesced.
+ */
+export function isReraise(
+  open: Pick<Alert, 'priority'>,
+  input: { kind: AlertKind; priority: Priority },
+  escalation: boolean,
+): boolean {
+  const worse = PRIORITY_RANK[input.priority] < PRIORITY_RANK[open.priority];
+  return worse || (!escalation && CALLS_FOR_HELP.has(input.kind));
+}
+
+/**
+ * The alert as re-raised at `now` (contract §3.1): active again, the acknowledgement dropped,
+ * `reraisedAt` set. After an acknowledgement it is a new call (clinical.md "Repeats re-raise", as an
+ * IEC 60601-1-8 alarm re-sounds after its audio pause), so the escalation chain starts again at 0. On
+ * an alert nobody has acknowledged yet, the escalation it reached stays: a repeat must never make an
+ * unanswered call look fresher than it is.
+ */
+export function reraised(updated: Alert, before: Pick<Alert, 'state' | 'escalationLevel'>, now: number): Alert {
+  const { acknowledgedAt: _at, acknowledgedBy: _by, ...rest } = updated;
+  return {
+    ...rest,
+    state: 'active',
+    reraisedAt: toIso(now),
+    escalationLevel: before.state === 'acknowledged' ? 0 : before.escalationLevel,
+  };
+}
