@@ -3,15 +3,17 @@ import { formatDuration } from './thresholds.ts';
 
 /**
  * How an episode reached its tier, in words for the alert's explanation (clinical.md: "the alert
- * explains which path fired"). Undefined for an episode that has not risen.
+ * explains which path fired"). Undefined for an episode that has not risen, or rose on one reading
+ * without a window to explain.
  */
 export function describeEvidence(ep: EpisodeState, spec: PersistenceSpec): string | undefined {
   const e = ep.evidence;
   if (!e || !ep.path) return undefined;
   switch (ep.path) {
     case 'sustained':
+      // No window (a sensor's alarm, a technical condition): nothing to explain beyond the condition.
       return spec.forMs === 0
-        ? 'a single reading past the limit'
+        ? undefined
         : `${e.abnormal} of ${e.readings} readings past the limit over ${formatSpan(e.spanMs)} (at least ${Math.round(spec.fraction * 100)} % of the readings of ${formatDuration(spec.forMs)})`;
     case 'confirmed':
       return `two readings in a row past the limit, ${formatSpan(e.spanMs)} apart`;

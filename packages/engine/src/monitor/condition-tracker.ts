@@ -103,7 +103,7 @@ async function reconcile(
           },
           condition: evidence ? `${d.condition}; ${evidence}` : d.condition,
           ...(d.window && { window: d.window }),
-          ...(ep.path && { path: ep.path }),
+          ...(evidence && { path: ep.path }),
           ...(late && { late: { observedAt: new Date(at).toISOString(), delayMs: Math.round(target.now - at) } }),
         },
       },
