@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Three tiers, named by place (STYLE.md §10):
- * - unit: colocated `src/**\/*.test.ts`, pure logic, no I/O.
+ * - unit: colocated `src/**\/*.test.ts` (and the benchmarks' pure parts, `bench/**\/*.test.ts`), no I/O.
  * - integration: `test/**\/*.int.test.ts`, real aedes, real Socket.IO, real servers on port 0.
  * - e2e: `test/**\/*.e2e.test.ts`, Debian's Chromium driven by playwright-core.
  */
@@ -12,7 +12,10 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['{packages,services,simulators,dashboards}/*/src/**/*.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['{packages,services,simulators,dashboards}/*/src/**/*.test.ts', 'services/*/bench/**/*.test.ts'],
+        },
       },
       {
         extends: true,
