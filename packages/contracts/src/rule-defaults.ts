@@ -3,22 +3,26 @@ import type { RuleSettingsBody } from './rule-settings.ts';
 const MIN = 60_000;
 
 /**
- * Facility defaults. Thresholds follow the NEWS2 chart-1 bands (clinical.md): the first tier where a
- * parameter scores 2, the critical tier where it scores 3, so a threshold alert and the NEWS2 score
- * tell the same story. Persistence: pulse oximeters delay desaturation alarms ~15–30 s; a cuff blood
- * pressure needs a confirming second reading.
+ * Facility defaults (docs/clinical-rules.md gives the reasoning and the measured noise). Thresholds
+ * follow the NEWS2 chart-1 bands (clinical.md): the alert tier where a parameter scores 2, the high
+ * tier where it scores 3, so a threshold alert and the NEWS2 score tell the same story; the critical
+ * limits of clinical.md are the fast path beside them. A cuff blood pressure needs a confirming
+ * second reading unless it is past a critical limit.
  */
 export const DEFAULT_RULE_SETTINGS: RuleSettingsBody = {
   vitals: {
     // NEWS2: pulse ≤40 scores 3, 41–50 scores 1; 111–130 scores 2, ≥131 scores 3.
     hr: { low: 45, high: 120, criticalLow: 40, criticalHigh: 131, clearMargin: 5, forMs: MIN, clearForMs: 2 * MIN },
-    // NEWS2 scale 1: ≤91 scores 3, 92–93 scores 2.
-    spo2: { low: 93, criticalLow: 91, clearMargin: 2, forMs: 30_000, clearForMs: 2 * MIN },
+    // NEWS2 scale 1: ≤91 scores 3, 92–93 scores 2. A minute, like pulse and respiration: a resident
+    // whose own normal is 93–94 % reads 93 for half a minute many times a day, and a deep
+    // desaturation does not wait for this window (critical limit 85 %, 5 s).
+    spo2: { low: 93, criticalLow: 91, clearMargin: 2, forMs: MIN, clearForMs: 2 * MIN },
     // NEWS2: RR ≤8 scores 3; 21–24 scores 2; ≥25 scores 3.
     rr: { low: 9, high: 24, criticalLow: 8, criticalHigh: 25, clearMargin: 2, forMs: MIN, clearForMs: 2 * MIN },
     // NEWS2: SBP ≤90 scores 3, 91–100 scores 2; ≥220 scores 3.
-    // A single cuff reading is re-checked before anyone acts on it: the next reading ≥ 10 min later
-    // must confirm (a critical one also scores 3 in NEWS2, which alerts within a minute).
+    // A cuff reading is a spot reading: the next reading confirms it, however soon a carer re-checks
+    // (profiles: `spot`); past the critical limit (≤ 80 / ≥ 220) one reading raises at once. `forMs`
+    // applies only to a device that streams blood pressure.
     sbp: { low: 100, high: 180, criticalLow: 90, criticalHigh: 220, clearMargin: 5, forMs: 10 * MIN, clearForMs: 0 },
     // NEWS2: ≤35.0 scores 3; 38.1–39.0 scores 1, ≥39.1 scores 2.
     temp: {
@@ -67,7 +71,7 @@ export const DEFAULT_RULE_SETTINGS: RuleSettingsBody = {
   // A nasal cannula is taken off and put back many times a day; a device report older than 15 min
   // says nothing about now, and the care plan's prescription applies again.
   oxygen: { deviceHoldMs: 15 * MIN },
-  wearConflict: { forMs: 30_000 },
+  wearConflict: { forMs: 20_000 },
   // Faster than any physiology between two samples seconds apart (a motion artefact, a loose probe).
   artefacts: { enabled: true, maxJump: { hr: 30, spo2: 6, rr: 10, temp: 1 } },
   notWorn: { forMs: 5 * MIN },

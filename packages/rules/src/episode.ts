@@ -7,9 +7,9 @@
  * limit → high, 3 critical limit → high by the fast path) and whether it is back beyond the clear
  * threshold (hysteresis). A condition reaches a tier by one of four paths (`EpisodePath`):
  *
- * - `sustained`: most readings of the last `forMs` are past the limit (≥ `fraction`, e.g. 80 %), so
- *   one in-range reading does not restart the window, and the condition has been seen for that
- *   share of the window too (at 1 Hz, 48 of the last 60 s).
+ * - `sustained`: the condition was first seen at least `forMs` ago and most readings of the last
+ *   `forMs` are past the limit (≥ `fraction`, e.g. 80 %), so one in-range reading does not restart
+ *   the window.
  * - `confirmed`: spot readings (a cuff), or a stream so sparse that the window holds one reading:
  *   the previous reading, however long ago (up to the parameter's freshness), confirms it when it
  *   was past the limit too.
@@ -60,16 +60,14 @@ export const runSpec = (forMs: number, clearForMs: number, gapMs: number): Persi
 });
 
 /**
- * Readings of one slice of the window: [first ts, last ts, count, count ≥ tier 1, count ≥ tier 2,
- * tier of the last reading]. A slice holds readings of one tier (so the window's edge cuts between
- * tiers exactly) and spans at most `forMs / WINDOW_SLICES`.
+ * A run of readings of one tier within the window: [first ts, last ts, count, count ≥ tier 1,
+ * count ≥ tier 2, tier]. A steady condition (or a steady absence of one) is one slice however long
+ * it lasts; the slice the window's start cuts through counts in proportion to the part inside.
  */
 export type Bucket = [t0: number, t1: number, n: number, n1: number, n2: number, tier: Tier];
 
-/** The window is kept in slices of this share of its length, so its memory is bounded at any sample rate. */
-export const WINDOW_SLICES = 16;
-/** More slices than this (tiers alternating faster than the slices): neighbours merge whatever their tier. */
-const MAX_SLICES = 4 * WINDOW_SLICES;
+/** Tiers alternating reading by reading: past this many slices, the newest merge whatever their tier. */
+export const MAX_SLICES = 32;
 
 export interface EpisodeState {
   lastTs?: number;
@@ -167,7 +165,7 @@ function criticalRise(s: EpisodeState, p: TrackPoint, spec: PersistenceSpec): Ri
 
 /**
  * Tiers 1 and 2: the latest reading is past the limit and so are most of the window's readings,
- * for most of the window; a spot reading, or a lone reading in its window (sparse data), is
+ * seen for the whole window; a spot reading, or a lone reading in its window (sparse data), is
  * confirmed by the reading before it.
  */
 function windowRise(
@@ -180,33 +178,43 @@ function windowRise(
   if (p.tier < tier) return undefined;
   if (spec.forMs === 0)
     return { tier, path: 'sustained', onset: p.ts, evidence: { abnormal: 1, readings: 1, spanMs: 0 } };
+  const start = p.ts - spec.forMs;
   let n = 0;
   let a = 0;
   let onset: number | undefined;
   for (const b of s.window) {
-    n += b[2];
+    // The part of a slice inside the window, assuming its readings spread evenly over it.
+    const share = b[0] >= start || b[1] === b[0] ? 1 : (b[1] - start) / (b[1] - b[0]);
+    n += b[2] * share;
     const past = tier === 1 ? b[3] : b[4];
-    a += past;
+    a += past * share;
     if (onset === undefined && past > 0) onset = b[0];
   }
-  if (spec.readings === 'spot' || n === 1) {
+  n = Math.round(n * 1000) / 1000;
+  a = Math.round(a * 1000) / 1000;
+  // The window holds this reading alone when the one before lies beyond its start (sparse data).
+  if (spec.readings === 'spot' || prev === undefined || prev.ts < start) {
     // However late the next reading came (within freshness: older ones were forgotten), it confirms.
     if (!prev || prev.tier < tier) return undefined;
     return { tier, path: 'confirmed', onset: prev.ts, evidence: { abnormal: 2, readings: 2, spanMs: p.ts - prev.ts } };
   }
   const since = onset ?? p.ts;
-  if (a < 2 || a / n < spec.fraction || p.ts - since < spec.forMs * spec.fraction) return undefined;
-  return { tier, path: 'sustained', onset: since, evidence: { abnormal: a, readings: n, spanMs: p.ts - since } };
+  if (a < 2 || a / n < spec.fraction || p.ts - since < spec.forMs) return undefined;
+  return {
+    tier,
+    path: 'sustained',
+    onset: since,
+    evidence: { abnormal: Math.round(a), readings: Math.round(n), spanMs: p.ts - since },
+  };
 }
 
-/** Adds the reading to the newest slice (or a new one) and drops slices that left the window. */
+/** Adds the reading to the newest slice of its tier (or a new one) and drops slices that left the window. */
 function addToWindow(s: EpisodeState, p: TrackPoint, forMs: number): void {
-  const width = Math.max(1, forMs / WINDOW_SLICES);
   const w = s.window;
   const last = w.at(-1);
   const n1 = p.tier >= 1 ? 1 : 0;
   const n2 = p.tier >= 2 ? 1 : 0;
-  if (last && p.ts - last[0] < width && (last[5] === p.tier || w.length >= MAX_SLICES)) {
+  if (last && (last[5] === p.tier || w.length >= MAX_SLICES)) {
     w[w.length - 1] = [last[0], p.ts, last[2] + 1, last[3] + n1, last[4] + n2, p.tier];
   } else {
     w.push([p.ts, p.ts, 1, n1, n2, p.tier]);

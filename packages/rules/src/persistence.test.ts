@@ -52,12 +52,11 @@ const tiers = (ps: TrackPoint[], s = spec) => {
 const episodeAfter = (ps: TrackPoint[], s = spec) => currentEpisode(addPoints(newTrack(), ps, s), s);
 
 describe('a window of readings (clinical.md "Fraction, not an unbroken run")', () => {
-  it('holds once most readings of the window are past the limit, for most of the window', () => {
-    // 80 % of a 10 s window: the 9th second of a condition that began with the data.
-    expect(tiers(points('1111111111'))).toBe('0000000011');
-    // After in-range data: 9 of the 11 readings of the window, the condition seen for 8 s.
-    expect(tiers(points(`${'0'.repeat(10)}${'1'.repeat(10)}`)).slice(10)).toBe('0000000011');
-    expect(episodeAfter(points(`00${'1'.repeat(10)}`))).toMatchObject({
+  it('holds once the condition was seen for the window and most readings of the window are past the limit', () => {
+    expect(tiers(points('11111111111'))).toBe('00000000001');
+    // After in-range data: 10 of the 11 readings of the window, the condition seen for 10 s.
+    expect(tiers(points(`${'0'.repeat(10)}${'1'.repeat(12)}`)).slice(10)).toBe('000000000011');
+    expect(episodeAfter(points(`00${'1'.repeat(11)}`))).toMatchObject({
       tier: 1,
       onset: 2000,
       path: 'sustained',
@@ -81,22 +80,22 @@ describe('a window of readings (clinical.md "Fraction, not an unbroken run")', (
 
   it('forgets readings older than the freshness window, and an unworn gap', () => {
     // 4 s without data > freshMs 3 s: the window starts afresh after it.
-    const gapped = [...points('111111'), ...points('11111111', 10_000)];
-    expect(tiers(gapped)).toBe('0'.repeat(14));
-    expect(episodeAfter([...gapped, ...points('1', 18_000)])).toMatchObject({ tier: 1, onset: 10_000 });
-    expect(tiers(points('1111-1111111111')).slice(5)).toBe('0000000011');
+    const gapped = [...points('111111'), ...points('1111111111', 10_000)];
+    expect(tiers(gapped)).toBe('0'.repeat(16));
+    expect(episodeAfter([...gapped, ...points('1', 20_000)])).toMatchObject({ tier: 1, onset: 10_000 });
+    expect(tiers(points('1111-11111111111')).slice(5)).toBe('00000000001');
   });
 
   it('escalates when the high tier holds too, and never falls back within an episode', () => {
-    expect(tiers(points('111112222222222221111'))).toBe('000000001111122222222');
+    expect(tiers(points('111112222222222221111'))).toBe('000000000011111222222');
   });
 
   it('clears only after the clear condition (hysteresis band excluded) held for clearForMs', () => {
-    const raised = '1111111111';
+    const raised = '11111111111';
     // '0' is inside the hysteresis band: neither past the limit nor clear of it.
-    expect(tiers(points(`${raised}000000000`))).toBe('0000000011111111111');
-    expect(tiers(points(`${raised}cccccc`))).toBe('0000000011111110');
-    expect(episodeAfter(points(`${raised}cccccc`)).clearedAt).toBe(15_000);
+    expect(tiers(points(`${raised}000000000`))).toBe('00000000001111111111');
+    expect(tiers(points(`${raised}cccccc`))).toBe('00000000001111110');
+    expect(episodeAfter(points(`${raised}cccccc`)).clearedAt).toBe(16_000);
   });
 });
 
@@ -196,6 +195,9 @@ describe('order of arrival', () => {
     const tenHz = Array.from({ length: 2000 }, (_, i) => ({ ts: i * 100, tier: 1 as Tier, clear: false }));
     const t = addPoints(newTrack(), tenHz, spec);
     expect(t.checkpoint.window.length).toBeLessThanOrEqual(17);
-    expect(currentEpisode(t, spec)).toMatchObject({ tier: 1, evidence: { abnormal: 81, readings: 81, spanMs: 8000 } });
+    expect(currentEpisode(t, spec)).toMatchObject({
+      tier: 1,
+      evidence: { abnormal: 101, readings: 101, spanMs: 10_000 },
+    });
   });
 });

@@ -20,8 +20,10 @@ describe('judgeUnworn (clinical.md "Wear state is evidence, not a veto")', () =>
         { hr: 74, spo2: 96 },
         { hr: 73, spo2: 97 },
         { hr: 75, spo2: 96 },
+        { hr: 76, spo2: 96 },
+        { hr: 74, spo2: 97 },
       ]),
-    ).toEqual([false, false, true, true]);
+    ).toEqual([false, false, false, false, true, true]);
   });
 
   it('does not believe a frozen number, values no living person shows, or wild jumps', () => {
@@ -60,7 +62,30 @@ describe('judgeUnworn (clinical.md "Wear state is evidence, not a veto")', () =>
 
   it('starts afresh after an implausible reading', () => {
     expect(
-      judge([{ hr: 72, spo2: 96 }, { hr: 74, spo2: 96 }, { hr: 0 }, { hr: 73, spo2: 97 }, { hr: 75 }, { hr: 74 }]),
-    ).toEqual([false, false, false, false, false, true]);
+      judge([
+        { hr: 72, spo2: 96 },
+        { hr: 74, spo2: 96 },
+        { hr: 0 },
+        { hr: 73, spo2: 97 },
+        { hr: 75 },
+        { hr: 74 },
+        { hr: 76 },
+        { hr: 75 },
+      ]),
+    ).toEqual([false, false, false, false, false, false, false, true]);
+  });
+
+  it('does not believe junk that lands in living ranges by chance (a wristband on the table, a day of it)', () => {
+    // Uniform junk like an optical sensor reading a table: HR 0–45, SpO2 50–85.
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const junk = Array.from({ length: 17_280 }, () => ({
+      hr: Math.floor(rand() * 46),
+      spo2: 50 + Math.floor(rand() * 36),
+    }));
+    expect(judge(junk).filter(Boolean)).toEqual([]);
   });
 });

@@ -25,8 +25,19 @@ export interface WearEvidence {
 /** What a living person's wrist reads; skin temperature off the body is the room's. */
 const LIVING = { hr: [30, 220], spo2: [60, 100], rr: [4, 60], temp: [30, 43] } as const;
 
-/** Plausible readings in a row before a `worn: false` wearable is believed to be on someone. */
-export const PLAUSIBLE_READINGS = 3;
+/**
+ * Plausible readings in a row before a `worn: false` wearable is believed to be on someone: junk
+ * from a sensor on a table lands in living ranges by chance now and then, five times in a row
+ * with a body's small steps between them practically never. With the 20 s window of
+ * `device.wear_conflict`, a wearable reporting every 10 s is flagged within the minute clinical.md asks.
+ */
+export const PLAUSIBLE_READINGS = 5;
+
+/**
+ * How far a body's pulse and SpO2 move between readings seconds apart: half of what the artefact
+ * filter allows, since a plausibility claim needs more than "not an artefact".
+ */
+const BODY_STEP_SHARE = 0.5;
 
 export interface WearJudgement {
   evidence: WearEvidence | undefined;
@@ -35,8 +46,8 @@ export interface WearJudgement {
 }
 
 /**
- * Judges one `worn: false` reading. `maxJump` is the artefact filter's (a body's values do not jump
- * further between close readings); readings more than `linkMs` apart start a new run.
+ * Judges one `worn: false` reading. `maxJump` is the artefact filter's (a body's values move by less
+ * between close readings); readings more than `linkMs` apart start a new run.
  */
 export function judgeUnworn(
   prev: WearEvidence | undefined,
@@ -55,8 +66,8 @@ export function judgeUnworn(
     prev !== undefined &&
     r.ts > prev.last.ts &&
     r.ts - prev.last.ts <= linkMs &&
-    close(prev.last.hr, r.hr, maxJump.hr) &&
-    close(prev.last.spo2, r.spo2, maxJump.spo2);
+    close(prev.last.hr, r.hr, maxJump.hr * BODY_STEP_SHARE) &&
+    close(prev.last.spo2, r.spo2, maxJump.spo2 * BODY_STEP_SHARE);
   const evidence: WearEvidence = continues
     ? {
         since: prev.since,

@@ -78,6 +78,8 @@ export function observeWearableSample(
   if (profile === 'wristband') {
     const inhibited = judgeWear(m, sample, settings, ctx.deviceId, obs);
     if (inhibited && controls) {
+      // The stream went on, only its readings were of air: its next reading is not a spot reading.
+      markSeen(m, sample);
       // Inhibition (clinical.md): an unworn wearable reading air, not a person. Its vitals are not
       // judged and every vital window is broken, so no alert can persist across the gap.
       for (const o of vitalObservationKeys(rules)) obs.push(gapObservation(o.key, o.kind, o.rule, ts));
@@ -176,6 +178,11 @@ function judgeWear(
   obs.push(notWornObservation(ts, !plausible, settings, deviceId));
   obs.push(wearConflictObservation(ts, plausible, settings, deviceId, { hr: sample.hr, spo2: sample.spo2 }));
   return !plausible;
+}
+
+function markSeen(m: ResidentMemory, sample: VitalsSample & { ts: number }): void {
+  const seen = m.seen as NonNullable<ResidentMemory['seen']>;
+  for (const v of THRESHOLDED) if (sample[v] !== undefined) seen[v] = Math.max(seen[v] ?? sample.ts, sample.ts);
 }
 
 function resting(a: { lastMoveTs?: number | undefined; since?: number | undefined }, ts: number): boolean {
