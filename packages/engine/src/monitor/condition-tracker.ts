@@ -59,16 +59,34 @@ export async function applyObservations(
   for (const o of observations) {
     // Rule memory written by an earlier version (no window): start the condition afresh.
     const existing = tracks[o.key]?.track.checkpoint.window ? tracks[o.key] : undefined;
-    // A gap point only breaks a run that exists; it never creates a track.
-    if (o.point.gap && !existing) continue;
+    // A quiet condition keeps no memory (see `quiet`): a reading in range, or a gap, creates nothing.
+    if (!existing && (o.point.gap || o.point.tier === 0)) continue;
     const tc: TrackedCondition = existing ?? { track: newTrack(), emitted: { tier: 0 } };
     const spec = o.point.gap ? (tc.spec ?? o.spec) : o.spec;
     if (!o.point.gap) tc.spec = o.spec;
     tc.track = addPoints(tc.track, [o.point], spec);
     const ep = currentEpisode(tc.track, spec);
     await reconcile(tc, ep, { ...o, spec }, target, alerts);
-    tracks[o.key] = tc;
+    if (quiet(tc, ep)) delete tracks[o.key];
+    else tracks[o.key] = tc;
   }
+}
+
+/**
+ * Nothing to remember: no alert told, no episode, and no reading past a limit in the window or the
+ * reorder tail. Readings in range before a condition begins never count towards its window (a
+ * sustained condition must be seen for the whole window, so the window then starts after them),
+ * and an in-range previous reading confirms nothing, so forgetting them changes no decision; it
+ * keeps rule memory at a few bytes for the conditions a resident does not have, which is nearly all.
+ */
+function quiet(tc: TrackedCondition, ep: EpisodeState): boolean {
+  return (
+    tc.emitted.tier === 0 &&
+    ep.tier === 0 &&
+    ep.crit === undefined &&
+    tc.track.tail.every((p) => p.tier === 0) &&
+    tc.track.checkpoint.window.every((b) => b[5] === 0 && b[3] === 0)
+  );
 }
 
 async function reconcile(
