@@ -135,6 +135,11 @@ export class AlertService {
     });
   }
 
+  /** An alert as stored, open or resolved. */
+  find(id: string): Promise<Alert | undefined> {
+    return this.deps.alerts.get(id);
+  }
+
   /**
    * The condition of an open alert still holds at `at` (device time): moves `lastSeenAt` on, told to
    * boards at most once per `REPEAT_UPDATE_INTERVAL_MS`. Returns undefined when no alert is open

@@ -19,7 +19,17 @@ export interface Emitted {
   tier: Tier;
   /** Device time of the last `touch` (lastSeenAt), to touch at most once per interval. */
   touchedAt?: number;
+  /** The alert raised for the episode. */
+  alertId?: string;
+  /**
+   * A person resolved that alert as a false alarm (or as needing no action) while the condition
+   * went on: the episode is not raised again at this tier, only once it worsens or clears and returns.
+   */
+  silenced?: boolean;
 }
+
+/** Outcomes by which a person says "this episode needs nothing from us": it is not raised again. */
+const SILENCING: ReadonlySet<string> = new Set(['false_alarm', 'no_action_needed']);
 
 export interface TrackedCondition {
   track: Track;
@@ -103,7 +113,7 @@ async function reconcile(
     const d = o.describe(tier, ep);
     const evidence = describeEvidence(ep, o.spec);
     const late = target.now - at > LATE_DATA_MS;
-    await alerts.raise(
+    const raised = await alerts.raise(
       {
         ...target.base,
         kind: o.kind,
@@ -127,25 +137,33 @@ async function reconcile(
       },
       { escalation: emitted.tier > 0 },
     );
-    tc.emitted = { tier, touchedAt: at };
+    tc.emitted = { tier, touchedAt: at, alertId: raised.id };
     return;
   }
   if (emitted.tier === 0) return;
   if (ep.tier === 0 && clearHeld(ep, o.spec)) {
-    await alerts.conditionCleared(target.facilityId, target.subject, o.kind, ep.clearedAt ?? at);
+    if (!emitted.silenced) await alerts.conditionCleared(target.facilityId, target.subject, o.kind, ep.clearedAt ?? at);
     tc.emitted = { tier: 0 };
     return;
   }
+  if (emitted.silenced) return;
   if (emitted.touchedAt === undefined || bucket(at) !== bucket(emitted.touchedAt)) {
     const open = await alerts.touch(target.facilityId, target.subject, o.kind, at);
     if (open) {
       tc.emitted = { ...emitted, touchedAt: at };
-    } else {
-      // A person resolved the alert while the condition went on. Start the window afresh: if the
-      // condition persists for its full window again, a new alert is raised.
-      tc.track = { checkpoint: { ...newEpisode(), lastTs: at }, tail: [], late: tc.track.late };
-      tc.emitted = { tier: 0 };
+      return;
     }
+    const resolved = emitted.alertId ? await alerts.find(emitted.alertId) : undefined;
+    if (resolved?.outcome && SILENCING.has(resolved.outcome)) {
+      // Judged a false alarm while it went on: telling the same carer again every few minutes is
+      // alarm fatigue (clinical.md). A worsening, or a new episode after it clears, is raised.
+      tc.emitted = { ...emitted, silenced: true };
+      return;
+    }
+    // Handled while the condition went on: start the window afresh; if the condition persists for
+    // its full window again, a new alert is raised.
+    tc.track = { checkpoint: { ...newEpisode(), lastTs: at }, tail: [], late: tc.track.late };
+    tc.emitted = { tier: 0 };
   }
 }
 

@@ -278,13 +278,13 @@ describe('Monitor: persistence and hysteresis', () => {
     expect(shuffled).toEqual(live);
   });
 
-  it('raises again after a person resolved an alert whose condition went on', async () => {
+  it('raises again after a person handled an alert whose condition went on', async () => {
     await t.monitor.vitals(
       wearable,
       series(T0, 70, () => ({ hr: 125 })),
     );
     const [first] = await byKind(t, 'vital.hr_high');
-    await t.alerts.resolve(first?.id ?? '', 'u1', 'no_action_needed');
+    await t.alerts.resolve(first?.id ?? '', 'u1', 'handled');
     await t.monitor.vitals(
       wearable,
       series(T0 + 70 * S, 50, () => ({ hr: 125 })),
@@ -295,6 +295,49 @@ describe('Monitor: persistence and hysteresis', () => {
       series(T0 + 120 * S, 30, () => ({ hr: 125 })),
     );
     expect((await byKind(t, 'vital.hr_high')).filter((a) => a.state === 'active')).toHaveLength(1);
+  });
+});
+
+describe('Monitor: a false alarm resolved while its condition goes on', () => {
+  let t: Setup;
+  beforeEach(async () => {
+    t = setup();
+    await seed(t);
+  });
+  const open = async () => (await byKind(t, 'vital.hr_high')).filter((a) => a.state !== 'resolved');
+
+  it('is not raised again at the same tier, but is when it worsens, and when it clears and returns', async () => {
+    await t.monitor.vitals(
+      wearable,
+      series(T0, 70, () => ({ hr: 125 })),
+    );
+    const [first] = await open();
+    await t.alerts.resolve(first?.id ?? '', 'u1', 'false_alarm');
+    // Twenty more minutes at 125: a carer who said "false alarm" is not told again.
+    await t.monitor.vitals(
+      wearable,
+      series(T0 + 70 * S, 20 * 60, () => ({ hr: 125 })),
+    );
+    expect(await open()).toEqual([]);
+    // Worse: past the high tier for its window.
+    await t.monitor.vitals(
+      wearable,
+      series(T0 + 1270 * S, 70, () => ({ hr: 133 })),
+    );
+    const [worse] = await open();
+    expect(worse).toMatchObject({ priority: 'high', occurrences: 1 });
+    expect(worse?.id).not.toBe(first?.id);
+    await t.alerts.resolve(worse?.id ?? '', 'u1', 'no_action_needed');
+    // Clears (2 min under 115), then returns: a new episode is raised.
+    await t.monitor.vitals(
+      wearable,
+      series(T0 + 1340 * S, 150, () => ({ hr: 90 })),
+    );
+    await t.monitor.vitals(
+      wearable,
+      series(T0 + 1490 * S, 70, () => ({ hr: 125 })),
+    );
+    expect(await open()).toMatchObject([{ priority: 'medium', state: 'active' }]);
   });
 });
 
