@@ -86,6 +86,30 @@ describe('explain', () => {
     expect(e.window).toBe('baseline half-life 7 d');
   });
 
+  it('names how the alert was raised, every tier of limits, the readings behind it and late data', () => {
+    const e = explain(
+      {
+        rule: 'vital-threshold.spo2_low@1',
+        condition: 'SpO2 ≤ 85 % (critical limit)',
+        path: 'critical_stream',
+        late: { observedAt: '2025-03-01T10:00:05.000Z', delayMs: 30 * 60_000 },
+        inputs: {
+          spo2: 80,
+          limits: { low: 93, criticalLow: 91, clearMargin: 2, critical: { low: 85 } },
+          readings: { pastLimit: 6, total: 6 },
+        },
+      },
+      'vital.spo2_low',
+    );
+    expect(e.path).toBe('critical limit, a few seconds of readings');
+    expect(e.late).toBe(`taken ${hhmmss('2025-03-01T10:00:05.000Z')}, arrived ${duration(30 * 60_000)} later`);
+    expect(e.inputs).toEqual([
+      'SpO2: 80 %',
+      'Limits: alert ≤ 93 %, high ≤ 91 %, critical ≤ 85 %',
+      'Readings past the limit: 6 of 6',
+    ]);
+  });
+
   it('reads stale data as how long the device has been silent', () => {
     const lastSeenAt = '2025-03-01T09:40:00.000Z';
     const e = explain(

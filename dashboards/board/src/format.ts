@@ -120,11 +120,21 @@ function humanValue(k: string, v: unknown): string {
   return json.length > 80 ? `${json.slice(0, 77)}…` : json;
 }
 
+/** The tiers of a vital's limits as the card lists them (medium alert, high tier, critical fast path). */
 const LIMIT_LABEL: Record<string, string> = {
-  criticalLow: 'critical ≤',
   low: 'alert ≤',
   high: 'alert ≥',
-  criticalHigh: 'critical ≥',
+  criticalLow: 'high ≤',
+  criticalHigh: 'high ≥',
+};
+const CRITICAL_LABEL: Record<string, string> = { low: 'critical ≤', high: 'critical ≥' };
+
+/** How a condition reached its priority (explanation `path`), in a carer's words. */
+export const PATH_LABEL: Record<NonNullable<Explanation['path']>, string> = {
+  sustained: 'held over its window',
+  confirmed: 'confirmed by the next reading',
+  critical_stream: 'critical limit, a few seconds of readings',
+  critical_spot: 'critical limit, a single reading',
 };
 
 /** One explanation input as a caregiver reads it; undefined hides inputs the card already shows. */
@@ -143,7 +153,16 @@ function humanInput(k: string, v: unknown, vital: string | undefined): string | 
       const n = (v as Record<string, unknown>)[key];
       return typeof n === 'number' ? [`${label} ${n}${unit}`] : [];
     });
+    const critical = (v as { critical?: Record<string, unknown> }).critical ?? {};
+    for (const [key, label] of Object.entries(CRITICAL_LABEL)) {
+      const n = critical[key];
+      if (typeof n === 'number') parts.push(`${label} ${n}${unit}`);
+    }
     return `Limits: ${parts.join(', ')}`;
+  }
+  if (k === 'readings' && typeof v === 'object' && v !== null) {
+    const r = v as { pastLimit?: unknown; total?: unknown };
+    return `Readings past the limit: ${String(r.pastLimit)} of ${String(r.total)}`;
   }
   // A single limit (e.g. the resident's own baseline limit) is in the unit of the vital it judges.
   if (k === 'limit' && typeof v === 'number') return `${humanKey(k)}: ${num(v, (vital && INPUT_UNIT[vital]) ?? '')}`;
@@ -155,6 +174,10 @@ export interface Explained {
   condition: string;
   /** The persistence window the condition was judged over, when the rule has one. */
   window?: string;
+  /** How the condition reached its priority. */
+  path?: string;
+  /** Raised from late data: when the deciding reading was taken, and how late it came. */
+  late?: string;
   inputs: string[];
 }
 
@@ -183,7 +206,16 @@ export function explain(e: Explanation, kind?: AlertKind, options: ExplainOption
     const text = humanInput(k, v, vital);
     if (text !== undefined) inputs.push(text);
   }
-  return { rule: e.rule, condition: e.condition, ...(e.window && { window: e.window }), inputs };
+  const late =
+    e.late && `taken ${clockTime(Date.parse(e.late.observedAt), true)}, arrived ${duration(e.late.delayMs)} later`;
+  return {
+    rule: e.rule,
+    condition: e.condition,
+    ...(e.window && { window: e.window }),
+    ...(e.path && { path: PATH_LABEL[e.path] }),
+    ...(late && { late }),
+    inputs,
+  };
 }
 
 /** Whether the condition behind an open alert still holds, as one line on its card. */

@@ -136,9 +136,19 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
         <p>
           <span class="card__label">Why:</span> {why.condition}
         </p>
+        {why.path && (
+          <p data-testid="alert-path">
+            <span class="card__label">Raised by:</span> {why.path}
+          </p>
+        )}
         {why.window && (
           <p>
             <span class="card__label">Window:</span> {why.window}
+          </p>
+        )}
+        {why.late && (
+          <p class="card__late">
+            <span class="card__label">Late data:</span> {why.late}
           </p>
         )}
         {why.inputs.length > 0 && <p class="card__inputs">{why.inputs.join(' · ')}</p>}
