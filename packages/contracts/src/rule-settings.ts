@@ -259,23 +259,9 @@ export const RuleSettingsPatch = z
     news2: Persistence.partial(),
     maxGapMs: Ms,
     persistence: RuleSettingsBody.shape.persistence.partial(),
-    criticalLimits: z
-      .object({
-        hr: CriticalLimit,
-        spo2: CriticalLimit,
-        rr: CriticalLimit,
-        sbp: CriticalLimit,
-        temp: CriticalLimit,
-        news2: RuleSettingsBody.shape.criticalLimits.shape.news2,
-        spo2Scale2Low: RuleSettingsBody.shape.criticalLimits.shape.spo2Scale2Low,
-        confirmMs: RuleSettingsBody.shape.criticalLimits.shape.confirmMs,
-      })
-      .partial()
-      .strict(),
-    profiles: z
-      .object({ wristband: ProfileSampling, cuff: ProfileSampling, thermometer: ProfileSampling })
-      .partial()
-      .strict(),
+    // Critical limits and profiles hold optional fields already: one level of partial is enough.
+    criticalLimits: RuleSettingsBody.shape.criticalLimits.partial(),
+    profiles: RuleSettingsBody.shape.profiles.partial(),
     oxygen: RuleSettingsBody.shape.oxygen.partial(),
     wearConflict: RuleSettingsBody.shape.wearConflict.partial(),
     artefacts: z

@@ -151,6 +151,29 @@ describe('PUT /api/facilities/{id}/rules', () => {
     expect(res.body.vitals.spo2.low).toBe(92);
     expect((await getRules('f1')).body).toEqual(f1);
   });
+
+  it('changes the critical limits, a device profile and the window fraction like any other setting', async () => {
+    const res = await putRules('f2', {
+      criticalLimits: { hr: { high: 150 }, confirmMs: 3000 },
+      profiles: { cuff: { hr: { mode: 'spot', freshMs: 20 * MIN } } },
+      persistence: { fraction: 0.9 },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.criticalLimits).toEqual({
+      ...DEFAULT_RULE_SETTINGS.criticalLimits,
+      hr: { low: 40, high: 150 },
+      confirmMs: 3000,
+    });
+    expect(res.body.profiles.cuff).toEqual({
+      ...DEFAULT_RULE_SETTINGS.profiles.cuff,
+      hr: { mode: 'spot', freshMs: 20 * MIN },
+    });
+    expect(res.body.persistence).toEqual({ ...DEFAULT_RULE_SETTINGS.persistence, fraction: 0.9 });
+    // A confirmation longer than the 10 s bedside monitors promise is refused (clinical.md).
+    const slow = await putRules('f2', { criticalLimits: { confirmMs: 15_000 } });
+    expect(slow.status).toBe(400);
+    expect(paths(slow.body)).toContain('/criticalLimits/confirmMs');
+  });
 });
 
 describe('PUT /api/residents/{id}/care-plan', () => {
