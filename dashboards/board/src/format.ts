@@ -1,4 +1,17 @@
-import type { Alert, AlertKind, AlertOutcome, Explanation, Priority, RiskLevel, Role } from '@vigil/contracts';
+import {
+  AIR_TEMP,
+  type Alert,
+  type AlertKind,
+  type AlertOutcome,
+  BATTERY,
+  type Explanation,
+  perVital,
+  type Priority,
+  type RiskLevel,
+  type Role,
+  VITAL_KEYS,
+  VITALS,
+} from '@vigil/contracts';
 
 /** Text next to the colour, never colour alone (WCAG 1.4.1; IEC 60601-1-8 priorities). */
 export const PRIORITY_LABEL: Record<Priority, string> = { high: 'HIGH', medium: 'MEDIUM', low: 'LOW' };
@@ -59,29 +72,21 @@ export function clockTime(ms: number, withSeconds = false): string {
     : '';
 }
 
+/** Explanation inputs by name; vitals, battery and air temperature as the contracts name them. */
 const INPUT_LABEL: Record<string, string> = {
-  hr: 'Heart rate',
-  spo2: 'SpO2',
-  rr: 'Respiration',
-  sbp: 'Systolic BP',
-  dbp: 'Diastolic BP',
-  temp: 'Temperature',
-  battery: 'Battery',
+  ...perVital(VITAL_KEYS, (k) => VITALS[k].name),
+  battery: BATTERY.name,
   news2: 'NEWS2',
-  airTemp: 'Air temperature',
+  airTemp: AIR_TEMP.name,
   steps: 'Step count',
   limit: 'Alert above',
   ageMs: 'No data for',
 };
+/** The inputs with a unit; a vital's key here also tells `explain` which vital a limit is in. */
 const INPUT_UNIT: Record<string, string> = {
-  hr: ' bpm',
-  spo2: ' %',
-  rr: ' /min',
-  sbp: ' mmHg',
-  dbp: ' mmHg',
-  temp: ' °C',
-  battery: ' %',
-  airTemp: ' °C',
+  ...perVital(VITAL_KEYS, (k) => ` ${VITALS[k].unit}`),
+  battery: ` ${BATTERY.unit}`,
+  airTemp: ` ${AIR_TEMP.unit}`,
 };
 /** Times in the inputs (ISO, device time) and how a caregiver reads them. */
 const TIME_LABEL: Record<string, string> = {

@@ -5,11 +5,13 @@ import {
   type News2,
   PRIORITY_RANK,
   type Resident,
+  VITAL_KEYS,
+  type VitalKey,
   type VitalsEventData,
 } from '@vigil/contracts';
 
 /** Latest value of each vital with its device time, as GET /api/residents/{id}/vitals returns `latest`. */
-export type VitalName = 'hr' | 'spo2' | 'rr' | 'sbp' | 'dbp' | 'temp' | 'battery' | 'steps';
+export type VitalName = VitalKey | 'battery' | 'steps';
 export interface Reading<T> {
   v: T;
   /** Epoch ms (normalised from number or ISO on arrival). */
@@ -172,14 +174,12 @@ export function setLatestVitals(latest: LatestVitals | null | undefined, residen
   vitals.value = m;
 }
 
-const LIVE_KEYS = ['hr', 'spo2', 'rr', 'sbp', 'dbp', 'temp'] as const;
-
 /** Merges one live `vitals.sample` (contract §2) into the latest values; older values never win. */
 export function applyVitalsSample(d: VitalsEventData): void {
   const ts = toMs(d.ts);
   const prev = vitals.value.get(d.residentId) ?? { residentId: d.residentId, values: {} };
   const values = { ...prev.values };
-  for (const k of LIVE_KEYS) {
+  for (const k of VITAL_KEYS) {
     const v = d[k];
     const old = values[k];
     if (typeof v === 'number' && (!old || old.ts <= ts)) values[k] = { v, ts };

@@ -1,5 +1,7 @@
 import {
   type News2,
+  NEWS2_PARAMS,
+  type News2Param,
   PRIORITY_RANK,
   type Role,
   type SlaWarning,
@@ -7,6 +9,9 @@ import {
   type Task,
   type TaskKind,
   type TaskState,
+  VITAL_KEYS,
+  VITALS,
+  type VitalKey,
 } from '@vigil/contracts';
 import { duration, RISK_LABEL } from './format.ts';
 
@@ -203,25 +208,18 @@ export function loadText(n: number | undefined): string {
 
 // ---- Remote consult context (contract §3.2 `context`) ----
 
-type Vital = 'hr' | 'spo2' | 'rr' | 'sbp' | 'dbp' | 'temp';
-const VITALS: { key: Vital; label: string; unit: string; digits: number }[] = [
-  { key: 'hr', label: 'HR', unit: 'bpm', digits: 0 },
-  { key: 'spo2', label: 'SpO2', unit: '%', digits: 0 },
-  { key: 'rr', label: 'RR', unit: '/min', digits: 0 },
-  { key: 'sbp', label: 'Systolic BP', unit: 'mmHg', digits: 0 },
-  { key: 'dbp', label: 'Diastolic BP', unit: 'mmHg', digits: 0 },
-  { key: 'temp', label: 'Temp', unit: '°C', digits: 1 },
-];
+type Vital = VitalKey;
+/** Every vital, short-labelled, at the precision it is read at (contracts `VITALS`). */
+const VITAL_ROWS = VITAL_KEYS.map((key) => ({
+  key,
+  label: VITALS[key].label,
+  unit: VITALS[key].unit,
+  digits: VITALS[key].decimals,
+}));
 
-const SUBSCORE_LABEL: Record<keyof News2['subscores'], string> = {
-  rr: 'RR',
-  spo2: 'SpO2',
-  air: 'Air/O2',
-  sbp: 'Systolic BP',
-  hr: 'HR',
-  consciousness: 'Consciousness',
-  temp: 'Temp',
-};
+/** NEWS2 parameters as the sub-score line names them: a vital by its short label. */
+const subscoreLabel = (p: News2Param): string =>
+  p === 'air' ? 'Air/O2' : p === 'consciousness' ? 'Consciousness' : VITALS[p].label;
 
 export interface LatestLine {
   key: string;
@@ -270,12 +268,10 @@ function news2View(v: unknown): News2View | undefined {
   if (!n || score === undefined || typeof n.risk !== 'string' || !(n.risk in RISK_LABEL)) return undefined;
   const risk = n.risk as News2['risk'];
   const subs = obj(n.subscores) ?? {};
-  const subscores = (Object.keys(SUBSCORE_LABEL) as (keyof News2['subscores'])[])
-    .flatMap((k) => {
-      const s = num(subs[k]);
-      return s === undefined ? [] : [`${SUBSCORE_LABEL[k]} ${s}`];
-    })
-    .join(' · ');
+  const subscores = NEWS2_PARAMS.flatMap((k) => {
+    const s = num(subs[k]);
+    return s === undefined ? [] : [`${subscoreLabel(k)} ${s}`];
+  }).join(' · ');
   const missing = Array.isArray(n.missing) ? n.missing.length : 0;
   const partial = n.partial === true ? `, partial (${7 - missing}/7)` : '';
   return { score, risk, text: `NEWS2 ${score} · ${RISK_LABEL[risk]}${partial}`, subscores };
@@ -290,7 +286,7 @@ function latestLines(v: unknown): LatestLine[] {
     return value === undefined ? undefined : { value, at: at !== undefined && Number.isFinite(at) ? at : undefined };
   };
   const out: LatestLine[] = [];
-  for (const { key, label, unit, digits } of VITALS) {
+  for (const { key, label, unit, digits } of VITAL_ROWS) {
     if (key === 'dbp') continue;
     const r = read(key);
     if (key === 'sbp') {
@@ -299,7 +295,7 @@ function latestLines(v: unknown): LatestLine[] {
         out.push({
           key: 'bp',
           label: 'BP',
-          value: `${fixed(r.value, 0)}/${d ? fixed(d.value, 0) : '—'} mmHg`,
+          value: `${fixed(r.value, 0)}/${d ? fixed(d.value, 0) : '—'} ${VITALS.sbp.unit}`,
           ...(r.at !== undefined && { at: r.at }),
         });
       }
@@ -313,7 +309,7 @@ function latestLines(v: unknown): LatestLine[] {
 
 function trendRows(v: unknown): TrendRow[] {
   const vitals = obj(obj(v)?.vitals) ?? {};
-  return VITALS.flatMap(({ key, label, unit, digits }) => {
+  return VITAL_ROWS.flatMap(({ key, label, unit, digits }) => {
     const s = obj(vitals[key]);
     const min = num(s?.min);
     const max = num(s?.max);
@@ -340,7 +336,7 @@ function carePlanLines(v: unknown): string[] {
   if (cp.onOxygen === true) out.push('On supplemental oxygen');
   if (cp.spo2Scale === 2) out.push('SpO2 target 88–92 % (scale 2)');
   const own = Object.keys(obj(cp.thresholds) ?? {})
-    .map((k) => VITALS.find((x) => x.key === k)?.label ?? k)
+    .map((k) => VITAL_ROWS.find((x) => x.key === k)?.label ?? k)
     .join(', ');
   if (own) out.push(`Own alert limits for ${own}`);
   if (obj(cp.baseline)?.enabled === false) out.push('Personal-baseline alerts off');

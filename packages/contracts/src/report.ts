@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AlertKind, AlertOutcome } from './alert.ts';
 import { IsoTime } from './ids.ts';
 import { News2, RiskLevel } from './news2.ts';
+import { VITAL_KEYS } from './vitals.ts';
 
 /** One vital over the report window; out of range = beyond the resident's alert limits. */
 export const VitalSummary = z.object({
@@ -25,7 +26,7 @@ export const HealthReport = z.object({
   to: IsoTime,
   /** First and last sample in the window; null when there is none. */
   coverage: z.object({ firstAt: IsoTime, lastAt: IsoTime }).nullable(),
-  vitals: z.partialRecord(z.enum(['hr', 'spo2', 'rr', 'sbp', 'dbp', 'temp']), VitalSummary),
+  vitals: z.partialRecord(z.enum(VITAL_KEYS), VitalSummary),
   news2: z.object({ current: News2.nullable(), worst: News2.nullable() }),
   alerts: z.object({
     raised: z.number().int().nonnegative(),

@@ -4,7 +4,8 @@ import { Role } from './roles.ts';
 import { AlertState, ResolveOutcome } from './alert.ts';
 import { TaskState } from './task.ts';
 import { DeviceState } from './socket.ts';
-import { CriticalLimits } from './rule-settings.ts';
+import { CriticalLimits, THRESHOLD_VITALS } from './rule-settings.ts';
+import { perVital } from './vitals.ts';
 
 /** Error codes of REST responses `{ error: { code, message } }` (contract §4). */
 export const API_ERROR_CODES = [
@@ -87,7 +88,7 @@ const Limits = z
   })
   .strict();
 export const ThresholdOverrides = z
-  .object({ hr: Limits, spo2: Limits, rr: Limits, sbp: Limits, temp: Limits })
+  .object(perVital(THRESHOLD_VITALS, () => Limits))
   .partial()
   .strict();
 export type ThresholdOverrides = z.infer<typeof ThresholdOverrides>;

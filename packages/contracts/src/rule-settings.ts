@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IsoTime } from './ids.ts';
-import { VITAL_BOUNDS } from './vitals.ts';
+import { perVital, VITAL_BOUNDS, VITAL_KEYS, VITALS, type VitalKey } from './vitals.ts';
 
 /**
  * A facility's clinical rule settings (issue 3): thresholds, persistence windows, hysteresis and the
@@ -15,8 +15,11 @@ const Ms = z
   .max(7 * 24 * 3_600_000);
 const Minutes = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-export const THRESHOLD_VITALS = ['hr', 'spo2', 'rr', 'sbp', 'temp'] as const;
-export type ThresholdVital = (typeof THRESHOLD_VITALS)[number];
+/** The vitals with alert limits (`VITALS[k].thresholds`): all but diastolic pressure, in `VITALS` order. */
+export type ThresholdVital = { [K in VitalKey]: (typeof VITALS)[K]['thresholds'] extends true ? K : never }[VitalKey];
+export const THRESHOLD_VITALS: readonly ThresholdVital[] = VITAL_KEYS.filter(
+  (k): k is ThresholdVital => VITALS[k].thresholds,
+);
 
 /**
  * Two tiers per direction: crossing `low`/`high` raises a `medium` alert (prompt response), crossing
@@ -48,34 +51,18 @@ const Persistence = z.object({ forMs: Ms, clearForMs: Ms }).strict();
  */
 export const VitalSampling = z.object({ mode: z.enum(['stream', 'spot']), freshMs: Ms.min(1000) }).strict();
 export type VitalSampling = z.infer<typeof VitalSampling>;
-const ProfileSampling = z
-  .object({
-    hr: VitalSampling.optional(),
-    spo2: VitalSampling.optional(),
-    rr: VitalSampling.optional(),
-    sbp: VitalSampling.optional(),
-    temp: VitalSampling.optional(),
-  })
-  .strict();
+const ProfileSampling = z.object(perVital(THRESHOLD_VITALS, () => VitalSampling.optional())).strict();
 export type ProfileSampling = z.infer<typeof ProfileSampling>;
 
 /** A critical limit per direction (clinical.md "Critical limits"): past it, the fast path. */
 export const CriticalLimit = z.object({ low: z.number().optional(), high: z.number().optional() }).strict();
 export type CriticalLimit = z.infer<typeof CriticalLimit>;
-export const CriticalLimits = z
-  .object({
-    hr: CriticalLimit,
-    spo2: CriticalLimit,
-    rr: CriticalLimit,
-    sbp: CriticalLimit,
-    temp: CriticalLimit,
-  })
-  .strict();
+export const CriticalLimits = z.object(perVital(THRESHOLD_VITALS, () => CriticalLimit)).strict();
 export type CriticalLimits = z.infer<typeof CriticalLimits>;
 
 export const RuleSettingsBody = z
   .object({
-    vitals: z.object({ hr: VitalRule, spo2: VitalRule, rr: VitalRule, sbp: VitalRule, temp: VitalRule }).strict(),
+    vitals: z.object(perVital(THRESHOLD_VITALS, () => VitalRule)).strict(),
     /** A `news2` alert needs its band to persist (a single noisy sample moves the aggregate). */
     news2: Persistence,
     /**
@@ -247,13 +234,7 @@ export type RuleSettings = z.infer<typeof RuleSettings>;
 export const RuleSettingsPatch = z
   .object({
     vitals: z
-      .object({
-        hr: VitalRule.partial(),
-        spo2: VitalRule.partial(),
-        rr: VitalRule.partial(),
-        sbp: VitalRule.partial(),
-        temp: VitalRule.partial(),
-      })
+      .object(perVital(THRESHOLD_VITALS, () => VitalRule.partial()))
       .partial()
       .strict(),
     news2: Persistence.partial(),

@@ -4,6 +4,7 @@ import { Alert } from './alert.ts';
 import { Task } from './task.ts';
 import { SlaWarning } from './sla.ts';
 import { News2 } from './news2.ts';
+import { perVital, VITAL_KEYS } from './vitals.ts';
 
 /** Envelope of every server → client event (contract §2). `id` is opaque and ordered. */
 export const envelope = <T extends z.ZodType>(type: z.ZodType<string>, data: T) =>
@@ -44,12 +45,7 @@ export type DeviceEventData = z.infer<typeof DeviceEventData>;
 export const VitalsEventData = z.object({
   residentId: Id,
   ts: IsoTime,
-  hr: z.number().optional(),
-  spo2: z.number().optional(),
-  rr: z.number().optional(),
-  sbp: z.number().optional(),
-  dbp: z.number().optional(),
-  temp: z.number().optional(),
+  ...perVital(VITAL_KEYS, () => z.number().optional()),
   news2: News2.optional(),
 });
 export type VitalsEventData = z.infer<typeof VitalsEventData>;

@@ -1,22 +1,88 @@
 import { z } from 'zod';
 import { WireTime } from './ids.ts';
 
-/**
- * Physical bounds (contract §1.4): a value outside them cannot come from a living person or a working
- * sensor, so the message is rejected with `out_of_range` and never judged clinically.
- */
-export const VITAL_BOUNDS = {
-  hr: { min: 0, max: 300 },
-  spo2: { min: 0, max: 100 },
-  rr: { min: 0, max: 80 },
-  sbp: { min: 0, max: 300 },
-  dbp: { min: 0, max: 250 },
-  temp: { min: 25, max: 45 },
-  battery: { min: 0, max: 100 },
-} as const;
+/** What every part of Vigil says about one vital sign. */
+export interface VitalInfo {
+  /** In a nurse's words: alert titles and conditions, explanation inputs ("Respiration rate high: 25 /min"). */
+  readonly name: string;
+  /** Short, where space is tight: tiles, consult tables, NEWS2 sub-scores ("RR"). */
+  readonly label: string;
+  /** As written after a value. */
+  readonly unit: string;
+  /** Decimals a value is read at: NEWS2 chart 1's precision (clinical.md), and what the boards show. */
+  readonly decimals: number;
+  /**
+   * Physical bounds (contract §1.4): a value outside them cannot come from a living person or a working
+   * sensor, so the message is rejected with `out_of_range` and never judged clinically.
+   */
+  readonly bounds: { readonly min: number; readonly max: number };
+  /** Has alert limits (rule settings `vitals`, care-plan `thresholds`, critical limits). */
+  readonly thresholds: boolean;
+}
 
-export const VITAL_KEYS = ['hr', 'spo2', 'rr', 'sbp', 'dbp', 'temp'] as const;
-export type VitalKey = (typeof VITAL_KEYS)[number];
+/**
+ * The vital signs of a sample (contract §1.1), declared once: wire fields, names, units and bounds are
+ * derived from this table everywhere (ingest, rules, history, simulator, boards). Key order is the order
+ * they are listed in, on the wire and in reports. Diastolic pressure is stored, shown and summarised,
+ * never judged on its own (NEWS2 scores systolic only).
+ */
+export const VITALS = {
+  hr: { name: 'Heart rate', label: 'HR', unit: 'bpm', decimals: 0, bounds: { min: 0, max: 300 }, thresholds: true },
+  spo2: { name: 'SpO2', label: 'SpO2', unit: '%', decimals: 0, bounds: { min: 0, max: 100 }, thresholds: true },
+  rr: {
+    name: 'Respiration rate',
+    label: 'RR',
+    unit: '/min',
+    decimals: 0,
+    bounds: { min: 0, max: 80 },
+    thresholds: true,
+  },
+  sbp: {
+    name: 'Systolic blood pressure',
+    label: 'Systolic BP',
+    unit: 'mmHg',
+    decimals: 0,
+    bounds: { min: 0, max: 300 },
+    thresholds: true,
+  },
+  dbp: {
+    name: 'Diastolic blood pressure',
+    label: 'Diastolic BP',
+    unit: 'mmHg',
+    decimals: 0,
+    bounds: { min: 0, max: 250 },
+    thresholds: false,
+  },
+  temp: {
+    name: 'Temperature',
+    label: 'Temp',
+    unit: '°C',
+    decimals: 1,
+    bounds: { min: 25, max: 45 },
+    thresholds: true,
+  },
+} as const satisfies Record<string, VitalInfo>;
+
+export type VitalKey = keyof typeof VITALS;
+/** `hr spo2 rr sbp dbp temp`, in `VITALS` order. */
+export const VITAL_KEYS = Object.keys(VITALS) as readonly VitalKey[];
+
+/** The wearable's battery level in a sample (contract §1.1): a device's state, not a person's. */
+export const BATTERY = { name: 'Battery', unit: '%', bounds: { min: 0, max: 100 } } as const;
+
+/** Physical bounds of every bounded number in a sample (contract §1.4), from `VITALS` and `BATTERY`. */
+export const VITAL_BOUNDS: Readonly<Record<VitalKey | 'battery', VitalInfo['bounds']>> = {
+  ...perVital(VITAL_KEYS, (k) => VITALS[k].bounds),
+  battery: BATTERY.bounds,
+};
+
+/**
+ * `{ hr: make('hr'), … }` over `keys`, in their order: one field per vital (a schema's shape, a lookup
+ * table) without restating the names.
+ */
+export function perVital<K extends VitalKey, T>(keys: readonly K[], make: (key: K) => T): { [P in K]: T } {
+  return Object.fromEntries(keys.map((k) => [k, make(k)])) as { [P in K]: T };
+}
 
 const bounded = (key: keyof typeof VITAL_BOUNDS) => z.number().min(VITAL_BOUNDS[key].min).max(VITAL_BOUNDS[key].max);
 
@@ -29,12 +95,7 @@ export const VitalsSample = z
   .object({
     ts: WireTime,
     seq: z.number().int().nonnegative().optional(),
-    hr: bounded('hr').optional(),
-    spo2: bounded('spo2').optional(),
-    rr: bounded('rr').optional(),
-    sbp: bounded('sbp').optional(),
-    dbp: bounded('dbp').optional(),
-    temp: bounded('temp').optional(),
+    ...perVital(VITAL_KEYS, (k) => bounded(k).optional()),
     onOxygen: z.boolean().optional(),
     consciousness: Consciousness.optional(),
     battery: bounded('battery').optional(),

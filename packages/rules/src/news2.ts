@@ -3,7 +3,10 @@ import {
   Consciousness as ConsciousnessSchema,
   type News2,
   type News2Param,
+  type News2Vital,
+  news2Subscore,
   type RiskLevel,
+  roundToChart,
   toIso,
 } from '@vigil/contracts';
 
@@ -15,12 +18,7 @@ import {
  * A parameter without a value scores nothing and is listed in `missing`; the score is then `partial`,
  * never silently treated as complete.
  */
-export interface News2Input {
-  rr?: number | undefined;
-  spo2?: number | undefined;
-  sbp?: number | undefined;
-  hr?: number | undefined;
-  temp?: number | undefined;
+export interface News2Input extends Partial<Record<News2Vital, number | undefined>> {
   consciousness?: Consciousness | undefined;
   /** Supplemental oxygen; unknown counts as missing ("air" is then neither scored nor assumed). */
   onOxygen?: boolean | undefined;
@@ -28,47 +26,15 @@ export interface News2Input {
 
 export type Spo2Scale = 1 | 2;
 
-type Band = readonly [upTo: number, score: number];
-
-/** Bands as "value ≤ upTo scores score", in ascending order; the last band catches everything above. */
-const band = (value: number, bands: readonly Band[], top: number): number => {
-  for (const [upTo, score] of bands) if (value <= upTo) return score;
-  return top;
-};
-
-const round = (v: number, decimals = 0) => {
-  const f = 10 ** decimals;
-  // Half up, with a nudge so 36.05 (stored as 36.04999…) rounds as written.
-  return Math.round(v * f + 1e-9) / f;
-};
-
-export const scoreRr = (rr: number) =>
-  band(
-    round(rr),
-    [
-      [8, 3],
-      [11, 1],
-      [20, 0],
-      [24, 2],
-    ],
-    3,
-  );
+/** Chart 1 rows are declared once in `@vigil/contracts` (`NEWS2_CHART1`), rounding included. */
+export const scoreRr = (rr: number) => news2Subscore('rr', rr);
 
 /** Scale 1: everyone without a prescribed 88–92 % target. */
-export const scoreSpo2Scale1 = (spo2: number) =>
-  band(
-    round(spo2),
-    [
-      [91, 3],
-      [93, 2],
-      [95, 1],
-    ],
-    0,
-  );
+export const scoreSpo2Scale1 = (spo2: number) => news2Subscore('spo2', spo2);
 
 /** Scale 2 (hypercapnic respiratory failure, care-plan setting): high SpO2 scores only on oxygen. */
 export function scoreSpo2Scale2(spo2: number, onOxygen: boolean): number {
-  const v = round(spo2);
+  const v = roundToChart('spo2', spo2);
   if (v <= 83) return 3;
   if (v <= 85) return 2;
   if (v <= 87) return 1;
@@ -87,49 +53,18 @@ export const scoreAir = (onOxygen: boolean) => (onOxygen ? 2 : 0);
  */
 export function scoreSpo2(spo2: number, scale: Spo2Scale, onOxygen: boolean | undefined): number | undefined {
   if (scale === 1) return scoreSpo2Scale1(spo2);
-  if (onOxygen === undefined && round(spo2) >= 93) return undefined;
+  if (onOxygen === undefined && roundToChart('spo2', spo2) >= 93) return undefined;
   return scoreSpo2Scale2(spo2, onOxygen ?? false);
 }
 
-export const scoreSbp = (sbp: number) =>
-  band(
-    round(sbp),
-    [
-      [90, 3],
-      [100, 2],
-      [110, 1],
-      [219, 0],
-    ],
-    3,
-  );
+export const scoreSbp = (sbp: number) => news2Subscore('sbp', sbp);
 
-export const scoreHr = (hr: number) =>
-  band(
-    round(hr),
-    [
-      [40, 3],
-      [50, 1],
-      [90, 0],
-      [110, 1],
-      [130, 2],
-    ],
-    3,
-  );
+export const scoreHr = (hr: number) => news2Subscore('hr', hr);
 
 /** ACVPU: alert scores 0; new confusion, voice, pain or unresponsive score 3. */
 export const scoreConsciousness = (c: Consciousness) => (c === 'A' ? 0 : 3);
 
-export const scoreTemp = (temp: number) =>
-  band(
-    round(temp, 1),
-    [
-      [35.0, 3],
-      [36.0, 1],
-      [38.0, 0],
-      [39.0, 1],
-    ],
-    2,
-  );
+export const scoreTemp = (temp: number) => news2Subscore('temp', temp);
 
 /** Chart 4: the aggregate decides, except that a single red score lifts low to low–medium. */
 export function news2Risk(score: number, anyThree: boolean): RiskLevel {
@@ -181,7 +116,7 @@ interface Timed<T> {
 
 /** The latest value of each parameter, each with its own timestamp. */
 export interface LatestReadings {
-  values: Partial<Record<'rr' | 'spo2' | 'sbp' | 'hr' | 'temp', Timed<number>>>;
+  values: Partial<Record<News2Vital, Timed<number>>>;
   /** ACVPU letter as observed; anything else is ignored (missing). */
   consciousness?: Timed<string> | undefined;
   onOxygen?: Timed<boolean> | undefined;
@@ -250,6 +185,10 @@ const PARAM_NAMES: Record<News2Param, string> = {
   temp: 'temperature',
 };
 
+/** " (partial: respiration, oxygen missing)" for a partial score, in words; empty for a complete one. */
+export const partialNote = (n: Pick<News2, 'partial' | 'missing'>): string =>
+  n.partial ? ` (partial: ${n.missing.map((p) => PARAM_NAMES[p]).join(', ')} missing)` : '';
+
 export interface News2Judgement {
   priority: 'high' | 'medium';
   title: string;
@@ -262,7 +201,7 @@ export interface News2Judgement {
  * 1–4 → no alert (shown on the tile). A partial score can only under-count, so it raises too.
  */
 export function judgeNews2(n: News2): News2Judgement | undefined {
-  const partial = n.partial ? ` (partial: ${n.missing.map((p) => PARAM_NAMES[p]).join(', ')} missing)` : '';
+  const partial = partialNote(n);
   if (n.score >= 7) {
     return {
       priority: 'high',

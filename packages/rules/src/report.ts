@@ -5,26 +5,20 @@ import {
   type News2,
   type RuleSettingsBody,
   toIso,
+  VITAL_KEYS,
+  type VitalKey,
   type VitalSummary,
 } from '@vigil/contracts';
 import { type LatestReadings, NEWS2_FRESHNESS_MS, news2FromLatest } from './news2.ts';
 import { effectiveVitalRules, type ThresholdVital } from './thresholds.ts';
 
 /** A history point, as the vitals history returns it (device time, epoch ms). */
-export interface ReportPoint {
+export interface ReportPoint extends Partial<Record<VitalKey, number | undefined>> {
   ts: number;
-  hr?: number | undefined;
-  spo2?: number | undefined;
-  rr?: number | undefined;
-  sbp?: number | undefined;
-  dbp?: number | undefined;
-  temp?: number | undefined;
   consciousness?: string | undefined;
   onOxygen?: boolean | undefined;
   worn?: boolean | undefined;
 }
-
-const SUMMARISED = ['hr', 'spo2', 'rr', 'sbp', 'dbp', 'temp'] as const;
 
 /**
  * The health status report of contract §4.4, from history points in time order. Each reading stands
@@ -45,7 +39,7 @@ export function healthReport(input: {
   const rules = effectiveVitalRules(input.carePlan, input.settings.vitals);
   const acc: Partial<
     Record<
-      (typeof SUMMARISED)[number],
+      VitalKey,
       {
         min: number;
         max: number;
@@ -59,7 +53,7 @@ export function healthReport(input: {
   > = {};
   const latest: LatestReadings = { values: {} };
   let worst: News2 | undefined;
-  const close = (k: (typeof SUMMARISED)[number], until: number) => {
+  const close = (k: VitalKey, until: number) => {
     const a = acc[k];
     if (!a?.last) return;
     const holds = NEWS2_FRESHNESS_MS[k === 'dbp' ? 'sbp' : k];
@@ -69,7 +63,7 @@ export function healthReport(input: {
   };
   for (const p of points) {
     if (p.ts < from || p.ts > to || p.worn === false) continue;
-    for (const k of SUMMARISED) {
+    for (const k of VITAL_KEYS) {
       const v = p[k];
       if (v === undefined) continue;
       const a = acc[k] ?? { min: v, max: v, sum: 0, n: 0, out: 0, observed: 0 };
@@ -89,7 +83,7 @@ export function healthReport(input: {
   }
   const lastTs = points.filter((p) => p.ts >= from && p.ts <= to).at(-1)?.ts;
   const vitals: HealthReport['vitals'] = {};
-  for (const k of SUMMARISED) {
+  for (const k of VITAL_KEYS) {
     const a = acc[k];
     if (!a) continue;
     close(k, to);

@@ -1,4 +1,4 @@
-import { type AlertKind, type Priority, type RuleSettingsBody, toIso } from '@vigil/contracts';
+import { AIR_TEMP, type AlertKind, type Priority, type RuleSettingsBody, toIso } from '@vigil/contracts';
 import type { Observation } from './observations.ts';
 import { runSpec } from './persistence.ts';
 import { formatDuration } from './thresholds.ts';
@@ -70,6 +70,7 @@ export function observeSensorReading(r: SensorReading, s: RuleSettingsBody, devi
   if (r.airTemp !== undefined) {
     const a = s.airTemp;
     const t = r.airTemp;
+    const { unit } = AIR_TEMP;
     out.push({
       key: 'facility.air_temp',
       kind: 'facility.air_temp',
@@ -82,8 +83,8 @@ export function observeSensorReading(r: SensorReading, s: RuleSettingsBody, devi
       },
       priority: { 1: 'medium', 2: 'medium' },
       describe: () => ({
-        title: `Room temperature ${t} °C`,
-        condition: `airTemp < ${a.low} °C or > ${a.high} °C${a.forMs > 0 ? ` for ${formatDuration(a.forMs)}` : ''}; clears within ${a.low + a.clearMargin}–${a.high - a.clearMargin} °C`,
+        title: `Room temperature ${t} ${unit}`,
+        condition: `airTemp < ${a.low} ${unit} or > ${a.high} ${unit}${a.forMs > 0 ? ` for ${formatDuration(a.forMs)}` : ''}; clears within ${a.low + a.clearMargin}–${a.high - a.clearMargin} ${unit}`,
         inputs: { airTemp: t, ts: at, deviceId },
       }),
     });

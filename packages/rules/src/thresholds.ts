@@ -5,6 +5,8 @@ import {
   DEFAULT_RULE_SETTINGS,
   THRESHOLD_VITALS,
   type ThresholdVital,
+  VITALS,
+  type VitalKey,
   type VitalRule,
 } from '@vigil/contracts';
 import type { Tier, TrackPoint } from './persistence.ts';
@@ -14,15 +16,6 @@ export type VitalRules = Record<ThresholdVital, VitalRule>;
 export type Direction = 'high' | 'low';
 
 export const DEFAULT_VITAL_RULES: VitalRules = DEFAULT_RULE_SETTINGS.vitals;
-
-const UNITS: Record<ThresholdVital, string> = { hr: 'bpm', spo2: '%', rr: '/min', sbp: 'mmHg', temp: '°C' };
-const NAMES: Record<ThresholdVital, string> = {
-  hr: 'Heart rate',
-  spo2: 'SpO2',
-  rr: 'Respiration rate',
-  sbp: 'Systolic blood pressure',
-  temp: 'Temperature',
-};
 
 /**
  * The rules in force for one resident: facility settings, then the care plan's overrides
@@ -121,8 +114,7 @@ export function describeVital(
   rule: VitalRule,
   critical: CriticalLimit = {},
 ) {
-  const unit = UNITS[vital];
-  const name = NAMES[vital];
+  const { name, unit } = VITALS[vital];
   const limit =
     tier === 3
       ? critical[direction]
@@ -147,8 +139,8 @@ export function describeVital(
   };
 }
 
-export const vitalName = (v: ThresholdVital) => NAMES[v];
-export const vitalUnit = (v: ThresholdVital) => UNITS[v];
+export const vitalName = (v: VitalKey) => VITALS[v].name;
+export const vitalUnit = (v: VitalKey) => VITALS[v].unit;
 
 export function formatDuration(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;

@@ -1,6 +1,13 @@
-import { type CriticalLimit, type News2, type RuleSettingsBody, toIso, type VitalSampling } from '@vigil/contracts';
+import {
+  type CriticalLimit,
+  type News2,
+  type RuleSettingsBody,
+  toIso,
+  VITALS,
+  type VitalSampling,
+} from '@vigil/contracts';
 import type { BaselineJudgement } from './baseline.ts';
-import { judgeNews2 } from './news2.ts';
+import { judgeNews2, partialNote } from './news2.ts';
 import type { Observation } from './observations.ts';
 import type { PersistenceSpec, Tier } from './persistence.ts';
 import { describeVital, formatDuration, observeVital, type ThresholdVital, type VitalRules } from './thresholds.ts';
@@ -89,7 +96,7 @@ export function news2Observation(
       title: judged?.title ?? `NEWS2 ${news2.score}`,
       condition:
         raised === 3
-          ? `NEWS2 aggregate ${news2.score} ≥ ${s.criticalLimits.news2} (critical limit): emergency assessment${news2.partial ? ` (partial: ${news2.missing.join(', ')} missing)` : ''}`
+          ? `NEWS2 aggregate ${news2.score} ≥ ${s.criticalLimits.news2} (critical limit): emergency assessment${partialNote(news2)}`
           : (judged?.condition ?? `NEWS2 ${news2.score}`),
       inputs: { news2, deviceId },
       ...(raised < 3 && s.news2.forMs > 0 && { window: `band held ${formatDuration(s.news2.forMs)}` }),
@@ -107,6 +114,7 @@ export function baselineObservation(
   deviceId: string,
 ): Observation {
   const b = s.baseline;
+  const bpm = VITALS.hr.unit;
   return {
     key: 'vital.hr_baseline',
     kind: 'vital.hr_baseline',
@@ -115,8 +123,8 @@ export function baselineObservation(
     point: { ts, tier: hr > judged.limit ? 1 : 0, clear: hr < judged.limit - 5 },
     priority: { 1: 'low', 2: 'low' },
     describe: () => ({
-      title: `Resting heart rate ${hr} bpm, usually ${Math.round(judged.mean)}`,
-      condition: `resting heart rate above the resident's own baseline ${judged.mean.toFixed(0)} ± ${judged.sd.toFixed(1)} bpm by more than max(${b.minDeltaBpm} bpm, ${b.sdFactor} sd) = ${judged.limit.toFixed(0)} bpm for ${formatDuration(b.forMs)}`,
+      title: `Resting heart rate ${hr} ${bpm}, usually ${Math.round(judged.mean)}`,
+      condition: `resting heart rate above the resident's own baseline ${judged.mean.toFixed(0)} ± ${judged.sd.toFixed(1)} ${bpm} by more than max(${b.minDeltaBpm} ${bpm}, ${b.sdFactor} sd) = ${judged.limit.toFixed(0)} ${bpm} for ${formatDuration(b.forMs)}`,
       inputs: {
         hr,
         baselineMean: round1(judged.mean),

@@ -1,4 +1,11 @@
-import type { CarePlan, Consciousness, DeviceProfile, RuleSettingsBody, VitalsSample } from '@vigil/contracts';
+import {
+  type CarePlan,
+  type Consciousness,
+  type DeviceProfile,
+  type RuleSettingsBody,
+  THRESHOLD_VITALS,
+  type VitalsSample,
+} from '@vigil/contracts';
 import { type ActivityState, updateActivity } from './activity.ts';
 import { type ArtefactState, filterArtefact } from './artefacts.ts';
 import { type BaselineState, judgeBaseline, updateBaseline } from './baseline.ts';
@@ -45,7 +52,6 @@ export interface WearableContext {
   noiseControls?: boolean;
 }
 
-const THRESHOLDED: readonly ThresholdVital[] = ['hr', 'spo2', 'rr', 'sbp', 'temp'];
 /** Resting = no steps for this long; exertion raises the pulse and is not a deviation from baseline. */
 const RESTING_AFTER_MS = 5 * 60_000;
 
@@ -89,7 +95,7 @@ export function observeWearableSample(
 
   const spots: boolean[] = [];
   let freshMs = 0;
-  for (const vital of THRESHOLDED) {
+  for (const vital of THRESHOLD_VITALS) {
     const value = sample[vital];
     if (value === undefined) continue;
     const sampling = samplingOf(settings, profile, vital);
@@ -166,7 +172,7 @@ function judgeWear(
   const { ts } = sample;
   if (sample.worn !== false) {
     m.wear = undefined;
-    if (sample.worn === true || THRESHOLDED.some((v) => sample[v] !== undefined)) {
+    if (sample.worn === true || THRESHOLD_VITALS.some((v) => sample[v] !== undefined)) {
       obs.push(notWornObservation(ts, false, settings, deviceId));
       obs.push(wearConflictObservation(ts, false, settings, deviceId, {}));
     }
@@ -182,7 +188,7 @@ function judgeWear(
 
 function markSeen(m: ResidentMemory, sample: VitalsSample & { ts: number }): void {
   const seen = m.seen as NonNullable<ResidentMemory['seen']>;
-  for (const v of THRESHOLDED) if (sample[v] !== undefined) seen[v] = Math.max(seen[v] ?? sample.ts, sample.ts);
+  for (const v of THRESHOLD_VITALS) if (sample[v] !== undefined) seen[v] = Math.max(seen[v] ?? sample.ts, sample.ts);
 }
 
 function resting(a: { lastMoveTs?: number | undefined; since?: number | undefined }, ts: number): boolean {
@@ -192,7 +198,7 @@ function resting(a: { lastMoveTs?: number | undefined; since?: number | undefine
 /** The keys of every vital track, so a not-worn sample can break all of them. */
 function vitalObservationKeys(rules: VitalRules) {
   const out: { key: string; kind: Observation['kind']; rule: string }[] = [];
-  for (const vital of THRESHOLDED) {
+  for (const vital of THRESHOLD_VITALS) {
     for (const o of observeVital(vital, 0, 0, rules[vital]))
       out.push({ key: o.kind, kind: o.kind, rule: `vital-threshold.${vital}_${o.direction}` });
   }
@@ -206,7 +212,7 @@ function vitalObservationKeys(rules: VitalRules) {
 /** The same rules with every noise control off: raise and clear on a single sample at the limit. */
 export function withoutNoiseControls(s: RuleSettingsBody): RuleSettingsBody {
   const vitals = structuredClone(s.vitals);
-  for (const v of THRESHOLDED) Object.assign(vitals[v], { forMs: 0, clearForMs: 0, clearMargin: 0 });
+  for (const v of THRESHOLD_VITALS) Object.assign(vitals[v], { forMs: 0, clearForMs: 0, clearMargin: 0 });
   return {
     ...s,
     vitals,

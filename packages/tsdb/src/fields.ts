@@ -1,3 +1,4 @@
+import { VITAL_KEYS } from '@vigil/contracts';
 import type { VitalsPoint } from '@vigil/stores';
 
 /** One measurement, one series per resident (and facility when known). */
@@ -6,7 +7,7 @@ export const RESIDENT_TAG = 'resident';
 export const FACILITY_TAG = 'facility';
 
 /** Written as floats always: an InfluxDB field keeps the type of its first write per shard. */
-export const NUMERIC_FIELDS = ['hr', 'spo2', 'rr', 'sbp', 'dbp', 'temp', 'battery', 'steps'] as const;
+export const NUMERIC_FIELDS = [...VITAL_KEYS, 'battery', 'steps'] as const;
 export const BOOLEAN_FIELDS = ['onOxygen', 'worn'] as const;
 export const STRING_FIELDS = ['consciousness'] as const;
 export const ALL_FIELDS = [...NUMERIC_FIELDS, ...STRING_FIELDS, ...BOOLEAN_FIELDS] as const;

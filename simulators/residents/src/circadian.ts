@@ -3,6 +3,8 @@
  * offset given explicitly (not the host's time zone) so a seeded run is identical on any machine.
  */
 
+import type { VitalKey } from '@vigil/contracts';
+
 /** Hangzhou (UTC+8) by default: the contract's example coordinates. */
 export const DEFAULT_UTC_OFFSET_MINUTES = 480;
 
@@ -29,14 +31,7 @@ const cosine = (hour: number, peakHour: number) => Math.cos((2 * Math.PI * (hour
  * bottoms out before dawn (~±0.25 °C); heart rate and respiration fall in sleep; blood pressure has
  * a morning surge.
  */
-export function circadianShift(hour: number): {
-  hr: number;
-  spo2: number;
-  rr: number;
-  sbp: number;
-  dbp: number;
-  temp: number;
-} {
+export function circadianShift(hour: number): Record<VitalKey, number> {
   const asleep = isAsleep(hour);
   return {
     hr: 3 * cosine(hour, 14) + (asleep ? -5 : 0),

@@ -1,21 +1,14 @@
-import type { Consciousness } from '@vigil/contracts';
+import { type Consciousness, VITAL_KEYS, type VitalKey } from '@vigil/contracts';
 import { circadianShift, DEFAULT_UTC_OFFSET_MINUTES, isAsleep, localDay, localHour } from './circadian.ts';
 import type { Rng } from './rng.ts';
 import { MINUTE_MS } from './types.ts';
 
-export const VITALS = ['hr', 'spo2', 'rr', 'sbp', 'dbp', 'temp'] as const;
-export type Vital = (typeof VITALS)[number];
+export type Vital = VitalKey;
 export type VitalRecord = Record<Vital, number>;
 
 /** What a wearable reports in one sample, before the device adds `seq` (contract §1.1). */
-export interface ResidentReading {
+export interface ResidentReading extends Partial<Record<VitalKey, number>> {
   ts: number;
-  hr?: number;
-  spo2?: number;
-  rr?: number;
-  sbp?: number;
-  dbp?: number;
-  temp?: number;
   consciousness?: Consciousness;
   battery: number;
   worn: boolean;
@@ -107,7 +100,7 @@ export class ResidentModel {
       dbp: Math.min(rng.float(65, 90), sbp - 30),
       temp: rng.float(36.3, 37.0),
     };
-    for (const v of VITALS) this.walk[v] = rng.gaussian(0, WALK[v].sd / 2);
+    for (const v of VITAL_KEYS) this.walk[v] = rng.gaussian(0, WALK[v].sd / 2);
     this.battery = rng.float(55, 100);
     this.drainPerHour = rng.float(0.8, 1.6);
   }
@@ -162,7 +155,7 @@ export class ResidentModel {
 
   private advanceWalk(dtMin: number): void {
     if (dtMin === 0) return;
-    for (const v of VITALS) {
+    for (const v of VITAL_KEYS) {
       // Exact OU step: mean-reverting toward 0 so the walk never drifts out of physiology.
       const decay = Math.exp(-dtMin / WALK[v].tauMin);
       this.walk[v] = this.walk[v] * decay + WALK[v].sd * Math.sqrt(1 - decay * decay) * this.rng.gaussian();

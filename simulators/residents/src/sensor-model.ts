@@ -1,3 +1,4 @@
+import { AIR_TEMP } from '@vigil/contracts';
 import { circadianShift, DEFAULT_UTC_OFFSET_MINUTES, isAsleep, localHour } from './circadian.ts';
 import type { Rng } from './rng.ts';
 import { MINUTE_MS } from './types.ts';
@@ -53,7 +54,9 @@ export class SensorModel {
       smoke: this.smoke,
       mainsPower: this.mainsPower,
       // The room follows the day a little (heating/cooling keeps it within ~±1 °C).
-      airTemp: round1(Math.min(85, this.base.airTemp + 4 * circadianShift(hour).temp + this.offsets.airTemp)),
+      airTemp: round1(
+        Math.min(AIR_TEMP.bounds.max, this.base.airTemp + 4 * circadianShift(hour).temp + this.offsets.airTemp),
+      ),
       humidity: Math.round(Math.min(100, Math.max(0, this.base.humidity + this.humidityWalk + this.offsets.humidity))),
       co: round1(Math.max(0, this.base.co + this.rng.gaussian(0, 0.3) + this.offsets.co)),
       doorOpen: atMs < this.doorOpenUntilMs,

@@ -1,4 +1,4 @@
-import { healthVisibleTo, type News2, type Resident } from '@vigil/contracts';
+import { healthVisibleTo, type News2, type Resident, VITALS } from '@vigil/contracts';
 import { session } from '../session.ts';
 import { PRIORITY_LABEL, RISK_LABEL } from '../format.ts';
 import { vitalsLiveError } from '../live.ts';
@@ -17,12 +17,14 @@ import {
 } from '../store.ts';
 import { Sparkline } from './Sparkline.tsx';
 
-const CELLS: { key: VitalName; label: string; unit: string; digits: number }[] = [
-  { key: 'hr', label: 'HR', unit: 'bpm', digits: 0 },
-  { key: 'spo2', label: 'SpO2', unit: '%', digits: 0 },
-  { key: 'rr', label: 'RR', unit: '/min', digits: 0 },
-  { key: 'temp', label: 'Temp', unit: '°C', digits: 1 },
-];
+/** The wearable's vitals, one cell each (blood pressure, from a cuff, has a cell of its own). */
+const TILE_VITALS = ['hr', 'spo2', 'rr', 'temp'] as const;
+const CELLS = TILE_VITALS.map((key) => ({
+  key,
+  label: VITALS[key].label,
+  unit: VITALS[key].unit,
+  digits: VITALS[key].decimals,
+}));
 
 function byRoom(a: Resident, b: Resident): number {
   return a.roomId.localeCompare(b.roomId, undefined, { numeric: true }) || a.name.localeCompare(b.name);
@@ -92,7 +94,7 @@ function BpCell({ v }: { v: LatestVitals | undefined }) {
   return (
     <div class={`vital vital--bp vital--sev${sev}`} title={`Measured ${minutes(now.value - s.ts)} min ago`}>
       <span class="vital__label">
-        BP <span class="vital__unit">mmHg</span>
+        BP <span class="vital__unit">{VITALS.sbp.unit}</span>
       </span>
       <span class="vital__value">
         {Math.round(s.v)}/{d ? Math.round(d.v) : '—'}
@@ -115,9 +117,7 @@ function News2Chip({ n }: { n: News2 | undefined }) {
 }
 
 function freshness(v: LatestVitals | undefined): { text: string; stale: boolean } {
-  const ts = Math.max(
-    ...(['hr', 'spo2', 'rr', 'temp'] as const).map((k) => v?.values[k]?.ts ?? Number.NEGATIVE_INFINITY),
-  );
+  const ts = Math.max(...TILE_VITALS.map((k) => v?.values[k]?.ts ?? Number.NEGATIVE_INFINITY));
   if (!Number.isFinite(ts)) return { text: 'No data yet', stale: true };
   const age = now.value - ts;
   if (age > STALE_MS) return { text: `No data for ${minutes(age)} min`, stale: true };

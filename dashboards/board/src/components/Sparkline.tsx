@@ -1,4 +1,4 @@
-import type { Resident } from '@vigil/contracts';
+import { type Resident, VITALS } from '@vigil/contracts';
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -56,7 +56,7 @@ export function Sparkline({ resident }: { resident: Resident }) {
     <figure class="spark">
       <figcaption>
         <span>
-          Heart rate, last hour — <strong>{resident.name}</strong>
+          {VITALS.hr.name}, last hour — <strong>{resident.name}</strong>
         </span>
         <button type="button" class="btn btn--ghost btn--small" onClick={() => (selectedResident.value = null)}>
           Close
