@@ -52,7 +52,10 @@ export async function api<T>(
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {
+    // An error page from a proxy is not JSON: the status below says what happened. A success that is
+    // not JSON is a gateway bug, worth a line in the console.
     json = undefined;
+    if (res.ok) console.warn('vigil: response is not JSON', method, path.split('?')[0]);
   }
 
   if (!res.ok) {

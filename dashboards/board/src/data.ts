@@ -74,10 +74,12 @@ async function loadAlerts(): Promise<void> {
     alertsError.value = `Could not load alerts: ${describeError(err)}`;
     return;
   }
-  // "Recently resolved" is context, not safety: a failure here stays quiet.
+  // "Recently resolved" is context, not safety: a failure here stays off the board (console only).
   try {
     seedResolved(asList<Alert>(await api<unknown>('GET', '/api/alerts?state=resolved'), 'alerts'));
-  } catch {}
+  } catch (err) {
+    console.warn('vigil: recently resolved alerts not loaded', describeError(err));
+  }
 }
 
 async function loadResidents(): Promise<void> {
@@ -113,8 +115,11 @@ async function loadVitals(residentId: string): Promise<void> {
       .map((p) => ({ ts: toMs(p.ts), hr: p.hr }));
     if (hr.length) appendHr(residentId, hr);
   } catch (err) {
-    // 403 (no consent) or 404: the tile says "no data" rather than failing the whole list.
+    // The tile says "no data" rather than failing the whole list: expected for 403 (no consent) and
+    // 404; anything else (5xx, network) is worth a line in the console.
     if (!(err instanceof ApiError)) throw err;
+    if (err.status !== 403 && err.status !== 404)
+      console.warn('vigil: vitals not loaded', residentId, describeError(err));
   }
 }
 
@@ -140,5 +145,8 @@ export async function resolve(alertId: string, outcome: ResolveOutcome): Promise
 export async function refreshAlert(alertId: string): Promise<void> {
   try {
     applyResponse(await api<unknown>('GET', `/api/alerts/${encodeURIComponent(alertId)}`));
-  } catch {}
+  } catch (err) {
+    // The card has shown the 409 already; the next live event or reload brings it up to date.
+    console.warn('vigil: alert not refreshed', alertId, describeError(err));
+  }
 }

@@ -17,7 +17,9 @@ const key = (id: string) => `vigil.duty.${id}`;
 function remember(id: string, v: boolean): void {
   try {
     sessionStorage.setItem(key(id), String(v));
-  } catch {}
+  } catch {
+    // Storage off or full (private mode): the toggle still works, it is only not recalled on reload.
+  }
 }
 
 function recall(id: string): boolean | null {
@@ -25,6 +27,7 @@ function recall(id: string): boolean | null {
     const v = sessionStorage.getItem(key(id));
     return v === 'true' ? true : v === 'false' ? false : null;
   } catch {
+    // Storage off (private mode): unknown, as on a first visit.
     return null;
   }
 }

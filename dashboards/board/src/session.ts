@@ -19,6 +19,7 @@ function restore(): LoginResponse | null {
     }
     return s;
   } catch {
+    // Storage off, or a stored session that is not JSON: start at the login, as after an expiry.
     return null;
   }
 }

@@ -47,5 +47,8 @@ export async function declineTask(id: string, reason?: string): Promise<void> {
 export async function refreshTask(id: string): Promise<void> {
   try {
     applyResponse(await api<unknown>('GET', `/api/tasks/${encodeURIComponent(id)}`));
-  } catch {}
+  } catch (err) {
+    // The card has shown the 409 already; the next live event or reload brings it up to date.
+    console.warn('vigil: task not refreshed', id, describeError(err));
+  }
 }

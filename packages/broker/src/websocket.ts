@@ -27,6 +27,8 @@ export function attachMqttWebSocket(
     (socket as Socket).setNoDelay?.(true); // same reason as TCP (server.ts)
     wss.handleUpgrade(req, socket, head, (ws) => {
       const stream = createWebSocketStream(ws);
+      // aedes listens on the stream too and reports the error as `clientError` or `connectionError`
+      // (logged at debug in broker.ts); this handler only makes sure a broken WebSocket is torn down.
       stream.on('error', () => stream.destroy());
       aedes.handle(stream, req);
       guardPacketSize(stream, opts.maxPacketBytes, opts.onOversized);

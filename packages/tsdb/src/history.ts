@@ -23,6 +23,7 @@ export interface TsdbHistoryStats extends TsdbWriterStats {
 export class TsdbVitalsHistory implements VitalsHistory {
   private readonly cache = new LatestCache();
   private readFailures = 0;
+  private facilityLookupFailures = 0;
 
   constructor(
     private readonly writer: TsdbWriter,
@@ -37,8 +38,14 @@ export class TsdbVitalsHistory implements VitalsHistory {
     let facilityId: string | undefined;
     try {
       facilityId = this.facilityOf?.(residentId);
-    } catch {
-      facilityId = undefined;
+    } catch (err) {
+      // A lookup must never cost a reading: the point is written without its facility tag.
+      if (this.facilityLookupFailures++ % 100 === 0) {
+        this.logger.warn(
+          { err, residentId, failures: this.facilityLookupFailures },
+          'facility lookup failed: point written without facility tag',
+        );
+      }
     }
     this.writer.write(residentId, point, facilityId);
   }

@@ -129,6 +129,8 @@ export class TsdbWriter {
     try {
       line = toLine(residentId, point, facilityId);
     } catch {
+      // `toLine` is built not to throw; if the client library ever does, the point is counted as
+      // rejected just below, never logged (it holds health values).
       line = undefined;
     }
     if (line === undefined) {
@@ -167,6 +169,7 @@ export class TsdbWriter {
    * the TSDB fails (the failure is counted and logged); lines waiting for a retry stay there.
    */
   async flush(): Promise<void> {
+    // A failed write has been counted and logged by `writeFailed` already; the rejection repeats it.
     await this.api.flush().catch(() => undefined);
     await this.transport.settled();
   }
@@ -177,6 +180,7 @@ export class TsdbWriter {
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      // Failed writes are counted and logged by `writeFailed`, and what is left is counted below.
       await this.api.flush(true).catch(() => undefined);
       await this.transport.settled();
       await this.api.close().catch(() => undefined);

@@ -80,7 +80,10 @@ export class RedisLinks {
   }
 
   async close(): Promise<void> {
-    await this.stopRelay?.().catch(() => undefined);
+    // Shutting down: the connections are dropped just below anyway, which ends the subscription too.
+    await this.stopRelay?.().catch((err: unknown) =>
+      this.logger.debug({ err }, 'live vitals relay did not unsubscribe'),
+    );
     this.stopRelay = undefined;
     // `disconnect`, not `quit`: the adapter's connection may be blocked in XREAD.
     for (const c of this.connections.splice(0)) c.disconnect();

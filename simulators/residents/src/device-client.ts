@@ -29,7 +29,10 @@ export interface DeviceClientStats {
   connects: number;
   /** CONNACK refusals (contract §1: "bad username or password" for unknown device or wrong secret). */
   authFailures: number;
-  /** SUBACK 0x80 on the device's own `errors`/`commands` (an ACL problem on the platform side). */
+  /**
+   * SUBACK 0x80 on the device's own `errors`/`commands` (an ACL problem on the platform side), or a
+   * SUBSCRIBE left unanswered because the connection dropped.
+   */
   subscribeRefused: number;
   /** Rejections received on `errors`, by code (contract §1.4). */
   errorsByCode: Record<string, number>;
@@ -108,6 +111,8 @@ export class DeviceClient {
     this.client = client;
     client.on('connect', () => this.onConnect(client));
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    // Other errors (refused or reset sockets, timeouts) end in `close` and mqtt.js reconnects: they show
+    // as `connects`, `notSent` and the simulator's `connectFailures`.
     client.on('error', (err: Error & { code?: number | string }) => {
       if (typeof err.code === 'number' && AUTH_REFUSALS.has(err.code)) {
         this.counters.authFailures++;
@@ -156,7 +161,8 @@ export class DeviceClient {
         await client.publishAsync(this.topic('status'), JSON.stringify(OFFLINE_STATUS), { qos: 1, retain: true });
         this.counters.published.status++;
       } catch {
-        // Shutting down anyway.
+        // Shutting down anyway; the Last Will says `offline` if this never arrived.
+        this.counters.notSent++;
       }
     }
     await client.endAsync(!client.connected);
@@ -202,7 +208,8 @@ export class DeviceClient {
   private onConnect(client: MqttClient): void {
     this.counters.connects++;
     client.publish(this.topic('status'), JSON.stringify(ONLINE_STATUS), { qos: 1, retain: true }, (err) => {
-      if (!err) this.counters.published.status++;
+      if (err) this.counters.notSent++;
+      else this.counters.published.status++;
     });
     client.subscribe(
       {
@@ -210,7 +217,8 @@ export class DeviceClient {
         [this.topic('commands')]: { qos: 1 },
       },
       (err, granted) => {
-        if (err) return;
+        // No SUBACK (the connection dropped first): not subscribed either, until the next connect.
+        if (err) this.counters.subscribeRefused++;
         for (const g of granted ?? []) if (g.qos === 128) this.counters.subscribeRefused++;
       },
     );

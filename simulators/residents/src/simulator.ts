@@ -115,6 +115,8 @@ export function createSimulator(options: SimulatorOptions): Simulator {
     stopping ??= (async () => {
       if (timer) clearInterval(timer);
       if (stopTimer) clearTimeout(stopTimer);
+      // Best effort on the way out: a publish that failed is counted already, and a device whose clean
+      // DISCONNECT fails leaves its Last Will to say `offline`.
       await Promise.allSettled(pending.values());
       await Promise.allSettled([...clients.values()].map((c) => c.end()));
       resolveDone();

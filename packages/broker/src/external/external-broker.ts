@@ -333,7 +333,7 @@ export class ExternalBroker implements DeviceDownlink {
       const wasConnected = connection.connected;
       if (wasConnected && this.consumer && this.consumes) {
         drained =
-          (await this.withTimeout(client.unsubscribeAsync(this.filter), UNSUBSCRIBE_TIMEOUT_MS)) &&
+          (await this.withTimeout(client.unsubscribeAsync(this.filter), UNSUBSCRIBE_TIMEOUT_MS, 'unsubscribe')) &&
           (await this.consumer.waitIdle(CLOSE_QUIET_MS, DRAIN_MS)) &&
           connection.connected;
       }
@@ -350,13 +350,19 @@ export class ExternalBroker implements DeviceDownlink {
     return this.closing;
   }
 
-  /** True if `p` fulfilled within `ms`. */
-  private withTimeout(p: Promise<unknown>, ms: number): Promise<boolean> {
+  /**
+   * True if `p` fulfilled within `ms`. A rejection is logged and reads as false: on close, the session
+   * is then left to lapse and a peer adopts what it still holds (README "Worker sessions").
+   */
+  private withTimeout(p: Promise<unknown>, ms: number, what: string): Promise<boolean> {
     return new Promise<boolean>((resolve) => {
       const cancel = this.clock.setTimeout(() => resolve(false), ms);
       p.then(
         () => resolve(true),
-        () => resolve(false),
+        (err: unknown) => {
+          this.log.warn({ err }, `${what} before close failed`);
+          resolve(false);
+        },
       ).finally(cancel);
     });
   }

@@ -82,7 +82,7 @@ export class SessionAdoption {
       client.once('connect', (connack) => {
         opts.consumer.touch();
         log.info({ sessionPresent: connack.sessionPresent }, 'adopting the session of a dead worker');
-        void (async () => {
+        (async () => {
           // No session (it expired, or was never made): nothing to drain.
           if (connack.sessionPresent) {
             const drained =
@@ -91,7 +91,11 @@ export class SessionAdoption {
               !this.aborted &&
               (await client.unsubscribeAsync(opts.filter).then(
                 () => true,
-                () => false,
+                (err: unknown) => {
+                  // Not drained then: the abort below leaves the session to the next adopter.
+                  log.debug({ err }, 'adopted session: unsubscribe failed');
+                  return false;
+                },
               )) &&
               (await opts.consumer.waitIdle(UNSUBSCRIBED_QUIET_MS, opts.maxMs));
             // Never end a session that may still hold messages: leave it to the next adopter.
@@ -99,13 +103,22 @@ export class SessionAdoption {
           }
           if (ending || this.aborted || !client.connected) return;
           ending = true;
-          await client.endAsync(false, { properties: { sessionExpiryInterval: 0 } }).catch(() => undefined);
+          await client.endAsync(false, { properties: { sessionExpiryInterval: 0 } }).catch((err: unknown) => {
+            // Drained and unsubscribed, so nothing more is routed to it: Mosquitto drops the session
+            // when its expiry interval runs out instead of now.
+            log.warn({ err }, 'adopted session drained, but its DISCONNECT failed: it expires on its own');
+          });
           await opts.registry.remove(opts.clientId).catch((err: unknown) => {
             log.warn({ err }, 'adopted session ended but not removed from the registry');
           });
           log.info({ sessionPresent: connack.sessionPresent }, 'adopted session drained and ended');
           resolve('ended');
-        })();
+        })().catch((err: unknown) => {
+          // Left as a crash would leave it: the session stays for the next adopter.
+          log.warn({ err }, 'adoption failed');
+          this.abort();
+          resolve('lost');
+        });
       });
     });
   }

@@ -98,7 +98,13 @@ export class SessionKeeper {
         'worker session lapsed, adopting',
       );
       this.adopting.add(session.clientId);
-      void this.opts.adopt(session.clientId).finally(() => this.adopting.delete(session.clientId));
+      // A failed adoption (registry or broker away) leaves the claim to lapse after its lease: the next
+      // scan, here or on a peer, adopts the session again. Logged, never an unhandled rejection.
+      const adoptedClientId = session.clientId;
+      this.opts
+        .adopt(adoptedClientId)
+        .catch((err: unknown) => log.warn({ err, adoptedClientId }, 'adoption failed, retried after its lease'))
+        .finally(() => this.adopting.delete(adoptedClientId));
     }
   }
 }

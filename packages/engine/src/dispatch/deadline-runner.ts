@@ -58,6 +58,8 @@ export class DeadlineRunner {
    */
   tick(): Promise<number> {
     const run = this.last.then(() => this.fireDue());
+    // The queue goes on after a failed tick; the failure itself reaches whoever awaits `run` (the
+    // loop in `start` logs it, a test sees it).
     this.last = run.catch(() => undefined);
     return run;
   }
