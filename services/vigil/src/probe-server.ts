@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { Logger } from '@vigil/runtime';
 import type { Registry } from 'prom-client';
 
 /**
@@ -8,7 +9,8 @@ import type { Registry } from 'prom-client';
 export class ProbeServer {
   private readonly server: Server;
 
-  constructor(registry: Registry, ready: () => boolean) {
+  /** `log`: where a failed metrics collection is reported (the scraper itself only sees a 500). */
+  constructor(registry: Registry, ready: () => boolean, log?: Logger) {
     this.server = createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0];
       const json = (status: number, body: unknown) => {
@@ -21,7 +23,10 @@ export class ProbeServer {
       if (path === '/metrics') {
         registry.metrics().then(
           (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-          () => json(500, { error: { code: 'internal', message: 'metrics unavailable' } }),
+          (err: unknown) => {
+            log?.error({ err }, 'metrics collection failed');
+            json(500, { error: { code: 'internal', message: 'metrics unavailable' } });
+          },
         );
         return;
       }
