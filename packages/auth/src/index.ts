@@ -1,2 +1,4 @@
+export * from './device-secret-binding.ts';
+export * from './device-secrets.ts';
 export * from './secrets.ts';
 export * from './tokens.ts';

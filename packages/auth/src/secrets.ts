@@ -1,8 +1,9 @@
 import { hash, verify } from '@node-rs/argon2';
 
 /**
- * Passwords and device secrets are stored only as argon2id hashes (contract §1, dependencies.md:
- * 19 MiB, t=2, p=1, about 45 ms a hash on this machine class).
+ * Passwords are stored only as argon2id hashes (dependencies.md: 19 MiB, t=2, p=1, about 45 ms a hash
+ * on this machine class). Device secrets were too; they are HMACs under a pepper now
+ * (`device-secrets.ts`), and argon2id hashes made before still verify there until rewritten.
  */
 const ARGON2ID = 2; // @node-rs/argon2 Algorithm.Argon2id (a const enum, so not importable under isolatedModules)
 const OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;

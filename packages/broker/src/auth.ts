@@ -1,45 +1,76 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { verifyAgainstDecoy, verifySecret } from '@vigil/auth';
-import type { DeviceStore } from '@vigil/stores';
+import {
+  type DeviceSecretSettings,
+  deviceSecretSettingsOf,
+  hashDeviceSecret,
+  refuseUnknownDevice,
+  verifyAgainstDecoy,
+  verifyDeviceSecret,
+  verifySecret,
+} from '@vigil/auth';
+import type { DeviceRecord, DeviceStore } from '@vigil/stores';
 import type { DeviceIdentity } from './registry.ts';
 
 /**
  * Device authentication (contract §1): username = device id, password = the device secret, checked
- * against the stored argon2id hash. A successful check is remembered as an HMAC under a per-process
- * key, so a reconnect storm of a whole facility does not cost ~45 ms of argon2 per device; the memo
- * is bound to the stored hash, so a re-provisioned secret invalidates it. Secrets are 256-bit random
- * values, so a fast MAC of them kept in memory is not brute-forceable.
+ * against the stored hash on every CONNECT. Secrets are 256-bit random values, so the hash is an
+ * HMAC-SHA-256 under the server pepper (packages/auth/src/device-secrets.ts): a few microseconds, no
+ * per-process memo needed (10,000 devices reconnecting at once no longer wait on argon2id). A hash
+ * still in argon2id, or under a previous pepper, verifies the slow way once and is rewritten.
+ *
+ * The pepper comes with the device store (`bindDeviceSecrets`, done in services/vigil/src/mqtt.ts),
+ * unless given here. A store without one is verified with argon2id only, as before peppers.
  */
 export class DeviceAuthenticator {
-  private readonly key = randomBytes(32);
-  private readonly verified = new Map<string, { secretHash: string; mac: Buffer }>();
-  private static readonly MAX_MEMO = 100_000;
+  private readonly settings: DeviceSecretSettings | undefined;
 
-  constructor(private readonly devices: DeviceStore) {}
+  constructor(
+    private readonly devices: DeviceStore,
+    settings?: DeviceSecretSettings,
+  ) {
+    this.settings = settings ?? deviceSecretSettingsOf(devices);
+  }
 
   /** The identity for valid credentials of a device that is not decommissioned; otherwise undefined. */
   async authenticate(username: string | undefined, password: Buffer | undefined): Promise<DeviceIdentity | undefined> {
     if (!username || !password || password.length === 0) return undefined;
     const record = await this.devices.get(username);
-    if (!record) {
-      // Same cost as a known device: no device-id enumeration by timing.
-      await verifyAgainstDecoy(password.toString('utf8'));
-      return undefined;
-    }
-    // contract §1: a decommissioned device is refused like a wrong secret.
-    if (record.state === 'decommissioned') return undefined;
-    const mac = createHmac('sha256', this.key).update(password).digest();
-    const memo = this.verified.get(record.id);
-    if (memo && memo.secretHash === record.secretHash && timingSafeEqual(memo.mac, mac)) {
-      return { deviceId: record.id, facilityId: record.facilityId };
-    }
-    if (!(await verifySecret(record.secretHash, password.toString('utf8')))) return undefined;
-    if (this.verified.size >= DeviceAuthenticator.MAX_MEMO) this.verified.clear();
-    this.verified.set(record.id, { secretHash: record.secretHash, mac });
-    return { deviceId: record.id, facilityId: record.facilityId };
+    // contract §1: unknown and decommissioned devices are refused like a wrong secret, and at the same
+    // cost as a known device (no device-id enumeration by timing).
+    if (!record || record.state === 'decommissioned') return this.refuse(password);
+    const identity = { deviceId: record.id, facilityId: record.facilityId };
+    const settings = this.settings;
+    if (!settings) return (await verifySecret(record.secretHash, password.toString('utf8'))) ? identity : undefined;
+    const verdict = await verifyDeviceSecret(record.secretHash, password, settings.peppers);
+    if (verdict === 'invalid') return undefined;
+    if (verdict === 'outdated') await this.rewrite(record, password, settings);
+    return identity;
   }
 
-  forget(deviceId: string): void {
-    this.verified.delete(deviceId);
+  /**
+   * Kept for the broker's decommission path: nothing is cached per device any more (every CONNECT
+   * reads the store, where decommissioning is recorded), so there is nothing to forget.
+   */
+  forget(_deviceId: string): void {}
+
+  private async refuse(password: Buffer): Promise<undefined> {
+    // Without a pepper every known device costs an argon2id verification, so an unknown one must too.
+    if (this.settings) refuseUnknownDevice(password);
+    else await verifyAgainstDecoy(password.toString('utf8'));
+    return undefined;
+  }
+
+  /**
+   * Issue 12: an argon2id hash (or one under a previous pepper) becomes the current HMAC at the
+   * device's first successful connect, compare-and-set so a re-provisioning meanwhile wins. A failure
+   * only means the slow path once more at the next connect: logged, never a refused device.
+   */
+  private async rewrite(record: DeviceRecord, password: Buffer, settings: DeviceSecretSettings): Promise<void> {
+    try {
+      const next = hashDeviceSecret(password, settings.peppers.current);
+      const changed = await this.devices.setSecretHash(record.id, record.secretHash, next);
+      settings.log?.debug({ deviceId: record.id, changed }, 'device secret hash rewritten under the current pepper');
+    } catch (err) {
+      settings.log?.warn({ err, deviceId: record.id }, 'device secret hash not rewritten; retried at its next connect');
+    }
   }
 }

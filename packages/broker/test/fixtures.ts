@@ -1,4 +1,10 @@
-import { hashSecret } from '@vigil/auth';
+import {
+  bindDeviceSecrets,
+  deviceSecretSettingsOf,
+  hashNewDeviceSecret,
+  hashSecret,
+  randomDevicePeppers,
+} from '@vigil/auth';
 import type { UplinkMessage } from '@vigil/engine';
 import { silentLogger } from '@vigil/runtime';
 import { createMemoryStores, type DeviceRecord, type Stores } from '@vigil/stores';
@@ -11,12 +17,19 @@ export const SECRET = 'correct-horse-battery-staple';
 export const topicOf = (deviceId: string, channel: string, facilityId = FACILITY) =>
   `care/${facilityId}/devices/${deviceId}/${channel}`;
 
-/** Provisions devices with real argon2id hashes, as the REST API would. */
+/** The pepper `startBroker` binds to its device store, as services/vigil/src/mqtt.ts does (issue 12). */
+export const PEPPERS = randomDevicePeppers();
+
+/**
+ * Provisions devices with real hashes, as the REST API would (an HMAC under the store's pepper), or
+ * with `legacy` an argon2id hash, as provisioning made before issue 12.
+ */
 export async function provision(
   stores: Stores,
   devices: { id: string; facilityId?: string; state?: DeviceRecord['state'] }[],
+  opts: { legacy?: boolean } = {},
 ): Promise<void> {
-  const secretHash = await hashSecret(SECRET);
+  const secretHash = opts.legacy ? await hashSecret(SECRET) : await hashNewDeviceSecret(stores.devices, SECRET);
   for (const d of devices) {
     await stores.devices.put({
       id: d.id,
@@ -41,8 +54,13 @@ export interface BrokerHarness {
 export async function startBroker(
   onUplink?: (msg: UplinkMessage, stores: Stores) => void | Promise<void>,
   stores: Stores = createMemoryStores(),
+  /** `unpeppered`: a device store with no pepper bound (argon2id only, as before issue 12). */
+  opts: { unpeppered?: boolean } = {},
 ): Promise<BrokerHarness> {
   const uplinks: UplinkMessage[] = [];
+  if (!opts.unpeppered && !deviceSecretSettingsOf(stores.devices)) {
+    bindDeviceSecrets(stores.devices, { peppers: PEPPERS });
+  }
   const broker = await createEmbeddedBroker({
     devices: stores.devices,
     port: 0,

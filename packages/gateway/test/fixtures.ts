@@ -1,4 +1,4 @@
-import { hashSecret, TokenService } from '@vigil/auth';
+import { bindDeviceSecrets, hashSecret, randomDevicePeppers, TokenService } from '@vigil/auth';
 import type { Alert, Resident, Role } from '@vigil/contracts';
 import { DEFAULT_CONSENT } from '@vigil/contracts';
 import {
@@ -43,6 +43,9 @@ export interface Harness {
 }
 
 let passwordHash: Promise<string> | undefined;
+
+/** The device secret pepper bound to every harness's device store, as services/vigil/src/mqtt.ts binds it. */
+export const DEVICE_PEPPERS = randomDevicePeppers();
 
 export async function seed(stores: Stores): Promise<void> {
   passwordHash ??= hashSecret(PASSWORD);
@@ -112,6 +115,7 @@ export function minimalDeps(clock: Clock = systemClock): GatewayDeps {
 export async function startHarness(opts: { clock?: Clock; deps?: Partial<GatewayDeps> } = {}): Promise<Harness> {
   const clock = opts.clock ?? systemClock;
   const stores = createMemoryStores(() => clock.now());
+  bindDeviceSecrets(stores.devices, { peppers: DEVICE_PEPPERS });
   await seed(stores);
   const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock, locks: stores.locks });
   const ready = { value: true };

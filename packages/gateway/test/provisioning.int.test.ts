@@ -1,6 +1,6 @@
-import { verifySecret } from '@vigil/auth';
+import { verifyDeviceSecret } from '@vigil/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, type Harness, login, PASSWORD, startHarness } from './fixtures.ts';
+import { api, DEVICE_PEPPERS, type Harness, login, PASSWORD, startHarness } from './fixtures.ts';
 
 let h: Harness;
 const tokens: Record<string, string> = {};
@@ -98,9 +98,12 @@ describe('provisioning', () => {
     expect(dev.body.id).toBe('w9');
     expect(dev.body.secret.length).toBeGreaterThanOrEqual(32);
     const stored = await h.stores.devices.get('w9');
-    expect(stored?.secretHash).toMatch(/^\$argon2id\$/);
+    // issue 12: an HMAC under the server pepper (the secret is 256 random bits), not argon2id.
+    expect(Buffer.from(dev.body.secret, 'base64url')).toHaveLength(32);
+    expect(stored?.secretHash).toMatch(/^hmac-sha256\$/);
     expect(stored?.secretHash).not.toContain(dev.body.secret);
-    expect(await verifySecret(stored?.secretHash ?? '', dev.body.secret)).toBe(true);
+    expect(await verifyDeviceSecret(stored?.secretHash ?? '', dev.body.secret, DEVICE_PEPPERS)).toBe('valid');
+    expect(await verifyDeviceSecret(stored?.secretHash ?? '', 'wrong', DEVICE_PEPPERS)).toBe('invalid');
 
     const detail = await api(h.base, 'GET', '/api/devices/w9', { token: mgr });
     expect(detail.status).toBe(200);

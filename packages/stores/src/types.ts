@@ -69,7 +69,11 @@ export interface DeviceRecord {
   residentId?: string;
   zoneId?: string;
   roomId?: string;
-  /** argon2id hash of the device secret (contract §1: stored only as a hash). */
+  /**
+   * The device secret's stored form (contract §1: stored only as a hash): `hmac-sha256$…` under the
+   * server pepper, or `$argon2id$…` from before (rewritten at the device's next connect);
+   * packages/auth/src/device-secrets.ts. Never logged.
+   */
   secretHash: string;
   state: DeviceState;
   /** Epoch ms of the last accepted message or status change. */
@@ -92,6 +96,12 @@ export interface DeviceStore {
     id: string,
     patch: Partial<Pick<DeviceRecord, 'state' | 'lastSeenAt' | 'battery' | 'recentIntervalsMs'>>,
   ): Promise<void>;
+  /**
+   * Replaces the secret hash only while it is still `expected`, leaving every other field (the live
+   * ones included) as it is; false when it was not (re-provisioned meanwhile) or the id is unknown.
+   * How a hash in an outdated form is rewritten after a successful verification.
+   */
+  setSecretHash(id: string, expected: string, secretHash: string): Promise<boolean>;
 }
 
 /** Per-device ingest counters (contract §1.4, shown by `GET /api/devices/{id}`). */

@@ -147,6 +147,39 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
       expect(await s.devices.get('nope')).toBeUndefined();
     });
 
+    it('devices: setSecretHash replaces the hash only while it is the expected one, live fields kept', async () => {
+      const s = await make(Date.now);
+      await s.devices.put({
+        id: 'd1',
+        kind: 'wearable',
+        facilityId: 'f1',
+        residentId: 'r1',
+        secretHash: '$argon2id$old',
+        state: 'provisioned',
+        createdAt: 1,
+      });
+      await s.devices.touch('d1', { state: 'online', lastSeenAt: 5, battery: 80, recentIntervalsMs: [1000] });
+      expect(await s.devices.setSecretHash('d1', '$argon2id$old', 'hmac-sha256$p$new')).toBe(true);
+      const live = { state: 'online', lastSeenAt: 5, battery: 80, recentIntervalsMs: [1000] };
+      expect(await s.devices.get('d1')).toEqual({
+        id: 'd1',
+        kind: 'wearable',
+        facilityId: 'f1',
+        residentId: 'r1',
+        secretHash: 'hmac-sha256$p$new',
+        createdAt: 1,
+        ...live,
+      });
+      // A touch after the rewrite still lands, and the list sees the new hash.
+      await s.devices.touch('d1', { state: 'offline' });
+      expect(await s.devices.list()).toMatchObject([{ ...live, state: 'offline', secretHash: 'hmac-sha256$p$new' }]);
+      // Not the expected hash any more (re-provisioned, or migrated by another process): left alone.
+      expect(await s.devices.setSecretHash('d1', '$argon2id$old', 'hmac-sha256$p$other')).toBe(false);
+      expect((await s.devices.get('d1'))?.secretHash).toBe('hmac-sha256$p$new');
+      expect(await s.devices.setSecretHash('nope', '$argon2id$old', 'hmac-sha256$p$new')).toBe(false);
+      expect(await s.devices.get('nope')).toBeUndefined();
+    });
+
     it('counters and duplicate claims', async () => {
       const s = await make(Date.now);
       await s.counters.addAccepted('d1', 3);

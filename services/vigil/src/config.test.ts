@@ -3,6 +3,8 @@ import { loadConfig } from './config.ts';
 
 const KEY = Buffer.alloc(32, 9);
 const KEY_B64 = KEY.toString('base64');
+const PEPPER = Buffer.alloc(32, 5);
+const PEPPER_B64 = PEPPER.toString('base64');
 
 describe('loadConfig', () => {
   it('uses the embedded defaults of contract §5', () => {
@@ -51,12 +53,13 @@ describe('loadConfig', () => {
     expect(r.problems).toContain('MQTT_PORT: must be a port number from 0 to 65535 (0 picks a free port)');
   });
 
-  it('takes REDIS_URL with a key prefix, and then needs a shared JWT_SECRET and an encryption key', () => {
+  it('takes REDIS_URL with a key prefix, and then needs a shared JWT_SECRET, an encryption key and a pepper', () => {
     expect(loadConfig({ REDIS_URL: 'redis://redis:6379/0' })).toEqual({
       ok: false,
       problems: [
         'JWT_SECRET is required with REDIS_URL (every process must verify the same tokens)',
         'ENCRYPTION_KEY or ENCRYPTION_KEY_FILE is required with REDIS_URL (health data is encrypted at rest)',
+        'DEVICE_SECRET_PEPPER or DEVICE_SECRET_PEPPER_FILE is required with REDIS_URL (the device secret hashes kept there verify only under it)',
       ],
     });
     const r = loadConfig({
@@ -64,12 +67,59 @@ describe('loadConfig', () => {
       JWT_SECRET: 'x'.repeat(32),
       REDIS_KEY_PREFIX: 'lakeside:',
       ENCRYPTION_KEY: KEY_B64,
+      DEVICE_SECRET_PEPPER: PEPPER_B64,
     });
     expect(r.ok && r.config.redis).toEqual({ url: 'redis://redis:6379/0', keyPrefix: 'lakeside:', encryptionKey: KEY });
+    expect(r.ok && r.config.devicePeppers).toEqual([PEPPER]);
+  });
+
+  it('reads the device secret pepper from DEVICE_SECRET_PEPPER or its file; several rotate it, newest first', () => {
+    // Optional without Redis: a random one per start suits stores that start empty.
+    const none = loadConfig({});
+    expect(none.ok && none.config.devicePeppers).toBeUndefined();
+    const old = Buffer.alloc(32, 6);
+    const files: Record<string, string> = { '/run/secrets/pepper': `${PEPPER_B64}\n${old.toString('base64')}\n` };
+    const readFile = (path: string) => {
+      const text = files[path];
+      if (text === undefined) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
+      return text;
+    };
+    const rotated = loadConfig({ DEVICE_SECRET_PEPPER: `${PEPPER_B64}, ${old.toString('base64')}` });
+    expect(rotated.ok && rotated.config.devicePeppers).toEqual([PEPPER, old]);
+    const fromFile = loadConfig({ DEVICE_SECRET_PEPPER_FILE: '/run/secrets/pepper' }, readFile);
+    expect(fromFile.ok && fromFile.config.devicePeppers).toEqual([PEPPER, old]);
+    const hint = '32 random bytes in base64 (openssl rand -base64 32)';
+    const problems = (env: Record<string, string>) => {
+      const r = loadConfig(env, readFile);
+      return r.ok ? [] : r.problems;
+    };
+    // Every problem at once, and never the value.
+    expect(problems({ DEVICE_SECRET_PEPPER: 'not-a-pepper-at-all', ADMIN_USERNAME: 'root' })).toEqual([
+      'ADMIN_USERNAME and ADMIN_PASSWORD must be set together',
+      `DEVICE_SECRET_PEPPER must be ${hint}`,
+    ]);
+    expect(problems({ DEVICE_SECRET_PEPPER: `${PEPPER_B64},c2hvcnQ=` })).toEqual([
+      `DEVICE_SECRET_PEPPER must be ${hint}`,
+    ]);
+    expect(problems({ DEVICE_SECRET_PEPPER: ' , ' })).toEqual([`DEVICE_SECRET_PEPPER must be ${hint}`]);
+    expect(problems({ DEVICE_SECRET_PEPPER_FILE: '/run/secrets/none' })).toEqual([
+      'DEVICE_SECRET_PEPPER_FILE: cannot read /run/secrets/none (ENOENT)',
+    ]);
+    expect(problems({ DEVICE_SECRET_PEPPER: PEPPER_B64, DEVICE_SECRET_PEPPER_FILE: '/run/secrets/pepper' })).toEqual([
+      'set DEVICE_SECRET_PEPPER or DEVICE_SECRET_PEPPER_FILE, not both',
+    ]);
+    expect(
+      problems({
+        REDIS_URL: 'redis://redis:6379/0',
+        JWT_SECRET: 'x'.repeat(32),
+        ENCRYPTION_KEY: KEY_B64,
+        DEVICE_SECRET_PEPPER: KEY_B64,
+      }),
+    ).toEqual(['DEVICE_SECRET_PEPPER must differ from ENCRYPTION_KEY (one key, one purpose)']);
   });
 
   it('reads the encryption key from ENCRYPTION_KEY or ENCRYPTION_KEY_FILE, 32 bytes in base64 only', () => {
-    const redis = { REDIS_URL: 'redis://redis:6379/0', JWT_SECRET: 'x'.repeat(32) };
+    const redis = { REDIS_URL: 'redis://redis:6379/0', JWT_SECRET: 'x'.repeat(32), DEVICE_SECRET_PEPPER: PEPPER_B64 };
     const files: Record<string, string> = { '/run/secrets/key': `${KEY_B64}\n`, '/run/secrets/short': 'c2hvcnQ=\n' };
     const readFile = (path: string) => {
       const text = files[path];
@@ -157,6 +207,7 @@ describe('loadConfig', () => {
       MQTT_ADMIN_USERNAME: 'admin',
       MQTT_ADMIN_PASSWORD: 'admin-password',
       ENCRYPTION_KEY: KEY_B64,
+      DEVICE_SECRET_PEPPER: PEPPER_B64,
     };
     // Split roles default to no demo (several gateways would each seed and simulate one).
     const engine = loadConfig({ ...shared, VIGIL_ROLE: 'engine' });

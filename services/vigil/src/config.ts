@@ -81,6 +81,14 @@ export const EnvSchema = z.object({
    */
   ENCRYPTION_KEY: z.string().optional(),
   ENCRYPTION_KEY_FILE: z.string().min(1).optional(),
+  /**
+   * Server pepper of the device secret hashes (HMAC-SHA-256; packages/auth/src/device-secrets.ts): 32
+   * random bytes in base64, or a file holding them. Several, comma- or newline-separated, rotate it:
+   * the first makes new hashes, the others still verify (docs/deploy.md "Device secret pepper").
+   * Never logged.
+   */
+  DEVICE_SECRET_PEPPER: z.string().optional(),
+  DEVICE_SECRET_PEPPER_FILE: z.string().min(1).optional(),
   /** Vitals history in a TSDB (InfluxDB 1.8+/2.x/3.x or VictoriaMetrics); docs/deploy.md. */
   INFLUX_URL: z
     .string()
@@ -117,6 +125,11 @@ export interface AppConfig {
    * the health data kept there (docs/deploy.md "Encryption at rest").
    */
   redis?: { url: string; keyPrefix: string; encryptionKey: Buffer };
+  /**
+   * Peppers of the device secret hashes, newest first (the first makes new hashes). Without one, a
+   * random pepper per start when the stores are in memory; with Redis, argon2id (slow, as before).
+   */
+  devicePeppers?: readonly Buffer[];
   /** An external broker instead of the embedded one. */
   mqtt?: {
     url: string;
@@ -147,21 +160,50 @@ function encryptionKey(
   e: { ENCRYPTION_KEY?: string | undefined; ENCRYPTION_KEY_FILE?: string | undefined },
   readFile: (path: string) => string,
 ): Buffer | string | undefined {
-  if (e.ENCRYPTION_KEY !== undefined && e.ENCRYPTION_KEY_FILE !== undefined)
-    return 'set ENCRYPTION_KEY or ENCRYPTION_KEY_FILE, not both';
-  if (e.ENCRYPTION_KEY !== undefined) return parseKey('ENCRYPTION_KEY', e.ENCRYPTION_KEY);
-  if (e.ENCRYPTION_KEY_FILE === undefined) return undefined;
-  let text: string;
-  try {
-    text = readFile(e.ENCRYPTION_KEY_FILE);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    return `ENCRYPTION_KEY_FILE: cannot read ${e.ENCRYPTION_KEY_FILE} (${code})`;
-  }
-  return parseKey(`ENCRYPTION_KEY_FILE (${e.ENCRYPTION_KEY_FILE})`, text);
+  const got = secretText('ENCRYPTION_KEY', e.ENCRYPTION_KEY, e.ENCRYPTION_KEY_FILE, readFile);
+  return got === undefined || typeof got === 'string' ? got : parseKey(got.source, got.text);
 }
 
-/** `readFile` reads ENCRYPTION_KEY_FILE (injected for tests). */
+/** Text from `VAR` or `VAR_FILE` (Docker secrets), a problem, or undefined when neither is set. */
+function secretText(
+  name: string,
+  value: string | undefined,
+  file: string | undefined,
+  readFile: (path: string) => string,
+): { text: string; source: string } | string | undefined {
+  if (value !== undefined && file !== undefined) return `set ${name} or ${name}_FILE, not both`;
+  if (value !== undefined) return { text: value, source: name };
+  if (file === undefined) return undefined;
+  try {
+    return { text: readFile(file), source: `${name}_FILE (${file})` };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    return `${name}_FILE: cannot read ${file} (${code})`;
+  }
+}
+
+/** The peppers from DEVICE_SECRET_PEPPER(_FILE), newest first, a problem, or undefined when unset. */
+function devicePeppers(
+  e: { DEVICE_SECRET_PEPPER?: string | undefined; DEVICE_SECRET_PEPPER_FILE?: string | undefined },
+  readFile: (path: string) => string,
+): Buffer[] | string | undefined {
+  const got = secretText('DEVICE_SECRET_PEPPER', e.DEVICE_SECRET_PEPPER, e.DEVICE_SECRET_PEPPER_FILE, readFile);
+  if (got === undefined || typeof got === 'string') return got;
+  const parts = got.text
+    .split(/[,\n]/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  if (parts.length === 0) return `${got.source} must be ${KEY_HINT}`;
+  const keys: Buffer[] = [];
+  for (const part of parts) {
+    const key = parseKey(got.source, part);
+    if (typeof key === 'string') return key;
+    keys.push(key);
+  }
+  return keys;
+}
+
+/** `readFile` reads ENCRYPTION_KEY_FILE and DEVICE_SECRET_PEPPER_FILE (injected for tests). */
 export function loadConfig(
   env: NodeJS.ProcessEnv,
   readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
@@ -196,6 +238,14 @@ export function loadConfig(
     problems.push(
       'ENCRYPTION_KEY or ENCRYPTION_KEY_FILE is required with REDIS_URL (health data is encrypted at rest)',
     );
+  const peppers = devicePeppers(e, readFile);
+  if (typeof peppers === 'string') problems.push(peppers);
+  else if (e.REDIS_URL && peppers === undefined)
+    problems.push(
+      'DEVICE_SECRET_PEPPER or DEVICE_SECRET_PEPPER_FILE is required with REDIS_URL (the device secret hashes kept there verify only under it)',
+    );
+  else if (peppers && key instanceof Buffer && peppers.some((p) => p.equals(key)))
+    problems.push('DEVICE_SECRET_PEPPER must differ from ENCRYPTION_KEY (one key, one purpose)');
   if (e.VIGIL_ROLE !== 'all') {
     // One process's memory or embedded broker cannot be shared with the others.
     if (!e.REDIS_URL)
@@ -225,6 +275,7 @@ export function loadConfig(
       sim: { count: e.SIM_COUNT, rateHz: e.SIM_RATE_HZ, seed: e.SIM_SEED, scenario: e.SIM_SCENARIO },
       ...(e.REDIS_URL &&
         key instanceof Buffer && { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, encryptionKey: key } }),
+      ...(Array.isArray(peppers) && { devicePeppers: Object.freeze(peppers) }),
       ...(e.MQTT_URL &&
         e.MQTT_USERNAME &&
         e.MQTT_PASSWORD &&

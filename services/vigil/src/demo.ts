@@ -1,4 +1,4 @@
-import { hashSecret } from '@vigil/auth';
+import { hashNewDeviceSecret, hashSecret } from '@vigil/auth';
 import { type CarePlan, DEFAULT_CONSENT, type Role } from '@vigil/contracts';
 import { newSecret } from '@vigil/runtime';
 import type { DeviceSpec } from '@vigil/simulator';
@@ -118,7 +118,9 @@ export async function seedDemo(
   const provision = async (d: Omit<DeviceRecord, 'secretHash' | 'state' | 'createdAt'> & { scenario?: string }) => {
     const { scenario, ...record } = d;
     const secret = newSecret();
-    await stores.devices.put({ ...record, secretHash: await hashSecret(secret), state: 'provisioned', createdAt: now });
+    // Hashed like REST provisioning: an HMAC under the pepper bound to the device store (issue 12).
+    const secretHash = await hashNewDeviceSecret(stores.devices, secret);
+    await stores.devices.put({ ...record, secretHash, state: 'provisioned', createdAt: now });
     devices.push({
       deviceId: d.id,
       secret,

@@ -5,6 +5,7 @@ import {
   type SessionRegistry,
   type UplinkHandler,
 } from '@vigil/broker';
+import { bindDeviceSecrets, devicePeppers, randomDevicePeppers } from '@vigil/auth';
 import type { DeviceDownlink } from '@vigil/engine';
 import type { Clock, Logger } from '@vigil/runtime';
 import type { DeviceStore } from '@vigil/stores';
@@ -47,6 +48,7 @@ export async function createMqttSide(
   },
 ): Promise<MqttSide> {
   const logger = deps.logger.child({ module: 'broker' });
+  bindDevicePepper(config, deps.devices, deps.logger);
   const m = config.mqtt;
   if (!m) {
     const broker = await createEmbeddedBroker({
@@ -134,6 +136,21 @@ export async function createMqttSide(
       ],
     ],
   };
+}
+
+/**
+ * Issue 12: device secrets are HMACs under the server pepper (DEVICE_SECRET_PEPPER). It goes with
+ * the device store, which the embedded broker's authenticator, REST provisioning and the demo all
+ * hash or verify against (`bindDeviceSecrets`). Memory stores start empty, so a random pepper per
+ * start does; hashes kept in Redis need the configured one (config.ts requires it there). A Redis
+ * store without one (only when the config is built in code) keeps argon2id, slow but never
+ * unverifiable after a restart.
+ */
+function bindDevicePepper(config: AppConfig, devices: DeviceStore, logger: Logger): void {
+  const log = logger.child({ module: 'device-secrets' });
+  if (config.devicePeppers) bindDeviceSecrets(devices, { peppers: devicePeppers(config.devicePeppers), log });
+  else if (!config.redis) bindDeviceSecrets(devices, { peppers: randomDevicePeppers(), log });
+  else log.warn('no DEVICE_SECRET_PEPPER with Redis: device secrets are hashed with argon2id (slow connects)');
 }
 
 function withoutCredentials(url: string): string {

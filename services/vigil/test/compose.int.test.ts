@@ -41,6 +41,7 @@ describe('docker-compose.yml', () => {
     MQTT_PASSWORD: 'engine-password',
     MQTT_ADMIN_PASSWORD: 'admin-password',
     ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+    DEVICE_SECRET_PEPPER: Buffer.alloc(32, 2).toString('base64'),
   };
   const envOf = (name: string) => compose.services[name]?.environment ?? {};
   const resolve = (env: Record<string, string>) =>
@@ -90,8 +91,10 @@ describe('docker-compose.yml', () => {
       expect(env.ENCRYPTION_KEY).toBe(envOf('engine').ENCRYPTION_KEY);
       expect(config.config.influx).toMatchObject({ url: 'http://influxdb:8086', bucket: 'vitals', database: 'vitals' });
       expect(config.config.mqtt).toMatchObject({ url: 'mqtt://mosquitto:1883', username: 'vigil-engine' });
-      // Every process verifies the same tokens.
+      // Every process verifies the same tokens, and hashes device secrets under the same pepper.
       expect(env.JWT_SECRET).toBe(envOf('engine').JWT_SECRET);
+      expect(env.DEVICE_SECRET_PEPPER).toBe(envOf('engine').DEVICE_SECRET_PEPPER);
+      expect(config.config.devicePeppers).toEqual([Buffer.alloc(32, 2)]);
       // The platform's dynamic-security admin is the one Mosquitto is initialised with.
       expect(envOf('mosquitto').MQTT_ADMIN_USERNAME).toBe(env.MQTT_ADMIN_USERNAME);
       expect(envOf('mosquitto').MQTT_ADMIN_PASSWORD).toBe(env.MQTT_ADMIN_PASSWORD);

@@ -47,6 +47,7 @@ const skip =
  */
 /** 32 bytes in base64, for this test only. */
 const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+const TEST_DEVICE_SECRET_PEPPER = Buffer.alloc(32, 8).toString('base64');
 
 describe.skipIf(skip)('two engines and two gateways on Redis and Mosquitto', () => {
   let redis: RedisServer;
@@ -74,6 +75,8 @@ describe.skipIf(skip)('two engines and two gateways on Redis and Mosquitto', () 
         REDIS_KEY_PREFIX: 'mp:',
         // One fixed test key for every process: each opens what the others sealed.
         ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+        // Every process hashes and verifies device secrets under the same pepper (issue 12).
+        DEVICE_SECRET_PEPPER: TEST_DEVICE_SECRET_PEPPER,
         MQTT_URL: mosquitto.url,
         MQTT_USERNAME: 'vigil-engine',
         MQTT_PASSWORD: 'engine-password-123',

@@ -25,8 +25,15 @@ describe.skipIf(skip)('restart on Redis', () => {
   let p: Platform | undefined;
   // One key across restarts: the health data sealed before the stop opens after the start.
   const encryptionKey = randomBytes(32);
+  // One pepper too: the device secret hashes kept in Redis verify after the start (issue 12).
+  const devicePeppers = [randomBytes(32)];
   const start = () =>
-    startPlatform({ clock, redis: { url: redis.url, keyPrefix: 'restart:', encryptionKey }, jwtSecret: JWT_SECRET });
+    startPlatform({
+      clock,
+      redis: { url: redis.url, keyPrefix: 'restart:', encryptionKey },
+      jwtSecret: JWT_SECRET,
+      devicePeppers,
+    });
 
   beforeAll(async () => {
     if (!haveRedisServer) throw new Error(REDIS_INSTALL_HINT);
@@ -88,8 +95,9 @@ describe.skipIf(skip)('restart on Redis', () => {
       { alertId: sos!.id, escalationLevel: 1, passedBy: ['carer1'] },
     ]);
 
-    // The same secret still works (its hash lives in Redis), and the rule window went on where it
-    // stopped: 5 more seconds complete the 60 s (a fresh window would need a whole minute).
+    // The same secret still works (its HMAC lives in Redis, under the pepper kept across the restart),
+    // and the rule window went on where it stopped: 5 more seconds complete the 60 s (a fresh window
+    // would need a whole minute).
     const again = await p.connectDevice(deviceId, secret);
     const more = Array.from({ length: 5 }, (_, i) => ({ ts: clock.now() - 4_000 + i * 1000, seq: 100 + i, hr: 126 }));
     await again.publishAsync(`care/f1/devices/${deviceId}/vitals`, JSON.stringify({ samples: more }), { qos: 1 });

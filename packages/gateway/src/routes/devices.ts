@@ -1,4 +1,4 @@
-import { hashSecret } from '@vigil/auth';
+import { hashNewDeviceSecret } from '@vigil/auth';
 import { CreateDeviceRequest, type DeviceDetail, Id, toIso } from '@vigil/contracts';
 import { newId, newSecret } from '@vigil/runtime';
 import type { DeviceRecord } from '@vigil/stores';
@@ -34,7 +34,10 @@ async function loadDevice(ctx: GatewayContext, user: AuthUser, id: string): Prom
   return device;
 }
 
-/** Devices (contract §4.1): provisioning returns the secret once; only its argon2id hash is stored (§1). */
+/**
+ * Devices (contract §4.1): provisioning returns the secret once; only its hash is stored (§1), an
+ * HMAC under the pepper bound to the device store (issue 12; packages/auth/src/device-secret-binding.ts).
+ */
 export const deviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const { devices, residents } = ctx.stores;
 
@@ -70,7 +73,7 @@ export const deviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { c
       ...(body.residentId !== undefined && { residentId: body.residentId }),
       ...(body.zoneId !== undefined && { zoneId: body.zoneId }),
       ...(body.roomId !== undefined && { roomId: body.roomId }),
-      secretHash: await hashSecret(secret),
+      secretHash: await hashNewDeviceSecret(devices, secret),
       state: 'provisioned',
       createdAt: ctx.clock.now(),
     });

@@ -104,4 +104,10 @@ export class MemoryDeviceStore implements DeviceStore {
     const d = this.byId.get(id);
     if (d) Object.assign(d, patch);
   }
+  async setSecretHash(id: string, expected: string, secretHash: string) {
+    const d = this.byId.get(id);
+    if (d?.secretHash !== expected) return false;
+    d.secretHash = secretHash;
+    return true;
+  }
 }

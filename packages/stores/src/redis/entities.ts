@@ -241,4 +241,14 @@ export class RedisDeviceStore implements DeviceStore {
     if (args.length === 1) return;
     await TOUCH_DEVICE.run(this.redis, [this.c.bodies, this.live], args);
   }
+
+  /**
+   * A compare-and-set of the body (the CAS script of `OrderedCollection.update`): the live fields sit
+   * in `devices:live` and are not part of it, so a touch racing this never loses its write, and a put
+   * (re-provisioning) racing it wins.
+   */
+  async setSecretHash(id: string, expected: string, secretHash: string) {
+    const changed = await this.c.update(id, (d) => (d.secretHash === expected ? { ...d, secretHash } : undefined));
+    return changed !== undefined;
+  }
 }
