@@ -9,6 +9,7 @@ import {
   Monitor,
   RuleSettingsService,
   StaleDataWatch,
+  StoredSubjectStates,
 } from '@vigil/engine';
 import { createGateway } from '@vigil/gateway';
 import { type Clock, createLogger, type Logger, systemClock } from '@vigil/runtime';
@@ -124,7 +125,19 @@ export async function createApp(options: AppOptions = {}) {
   const probes = runsGateway ? undefined : new ProbeServer(registry, () => ready);
   // Live vitals straight to this process's sockets, or through Redis to whichever gateway has watchers.
   const vitalsFeed = links ? links.vitalsPublisher() : gateway?.vitalsFeed;
-  const monitor = new Monitor({ stores, alerts, ruleSettings, clock, logger, ...(vitalsFeed && { vitalsFeed }) });
+  // Without Redis this process owns every subject: rule memory and duplicates live in it, behind the
+  // partition owner. On Redis, until partitions are owned across processes, every engine shares them
+  // through the stores (subject-states.ts, seq-claims.ts).
+  const ownsSubjects = !config.redis;
+  const monitor = new Monitor({
+    stores,
+    alerts,
+    ruleSettings,
+    clock,
+    logger,
+    ...(vitalsFeed && { vitalsFeed }),
+    ...(!ownsSubjects && { subjects: new StoredSubjectStates(stores) }),
+  });
   const staleData = new StaleDataWatch({ stores, alerts, ruleSettings, clock, logger });
   ingest = new Ingest({
     devices: stores.devices,
@@ -135,6 +148,7 @@ export async function createApp(options: AppOptions = {}) {
     clock,
     logger: logger.child({ module: 'ingest' }),
     topicPrefix: config.topicPrefix,
+    ownership: ownsSubjects ? 'owned' : 'shared',
   });
 
   let simulator: ReturnType<typeof createSimulator> | undefined;
@@ -204,6 +218,8 @@ export async function createApp(options: AppOptions = {}) {
       await gateway?.close();
       await probes?.close();
       await mqtt.close();
+      // What the broker acknowledged is applied before the stores close.
+      await ingest?.stop();
       await links?.close();
       // Last: everything above may still write while it drains (dependencies.md shutdown order).
       await tsdb?.close();

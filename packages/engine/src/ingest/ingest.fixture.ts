@@ -76,7 +76,7 @@ export interface Harness {
 
 export const FACILITY = 'fac-1';
 
-export async function createHarness(): Promise<Harness> {
+export async function createHarness(options: { ownership?: 'owned' | 'shared' } = {}): Promise<Harness> {
   const clock = new ManualClock();
   const stores = createMemoryStores(() => clock.now());
   const sink = new RecordingSink();
@@ -92,8 +92,8 @@ export async function createHarness(): Promise<Harness> {
       createdAt: clock.now(),
     });
   }
-  const ingest = new Ingest({ ...stores, sink, downlink, clock, logger, topicPrefix: 'care' });
-  const send = (channel: string, payload: unknown, deviceId = 'dev-1') => {
+  const ingest = new Ingest({ ...stores, sink, downlink, clock, logger, topicPrefix: 'care', ...options });
+  const send = async (channel: string, payload: unknown, deviceId = 'dev-1') => {
     const msg: UplinkMessage = {
       deviceId,
       topic: `care/${FACILITY}/devices/${deviceId}/${channel}`,
@@ -102,7 +102,9 @@ export async function createHarness(): Promise<Harness> {
         : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload)),
       receivedAt: clock.now(),
     };
-    return ingest.handle(msg);
+    // Admitted (the broker would acknowledge now), then applied by the partition owner.
+    await ingest.handle(msg);
+    await ingest.idle();
   };
   return { ingest, stores, sink, downlink, clock, logger, send };
 }

@@ -1,4 +1,5 @@
 import { IngestErrorMessage, INGEST_LIMITS } from '@vigil/contracts';
+import type { DeviceRecord } from '@vigil/stores';
 import { describe, expect, it } from 'vitest';
 import type { AcceptedSample } from '../ports.ts';
 import { createHarness, FACILITY, type Harness, RecordingSink } from './ingest.fixture.ts';
@@ -286,13 +287,55 @@ describe('Ingest: robustness (contract §1.4 "nothing else is affected")', () =>
       payload: Buffer.from(JSON.stringify({ ts: h.clock.now(), hr })),
       receivedAt: h.clock.now(),
     });
-    const first = ingest.handle(msg('dev-1', 1));
-    const second = ingest.handle(msg('dev-1', 2));
+    await ingest.handle(msg('dev-1', 1));
+    await ingest.handle(msg('dev-1', 2));
     await ingest.handle(msg('dev-2', 3));
-    expect(order).toEqual(['dev-2:3']);
+    // dev-1's partition waits on its first message; dev-2's goes on.
+    await expect.poll(() => order).toEqual(['dev-2:3']);
     release();
-    await Promise.all([first, second]);
+    await ingest.idle();
     expect(order).toEqual(['dev-2:3', 'dev-1:1', 'dev-1:2']);
+  });
+
+  it('holds vitals (no PUBACK) while their partition is far behind, never a call for help', async () => {
+    const h = await createHarness();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const sink = new (class extends RecordingSink {
+      override async vitals(device: DeviceRecord, samples: AcceptedSample[]) {
+        await gate;
+        return super.vitals(device, samples);
+      }
+    })();
+    const ingest = new Ingest({
+      ...h.stores,
+      sink,
+      downlink: h.downlink,
+      clock: h.clock,
+      logger: h.logger,
+      maxBacklog: 3,
+    });
+    const msg = (channel: string, body: object) => ({
+      deviceId: 'dev-1',
+      topic: `care/${FACILITY}/devices/dev-1/${channel}`,
+      payload: Buffer.from(JSON.stringify(body)),
+      receivedAt: h.clock.now(),
+    });
+    const acked: number[] = [];
+    const vitals = Array.from({ length: 8 }, (_, i) =>
+      ingest.handle(msg('vitals', { ts: h.clock.now(), seq: i, hr: 70 })).then(() => acked.push(i)),
+    );
+    await new Promise((r) => setImmediate(r));
+    // The owner is stuck on the first record: the first few are acknowledged, the rest are held.
+    expect(acked.length).toBeLessThan(8);
+    await ingest.handle(msg('events', { ts: h.clock.now(), seq: 1, type: 'sos' }));
+    await expect.poll(() => sink.calls.filter((c) => c.kind === 'event')).toHaveLength(1);
+    release();
+    await Promise.all(vitals);
+    await ingest.idle();
+    expect(sink.samples().map((x) => x.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('a failing sink is logged and does not stop later messages', async () => {

@@ -1,27 +1,16 @@
-import {
-  DEFAULT_TOPIC_PREFIX,
-  DeviceEvent,
-  DeviceStatus,
-  isUplink,
-  parseDeviceTopic,
-  SensorTelemetry,
-  type UplinkChannel,
-  VitalsSample,
-} from '@vigil/contracts';
 import type { Clock, Logger } from '@vigil/runtime';
-import type { CounterStore, DeviceRecord, DeviceStore, SeqStore } from '@vigil/stores';
-import { KeyedLock } from '../alerts/keyed-lock.ts';
-import type { AcceptedSample, DeviceDownlink, IngestSink, UplinkMessage } from '../ports.ts';
-import { ErrorReporter } from './error-reporter.ts';
+import type { CounterStore, DeviceStore, SeqStore } from '@vigil/stores';
+import type { DeviceDownlink, IngestSink, UplinkMessage } from '../ports.ts';
+import { Admission } from '../pipeline/admission.ts';
+import { Applier } from '../pipeline/applier.ts';
+import { Backpressure } from '../pipeline/backpressure.ts';
+import { MemoryUplinkLog } from '../pipeline/memory-log.ts';
+import { PartitionOwner } from '../pipeline/owner.ts';
+import { DEFAULT_PARTITIONS, partitionOf, subjectKey } from '../pipeline/partitions.ts';
+import { type SeqGate, WindowSeqGate } from '../pipeline/seq-gate.ts';
+import { SeqWindows } from '../pipeline/seq-window.ts';
+import type { UplinkLog } from '../pipeline/uplink-log.ts';
 import { SeqClaims } from './seq-claims.ts';
-import {
-  checkEnvelope,
-  isBatch,
-  parsePayload,
-  type Rejection,
-  rejectionFromIssues,
-  validateTimed,
-} from './validate.ts';
 
 export interface IngestDeps {
   devices: DeviceStore;
@@ -33,130 +22,92 @@ export interface IngestDeps {
   logger: Logger;
   /** Topic prefix (contract §1: `care`, configurable). */
   topicPrefix?: string;
+  /** The log between the edge and the partition owners; in process memory by default. */
+  log?: UplinkLog;
+  partitions?: number;
+  /**
+   * `owned` (the default): this process owns every partition; records go through the log to the
+   * owner, which remembers duplicates itself. `shared`: engines that do not own their subjects
+   * (several engines behind one shared MQTT subscription, until partitions are owned across
+   * processes) apply each record before the broker acknowledges it, claiming seqs in the shared
+   * store, as a process-local log would lose what it acknowledged if the process died.
+   */
+  ownership?: 'owned' | 'shared';
+  /** Routine records a partition may hold unapplied before the edge slows down (backpressure). */
+  maxBacklog?: number;
 }
 
 /**
- * The edge where untrusted device payloads become typed messages (STYLE.md §1): size, JSON, schema,
- * ts bounds, per-sample rejection, dedup by seq, counters and the `errors` topic (contract §1.1, §1.4).
- * Messages of one device are processed in arrival order, different devices concurrently; nothing a
- * device sends can stop the messages before or after it.
+ * The data path of one process, from the broker to the rules (architecture.md "Flow"):
+ *
+ *   broker ─▶ Admission (validate, reject, route) ─▶ log (per partition: urgent, routine lanes)
+ *          ─▶ PartitionOwner (in log order, SOS first) ─▶ Applier (duplicates, counters) ─▶ sink
+ *
+ * `handle` resolves once the message is admitted to the log, which is when the broker acknowledges it;
+ * the owner applies it right after. `idle` waits for that (tests, shutdown).
  */
 export class Ingest {
-  /** Arrival order per device within this process; across processes, seq claims keep it exactly-once. */
-  private readonly lock = new KeyedLock();
-  private readonly claims: SeqClaims;
-  private readonly reporter: ErrorReporter;
-  private readonly log: Logger;
-  private readonly prefix: string;
+  private readonly admission: Admission;
+  private readonly owner: PartitionOwner;
+  private readonly log: UplinkLog;
+  private readonly backpressure: Backpressure;
+  private started = false;
 
-  constructor(private readonly deps: IngestDeps) {
-    this.log = deps.logger.child({ module: 'ingest' });
-    this.reporter = new ErrorReporter({ ...deps, logger: this.log });
-    this.claims = new SeqClaims({ ...deps, logger: this.log });
-    this.prefix = deps.topicPrefix ?? DEFAULT_TOPIC_PREFIX;
+  constructor(deps: IngestDeps) {
+    const partitions = deps.partitions ?? DEFAULT_PARTITIONS;
+    this.log = deps.log ?? new MemoryUplinkLog();
+    this.backpressure = new Backpressure(deps.maxBacklog);
+    const shared = deps.ownership === 'shared';
+    const gate: SeqGate = shared
+      ? new SeqClaims({ seqs: deps.seqs, counters: deps.counters, clock: deps.clock, logger: deps.logger })
+      : new WindowSeqGate(new SeqWindows(), deps.counters);
+    const applier = new Applier({
+      devices: deps.devices,
+      counters: deps.counters,
+      gate,
+      sink: deps.sink,
+      logger: deps.logger,
+    });
+    this.owner = new PartitionOwner({
+      log: this.log,
+      partitions: Array.from({ length: partitions }, (_, p) => p),
+      apply: (_partition, record) => applier.apply(record),
+      applied: async (partition, lane, offset) => {
+        // Held only in memory: once applied, a record is done with.
+        await this.log.trim(partition, lane, offset);
+        if (lane === 'routine') this.backpressure.applied(partition, await this.log.backlog(partition, lane, offset));
+      },
+      logger: deps.logger,
+    });
+    this.admission = new Admission({
+      ...deps,
+      handoff: async (device, record) => {
+        if (shared) return applier.apply(record);
+        const partition = partitionOf(subjectKey(device), partitions);
+        await this.log.append(partition, record);
+        // Calls for help never wait; vitals wait while their partition is far behind.
+        if (record.kind !== 'event') await this.backpressure.admitted(partition);
+      },
+    });
   }
 
-  /** Never rejects: every failure is logged with ids only (STYLE.md §8). */
+  /** Admits one message; resolves once it is in the log. Never rejects. */
   handle(msg: UplinkMessage): Promise<void> {
-    return this.lock
-      .run(msg.deviceId, () => this.process(msg))
-      .catch((err: unknown) => {
-        this.log.error({ err, deviceId: msg.deviceId, topic: msg.topic }, 'ingest failed');
-      });
+    if (!this.started) this.start();
+    return this.admission.handle(msg);
   }
 
-  private async process(msg: UplinkMessage): Promise<void> {
-    const route = parseDeviceTopic(this.prefix, msg.topic);
-    // The broker's ACL (contract §1) already guarantees this; an external broker might not.
-    if (!route || !isUplink(route.channel) || route.deviceId !== msg.deviceId) {
-      this.log.warn({ deviceId: msg.deviceId, topic: msg.topic }, 'not an uplink topic of this device');
-      return;
-    }
-    const device = await this.deps.devices.get(msg.deviceId);
-    if (!device || device.state === 'decommissioned' || device.facilityId !== route.facilityId) {
-      await this.deps.counters.addRejected(msg.deviceId, 'unknown_device');
-      this.log.warn({ deviceId: msg.deviceId, topic: msg.topic }, 'message from an unknown device');
-      return;
-    }
-    const parsed = parsePayload(msg.payload);
-    if (!parsed.ok) return this.reporter.report(device, msg.topic, [parsed.rejection]);
-    switch (route.channel) {
-      case 'vitals':
-        return this.vitals(device, msg, parsed.value);
-      case 'events':
-        return this.single(device, msg, 'events', parsed.value);
-      case 'telemetry':
-        return this.single(device, msg, 'telemetry', parsed.value);
-      case 'status':
-        return this.status(device, msg, parsed.value);
-    }
+  start(): void {
+    this.started = true;
+    this.owner.start();
   }
 
-  /** A sample or a store-and-forward batch (contract §1.1). */
-  private async vitals(device: DeviceRecord, msg: UplinkMessage, value: unknown): Promise<void> {
-    const now = this.deps.clock.now();
-    let candidates: unknown[] = [value];
-    const batch = isBatch(value);
-    if (batch) {
-      // Envelope errors (not an array, empty, over 1000) reject the whole message.
-      const envelope = checkEnvelope(value);
-      if (!envelope.ok) return this.reporter.report(device, msg.topic, [envelope.rejection]);
-      candidates = envelope.value;
-    }
-    const accepted: AcceptedSample[] = [];
-    const rejections: Rejection[] = [];
-    candidates.forEach((candidate, i) => {
-      // One bad sample does not cost the good ones (docs/device-protocol.md).
-      const checked = validateTimed(VitalsSample, candidate, now, batch ? `samples[${i}]` : '');
-      if (checked.ok) accepted.push(checked.value);
-      else rejections.push(checked.rejection);
-    });
-    if (rejections.length > 0) await this.reporter.report(device, msg.topic, rejections);
-    await this.claims.once(device.id, 'vitals', accepted, async (fresh) => {
-      // contract §1.1: processed in ts order; the sort is stable, so equal ts keep arrival order.
-      fresh.sort((a, b) => a.ts - b.ts);
-      await this.deps.counters.addAccepted(device.id, fresh.length);
-      await this.deliver(device, 'vitals', () => this.deps.sink.vitals(device, fresh));
-    });
+  /** Resolves once every message admitted so far is applied. */
+  idle(): Promise<void> {
+    return this.owner.idle();
   }
 
-  private async single(
-    device: DeviceRecord,
-    msg: UplinkMessage,
-    channel: 'events' | 'telemetry',
-    value: unknown,
-  ): Promise<void> {
-    const now = this.deps.clock.now();
-    const checked =
-      channel === 'events' ? validateTimed(DeviceEvent, value, now) : validateTimed(SensorTelemetry, value, now);
-    if (!checked.ok) return this.reporter.report(device, msg.topic, [checked.rejection]);
-    await this.claims.once(device.id, channel, [checked.value], async ([fresh]) => {
-      if (!fresh) return;
-      await this.deps.counters.addAccepted(device.id, 1);
-      await this.deliver(device, channel, () =>
-        channel === 'events'
-          ? this.deps.sink.event(device, fresh as DeviceEvent)
-          : this.deps.sink.telemetry(device, fresh as SensorTelemetry),
-      );
-    });
-  }
-
-  /**
-   * Retained status; the Last Will says offline (contract §1). Connection state, not data, so it is
-   * not counted as accepted; a malformed status is still rejected and counted.
-   */
-  private async status(device: DeviceRecord, msg: UplinkMessage, value: unknown): Promise<void> {
-    const parsed = DeviceStatus.safeParse(value);
-    if (!parsed.success) return this.reporter.report(device, msg.topic, [rejectionFromIssues(parsed.error.issues)]);
-    await this.deliver(device, 'status', () => this.deps.sink.status(device, parsed.data, msg.receivedAt));
-  }
-
-  /** A failing sink is logged and never stops later messages (contract §1.4). */
-  private async deliver(device: DeviceRecord, channel: UplinkChannel, fn: () => Promise<void>): Promise<void> {
-    try {
-      await fn();
-    } catch (err) {
-      this.log.error({ err, deviceId: device.id, channel }, 'ingest sink failed');
-    }
+  async stop(): Promise<void> {
+    await this.owner.stop();
   }
 }

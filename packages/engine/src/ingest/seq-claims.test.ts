@@ -14,9 +14,10 @@ async function advance(h: Harness, ms: number) {
   await settle();
 }
 
+/** Engines that do not own their partitions claim seqs in the shared store (ownership 'shared'). */
 describe('Ingest: two-phase seq claims (nothing lost when a worker dies mid-message)', () => {
   it('a seq claimed by a worker that died is processed once its lease has run out', async () => {
-    const h = await createHarness();
+    const h = await createHarness({ ownership: 'shared' });
     const t = h.clock.now();
     // Another worker claimed seq 1 and died before committing; the broker redelivers to us.
     expect(await h.stores.seqs.claim('dev-1', 'vitals', [1], SEQ_CLAIM_LEASE_MS)).toEqual(['new']);
@@ -39,7 +40,7 @@ describe('Ingest: two-phase seq claims (nothing lost when a worker dies mid-mess
   });
 
   it('a seq another worker is processing becomes a duplicate when that worker commits', async () => {
-    const h = await createHarness();
+    const h = await createHarness({ ownership: 'shared' });
     const t = h.clock.now();
     await h.stores.seqs.claim('dev-1', 'events', [7], SEQ_CLAIM_LEASE_MS);
     const sent = h.send('events', { ts: t, seq: 7, type: 'fall' });
@@ -52,7 +53,7 @@ describe('Ingest: two-phase seq claims (nothing lost when a worker dies mid-mess
   });
 
   it('in a batch, fresh samples are processed at once and busy ones after the other worker is done', async () => {
-    const h = await createHarness();
+    const h = await createHarness({ ownership: 'shared' });
     const t = h.clock.now();
     await h.stores.seqs.claim('dev-1', 'vitals', [2, 3], SEQ_CLAIM_LEASE_MS);
     const sent = h.send('vitals', {
@@ -74,7 +75,7 @@ describe('Ingest: two-phase seq claims (nothing lost when a worker dies mid-mess
   });
 
   it('a failing sink still commits (a retry would fail the same way); a failing store gives the claim back', async () => {
-    const h = await createHarness();
+    const h = await createHarness({ ownership: 'shared' });
     const t = h.clock.now();
     h.sink.failNext = 1;
     await h.send('vitals', { ts: t, seq: 1, hr: 70 });

@@ -1,6 +1,7 @@
 import type { UplinkChannel } from '@vigil/contracts';
 import type { Clock, Logger } from '@vigil/runtime';
 import type { CounterStore, SeqStore } from '@vigil/stores';
+import type { SeqGate } from '../pipeline/seq-gate.ts';
 
 /**
  * How long a worker holds the seqs of a message it is processing. The broker redelivers a message
@@ -22,7 +23,7 @@ export interface SeqClaimsDeps {
  * a duplicate), two-phase: seqs are claimed with a lease, processed, then committed, so a worker that
  * dies mid-message loses nothing (the redelivery finds the claim expired and processes it).
  */
-export class SeqClaims {
+export class SeqClaims implements SeqGate {
   constructor(private readonly deps: SeqClaimsDeps) {}
 
   /**

@@ -6,7 +6,6 @@ import {
   type Observation,
   observeSensorReading,
   observeWearableSample,
-  type ResidentMemory,
   runSpec,
 } from '@vigil/rules';
 import type { Clock, Logger } from '@vigil/runtime';
@@ -14,9 +13,10 @@ import { alertSubject, type DeviceRecord, type Stores } from '@vigil/stores';
 import type { AlertService, RaiseInput } from '../alerts/alert-service.ts';
 import type { AcceptedEvent, AcceptedSample, AcceptedTelemetry, IngestSink, VitalsFeed } from '../ports.ts';
 import type { RuleSettingsService } from '../rules/rule-settings-service.ts';
-import { type AlertTarget, applyObservations, type Tracks } from './condition-tracker.ts';
+import { type AlertTarget, applyObservations } from './condition-tracker.ts';
 import { DevicePresence } from './device-presence.ts';
 import { messageInterval } from './device-rhythm.ts';
+import { OwnedSubjectStates, type SubjectState, type SubjectStates } from './subject-states.ts';
 
 /** One-off events (SOS, fall) are judged by a fixed rule; its version is part of the code. */
 const EVENT_RULE_VERSION = 1;
@@ -32,25 +32,26 @@ export interface MonitorDeps {
   ruleSettings: RuleSettingsService;
   /** false: no persistence, hysteresis, artefact filtering or inhibition (noise measurement only). */
   noiseControls?: boolean;
-}
-
-/** What the rules remember per subject (resident or room sensor), in `stores.ruleState`. */
-interface SubjectState {
-  memory?: ResidentMemory;
-  tracks: Tracks;
+  /**
+   * Where rule memory lives: held in process by the owner of the subjects' partitions (the default),
+   * or in the rule-state store under a lock per subject for engines that do not own their subjects.
+   */
+  subjects?: SubjectStates;
 }
 
 /**
  * Judges accepted device data: stores history, applies the rules, raises and clears alerts. It is the
- * ingest's sink (architecture.md: ingest ──▶ engine). Rule memory is loaded, advanced and saved per
- * subject under a lock, in device-time order, so every engine worker continues where another stopped.
+ * sink of the partition owner (architecture.md: broker → log → owner → alerts). Rule memory lives in
+ * `subjects` (subject-states.ts), advanced in device-time order.
  */
 export class Monitor implements IngestSink {
   private readonly presence: DevicePresence;
   private readonly log: Logger;
   private readonly settings: RuleSettingsService;
+  private readonly subjects: SubjectStates;
 
   constructor(private readonly deps: MonitorDeps) {
+    this.subjects = deps.subjects ?? new OwnedSubjectStates();
     this.presence = new DevicePresence(deps.stores);
     this.log = deps.logger.child({ module: 'monitor' });
     this.settings = deps.ruleSettings;
@@ -188,17 +189,8 @@ export class Monitor implements IngestSink {
     return true;
   }
 
-  /**
-   * Read-modify-write of one subject's rule memory under `subject:<key>` in `stores.locks`: consecutive
-   * messages of a resident may reach different engine processes. Alert locks are taken inside it.
-   */
   private withSubject<T>(key: string, fn: (state: SubjectState) => Promise<T>): Promise<T> {
-    return this.deps.stores.locks.run(`subject:${key}`, async () => {
-      const state = (await this.deps.stores.ruleState.get<SubjectState>(key)) ?? { tracks: {} };
-      const result = await fn(state);
-      await this.deps.stores.ruleState.put(key, state);
-      return result;
-    });
+    return this.subjects.run(key, fn);
   }
 
   private async residentOf(device: DeviceRecord): Promise<Resident | undefined> {

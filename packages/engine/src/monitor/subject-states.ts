@@ -1,0 +1,71 @@
+import type { ResidentMemory } from '@vigil/rules';
+import type { LockService, RuleStateStore } from '@vigil/stores';
+import type { Tracks } from './condition-tracker.ts';
+
+/** What the rules remember per subject (a resident, or a room sensor). */
+export interface SubjectState {
+  memory?: ResidentMemory;
+  tracks: Tracks;
+}
+
+/**
+ * Where a subject's rule memory lives while its messages are judged. `run` hands `fn` the state,
+ * keeps what `fn` changed, and never runs two calls for one subject at once.
+ */
+export interface SubjectStates {
+  run<T>(key: string, fn: (state: SubjectState) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Held in this process by the owner of the subjects' partitions (issue 12): no store round trip and
+ * no lock per message. Calls for one subject already come one at a time from the partition's loop;
+ * the chain only guards callers outside it.
+ */
+export class OwnedSubjectStates implements SubjectStates {
+  private readonly states = new Map<string, SubjectState>();
+  private readonly busy = new Map<string, Promise<unknown>>();
+
+  async run<T>(key: string, fn: (state: SubjectState) => Promise<T>): Promise<T> {
+    const before = this.busy.get(key);
+    if (before) await before.catch(() => undefined); // its failure was reported to its own caller
+    let state = this.states.get(key);
+    if (!state) {
+      state = { tracks: {} };
+      this.states.set(key, state);
+    }
+    const running = fn(state);
+    this.busy.set(key, running);
+    try {
+      return await running;
+    } finally {
+      if (this.busy.get(key) === running) this.busy.delete(key);
+    }
+  }
+
+  /** Every subject's state, for a checkpoint. */
+  entries(): IterableIterator<[string, SubjectState]> {
+    return this.states.entries();
+  }
+
+  restore(key: string, state: SubjectState): void {
+    this.states.set(key, state);
+  }
+}
+
+/**
+ * Kept in the rule-state store and read and written per message under `subject:<key>` in
+ * `stores.locks`, for engine processes that do not own their subjects (several engines behind a
+ * shared MQTT subscription, until partitions are owned across processes).
+ */
+export class StoredSubjectStates implements SubjectStates {
+  constructor(private readonly stores: { ruleState: RuleStateStore; locks: LockService }) {}
+
+  run<T>(key: string, fn: (state: SubjectState) => Promise<T>): Promise<T> {
+    return this.stores.locks.run(`subject:${key}`, async () => {
+      const state = (await this.stores.ruleState.get<SubjectState>(key)) ?? { tracks: {} };
+      const result = await fn(state);
+      await this.stores.ruleState.put(key, state);
+      return result;
+    });
+  }
+}

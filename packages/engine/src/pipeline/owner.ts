@@ -1,0 +1,140 @@
+import type { Logger } from '@vigil/runtime';
+import type { Lane, LoggedRecord, UplinkLog, UplinkRecord } from './uplink-log.ts';
+
+export interface PartitionOwnerDeps {
+  log: UplinkLog;
+  /** The partitions this process owns. */
+  partitions: readonly number[];
+  /** Applies one record, in log order per partition; never rejects (the applier logs). */
+  apply(partition: number, record: UplinkRecord): Promise<void>;
+  /** A lane's records up to and including `offset` are applied. */
+  applied?(partition: number, lane: Lane, offset: string): Promise<void>;
+  logger: Logger;
+  /** Records read per round trip (a routine batch is also how long an SOS may wait behind it). */
+  batch?: number;
+}
+
+/** One lane of one partition: where it is, and its loop. */
+interface LaneLoop {
+  partition: number;
+  lane: Lane;
+  cursor: string | undefined;
+  /** Records may be waiting: the loop runs (again). */
+  dirty: boolean;
+  running: Promise<void> | undefined;
+}
+
+/**
+ * Applies the records of the partitions this process owns, each lane of a partition strictly in log
+ * order, so a subject's rule memory is never touched by two records at once and needs no lock (issue
+ * 12 "partitioned ownership"; subject-states.ts orders the rare record of one subject in both lanes).
+ * Calls for help come first: each partition's urgent lane has its own loop that never waits behind
+ * vitals, and while any partition has calls for help waiting, routine work everywhere yields to them
+ * ("SOS first").
+ */
+export class PartitionOwner {
+  private readonly loops: LaneLoop[] = [];
+  private readonly byPartition = new Map<number, { urgent: LaneLoop; routine: LaneLoop }>();
+  private readonly log: Logger;
+  private readonly batch: number;
+  /** Partitions with urgent records appended but not yet applied. */
+  private readonly urgentWaiting = new Set<number>();
+  /** Resolved (and replaced) whenever `urgentWaiting` changes. */
+  private urgentChange: { promise: Promise<void>; resolve: () => void } | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: PartitionOwnerDeps) {
+    this.log = deps.logger.child({ module: 'owner' });
+    this.batch = deps.batch ?? 64;
+    for (const partition of deps.partitions) {
+      const loop = (lane: Lane): LaneLoop => ({ partition, lane, cursor: undefined, dirty: true, running: undefined });
+      const pair = { urgent: loop('urgent'), routine: loop('routine') };
+      this.byPartition.set(partition, pair);
+      this.loops.push(pair.urgent, pair.routine);
+    }
+  }
+
+  start(): void {
+    this.unsubscribe ??= this.deps.log.onAppend((partition, lane) => {
+      const pair = this.byPartition.get(partition);
+      if (!pair) return;
+      if (lane === 'urgent') this.setUrgent(partition, true);
+      this.wake(pair[lane]);
+    });
+    for (const l of this.loops) this.wake(l);
+  }
+
+  /** Resolves once every record appended so far to an owned partition is applied. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const running = this.loops.map((l) => l.running).filter((r) => r !== undefined);
+      if (running.length === 0) return;
+      await Promise.all(running);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.urgentChange?.resolve();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    await this.idle();
+  }
+
+  private wake(l: LaneLoop): void {
+    l.dirty = true;
+    if (l.running || this.stopped) return;
+    l.running = this.drain(l)
+      .catch((err: unknown) => this.log.error({ err, partition: l.partition, lane: l.lane }, 'partition loop failed'))
+      .finally(() => {
+        l.running = undefined;
+        // Appended while the loop was finishing: go again.
+        if (l.dirty && !this.stopped) this.wake(l);
+      });
+  }
+
+  private async drain(l: LaneLoop): Promise<void> {
+    while (l.dirty && !this.stopped) {
+      l.dirty = false;
+      if (l.lane === 'routine') await this.yieldToUrgent();
+      const records = await this.deps.log.read(l.partition, l.lane, l.cursor, this.batch);
+      if (records.length === 0) {
+        if (l.lane === 'urgent') this.setUrgent(l.partition, false);
+        continue;
+      }
+      l.cursor = await this.applyAll(l.partition, l.lane, records);
+      l.dirty = true;
+    }
+  }
+
+  private async applyAll(partition: number, lane: Lane, records: LoggedRecord[]): Promise<string> {
+    for (const r of records) await this.deps.apply(partition, r.record);
+    const last = (records.at(-1) as LoggedRecord).offset;
+    await this.deps.applied?.(partition, lane, last);
+    return last;
+  }
+
+  private setUrgent(partition: number, waiting: boolean): void {
+    if (waiting === this.urgentWaiting.has(partition)) return;
+    if (waiting) this.urgentWaiting.add(partition);
+    else this.urgentWaiting.delete(partition);
+    const change = this.urgentChange;
+    this.urgentChange = undefined;
+    change?.resolve();
+  }
+
+  /** Waits while any partition has calls for help waiting. */
+  private async yieldToUrgent(): Promise<void> {
+    while (!this.stopped && this.urgentWaiting.size > 0) {
+      if (!this.urgentChange) {
+        let resolve!: () => void;
+        const promise = new Promise<void>((r) => {
+          resolve = r;
+        });
+        this.urgentChange = { promise, resolve };
+      }
+      await this.urgentChange.promise;
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Duplicate detection by `(device, channel, seq)` (contract §1.1: a repeated seq is dropped and
+ * counted), held by the owner of the device's partition: no store round trip per message. Per device
+ * and channel, the highest seq seen and a bitmap of the `WINDOW` seqs below it: QoS 1 redeliveries
+ * and replays repeat a seq within moments, far inside it. A seq further below the highest than the
+ * window is a device whose counter restarted (a reboot): it starts the window afresh.
+ */
+export const SEQ_WINDOW = 1024;
+
+interface Window {
+  max: number;
+  /** Bit i set: seq `max - i` was seen. */
+  bits: Uint8Array;
+}
+
+/** What the window is saved as in a checkpoint. */
+export type SeqWindowSnapshot = Record<string, [max: number, bits: string]>;
+
+export class SeqWindows {
+  private readonly windows = new Map<string, Window>();
+
+  /** True the first time a (device, channel, seq) is seen, false for a repeat. */
+  firstTime(deviceId: string, channel: string, seq: number): boolean {
+    const key = `${deviceId}|${channel}`;
+    const w = this.windows.get(key);
+    if (!w || seq <= w.max - SEQ_WINDOW) {
+      const bits = new Uint8Array(SEQ_WINDOW / 8);
+      bits[0] = 1;
+      this.windows.set(key, { max: seq, bits });
+      return true;
+    }
+    if (seq > w.max) {
+      shift(w.bits, seq - w.max);
+      w.max = seq;
+      (w.bits[0] as number) |= 1;
+      return true;
+    }
+    const i = w.max - seq;
+    const byte = i >> 3;
+    const bit = 1 << (i & 7);
+    if (((w.bits[byte] as number) & bit) !== 0) return false;
+    (w.bits[byte] as number) |= bit;
+    return true;
+  }
+
+  snapshot(): SeqWindowSnapshot {
+    const out: SeqWindowSnapshot = {};
+    for (const [k, w] of this.windows) out[k] = [w.max, Buffer.from(w.bits).toString('base64')];
+    return out;
+  }
+
+  static restore(s: SeqWindowSnapshot | undefined): SeqWindows {
+    const windows = new SeqWindows();
+    for (const [k, [max, bits]] of Object.entries(s ?? {}))
+      windows.windows.set(k, { max, bits: new Uint8Array(Buffer.from(bits, 'base64')) });
+    return windows;
+  }
+}
+
+/** Moves every bit `n` places towards the old end (bit i → i + n), dropping what falls out. */
+function shift(bits: Uint8Array, n: number): void {
+  if (n >= SEQ_WINDOW) {
+    bits.fill(0);
+    return;
+  }
+  const bytes = n >> 3;
+  const b = n & 7;
+  // Bit i lives in byte i >> 3 at position i & 7: moving bits up is a left shift carrying from below.
+  for (let i = bits.length - 1; i >= 0; i--) {
+    const hi = i - bytes >= 0 ? (bits[i - bytes] as number) : 0;
+    const lo = i - bytes - 1 >= 0 ? (bits[i - bytes - 1] as number) : 0;
+    bits[i] = b === 0 ? hi : ((hi << b) | (lo >> (8 - b))) & 0xff;
+  }
+}
