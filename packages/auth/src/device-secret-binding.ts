@@ -1,42 +1,23 @@
 import type { Logger } from '@vigil/runtime';
-import { type DevicePeppers, DeviceSecretError, hashDeviceSecret } from './device-secrets.ts';
+import { type DevicePeppers, hashDeviceSecret } from './device-secrets.ts';
 import { hashSecret } from './secrets.ts';
 
-/** How the device secrets kept in one device store are hashed and verified. */
+/**
+ * How device secrets are hashed and verified in a deployment: the server peppers (from
+ * DEVICE_SECRET_PEPPER), given by the composition root to everything that hashes or verifies them
+ * (REST provisioning, the demo, the embedded broker's authenticator).
+ */
 export interface DeviceSecretSettings {
   peppers: DevicePeppers;
   /** Where a failed rewrite of an outdated hash is reported (it is retried at the next connect). */
   log?: Logger;
 }
 
-const bound = new WeakMap<object, DeviceSecretSettings>();
-
 /**
- * The hashes in a device store only verify under the pepper they were made with, so the pepper goes
- * with the store: the composition root binds it once (services/vigil/src/mqtt.ts, from
- * DEVICE_SECRET_PEPPER), and whatever hashes or verifies that store's device secrets (provisioning
- * over REST, the demo, the embedded broker's authenticator) asks for it here. A store bound to other
- * peppers already is an error: two parts hashing under different peppers would lock devices out.
+ * The stored form of a newly provisioned device's secret: an HMAC under the current pepper, or, with
+ * no pepper configured, argon2id (which verifies anywhere and is rewritten once a pepper is
+ * configured and the device connects).
  */
-export function bindDeviceSecrets(devices: object, settings: DeviceSecretSettings): void {
-  const already = bound.get(devices);
-  if (already && already.peppers.current.id !== settings.peppers.current.id) {
-    throw new DeviceSecretError('bad_pepper', 'this device store is bound to another device secret pepper');
-  }
-  bound.set(devices, settings);
-}
-
-/** The settings bound to a device store; undefined when none is (argon2id only, as before peppers). */
-export function deviceSecretSettingsOf(devices: object): DeviceSecretSettings | undefined {
-  return bound.get(devices);
-}
-
-/**
- * The stored form of a newly provisioned device's secret: an HMAC under the store's current pepper,
- * or, for a store without a pepper, argon2id (which verifies anywhere and is rewritten once a pepper
- * is configured and the device connects).
- */
-export async function hashNewDeviceSecret(devices: object, secret: string): Promise<string> {
-  const settings = bound.get(devices);
+export async function hashNewDeviceSecret(settings: DeviceSecretSettings | undefined, secret: string): Promise<string> {
   return settings ? hashDeviceSecret(secret, settings.peppers.current) : hashSecret(secret);
 }

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { bindDeviceSecrets, deviceSecretSettingsOf, hashNewDeviceSecret } from './device-secret-binding.ts';
+import { hashNewDeviceSecret } from './device-secret-binding.ts';
 import {
   devicePepper,
   devicePeppers,
   hashDeviceSecret,
-  randomDevicePeppers,
   refuseUnknownDevice,
   verifyDeviceSecret,
 } from './device-secrets.ts';
@@ -131,18 +130,9 @@ describe('device secrets: HMAC-SHA-256 under a pepper (issue 12)', () => {
   });
 });
 
-describe('device secrets bound to a device store', () => {
-  it('hashes new secrets with the bound pepper, argon2id without one; one pepper per store', async () => {
-    const store = {};
-    expect(deviceSecretSettingsOf(store)).toBeUndefined();
-    expect(await hashNewDeviceSecret(store, SECRET)).toMatch(/^\$argon2id\$/);
-    bindDeviceSecrets(store, { peppers });
-    expect(await hashNewDeviceSecret(store, SECRET)).toBe(hashDeviceSecret(SECRET, peppers.current));
-    // Binding the same peppers again is fine; others would lock the store's devices out.
-    bindDeviceSecrets(store, { peppers });
-    expect(() => bindDeviceSecrets(store, { peppers: randomDevicePeppers() })).toThrow(
-      expect.objectContaining({ code: 'bad_pepper' }),
-    );
-    expect(deviceSecretSettingsOf({})).toBeUndefined();
+describe('hashNewDeviceSecret', () => {
+  it('hashes a new secret with the current pepper, or argon2id without peppers', async () => {
+    expect(await hashNewDeviceSecret({ peppers }, SECRET)).toBe(hashDeviceSecret(SECRET, peppers.current));
+    expect(await hashNewDeviceSecret(undefined, SECRET)).toMatch(/^\$argon2id\$/);
   });
 });

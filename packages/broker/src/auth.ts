@@ -1,6 +1,5 @@
 import {
   type DeviceSecretSettings,
-  deviceSecretSettingsOf,
   hashDeviceSecret,
   refuseUnknownDevice,
   verifyAgainstDecoy,
@@ -17,18 +16,14 @@ import type { DeviceIdentity } from './registry.ts';
  * per-process memo needed (10,000 devices reconnecting at once no longer wait on argon2id). A hash
  * still in argon2id, or under a previous pepper, verifies the slow way once and is rewritten.
  *
- * The pepper comes with the device store (`bindDeviceSecrets`, done in services/vigil/src/mqtt.ts),
- * unless given here. A store without one is verified with argon2id only, as before peppers.
+ * The peppers come from the composition root (DEVICE_SECRET_PEPPER); without them, secrets are
+ * verified with argon2id only, as before peppers.
  */
 export class DeviceAuthenticator {
-  private readonly settings: DeviceSecretSettings | undefined;
-
   constructor(
     private readonly devices: DeviceStore,
-    settings?: DeviceSecretSettings,
-  ) {
-    this.settings = settings ?? deviceSecretSettingsOf(devices);
-  }
+    private readonly settings?: DeviceSecretSettings,
+  ) {}
 
   /** The identity for valid credentials of a device that is not decommissioned; otherwise undefined. */
   async authenticate(username: string | undefined, password: Buffer | undefined): Promise<DeviceIdentity | undefined> {

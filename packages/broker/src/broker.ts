@@ -1,3 +1,4 @@
+import type { DeviceSecretSettings } from '@vigil/auth';
 import type { Server as HttpServer } from 'node:http';
 import { Aedes } from 'aedes';
 import { DEFAULT_TOPIC_PREFIX } from '@vigil/contracts';
@@ -14,6 +15,8 @@ import { attachMqttWebSocket, type WebSocketAttachment } from './websocket.ts';
 export interface EmbeddedBrokerOptions {
   /** Devices to authenticate against (contract §1: username = device id, password = secret). */
   devices: DeviceStore;
+  /** How their secrets are verified (server peppers); absent: argon2id only. */
+  deviceSecrets?: DeviceSecretSettings;
   /** Every publish of an authenticated device, its Last Will included. */
   onUplink: UplinkHandler;
   /** TCP port; 0 picks a free one (contract §5). Default 1883. */
@@ -56,7 +59,7 @@ export async function createEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise
   const prefix = opts.topicPrefix ?? DEFAULT_TOPIC_PREFIX;
   const maxPacketBytes = opts.maxPacketBytes ?? MIB;
   const registry = new DeviceRegistry();
-  const authenticator = new DeviceAuthenticator(opts.devices);
+  const authenticator = new DeviceAuthenticator(opts.devices, opts.deviceSecrets);
   const hooks = createHooks({
     prefix,
     registry,

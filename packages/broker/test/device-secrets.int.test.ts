@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { bindDeviceSecrets, devicePeppers, hashDeviceSecret, verifyDeviceSecret } from '@vigil/auth';
+import { devicePeppers, hashDeviceSecret, verifyDeviceSecret } from '@vigil/auth';
 import { requireBinary } from '@vigil/testkit';
 import { createMemoryStores, createRedisStores, type RedisStores, type Stores } from '@vigil/stores';
 import type { MqttClient } from 'mqtt';
@@ -67,8 +67,7 @@ describe('embedded broker: device secrets under the pepper (issue 12)', () => {
   it('rewrites a hash under a previous pepper (rotation) the same way', async () => {
     const stores = createMemoryStores();
     const oldPepper = devicePeppers([randomBytes(32)]).current;
-    bindDeviceSecrets(stores.devices, { peppers: { current: PEPPERS.current, previous: [oldPepper] } });
-    h = await startBroker(undefined, stores);
+    h = await startBroker(undefined, stores, { peppers: { current: PEPPERS.current, previous: [oldPepper] } });
     await provision(stores, [{ id: 'dev-1' }]);
     const old = hashDeviceSecret(SECRET, oldPepper);
     expect(await stores.devices.setSecretHash('dev-1', hashDeviceSecret(SECRET, PEPPERS.current), old)).toBe(true);
@@ -132,9 +131,9 @@ describe('embedded broker: device secrets under the pepper (issue 12)', () => {
     });
   });
 
-  it('without a pepper bound to the store: argon2id only, as before, and nothing rewritten', async () => {
+  it('without a pepper: argon2id only, as before, and nothing rewritten', async () => {
     h = await startBroker(undefined, createMemoryStores(), { unpeppered: true });
-    await provision(h.stores, [{ id: 'dev-1' }]);
+    await provision(h.stores, [{ id: 'dev-1' }], { secrets: null });
     const legacy = (await h.stores.devices.get('dev-1'))?.secretHash;
     expect(legacy).toMatch(/^\$argon2id\$/);
     expect((await h.connect('dev-1', { clientId: 'dev-1' })).connected).toBe(true);

@@ -1,6 +1,6 @@
 import {
-  bindDeviceSecrets,
-  deviceSecretSettingsOf,
+  type DevicePeppers,
+  type DeviceSecretSettings,
   hashNewDeviceSecret,
   hashSecret,
   randomDevicePeppers,
@@ -17,7 +17,7 @@ export const SECRET = 'correct-horse-battery-staple';
 export const topicOf = (deviceId: string, channel: string, facilityId = FACILITY) =>
   `care/${facilityId}/devices/${deviceId}/${channel}`;
 
-/** The pepper `startBroker` binds to its device store, as services/vigil/src/mqtt.ts does (issue 12). */
+/** The peppers `startBroker` verifies with and `provision` hashes with, as the composition root gives them (issue 12). */
 export const PEPPERS = randomDevicePeppers();
 
 /**
@@ -27,9 +27,11 @@ export const PEPPERS = randomDevicePeppers();
 export async function provision(
   stores: Stores,
   devices: { id: string; facilityId?: string; state?: DeviceRecord['state'] }[],
-  opts: { legacy?: boolean } = {},
+  /** `secrets: null`: hashed as without a pepper (argon2id). */
+  opts: { legacy?: boolean; secrets?: DeviceSecretSettings | null } = {},
 ): Promise<void> {
-  const secretHash = opts.legacy ? await hashSecret(SECRET) : await hashNewDeviceSecret(stores.devices, SECRET);
+  const settings = opts.secrets === null ? undefined : (opts.secrets ?? { peppers: PEPPERS });
+  const secretHash = opts.legacy ? await hashSecret(SECRET) : await hashNewDeviceSecret(settings, SECRET);
   for (const d of devices) {
     await stores.devices.put({
       id: d.id,
@@ -54,15 +56,13 @@ export interface BrokerHarness {
 export async function startBroker(
   onUplink?: (msg: UplinkMessage, stores: Stores) => void | Promise<void>,
   stores: Stores = createMemoryStores(),
-  /** `unpeppered`: a device store with no pepper bound (argon2id only, as before issue 12). */
-  opts: { unpeppered?: boolean } = {},
+  /** `unpeppered`: no peppers (argon2id only, as before issue 12); `peppers`: others than `PEPPERS`. */
+  opts: { unpeppered?: boolean; peppers?: DevicePeppers } = {},
 ): Promise<BrokerHarness> {
   const uplinks: UplinkMessage[] = [];
-  if (!opts.unpeppered && !deviceSecretSettingsOf(stores.devices)) {
-    bindDeviceSecrets(stores.devices, { peppers: PEPPERS });
-  }
   const broker = await createEmbeddedBroker({
     devices: stores.devices,
+    ...(!opts.unpeppered && { deviceSecrets: { peppers: opts.peppers ?? PEPPERS } }),
     port: 0,
     host: '127.0.0.1',
     logger: silentLogger(),

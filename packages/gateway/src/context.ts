@@ -1,5 +1,5 @@
+import type { DeviceSecretSettings, TokenService } from '@vigil/auth';
 import type { Alert, Resident } from '@vigil/contracts';
-import type { TokenService } from '@vigil/auth';
 import type { AlertService, PolicyService, RuleSettingsService, TaskService } from '@vigil/engine';
 import type { Clock, Logger } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
@@ -19,6 +19,8 @@ export interface GatewayDeps {
   /** Task actions over REST and delivery receipts over Socket.IO. */
   tasks: TaskService;
   tokens: TokenService;
+  /** How new device secrets are hashed (server peppers); absent: argon2id. */
+  deviceSecrets?: DeviceSecretSettings;
   clock: Clock;
   logger: Logger;
   /** Built dashboard directory; served at `/` with an SPA fallback to index.html (contract §5). */

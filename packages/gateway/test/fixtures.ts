@@ -1,4 +1,4 @@
-import { bindDeviceSecrets, hashSecret, randomDevicePeppers, TokenService } from '@vigil/auth';
+import { hashSecret, randomDevicePeppers, TokenService } from '@vigil/auth';
 import type { Alert, Resident, Role } from '@vigil/contracts';
 import { DEFAULT_CONSENT } from '@vigil/contracts';
 import {
@@ -115,7 +115,6 @@ export function minimalDeps(clock: Clock = systemClock): GatewayDeps {
 export async function startHarness(opts: { clock?: Clock; deps?: Partial<GatewayDeps> } = {}): Promise<Harness> {
   const clock = opts.clock ?? systemClock;
   const stores = createMemoryStores(() => clock.now());
-  bindDeviceSecrets(stores.devices, { peppers: DEVICE_PEPPERS });
   await seed(stores);
   const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock, locks: stores.locks });
   const ready = { value: true };
@@ -137,6 +136,7 @@ export async function startHarness(opts: { clock?: Clock; deps?: Partial<Gateway
     policy: dispatch.policy,
     tasks: dispatch.tasks,
     tokens: new TokenService(),
+    deviceSecrets: { peppers: DEVICE_PEPPERS },
     clock,
     logger: silentLogger(),
     ready: () => ready.value,

@@ -131,8 +131,8 @@ async function main(): Promise<void> {
 
   const p = await startPlatform();
   try {
-    // As REST provisioning hashes them: an HMAC under the pepper bound to the platform's device store.
-    const devices = await provision(p, (secret) => hashNewDeviceSecret(p.app.stores.devices, secret));
+    // As REST provisioning hashes them: an HMAC under the platform's pepper.
+    const devices = await provision(p, (secret) => hashNewDeviceSecret(p.app.deviceSecrets, secret));
     const order = { url: p.mqttUrl, devices, inFlight: IN_FLIGHT };
     console.log(line('platform, HMAC hashes: first connect', await timeStorm(order)));
     console.log(line('platform, HMAC hashes: reconnect', await timeStorm(order)));

@@ -18,6 +18,7 @@ import { createMemoryStores, createRedisStores, type Stores } from '@vigil/store
 import { createTsdbHistory } from '@vigil/tsdb';
 import type { AppConfig } from './config.ts';
 import { type DemoAccount, seedDemo } from './demo.ts';
+import { deviceSecretSettings } from './device-secrets.ts';
 import { createMetricsRegistry } from './metrics.ts';
 import { createMqttSide } from './mqtt.ts';
 import { ProbeServer } from './probe-server.ts';
@@ -81,6 +82,7 @@ export async function createApp(options: AppOptions = {}) {
 
   let ready = false;
   let ingest: Ingest | undefined;
+  const deviceSecrets = deviceSecretSettings(config, logger);
   const mqtt = await createMqttSide(config, {
     devices: stores.devices,
     clock,
@@ -88,6 +90,7 @@ export async function createApp(options: AppOptions = {}) {
     onUplink: (msg) => ingest?.handle(msg),
     // A gateway only provisions devices and sends commands; engines take the device messages.
     consume: runsEngine,
+    ...(deviceSecrets && { deviceSecrets }),
     ...(links && runsEngine && { sessionRegistry: links.sessionRegistry() }),
   });
 
@@ -104,6 +107,7 @@ export async function createApp(options: AppOptions = {}) {
         policy: dispatch.policy,
         tasks: dispatch.tasks,
         tokens,
+        ...(deviceSecrets && { deviceSecrets }),
         clock,
         logger: logger.child({ module: 'gateway' }),
         ...(boardDir && { boardDir }),
@@ -160,6 +164,8 @@ export async function createApp(options: AppOptions = {}) {
     alerts,
     dispatch,
     tokens,
+    /** How device secrets are hashed here (benchmarks provision devices straight into the stores). */
+    deviceSecrets,
     logger,
 
     /** Starts listening; resolves with the ports actually bound (0 picks free ones). */
@@ -176,7 +182,7 @@ export async function createApp(options: AppOptions = {}) {
         });
       }
       const demo = config.demo
-        ? await seedDemo(stores, config.sim.count, clock.now(), config.sim.scenario === MIXED)
+        ? await seedDemo(stores, config.sim.count, clock.now(), config.sim.scenario === MIXED, deviceSecrets)
         : undefined;
       demoAccounts = demo?.accounts ?? [];
       // Dispatch follows the event log from before the first device can connect: no alert unseen.

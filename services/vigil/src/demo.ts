@@ -1,4 +1,4 @@
-import { hashNewDeviceSecret, hashSecret } from '@vigil/auth';
+import { type DeviceSecretSettings, hashNewDeviceSecret, hashSecret } from '@vigil/auth';
 import { type CarePlan, DEFAULT_CONSENT, type Role } from '@vigil/contracts';
 import { newSecret } from '@vigil/runtime';
 import type { DeviceSpec } from '@vigil/simulator';
@@ -97,6 +97,8 @@ export async function seedDemo(
   count: number,
   now: number,
   cast = false,
+  /** How device secrets are hashed (the deployment's peppers). */
+  deviceSecrets?: DeviceSecretSettings,
 ): Promise<{ devices: DeviceSpec[]; accounts: DemoAccount[] }> {
   const facilityId = DEMO_FACILITY_ID;
   await stores.facilities.put({ id: facilityId, name: 'Lakeside Wellness & Travel-Care Residence', zones: ZONES });
@@ -119,7 +121,7 @@ export async function seedDemo(
     const { scenario, ...record } = d;
     const secret = newSecret();
     // Hashed like REST provisioning: an HMAC under the pepper bound to the device store (issue 12).
-    const secretHash = await hashNewDeviceSecret(stores.devices, secret);
+    const secretHash = await hashNewDeviceSecret(deviceSecrets, secret);
     await stores.devices.put({ ...record, secretHash, state: 'provisioned', createdAt: now });
     devices.push({
       deviceId: d.id,

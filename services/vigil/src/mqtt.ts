@@ -5,7 +5,7 @@ import {
   type SessionRegistry,
   type UplinkHandler,
 } from '@vigil/broker';
-import { bindDeviceSecrets, devicePeppers, randomDevicePeppers } from '@vigil/auth';
+import type { DeviceSecretSettings } from '@vigil/auth';
 import type { DeviceDownlink } from '@vigil/engine';
 import type { Clock, Logger } from '@vigil/runtime';
 import type { DeviceStore } from '@vigil/stores';
@@ -45,16 +45,18 @@ export async function createMqttSide(
      * a live one (packages/broker/src/external/README.md "Worker sessions").
      */
     sessionRegistry?: SessionRegistry;
+    /** How device secrets are verified by the embedded broker (server peppers). */
+    deviceSecrets?: DeviceSecretSettings;
   },
 ): Promise<MqttSide> {
   const logger = deps.logger.child({ module: 'broker' });
-  bindDevicePepper(config, deps.devices, deps.logger);
   const m = config.mqtt;
   if (!m) {
     const broker = await createEmbeddedBroker({
       port: config.mqttPort,
       host: config.host,
       devices: deps.devices,
+      ...(deps.deviceSecrets && { deviceSecrets: deps.deviceSecrets }),
       topicPrefix: config.topicPrefix,
       logger,
       onUplink: deps.onUplink,
@@ -136,21 +138,6 @@ export async function createMqttSide(
       ],
     ],
   };
-}
-
-/**
- * Issue 12: device secrets are HMACs under the server pepper (DEVICE_SECRET_PEPPER). It goes with
- * the device store, which the embedded broker's authenticator, REST provisioning and the demo all
- * hash or verify against (`bindDeviceSecrets`). Memory stores start empty, so a random pepper per
- * start does; hashes kept in Redis need the configured one (config.ts requires it there). A Redis
- * store without one (only when the config is built in code) keeps argon2id, slow but never
- * unverifiable after a restart.
- */
-function bindDevicePepper(config: AppConfig, devices: DeviceStore, logger: Logger): void {
-  const log = logger.child({ module: 'device-secrets' });
-  if (config.devicePeppers) bindDeviceSecrets(devices, { peppers: devicePeppers(config.devicePeppers), log });
-  else if (!config.redis) bindDeviceSecrets(devices, { peppers: randomDevicePeppers(), log });
-  else log.warn('no DEVICE_SECRET_PEPPER with Redis: device secrets are hashed with argon2id (slow connects)');
 }
 
 function withoutCredentials(url: string): string {

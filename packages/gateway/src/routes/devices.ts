@@ -73,7 +73,7 @@ export const deviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { c
       ...(body.residentId !== undefined && { residentId: body.residentId }),
       ...(body.zoneId !== undefined && { zoneId: body.zoneId }),
       ...(body.roomId !== undefined && { roomId: body.roomId }),
-      secretHash: await hashNewDeviceSecret(devices, secret),
+      secretHash: await hashNewDeviceSecret(ctx.deviceSecrets, secret),
       state: 'provisioned',
       createdAt: ctx.clock.now(),
     });
