@@ -126,7 +126,7 @@ export async function createApp(options: AppOptions = {}) {
         },
       });
 
-  const probes = runsGateway ? undefined : new ProbeServer(registry, () => ready);
+  const probes = runsGateway ? undefined : new ProbeServer(registry, () => ready, logger.child({ module: 'probes' }));
   // Live vitals straight to this process's sockets, or through Redis to whichever gateway has watchers.
   const vitalsFeed = links ? links.vitalsPublisher() : gateway?.vitalsFeed;
   // Without Redis this process owns every subject: rule memory and duplicates live in it, behind the
