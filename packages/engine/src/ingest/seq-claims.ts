@@ -75,7 +75,10 @@ export class SeqClaims implements SeqGate {
     try {
       await handle(batch);
     } catch (err) {
-      await this.deps.seqs.release(deviceId, channel, claimed).catch(() => undefined);
+      await this.deps.seqs.release(deviceId, channel, claimed).catch((releaseErr: unknown) => {
+        // The claims then lapse after their lease; until then a redelivery waits for them.
+        this.deps.logger.warn({ err: releaseErr, deviceId, channel }, 'giving seq claims back failed');
+      });
       throw err;
     }
     if (claimed.length > 0) await this.deps.seqs.commit(deviceId, channel, claimed);

@@ -252,8 +252,9 @@ export class RedisEventLog implements EventLog {
       for (const l of this.listeners) {
         try {
           l(e);
-        } catch {
-          // A failing listener must not stop the others nor the tail.
+        } catch (err) {
+          // A failing listener must not stop the others nor the tail; it is reported.
+          this.opts.onError?.(err);
         }
       }
     }
