@@ -348,6 +348,43 @@ export interface AuditStore {
  */
 export const AUDIT_RETENTION_MS = 400 * 24 * 3_600_000;
 
+/**
+ * The partitioned log between the edge that admits device messages and the owners that apply them
+ * (issue 12: "durable log before acknowledgement"): per partition two lanes, `urgent` (calls for
+ * help) and `routine`. Records are JSON; health-bearing, so the Redis log seals them under their
+ * facility's key. Offsets have the Redis Stream id shape `<ms>-<seq>` (`compareOffsets`).
+ */
+export type LogLane = 'urgent' | 'routine';
+export const LOG_LANES: readonly LogLane[] = ['urgent', 'routine'];
+
+export interface LoggedRecord<R> {
+  offset: string;
+  record: R;
+}
+
+export interface PartitionLog<R = unknown> {
+  /** Appends; resolves once the record is as durable as the log is (then the broker may acknowledge). */
+  append(partition: number, lane: LogLane, record: R, facilityId: string): Promise<void>;
+  /** Records after `after` (exclusive; undefined = from the oldest kept), oldest first, at most `max`. */
+  read(partition: number, lane: LogLane, after: string | undefined, max: number): Promise<LoggedRecord<R>[]>;
+  /** Records kept in a lane: not yet applied, or applied and not yet trimmed (backpressure). */
+  backlog(partition: number, lane: LogLane): Promise<number>;
+  /** Drops records up to and including `upTo` (applied and checkpointed). */
+  trim(partition: number, lane: LogLane, upTo: string): Promise<void>;
+  /**
+   * Called after appends that may have made records readable, in this process or (Redis) any other;
+   * returns an unsubscribe function.
+   */
+  onAppend(listener: (partition: number, lane: LogLane) => void): () => void;
+}
+
+/** Orders two offsets (`<ms>-<seq>`, compared as two numbers). */
+export function compareOffsets(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split('-').map(Number);
+  const [bm = 0, bs = 0] = b.split('-').map(Number);
+  return am - bm || as - bs;
+}
+
 export interface Stores {
   facilities: FacilityStore;
   users: UserStore;
@@ -366,6 +403,8 @@ export interface Stores {
   policies: PolicyStore;
   audit: AuditStore;
   locks: LockService;
+  /** Device messages admitted and not yet applied (issue 12). */
+  uplinks: PartitionLog;
 }
 
 export class ConflictError extends Error {

@@ -1,7 +1,7 @@
 import type { Alert, AuditEntry, SlaWarning, Task } from '@vigil/contracts';
 import { DEFAULT_CONSENT, DEFAULT_POLICY, DEFAULT_RULE_SETTINGS } from '@vigil/contracts';
-import { describe, expect, it } from 'vitest';
-import { AUDIT_RETENTION_MS, ConflictError, type Deadline, type Stores } from '../src/types.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { AUDIT_RETENTION_MS, ConflictError, compareOffsets, type Deadline, type Stores } from '../src/types.ts';
 
 /**
  * The one conformance suite every store implementation passes (STYLE.md §4): memory today, Redis in
@@ -178,6 +178,33 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
       expect((await s.devices.get('d1'))?.secretHash).toBe('hmac-sha256$p$new');
       expect(await s.devices.setSecretHash('nope', '$argon2id$old', 'hmac-sha256$p$new')).toBe(false);
       expect(await s.devices.get('nope')).toBeUndefined();
+    });
+
+    it('uplink log: lanes per partition in order, read after an offset, trim, backlog, wake-ups', async () => {
+      const s = await make(Date.now);
+      const woke: string[] = [];
+      const stop = s.uplinks.onAppend((p, lane) => woke.push(`${p}:${lane}`));
+      for (let i = 0; i < 5; i++) await s.uplinks.append(3, 'routine', { n: i, hr: 70 + i }, 'f1');
+      await s.uplinks.append(3, 'urgent', { sos: true }, 'f1');
+      await s.uplinks.append(4, 'routine', { n: 99 }, 'f2');
+      const all = await s.uplinks.read(3, 'routine', undefined, 10);
+      expect(all.map((r) => r.record)).toEqual([0, 1, 2, 3, 4].map((n) => ({ n, hr: 70 + n })));
+      // Offsets increase; reading after one gives what follows, at most `max`.
+      for (let i = 1; i < all.length; i++)
+        expect(compareOffsets(all[i]?.offset ?? '', all[i - 1]?.offset ?? '')).toBeGreaterThan(0);
+      const after = await s.uplinks.read(3, 'routine', all[1]?.offset, 2);
+      expect(after.map((r) => (r.record as { n: number }).n)).toEqual([2, 3]);
+      expect((await s.uplinks.read(3, 'urgent', undefined, 10)).map((r) => r.record)).toEqual([{ sos: true }]);
+      expect(await s.uplinks.read(5, 'routine', undefined, 10)).toEqual([]);
+      expect(await s.uplinks.backlog(3, 'routine')).toBe(5);
+      await s.uplinks.trim(3, 'routine', all[2]?.offset ?? '');
+      expect(await s.uplinks.backlog(3, 'routine')).toBe(2);
+      expect((await s.uplinks.read(3, 'routine', undefined, 10)).map((r) => (r.record as { n: number }).n)).toEqual([
+        3, 4,
+      ]);
+      expect(await s.uplinks.backlog(4, 'routine')).toBe(1);
+      await vi.waitFor(() => expect(woke).toEqual(expect.arrayContaining(['3:routine', '3:urgent', '4:routine'])));
+      stop();
     });
 
     it('counters and duplicate claims', async () => {

@@ -1,15 +1,14 @@
 import type { Clock, Logger } from '@vigil/runtime';
-import type { CounterStore, DeviceStore, SeqStore } from '@vigil/stores';
+import { type CounterStore, type DeviceStore, MemoryPartitionLog, type SeqStore } from '@vigil/stores';
 import type { DeviceDownlink, IngestSink, UplinkMessage } from '../ports.ts';
 import { Admission } from '../pipeline/admission.ts';
 import { Applier } from '../pipeline/applier.ts';
 import { Backpressure } from '../pipeline/backpressure.ts';
-import { MemoryUplinkLog } from '../pipeline/memory-log.ts';
 import { PartitionOwner } from '../pipeline/owner.ts';
 import { DEFAULT_PARTITIONS, partitionOf, subjectKey } from '../pipeline/partitions.ts';
 import { type SeqGate, WindowSeqGate } from '../pipeline/seq-gate.ts';
 import { SeqWindows } from '../pipeline/seq-window.ts';
-import type { UplinkLog } from '../pipeline/uplink-log.ts';
+import { laneOf, type UplinkLog, type UplinkRecord } from '../pipeline/uplink-log.ts';
 import { SeqClaims } from './seq-claims.ts';
 
 export interface IngestDeps {
@@ -55,7 +54,7 @@ export class Ingest {
 
   constructor(deps: IngestDeps) {
     const partitions = deps.partitions ?? DEFAULT_PARTITIONS;
-    this.log = deps.log ?? new MemoryUplinkLog();
+    this.log = deps.log ?? new MemoryPartitionLog<UplinkRecord>();
     this.backpressure = new Backpressure(deps.maxBacklog);
     const shared = deps.ownership === 'shared';
     const gate: SeqGate = shared
@@ -75,7 +74,7 @@ export class Ingest {
       applied: async (partition, lane, offset) => {
         // Held only in memory: once applied, a record is done with.
         await this.log.trim(partition, lane, offset);
-        if (lane === 'routine') this.backpressure.applied(partition, await this.log.backlog(partition, lane, offset));
+        if (lane === 'routine') this.backpressure.applied(partition, await this.log.backlog(partition, lane));
       },
       logger: deps.logger,
     });
@@ -84,7 +83,7 @@ export class Ingest {
       handoff: async (device, record) => {
         if (shared) return applier.apply(record);
         const partition = partitionOf(subjectKey(device), partitions);
-        await this.log.append(partition, record);
+        await this.log.append(partition, laneOf(record), record, device.facilityId);
         // Calls for help never wait; vitals wait while their partition is far behind.
         if (record.kind !== 'event') await this.backpressure.admitted(partition);
       },

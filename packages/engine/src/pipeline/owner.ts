@@ -108,9 +108,9 @@ export class PartitionOwner {
     }
   }
 
-  private async applyAll(partition: number, lane: Lane, records: LoggedRecord[]): Promise<string> {
+  private async applyAll(partition: number, lane: Lane, records: LoggedRecord<UplinkRecord>[]): Promise<string> {
     for (const r of records) await this.deps.apply(partition, r.record);
-    const last = (records.at(-1) as LoggedRecord).offset;
+    const last = (records.at(-1) as LoggedRecord<UplinkRecord>).offset;
     await this.deps.applied?.(partition, lane, last);
     return last;
   }

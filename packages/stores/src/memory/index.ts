@@ -8,6 +8,7 @@ import { KeyedLock } from './locks.ts';
 import { MemoryVitalsHistory } from './vitals-history.ts';
 import { MemoryRuleSettingsStore, MemoryRuleStateStore } from './rules.ts';
 import { MemoryDeadlineStore, MemoryPolicyStore, MemorySlaWarningStore, MemoryTaskStore } from './dispatch.ts';
+import { MemoryPartitionLog } from './partition-log.ts';
 
 export * from './alerts.ts';
 export * from './audit.ts';
@@ -18,6 +19,7 @@ export * from './locks.ts';
 export * from './vitals-history.ts';
 export * from './rules.ts';
 export * from './dispatch.ts';
+export * from './partition-log.ts';
 
 export interface MemoryStoresOptions {
   /** Audit log retention and count cap (defaults: 400 days, 100,000 entries). */
@@ -44,5 +46,6 @@ export function createMemoryStores(now: () => number = Date.now, opts: MemorySto
     policies: new MemoryPolicyStore(),
     audit: new MemoryAuditStore(now, opts.audit),
     locks: new KeyedLock(),
+    uplinks: new MemoryPartitionLog(),
   };
 }

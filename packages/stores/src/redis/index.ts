@@ -13,6 +13,7 @@ import { FieldCipher } from '../crypto/field-cipher.ts';
 import { Keys } from './script.ts';
 import { Sealer } from './sealer.ts';
 import { RedisVitalsHistory } from './vitals-history.ts';
+import { RedisPartitionLog } from './partition-log.ts';
 
 export * from './alerts.ts';
 export * from './audit.ts';
@@ -24,6 +25,7 @@ export * from './locks.ts';
 export * from './rules.ts';
 export * from './sealer.ts';
 export * from './vitals-history.ts';
+export * from './partition-log.ts';
 
 export interface RedisStoresOptions {
   /** Prefix of every key, so several deployments or test runs can share one server. */
@@ -101,6 +103,7 @@ export async function createRedisStores(redis: Redis | string, opts: RedisStores
   }
   const events = new RedisEventLog(client, keys, now, opts.events, sealer);
   const locks = new RedisLockService(client, keys, opts.locks);
+  const uplinks = new RedisPartitionLog(client, keys, sealer, opts.events?.onError);
   const tasks = new RedisTaskStore(client, keys, sealer);
   try {
     await tasks.backfillIndexes();
@@ -126,8 +129,10 @@ export async function createRedisStores(redis: Redis | string, opts: RedisStores
     policies: new RedisPolicyStore(client, keys),
     audit: new RedisAuditStore(client, keys, now, opts.audit),
     locks,
+    uplinks,
     async close() {
       locks.close();
+      await uplinks.close();
       await events.close();
       if (owned) await client.quit();
     },
