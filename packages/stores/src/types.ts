@@ -385,6 +385,37 @@ export function compareOffsets(a: string, b: string): number {
   return am - bm || as - bs;
 }
 
+/**
+ * Partition ownership (issue 12): one engine process owns a partition at a time, by a lease with a
+ * fencing token (`epoch`, higher with every acquisition), so an owner that stalled past its lease
+ * cannot overwrite the work of the one after it.
+ */
+export interface PartitionLeaseStore {
+  /** Records that the engine is alive for `ttlMs`; returns every engine alive now, sorted. */
+  heartbeat(engineId: string, ttlMs: number): Promise<string[]>;
+  /** Leaves the membership at once (a clean stop). */
+  leave(engineId: string): Promise<void>;
+  /** Takes the partition if nobody holds it: its new epoch, or undefined. */
+  acquire(partition: number, engineId: string, ttlMs: number): Promise<number | undefined>;
+  /** Extends the lease; false when the engine no longer holds it with this epoch. */
+  renew(partition: number, engineId: string, epoch: number, ttlMs: number): Promise<boolean>;
+  /** Gives the partition up, if still held with this epoch. */
+  release(partition: number, engineId: string, epoch: number): Promise<void>;
+}
+
+/** What a partition's owner saves to resume from: log positions and its state as of them. */
+export interface PartitionCheckpoint {
+  epoch: number;
+  offsets: Partial<Record<LogLane, string>>;
+  state: unknown;
+}
+
+export interface PartitionCheckpointStore {
+  load(partition: number): Promise<PartitionCheckpoint | undefined>;
+  /** Saves unless a newer epoch holds the partition (fencing): false when refused. */
+  save(partition: number, checkpoint: PartitionCheckpoint): Promise<boolean>;
+}
+
 export interface Stores {
   facilities: FacilityStore;
   users: UserStore;
@@ -405,6 +436,8 @@ export interface Stores {
   locks: LockService;
   /** Device messages admitted and not yet applied (issue 12). */
   uplinks: PartitionLog;
+  leases: PartitionLeaseStore;
+  checkpoints: PartitionCheckpointStore;
 }
 
 export class ConflictError extends Error {

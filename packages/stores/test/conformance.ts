@@ -207,6 +207,49 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
       stop();
     });
 
+    it('partition leases: one holder, fenced by an epoch, renewed and released only by it', async () => {
+      const s = await make(Date.now);
+      expect(await s.leases.heartbeat('engine-b', 5000)).toEqual(['engine-b']);
+      expect(await s.leases.heartbeat('engine-a', 5000)).toEqual(['engine-a', 'engine-b']);
+      const e1 = await s.leases.acquire(7, 'engine-a', 5000);
+      expect(e1).toBeGreaterThan(0);
+      expect(await s.leases.acquire(7, 'engine-b', 5000)).toBeUndefined();
+      expect(await s.leases.renew(7, 'engine-a', e1 ?? 0, 5000)).toBe(true);
+      expect(await s.leases.renew(7, 'engine-b', e1 ?? 0, 5000)).toBe(false);
+      await s.leases.release(7, 'engine-b', e1 ?? 0);
+      expect(await s.leases.acquire(7, 'engine-b', 5000)).toBeUndefined();
+      await s.leases.release(7, 'engine-a', e1 ?? 0);
+      const e2 = await s.leases.acquire(7, 'engine-b', 5000);
+      expect(e2).toBeGreaterThan(e1 ?? 0);
+      expect(await s.leases.renew(7, 'engine-a', e1 ?? 0, 5000)).toBe(false);
+      await s.leases.leave('engine-a');
+      expect(await s.leases.heartbeat('engine-b', 5000)).toEqual(['engine-b']);
+    });
+
+    it('partition leases run out without renewal', async () => {
+      const s = await make(Date.now);
+      const e1 = await s.leases.acquire(2, 'engine-a', 60);
+      expect(e1).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 120));
+      expect(await s.leases.renew(2, 'engine-a', e1 ?? 0, 60)).toBe(false);
+      expect(await s.leases.acquire(2, 'engine-b', 5000)).toBeGreaterThan(e1 ?? 0);
+    });
+
+    it('partition checkpoints: saved and loaded, refused from an older epoch', async () => {
+      const s = await make(Date.now);
+      expect(await s.checkpoints.load(4)).toBeUndefined();
+      const e1 = (await s.leases.acquire(4, 'engine-a', 5000)) ?? 0;
+      const cp = { epoch: e1, offsets: { routine: '5-0' }, state: { subjects: [['resident:r1', { hr: 88 }]] } };
+      expect(await s.checkpoints.save(4, cp)).toBe(true);
+      expect(await s.checkpoints.load(4)).toEqual(cp);
+      await s.leases.release(4, 'engine-a', e1);
+      const e2 = (await s.leases.acquire(4, 'engine-b', 5000)) ?? 0;
+      // The old owner, stalled past its lease, cannot overwrite the new owner's work.
+      expect(await s.checkpoints.save(4, { ...cp, offsets: { routine: '9-0' } })).toBe(false);
+      expect(await s.checkpoints.save(4, { ...cp, epoch: e2, offsets: { routine: '7-0' } })).toBe(true);
+      expect((await s.checkpoints.load(4))?.offsets).toEqual({ routine: '7-0' });
+    });
+
     it('counters and duplicate claims', async () => {
       const s = await make(Date.now);
       await s.counters.addAccepted('d1', 3);

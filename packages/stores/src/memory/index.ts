@@ -9,6 +9,7 @@ import { MemoryVitalsHistory } from './vitals-history.ts';
 import { MemoryRuleSettingsStore, MemoryRuleStateStore } from './rules.ts';
 import { MemoryDeadlineStore, MemoryPolicyStore, MemorySlaWarningStore, MemoryTaskStore } from './dispatch.ts';
 import { MemoryPartitionLog } from './partition-log.ts';
+import { MemoryPartitionCheckpointStore, MemoryPartitionLeaseStore } from './partitions.ts';
 
 export * from './alerts.ts';
 export * from './audit.ts';
@@ -20,6 +21,7 @@ export * from './vitals-history.ts';
 export * from './rules.ts';
 export * from './dispatch.ts';
 export * from './partition-log.ts';
+export * from './partitions.ts';
 
 export interface MemoryStoresOptions {
   /** Audit log retention and count cap (defaults: 400 days, 100,000 entries). */
@@ -28,6 +30,7 @@ export interface MemoryStoresOptions {
 
 /** The embedded default: every store in memory (architecture.md). */
 export function createMemoryStores(now: () => number = Date.now, opts: MemoryStoresOptions = {}): Stores {
+  const leases = new MemoryPartitionLeaseStore(now);
   return {
     facilities: new MemoryFacilityStore(),
     users: new MemoryUserStore(),
@@ -47,5 +50,7 @@ export function createMemoryStores(now: () => number = Date.now, opts: MemorySto
     audit: new MemoryAuditStore(now, opts.audit),
     locks: new KeyedLock(),
     uplinks: new MemoryPartitionLog(),
+    leases,
+    checkpoints: new MemoryPartitionCheckpointStore(leases),
   };
 }

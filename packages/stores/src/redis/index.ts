@@ -14,6 +14,7 @@ import { Keys } from './script.ts';
 import { Sealer } from './sealer.ts';
 import { RedisVitalsHistory } from './vitals-history.ts';
 import { RedisPartitionLog } from './partition-log.ts';
+import { RedisPartitionCheckpointStore, RedisPartitionLeaseStore } from './partitions.ts';
 
 export * from './alerts.ts';
 export * from './audit.ts';
@@ -26,6 +27,7 @@ export * from './rules.ts';
 export * from './sealer.ts';
 export * from './vitals-history.ts';
 export * from './partition-log.ts';
+export * from './partitions.ts';
 
 export interface RedisStoresOptions {
   /** Prefix of every key, so several deployments or test runs can share one server. */
@@ -130,6 +132,8 @@ export async function createRedisStores(redis: Redis | string, opts: RedisStores
     audit: new RedisAuditStore(client, keys, now, opts.audit),
     locks,
     uplinks,
+    leases: new RedisPartitionLeaseStore(client, keys),
+    checkpoints: new RedisPartitionCheckpointStore(client, keys, sealer),
     async close() {
       locks.close();
       await uplinks.close();
