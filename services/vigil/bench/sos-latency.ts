@@ -1,6 +1,6 @@
 #!/usr/bin/env tsx
 /**
- * `pnpm bench`: SOS → caregiver socket latency on the in-process path (device publish over real MQTT
+ * `pnpm bench:sos`: SOS → caregiver socket latency on the in-process path (device publish over real MQTT
  * → aedes → ingest → monitor → alert service → event log → Socket.IO → client), against the bare
  * broker (a QoS 1 PUBACK round trip on the same connection) measured in the same run, since absolute
  * times on shared machines are noisy. Prints numbers; asserts nothing.

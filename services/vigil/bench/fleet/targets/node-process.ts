@@ -1,0 +1,79 @@
+import { acceptsTcp, freePort, type PrivateProcess, startProcess } from '@vigil/testkit';
+import { REPO_ROOT } from '../ipc.ts';
+
+export interface PlatformProcess {
+  proc: PrivateProcess;
+  httpPort: number;
+  /** The embedded broker's port (0 when it uses an external one). */
+  mqttPort: number;
+}
+
+const MAIN = 'services/vigil/src/main.ts';
+
+/**
+ * main.ts as its own OS process, configured by environment alone (contract §5) on free loopback
+ * ports, ready when `/readyz` answers 200; stopped by PID with its temp dir (@vigil/testkit). A port
+ * another process took meanwhile (engineers run tests on this machine too) means another try.
+ */
+export async function startMain(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  embeddedBroker: boolean,
+): Promise<PlatformProcess> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const httpPort = await freePort();
+    const mqttPort = embeddedBroker ? await freePort() : 0;
+    try {
+      const proc = await startProcess({
+        name,
+        command: process.execPath,
+        args: ['--import', 'tsx', MAIN],
+        cwd: REPO_ROOT,
+        env: {
+          PATH: process.env.PATH,
+          HOST: '127.0.0.1',
+          HTTP_PORT: String(httpPort),
+          ...(embeddedBroker && { MQTT_PORT: String(mqttPort) }),
+          DEMO: 'false',
+          // The production default: what an operator runs (nothing is logged per message at info).
+          LOG_LEVEL: 'info',
+          ...env,
+        },
+        ready: async () => (await fetch(`http://127.0.0.1:${httpPort}/readyz`).catch(() => undefined))?.status === 200,
+        readiness: 'answer /readyz',
+        timeoutMs: 60_000,
+        outputLimit: 64 * 1024,
+      });
+      return { proc, httpPort, mqttPort };
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
+
+/** The bare broker (bare-broker.ts) on a free port, ready when it accepts TCP. */
+export async function startBareBroker(): Promise<{ proc: PrivateProcess; port: number }> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    try {
+      const proc = await startProcess({
+        name: 'bare-aedes',
+        command: process.execPath,
+        args: ['--import', 'tsx', 'services/vigil/bench/fleet/targets/bare-broker.ts'],
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH, BARE_BROKER_PORT: String(port) },
+        ready: () => acceptsTcp(port),
+        readiness: `accept connections on port ${port}`,
+        timeoutMs: 30_000,
+        outputLimit: 16 * 1024,
+      });
+      return { proc, port };
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
