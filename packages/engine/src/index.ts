@@ -11,6 +11,8 @@ export * from './monitor/stale-data-watch.ts';
 export * from './monitor/subject-states.ts';
 export * from './pipeline/partitions.ts';
 export * from './pipeline/uplink-log.ts';
+export * from './pipeline/partition-state.ts';
+export * from './pipeline/partition-manager.ts';
 export * from './settings/versioned-settings.ts';
 export * from './dispatch/policy-service.ts';
 export * from './dispatch/dispatch-policy.ts';

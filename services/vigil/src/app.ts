@@ -9,7 +9,10 @@ import {
   Monitor,
   RuleSettingsService,
   StaleDataWatch,
-  StoredSubjectStates,
+  DEFAULT_PARTITIONS,
+  OwnedSubjectStates,
+  PartitionStates,
+  type UplinkLog,
 } from '@vigil/engine';
 import { createGateway } from '@vigil/gateway';
 import { type Clock, createLogger, type Logger, systemClock } from '@vigil/runtime';
@@ -129,10 +132,10 @@ export async function createApp(options: AppOptions = {}) {
   const probes = runsGateway ? undefined : new ProbeServer(registry, () => ready, logger.child({ module: 'probes' }));
   // Live vitals straight to this process's sockets, or through Redis to whichever gateway has watchers.
   const vitalsFeed = links ? links.vitalsPublisher() : gateway?.vitalsFeed;
-  // Without Redis this process owns every subject: rule memory and duplicates live in it, behind the
-  // partition owner. On Redis, until partitions are owned across processes, every engine shares them
-  // through the stores (subject-states.ts, seq-claims.ts).
-  const ownsSubjects = !config.redis;
+  // Partitioned ownership (issue 12): subjects hash into partitions; this engine owns its share,
+  // holds their rule memory in process and applies their records from the log. On Redis, engines
+  // share the partitions by lease and checkpoint what they hold; in memory, this process owns them all.
+  const partitionStates = new PartitionStates(DEFAULT_PARTITIONS);
   const monitor = new Monitor({
     stores,
     alerts,
@@ -140,7 +143,7 @@ export async function createApp(options: AppOptions = {}) {
     clock,
     logger,
     ...(vitalsFeed && { vitalsFeed }),
-    ...(!ownsSubjects && { subjects: new StoredSubjectStates(stores) }),
+    subjects: new OwnedSubjectStates((key) => partitionStates.subjectsOf(key)),
   });
   const staleData = new StaleDataWatch({ stores, alerts, ruleSettings, clock, logger });
   ingest = new Ingest({
@@ -152,7 +155,13 @@ export async function createApp(options: AppOptions = {}) {
     clock,
     logger: logger.child({ module: 'ingest' }),
     topicPrefix: config.topicPrefix,
-    ownership: ownsSubjects ? 'owned' : 'shared',
+    partitioning: {
+      log: stores.uplinks as UplinkLog,
+      leases: stores.leases,
+      checkpoints: stores.checkpoints,
+      durable: config.redis !== undefined,
+      states: partitionStates,
+    },
   });
 
   let simulator: ReturnType<typeof createSimulator> | undefined;
@@ -187,6 +196,8 @@ export async function createApp(options: AppOptions = {}) {
       demoAccounts = demo?.accounts ?? [];
       // Dispatch follows the event log from before the first device can connect: no alert unseen.
       if (runsEngine) dispatch.start();
+      // This engine's partitions before the first device message can arrive.
+      if (runsEngine) await ingest?.start();
       const mqttPort = await mqtt.start();
       // An external broker authenticates devices itself: the demo's devices need their logins there.
       if (demo && mqtt.onDeviceProvisioned) {

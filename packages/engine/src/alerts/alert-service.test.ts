@@ -116,6 +116,26 @@ describe('AlertService', () => {
     const types = async (stores: ReturnType<typeof setup>['stores']) =>
       (await stores.events.readAfter('0-0')).events.map((e) => e.envelope.type);
 
+    it('the same press again (a redelivery, a replayed log) changes nothing; a later press re-raises', async () => {
+      const { service, clock, stores } = setup();
+      const press = (ts: number) =>
+        sos({
+          observedAt: ts,
+          explanation: {
+            rule: 'device-event.sos@1',
+            inputs: { type: 'sos', ts: new Date(ts).toISOString(), deviceId: 'w1' },
+            condition: 'SOS pressed',
+          },
+        });
+      const t = clock.now();
+      const a = await service.raise(press(t));
+      expect(await service.raise(press(t))).toEqual(a);
+      expect(await types(stores)).toEqual(['alert.raised']);
+      clock.advance(5000);
+      expect(await service.raise(press(t + 5000))).toMatchObject({ id: a.id, occurrences: 2 });
+      expect(await types(stores)).toEqual(['alert.raised', 'alert.reraised']);
+    });
+
     it('a new SOS press on an acknowledged alert makes it active again, same id, acknowledgement dropped', async () => {
       const { service, clock, stores } = setup();
       const a = await service.raise(sos());

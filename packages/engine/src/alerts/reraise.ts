@@ -33,3 +33,20 @@ export function reraised(updated: Alert, before: Pick<Alert, 'state' | 'escalati
     escalationLevel: before.state === 'acknowledged' ? 0 : before.escalationLevel,
   };
 }
+
+/**
+ * The same call for help again, not a new one: the press (or fall) the open alert last recorded,
+ * from the same device at the same device time. A QoS 1 redelivery, or a partition's new owner
+ * replaying the log after its checkpoint (issue 12), must not ring the alarm twice.
+ */
+export function isSameCall(
+  open: Pick<Alert, 'kind' | 'deviceId' | 'explanation'>,
+  input: { kind: AlertKind; deviceId?: string | undefined; explanation: { inputs: Record<string, unknown> } },
+): boolean {
+  return (
+    CALLS_FOR_HELP.has(input.kind) &&
+    open.deviceId === input.deviceId &&
+    open.explanation.inputs.ts !== undefined &&
+    open.explanation.inputs.ts === input.explanation.inputs.ts
+  );
+}

@@ -1,13 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock, Logger } from '@vigil/runtime';
-import { type CounterStore, type DeviceStore, MemoryPartitionLog, type SeqStore } from '@vigil/stores';
+import {
+  type CounterStore,
+  type DeviceStore,
+  MemoryPartitionCheckpointStore,
+  MemoryPartitionLeaseStore,
+  MemoryPartitionLog,
+  type PartitionCheckpointStore,
+  type PartitionLeaseStore,
+  type SeqStore,
+} from '@vigil/stores';
 import type { DeviceDownlink, IngestSink, UplinkMessage } from '../ports.ts';
 import { Admission } from '../pipeline/admission.ts';
 import { Applier } from '../pipeline/applier.ts';
 import { Backpressure } from '../pipeline/backpressure.ts';
 import { PartitionOwner } from '../pipeline/owner.ts';
+import { PartitionManager } from '../pipeline/partition-manager.ts';
+import { PartitionStates } from '../pipeline/partition-state.ts';
 import { DEFAULT_PARTITIONS, partitionOf, subjectKey } from '../pipeline/partitions.ts';
-import { type SeqGate, WindowSeqGate } from '../pipeline/seq-gate.ts';
-import { SeqWindows } from '../pipeline/seq-window.ts';
+import { WindowSeqGate } from '../pipeline/seq-gate.ts';
 import { laneOf, type UplinkLog, type UplinkRecord } from '../pipeline/uplink-log.ts';
 import { SeqClaims } from './seq-claims.ts';
 
@@ -21,92 +32,145 @@ export interface IngestDeps {
   logger: Logger;
   /** Topic prefix (contract §1: `care`, configurable). */
   topicPrefix?: string;
-  /** The log between the edge and the partition owners; in process memory by default. */
-  log?: UplinkLog;
-  partitions?: number;
   /**
-   * `owned` (the default): this process owns every partition; records go through the log to the
-   * owner, which remembers duplicates itself. `shared`: engines that do not own their subjects
-   * (several engines behind one shared MQTT subscription, until partitions are owned across
-   * processes) apply each record before the broker acknowledges it, claiming seqs in the shared
-   * store, as a process-local log would lose what it acknowledged if the process died.
+   * `owned` (the default): records go through the partition log to the engine owning their
+   * partition. `shared`: every record is applied by the process that received it before the broker
+   * acknowledges it, with rule memory and seqs in the shared stores (engines that do not own
+   * partitions).
    */
   ownership?: 'owned' | 'shared';
+  /** Owned: how partitions are logged, owned and saved; one engine in memory by default. */
+  partitioning?: Partitioning;
   /** Routine records a partition may hold unapplied before the edge slows down (backpressure). */
   maxBacklog?: number;
 }
 
+export interface Partitioning {
+  /** `stores.uplinks`, `stores.leases`, `stores.checkpoints`. */
+  log: UplinkLog;
+  leases: PartitionLeaseStore;
+  checkpoints: PartitionCheckpointStore;
+  /** The log outlives the process (Redis): checkpoints, and a takeover replays the log after them. */
+  durable: boolean;
+  /** The states of the owned partitions, shared with the monitor's rule memory. */
+  states: PartitionStates;
+  engineId?: string;
+  /** Lease and checkpoint timing (tests shorten them). */
+  leaseMs?: number;
+  tickMs?: number;
+  checkpointMs?: number;
+}
+
+/** One engine owning every partition in process memory: the embedded default, and tests. */
+export function memoryPartitioning(partitions = DEFAULT_PARTITIONS): Partitioning {
+  const leases = new MemoryPartitionLeaseStore();
+  return {
+    log: new MemoryPartitionLog<UplinkRecord>(),
+    leases,
+    checkpoints: new MemoryPartitionCheckpointStore(leases),
+    durable: false,
+    states: new PartitionStates(partitions),
+  };
+}
+
 /**
- * The data path of one process, from the broker to the rules (architecture.md "Flow"):
+ * The data path of an engine process, from the broker to the rules (architecture.md "Flow"):
  *
  *   broker ─▶ Admission (validate, reject, route) ─▶ log (per partition: urgent, routine lanes)
- *          ─▶ PartitionOwner (in log order, SOS first) ─▶ Applier (duplicates, counters) ─▶ sink
+ *          ─▶ PartitionOwner of this engine's partitions (in log order, SOS first)
+ *          ─▶ Applier (duplicates, counters) ─▶ sink (monitor: rules, alerts)
  *
- * `handle` resolves once the message is admitted to the log, which is when the broker acknowledges it;
- * the owner applies it right after. `idle` waits for that (tests, shutdown).
+ * `handle` resolves once the message is in the log, which is when the broker acknowledges it; the
+ * owner of its partition, here or in another engine, applies it right after. `idle` waits for what
+ * this process owns (tests, shutdown).
  */
 export class Ingest {
   private readonly admission: Admission;
-  private readonly owner: PartitionOwner;
-  private readonly log: UplinkLog;
-  private readonly backpressure: Backpressure;
-  private started = false;
+  private readonly owner: PartitionOwner | undefined;
+  private readonly manager: PartitionManager | undefined;
+  private started: Promise<void> | undefined;
 
   constructor(deps: IngestDeps) {
-    const partitions = deps.partitions ?? DEFAULT_PARTITIONS;
-    this.log = deps.log ?? new MemoryPartitionLog<UplinkRecord>();
-    this.backpressure = new Backpressure(deps.maxBacklog);
-    const shared = deps.ownership === 'shared';
-    const gate: SeqGate = shared
-      ? new SeqClaims({ seqs: deps.seqs, counters: deps.counters, clock: deps.clock, logger: deps.logger })
-      : new WindowSeqGate(new SeqWindows(), deps.counters);
+    if (deps.ownership === 'shared') {
+      const gate = new SeqClaims({ seqs: deps.seqs, counters: deps.counters, clock: deps.clock, logger: deps.logger });
+      const applier = new Applier({ ...deps, gateFor: () => gate });
+      this.admission = new Admission({ ...deps, handoff: (_device, record) => applier.apply(record) });
+      return;
+    }
+    const p = deps.partitioning ?? memoryPartitioning();
+    const { log, durable, states } = p;
+    const partitions = states.partitions;
+    const backpressure = new Backpressure(deps.maxBacklog);
     const applier = new Applier({
-      devices: deps.devices,
-      counters: deps.counters,
-      gate,
-      sink: deps.sink,
-      logger: deps.logger,
+      ...deps,
+      gateFor: (partition) => new WindowSeqGate(states.get(partition).seqs, deps.counters),
     });
-    this.owner = new PartitionOwner({
-      log: this.log,
-      partitions: Array.from({ length: partitions }, (_, p) => p),
-      apply: (_partition, record) => applier.apply(record),
+    const owner = new PartitionOwner({
+      log,
+      apply: (partition, record) => applier.apply(record, partition),
       applied: async (partition, lane, offset) => {
-        // Held only in memory: once applied, a record is done with.
-        await this.log.trim(partition, lane, offset);
-        if (lane === 'routine') this.backpressure.applied(partition, await this.log.backlog(partition, lane));
+        // Not durable: once applied, a record is done with. Durable: trimmed behind checkpoints.
+        if (!durable) await log.trim(partition, lane, offset);
+        if (lane === 'routine') backpressure.applied(partition, await log.backlog(partition, lane));
       },
       logger: deps.logger,
+    });
+    this.owner = owner;
+    this.manager = new PartitionManager({
+      engineId: p.engineId ?? randomUUID(),
+      partitions,
+      leases: p.leases,
+      checkpoints: p.checkpoints,
+      log,
+      owner,
+      states,
+      logger: deps.logger,
+      durable,
+      ...(p.leaseMs !== undefined && { leaseMs: p.leaseMs }),
+      ...(p.tickMs !== undefined && { tickMs: p.tickMs }),
+      ...(p.checkpointMs !== undefined && { checkpointMs: p.checkpointMs }),
     });
     this.admission = new Admission({
       ...deps,
       handoff: async (device, record) => {
-        if (shared) return applier.apply(record);
         const partition = partitionOf(subjectKey(device), partitions);
-        await this.log.append(partition, laneOf(record), record, device.facilityId);
+        await log.append(partition, laneOf(record), record, device.facilityId);
         // Calls for help never wait; vitals wait while their partition is far behind.
-        if (record.kind !== 'event') await this.backpressure.admitted(partition);
+        if (record.kind !== 'event') await backpressure.admitted(partition);
       },
     });
   }
 
-  /** Admits one message; resolves once it is in the log. Never rejects. */
-  handle(msg: UplinkMessage): Promise<void> {
-    if (!this.started) this.start();
+  /** Takes this engine's partitions (at once) and starts applying them. */
+  start(): Promise<void> {
+    this.started ??= (async () => {
+      this.owner?.start();
+      await this.manager?.start();
+    })();
+    return this.started;
+  }
+
+  /** Admits one message; resolves once it is in the log (or applied, when shared). Never rejects. */
+  async handle(msg: UplinkMessage): Promise<void> {
+    await this.start();
     return this.admission.handle(msg);
   }
 
-  start(): void {
-    this.started = true;
-    this.owner.start();
+  /** Resolves once every message admitted so far to a partition this process owns is applied. */
+  async idle(): Promise<void> {
+    await this.owner?.idle();
   }
 
-  /** Resolves once every message admitted so far is applied. */
-  idle(): Promise<void> {
-    return this.owner.idle();
+  /** The partitions this engine owns now. */
+  owned(): number[] {
+    return this.manager?.owned() ?? [];
   }
 
+  /** Hands the partitions over (checkpointed, released) and stops applying. */
   async stop(): Promise<void> {
-    await this.owner.stop();
+    if (!this.started) return;
+    await this.started;
+    await this.manager?.stop();
+    await this.owner?.stop();
   }
 }

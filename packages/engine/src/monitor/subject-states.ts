@@ -18,20 +18,27 @@ export interface SubjectStates {
 
 /**
  * Held in this process by the owner of the subjects' partitions (issue 12): no store round trip and
- * no lock per message. Calls for one subject already come one at a time from the partition's loop;
- * the chain only guards callers outside it.
+ * no lock per message. `mapOf` gives the map of the partition a subject belongs to (one map for all
+ * by default). Calls for one subject already come one at a time from the partition's loop; the chain
+ * only guards callers outside it.
  */
 export class OwnedSubjectStates implements SubjectStates {
-  private readonly states = new Map<string, SubjectState>();
   private readonly busy = new Map<string, Promise<unknown>>();
+  private readonly mapOf: (key: string) => Map<string, SubjectState>;
+
+  constructor(mapOf?: (key: string) => Map<string, SubjectState>) {
+    const single = new Map<string, SubjectState>();
+    this.mapOf = mapOf ?? (() => single);
+  }
 
   async run<T>(key: string, fn: (state: SubjectState) => Promise<T>): Promise<T> {
     const before = this.busy.get(key);
     if (before) await before.catch(() => undefined); // its failure was reported to its own caller
-    let state = this.states.get(key);
+    const states = this.mapOf(key);
+    let state = states.get(key);
     if (!state) {
       state = { tracks: {} };
-      this.states.set(key, state);
+      states.set(key, state);
     }
     const running = fn(state);
     this.busy.set(key, running);
@@ -40,15 +47,6 @@ export class OwnedSubjectStates implements SubjectStates {
     } finally {
       if (this.busy.get(key) === running) this.busy.delete(key);
     }
-  }
-
-  /** Every subject's state, for a checkpoint. */
-  entries(): IterableIterator<[string, SubjectState]> {
-    return this.states.entries();
-  }
-
-  restore(key: string, state: SubjectState): void {
-    this.states.set(key, state);
   }
 }
 

@@ -7,7 +7,8 @@ import type { UplinkRecord } from './uplink-log.ts';
 export interface ApplierDeps {
   devices: Pick<DeviceStore, 'get'>;
   counters: Pick<CounterStore, 'addAccepted'>;
-  gate: SeqGate;
+  /** Duplicate detection for a partition's devices (the owner's seq windows, or the shared store). */
+  gateFor(partition: number): SeqGate;
   sink: IngestSink;
   logger: Logger;
 }
@@ -23,11 +24,12 @@ export class Applier {
     this.log = deps.logger.child({ module: 'applier' });
   }
 
-  async apply(record: UplinkRecord): Promise<void> {
+  async apply(record: UplinkRecord, partition = 0): Promise<void> {
     const device = await this.deps.devices.get(record.deviceId);
     // Decommissioned since it was admitted: nothing it sent is judged any more.
     if (!device || device.state === 'decommissioned') return;
-    const { gate, sink } = this.deps;
+    const { sink } = this.deps;
+    const gate = this.deps.gateFor(partition);
     switch (record.kind) {
       case 'vitals':
         return gate.once(device.id, 'vitals', record.samples, async (fresh) => {

@@ -3,8 +3,8 @@ import type { Lane, LoggedRecord, UplinkLog, UplinkRecord } from './uplink-log.t
 
 export interface PartitionOwnerDeps {
   log: UplinkLog;
-  /** The partitions this process owns. */
-  partitions: readonly number[];
+  /** The partitions this process owns from the start (more come and go with `own` and `disown`). */
+  partitions?: readonly number[];
   /** Applies one record, in log order per partition; never rejects (the applier logs). */
   apply(partition: number, record: UplinkRecord): Promise<void>;
   /** A lane's records up to and including `offset` are applied. */
@@ -19,6 +19,12 @@ interface LaneLoop {
   partition: number;
   lane: Lane;
   cursor: string | undefined;
+  /** Disowned: the loop ends after the record it is applying. */
+  gone: boolean;
+  /** A record is being applied right now (its effects on the partition state are incomplete). */
+  applying: boolean;
+  /** Held between records while the partition's state is saved. */
+  held: Promise<void> | undefined;
   /** Records may be waiting: the loop runs (again). */
   dirty: boolean;
   running: Promise<void> | undefined;
@@ -33,7 +39,6 @@ interface LaneLoop {
  * ("SOS first").
  */
 export class PartitionOwner {
-  private readonly loops: LaneLoop[] = [];
   private readonly byPartition = new Map<number, { urgent: LaneLoop; routine: LaneLoop }>();
   private readonly log: Logger;
   private readonly batch: number;
@@ -47,12 +52,72 @@ export class PartitionOwner {
   constructor(private readonly deps: PartitionOwnerDeps) {
     this.log = deps.logger.child({ module: 'owner' });
     this.batch = deps.batch ?? 64;
-    for (const partition of deps.partitions) {
-      const loop = (lane: Lane): LaneLoop => ({ partition, lane, cursor: undefined, dirty: true, running: undefined });
-      const pair = { urgent: loop('urgent'), routine: loop('routine') };
-      this.byPartition.set(partition, pair);
-      this.loops.push(pair.urgent, pair.routine);
+    for (const partition of deps.partitions ?? []) this.own(partition);
+  }
+
+  private get loops(): LaneLoop[] {
+    return [...this.byPartition.values()].flatMap((p) => [p.urgent, p.routine]);
+  }
+
+  /** Starts applying a partition after the given offsets (a checkpoint's; undefined: the oldest kept). */
+  own(partition: number, after: Partial<Record<Lane, string>> = {}): void {
+    if (this.byPartition.has(partition)) return;
+    const loop = (lane: Lane): LaneLoop => ({
+      partition,
+      lane,
+      cursor: after[lane],
+      gone: false,
+      applying: false,
+      held: undefined,
+      dirty: true,
+      running: undefined,
+    });
+    const pair = { urgent: loop('urgent'), routine: loop('routine') };
+    this.byPartition.set(partition, pair);
+    if (this.unsubscribe) {
+      this.wake(pair.urgent);
+      this.wake(pair.routine);
     }
+  }
+
+  /** Stops applying a partition; resolves with the offsets applied, once its loops are done. */
+  async disown(partition: number): Promise<Partial<Record<Lane, string>>> {
+    const pair = this.byPartition.get(partition);
+    if (!pair) return {};
+    this.byPartition.delete(partition);
+    pair.urgent.gone = true;
+    pair.routine.gone = true;
+    this.setUrgent(partition, false);
+    await Promise.all([pair.urgent.running, pair.routine.running]);
+    return { urgent: pair.urgent.cursor, routine: pair.routine.cursor };
+  }
+
+  /**
+   * Runs `fn` with the offsets applied so far while no record of the partition is half applied: its
+   * loops are held between records until `fn` returns, so a checkpoint sees state and offsets that
+   * agree. Undefined for a partition this process does not own.
+   */
+  async quiesce<T>(partition: number, fn: (applied: Partial<Record<Lane, string>>) => T): Promise<T | undefined> {
+    const pair = this.byPartition.get(partition);
+    if (!pair) return undefined;
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    pair.urgent.held = held;
+    pair.routine.held = held;
+    try {
+      while (pair.urgent.applying || pair.routine.applying) await new Promise((r) => setImmediate(r));
+      return fn({ urgent: pair.urgent.cursor, routine: pair.routine.cursor });
+    } finally {
+      pair.urgent.held = undefined;
+      pair.routine.held = undefined;
+      release();
+    }
+  }
+
+  owned(): number[] {
+    return [...this.byPartition.keys()];
   }
 
   start(): void {
@@ -84,18 +149,18 @@ export class PartitionOwner {
 
   private wake(l: LaneLoop): void {
     l.dirty = true;
-    if (l.running || this.stopped) return;
+    if (l.running || this.stopped || l.gone) return;
     l.running = this.drain(l)
       .catch((err: unknown) => this.log.error({ err, partition: l.partition, lane: l.lane }, 'partition loop failed'))
       .finally(() => {
         l.running = undefined;
         // Appended while the loop was finishing: go again.
-        if (l.dirty && !this.stopped) this.wake(l);
+        if (l.dirty && !this.stopped && !l.gone) this.wake(l);
       });
   }
 
   private async drain(l: LaneLoop): Promise<void> {
-    while (l.dirty && !this.stopped) {
+    while (l.dirty && !this.stopped && !l.gone) {
       l.dirty = false;
       if (l.lane === 'routine') await this.yieldToUrgent();
       const records = await this.deps.log.read(l.partition, l.lane, l.cursor, this.batch);
@@ -103,15 +168,28 @@ export class PartitionOwner {
         if (l.lane === 'urgent') this.setUrgent(l.partition, false);
         continue;
       }
-      l.cursor = await this.applyAll(l.partition, l.lane, records);
+      l.cursor = await this.applyAll(l, records);
       l.dirty = true;
     }
   }
 
-  private async applyAll(partition: number, lane: Lane, records: LoggedRecord<UplinkRecord>[]): Promise<string> {
-    for (const r of records) await this.deps.apply(partition, r.record);
-    const last = (records.at(-1) as LoggedRecord<UplinkRecord>).offset;
-    await this.deps.applied?.(partition, lane, last);
+  /** Applies records in order; a disowned loop stops after the record it is on. Returns the last applied. */
+  private async applyAll(l: LaneLoop, records: LoggedRecord<UplinkRecord>[]): Promise<string | undefined> {
+    const before = l.cursor;
+    let last = before;
+    for (const r of records) {
+      while (l.held) await l.held;
+      if (l.gone) break;
+      l.applying = true;
+      try {
+        await this.deps.apply(l.partition, r.record);
+      } finally {
+        l.applying = false;
+      }
+      last = r.offset;
+      l.cursor = last;
+    }
+    if (last !== undefined && last !== before) await this.deps.applied?.(l.partition, l.lane, last);
     return last;
   }
 
