@@ -113,27 +113,6 @@ export interface CounterStore {
 }
 
 /**
- * Duplicate detection by `(deviceId, channel, seq)` (contract §1.1): QoS 1 redeliveries and replays
- * are dropped. Keyed per channel so devices with one counter per topic are also safe.
- */
-export interface SeqStore {
-  /**
-   * Claims the seqs for processing, atomically per call, each for `leaseMs` (store clock): `new` is
-   * now the caller's to process and then `commit` (or `release`); `duplicate` was committed already,
-   * or repeats an earlier seq of this call; `busy` is claimed by another caller whose lease has not
-   * run out. A claim never committed is `new` again after its lease: a worker that died mid-message
-   * loses nothing, the broker's redelivery processes it (two-phase, unlike a mark-on-arrival set).
-   */
-  claim(deviceId: string, channel: string, seqs: readonly number[], leaseMs: number): Promise<SeqClaim[]>;
-  /** The claimed seqs were processed: from now on they are duplicates. */
-  commit(deviceId: string, channel: string, seqs: readonly number[]): Promise<void>;
-  /** Gives uncommitted claims back (processing failed before it began): the next claim gets `new`. */
-  release(deviceId: string, channel: string, seqs: readonly number[]): Promise<void>;
-}
-
-export type SeqClaim = 'new' | 'duplicate' | 'busy';
-
-/**
  * Mutual exclusion by key, across every engine process on the same stores (MQTT shared
  * subscriptions hand consecutive messages of one resident to different processes). `run` waits for
  * the key, runs `fn` holding it and releases it however `fn` ends. Not re-entrant: `fn` must not
@@ -422,7 +401,6 @@ export interface Stores {
   residents: ResidentStore;
   devices: DeviceStore;
   counters: CounterStore;
-  seqs: SeqStore;
   alerts: AlertStore;
   vitals: VitalsHistory;
   events: EventLog;

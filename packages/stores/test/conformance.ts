@@ -250,7 +250,7 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
       expect((await s.checkpoints.load(4))?.offsets).toEqual({ routine: '7-0' });
     });
 
-    it('counters and duplicate claims', async () => {
+    it('counters', async () => {
       const s = await make(Date.now);
       await s.counters.addAccepted('d1', 3);
       await s.counters.addDuplicates('d1', 1);
@@ -258,35 +258,6 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
       await s.counters.addRejected('d1', 'invalid_json', 2);
       expect(await s.counters.get('d1')).toEqual({ accepted: 3, duplicates: 1, rejected: { invalid_json: 3 } });
       expect(await s.counters.get('d2')).toEqual({ accepted: 0, duplicates: 0, rejected: {} });
-    });
-
-    it('seq claims: two-phase, per channel; an uncommitted claim is busy during its lease, then new again', async () => {
-      let now = 1_000;
-      const s = await make(() => now);
-      const lease = 10_000;
-      // A seq repeated inside one call is a duplicate, never busy (it would wait on itself).
-      expect(await s.seqs.claim('d1', 'vitals', [1, 2, 2], lease)).toEqual(['new', 'new', 'duplicate']);
-      expect(await s.seqs.claim('d1', 'vitals', [2, 3], lease)).toEqual(['busy', 'new']);
-      expect(await s.seqs.claim('d1', 'events', [2], lease)).toEqual(['new']);
-      await s.seqs.commit('d1', 'vitals', [1, 2]);
-      expect(await s.seqs.claim('d1', 'vitals', [1, 2], lease)).toEqual(['duplicate', 'duplicate']);
-      // 3 was never committed (its worker died): busy until its lease ends, then anyone's again.
-      now = 1_000 + lease - 1;
-      expect(await s.seqs.claim('d1', 'vitals', [3], lease)).toEqual(['busy']);
-      now = 1_000 + lease;
-      expect(await s.seqs.claim('d1', 'vitals', [3], 500)).toEqual(['new']);
-      expect(await s.seqs.claim('d1', 'vitals', [3], lease)).toEqual(['busy']);
-      await s.seqs.commit('d1', 'vitals', [3]);
-      // Committed stays a duplicate, however long after.
-      now += 100 * lease;
-      expect(await s.seqs.claim('d1', 'vitals', [1, 2, 3], lease)).toEqual(['duplicate', 'duplicate', 'duplicate']);
-      // A released claim is new at once; releasing a committed seq changes nothing.
-      expect(await s.seqs.claim('d1', 'vitals', [4, 5], lease)).toEqual(['new', 'new']);
-      await s.seqs.release('d1', 'vitals', [4, 1]);
-      expect(await s.seqs.claim('d1', 'vitals', [4, 5, 1], lease)).toEqual(['new', 'busy', 'duplicate']);
-      await s.seqs.commit('d1', 'vitals', []);
-      await s.seqs.release('d1', 'vitals', []);
-      expect(await s.seqs.claim('d1', 'vitals', [], lease)).toEqual([]);
     });
 
     it('locks: runs on one key never overlap, different keys run concurrently, results pass through', async () => {

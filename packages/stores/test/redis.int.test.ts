@@ -351,30 +351,6 @@ describe.skipIf(skip)('redis stores', () => {
       expect(await s.vitals.latest('r2')).toEqual({ residentId: 'r2', values: {} });
     });
 
-    it('duplicate detection remembers the most recent seqs up to its capacity', async () => {
-      const prefix = freshPrefix();
-      const s = await createRedisStores(client!, { keyPrefix: prefix, seqCapacity: 3 });
-      opened.push(s);
-      /** Claims and commits at once (the processing succeeded); `true` for new. */
-      const claim = async (seqs: number[]) => {
-        const got = await s.seqs.claim('d1', 'vitals', seqs, 60_000);
-        await s.seqs.commit('d1', 'vitals', seqs);
-        return got.map((c) => c === 'new');
-      };
-      expect(await claim([1, 2, 3, 4])).toEqual([true, true, true, true]);
-      // 1 was forgotten (capacity 3); claiming it again makes 2 the one to forget.
-      expect(await claim([4, 1])).toEqual([false, true]);
-      // Seen again, 3 is still the oldest: the next new seq pushes it out, not 4.
-      expect(await claim([3, 6])).toEqual([false, true]);
-      expect(await claim([4, 1, 6])).toEqual([false, false, false]);
-      expect(await claim([2])).toEqual([true]);
-      expect(await claim([3])).toEqual([true]);
-      expect(await claim([])).toEqual([]);
-      // A claim pushed out of the window leaves no lease behind.
-      expect(await s.seqs.claim('d1', 'vitals', [7, 8, 9, 10], 60_000)).toEqual(['new', 'new', 'new', 'new']);
-      expect(await client!.hlen(`${prefix}seqclaims:d1:vitals`)).toBe(3);
-    });
-
     it('tasks: lists by alert and active state come from indexes, backfilled over tasks stored before them', async () => {
       const prefix = freshPrefix();
       const a = await instance(prefix);

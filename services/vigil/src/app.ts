@@ -149,7 +149,6 @@ export async function createApp(options: AppOptions = {}) {
   ingest = new Ingest({
     devices: stores.devices,
     counters: stores.counters,
-    seqs: stores.seqs,
     sink: monitor,
     downlink: mqtt.downlink,
     clock,

@@ -76,7 +76,7 @@ export interface Harness {
 
 export const FACILITY = 'fac-1';
 
-export async function createHarness(options: { ownership?: 'owned' | 'shared' } = {}): Promise<Harness> {
+export async function createHarness(): Promise<Harness> {
   const clock = new ManualClock();
   const stores = createMemoryStores(() => clock.now());
   const sink = new RecordingSink();
@@ -92,7 +92,7 @@ export async function createHarness(options: { ownership?: 'owned' | 'shared' } 
       createdAt: clock.now(),
     });
   }
-  const ingest = new Ingest({ ...stores, sink, downlink, clock, logger, topicPrefix: 'care', ...options });
+  const ingest = new Ingest({ ...stores, sink, downlink, clock, logger, topicPrefix: 'care' });
   const send = async (channel: string, payload: unknown, deviceId = 'dev-1') => {
     const msg: UplinkMessage = {
       deviceId,

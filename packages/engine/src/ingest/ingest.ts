@@ -8,7 +8,6 @@ import {
   MemoryPartitionLog,
   type PartitionCheckpointStore,
   type PartitionLeaseStore,
-  type SeqStore,
 } from '@vigil/stores';
 import type { DeviceDownlink, IngestSink, UplinkMessage } from '../ports.ts';
 import { Admission } from '../pipeline/admission.ts';
@@ -20,25 +19,16 @@ import { PartitionStates } from '../pipeline/partition-state.ts';
 import { DEFAULT_PARTITIONS, partitionOf, subjectKey } from '../pipeline/partitions.ts';
 import { WindowSeqGate } from '../pipeline/seq-gate.ts';
 import { laneOf, type UplinkLog, type UplinkRecord } from '../pipeline/uplink-log.ts';
-import { SeqClaims } from './seq-claims.ts';
 
 export interface IngestDeps {
   devices: DeviceStore;
   counters: CounterStore;
-  seqs: SeqStore;
   sink: IngestSink;
   downlink: DeviceDownlink;
   clock: Clock;
   logger: Logger;
   /** Topic prefix (contract §1: `care`, configurable). */
   topicPrefix?: string;
-  /**
-   * `owned` (the default): records go through the partition log to the engine owning their
-   * partition. `shared`: every record is applied by the process that received it before the broker
-   * acknowledges it, with rule memory and seqs in the shared stores (engines that do not own
-   * partitions).
-   */
-  ownership?: 'owned' | 'shared';
   /** Owned: how partitions are logged, owned and saved; one engine in memory by default. */
   partitioning?: Partitioning;
   /** Routine records a partition may hold unapplied before the edge slows down (backpressure). */
@@ -86,17 +76,11 @@ export function memoryPartitioning(partitions = DEFAULT_PARTITIONS): Partitionin
  */
 export class Ingest {
   private readonly admission: Admission;
-  private readonly owner: PartitionOwner | undefined;
-  private readonly manager: PartitionManager | undefined;
+  private readonly owner: PartitionOwner;
+  private readonly manager: PartitionManager;
   private started: Promise<void> | undefined;
 
   constructor(deps: IngestDeps) {
-    if (deps.ownership === 'shared') {
-      const gate = new SeqClaims({ seqs: deps.seqs, counters: deps.counters, clock: deps.clock, logger: deps.logger });
-      const applier = new Applier({ ...deps, gateFor: () => gate });
-      this.admission = new Admission({ ...deps, handoff: (_device, record) => applier.apply(record) });
-      return;
-    }
     const p = deps.partitioning ?? memoryPartitioning();
     const { log, durable, states } = p;
     const partitions = states.partitions;
@@ -144,13 +128,13 @@ export class Ingest {
   /** Takes this engine's partitions (at once) and starts applying them. */
   start(): Promise<void> {
     this.started ??= (async () => {
-      this.owner?.start();
-      await this.manager?.start();
+      this.owner.start();
+      await this.manager.start();
     })();
     return this.started;
   }
 
-  /** Admits one message; resolves once it is in the log (or applied, when shared). Never rejects. */
+  /** Admits one message; resolves once it is in the log. Never rejects. */
   async handle(msg: UplinkMessage): Promise<void> {
     await this.start();
     return this.admission.handle(msg);
@@ -158,19 +142,19 @@ export class Ingest {
 
   /** Resolves once every message admitted so far to a partition this process owns is applied. */
   async idle(): Promise<void> {
-    await this.owner?.idle();
+    await this.owner.idle();
   }
 
   /** The partitions this engine owns now. */
   owned(): number[] {
-    return this.manager?.owned() ?? [];
+    return this.manager.owned();
   }
 
   /** Hands the partitions over (checkpointed, released) and stops applying. */
   async stop(): Promise<void> {
     if (!this.started) return;
     await this.started;
-    await this.manager?.stop();
-    await this.owner?.stop();
+    await this.manager.stop();
+    await this.owner.stop();
   }
 }

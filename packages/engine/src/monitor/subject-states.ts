@@ -1,5 +1,4 @@
 import type { ResidentMemory } from '@vigil/rules';
-import type { LockService, RuleStateStore } from '@vigil/stores';
 import type { Tracks } from './condition-tracker.ts';
 
 /** What the rules remember per subject (a resident, or a room sensor). */
@@ -47,23 +46,5 @@ export class OwnedSubjectStates implements SubjectStates {
     } finally {
       if (this.busy.get(key) === running) this.busy.delete(key);
     }
-  }
-}
-
-/**
- * Kept in the rule-state store and read and written per message under `subject:<key>` in
- * `stores.locks`, for engine processes that do not own their subjects (several engines behind a
- * shared MQTT subscription, until partitions are owned across processes).
- */
-export class StoredSubjectStates implements SubjectStates {
-  constructor(private readonly stores: { ruleState: RuleStateStore; locks: LockService }) {}
-
-  run<T>(key: string, fn: (state: SubjectState) => Promise<T>): Promise<T> {
-    return this.stores.locks.run(`subject:${key}`, async () => {
-      const state = (await this.stores.ruleState.get<SubjectState>(key)) ?? { tracks: {} };
-      const result = await fn(state);
-      await this.stores.ruleState.put(key, state);
-      return result;
-    });
   }
 }

@@ -3,7 +3,7 @@ import { MemoryAlertStore } from './alerts.ts';
 import { MemoryAuditStore, type MemoryAuditOptions } from './audit.ts';
 import { MemoryDeviceStore, MemoryFacilityStore, MemoryResidentStore, MemoryUserStore } from './entities.ts';
 import { MemoryEventLog } from './event-log.ts';
-import { MemoryCounterStore, MemorySeqStore } from './ingest-state.ts';
+import { MemoryCounterStore } from './ingest-state.ts';
 import { KeyedLock } from './locks.ts';
 import { MemoryVitalsHistory } from './vitals-history.ts';
 import { MemoryRuleSettingsStore, MemoryRuleStateStore } from './rules.ts';
@@ -37,7 +37,6 @@ export function createMemoryStores(now: () => number = Date.now, opts: MemorySto
     residents: new MemoryResidentStore(),
     devices: new MemoryDeviceStore(),
     counters: new MemoryCounterStore(),
-    seqs: new MemorySeqStore(now),
     alerts: new MemoryAlertStore(),
     vitals: new MemoryVitalsHistory(),
     events: new MemoryEventLog(now),

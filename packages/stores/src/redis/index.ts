@@ -5,7 +5,7 @@ import { RedisAuditStore, type RedisAuditOptions } from './audit.ts';
 import { RedisDeadlineStore, RedisPolicyStore, RedisSlaWarningStore, RedisTaskStore } from './dispatch.ts';
 import { RedisDeviceStore, RedisFacilityStore, RedisResidentStore, RedisUserStore } from './entities.ts';
 import { RedisEventLog, type RedisEventLogOptions } from './event-log.ts';
-import { RedisCounterStore, RedisSeqStore } from './ingest-state.ts';
+import { RedisCounterStore } from './ingest-state.ts';
 import { type RedisLockOptions, RedisLockService } from './locks.ts';
 import { RedisRuleSettingsStore, RedisRuleStateStore } from './rules.ts';
 import { DekKeyring } from '../crypto/keyring.ts';
@@ -32,14 +32,12 @@ export * from './partitions.ts';
 export interface RedisStoresOptions {
   /** Prefix of every key, so several deployments or test runs can share one server. */
   keyPrefix?: string;
-  /** Clock of the event log ids, the audit log's retention and the seq claims' leases (the other stores take times as arguments). */
+  /** Clock of the event log ids, and the audit log's retention (the other stores take times as arguments). */
   now?: () => number;
   /** Event log retention and live tail (defaults: 24 h, no count cap). */
   events?: RedisEventLogOptions;
   /** Points kept per resident (default 20,000, as the memory ring). */
   vitalsCapacityPerResident?: number;
-  /** Seqs remembered per device and channel for duplicate detection (default 20,000, as memory). */
-  seqCapacity?: number;
   /** Audit log retention (default 400 days). */
   audit?: RedisAuditOptions;
   /** Lease and acquire timeout of the cross-process locks (defaults: 10 s, 30 s). */
@@ -119,7 +117,6 @@ export async function createRedisStores(redis: Redis | string, opts: RedisStores
     residents: new RedisResidentStore(client, keys, sealer),
     devices: new RedisDeviceStore(client, keys),
     counters: new RedisCounterStore(client, keys),
-    seqs: new RedisSeqStore(client, keys, now, opts.seqCapacity),
     alerts: new RedisAlertStore(client, keys, sealer),
     vitals: new RedisVitalsHistory(client, keys, opts.vitalsCapacityPerResident, sealer),
     events,
