@@ -28,8 +28,6 @@ export interface EmbeddedBrokerOptions {
   logger?: Logger;
   /** Largest MQTT packet a connection may send; larger closes the connection. Default 1 MiB. */
   maxPacketBytes?: number;
-  /** Cap on how long a device's next packets wait for ingest of the previous one. Default 5 s. */
-  uplinkAckTimeoutMs?: number;
   /** Largest keepalive a device may ask for, seconds. Default 300. */
   keepaliveLimitS?: number;
 }
@@ -67,7 +65,6 @@ export async function createEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise
     onUplink: opts.onUplink,
     clock: opts.clock ?? systemClock,
     log,
-    uplinkAckTimeoutMs: opts.uplinkAckTimeoutMs ?? 5000,
   });
   const aedes = await Aedes.createBroker({
     ...hooks,

@@ -14,8 +14,6 @@ export interface HookContext {
   onUplink: UplinkHandler;
   clock: Clock;
   log: Logger;
-  /** How long a device's next packets wait for ingest of the previous one (backpressure cap). */
-  uplinkAckTimeoutMs: number;
 }
 
 /** 3.1.1 CONNACK return codes used here. */
@@ -115,21 +113,17 @@ export function createHooks(
         return callback();
       }
       if (!result) return callback();
-      // Waiting gives TCP backpressure per device: aedes parses the device's next read only after
-      // this callback. The cap keeps one stuck sink from freezing the device.
-      let done = false;
-      const finish = () => {
-        if (done) return;
-        done = true;
-        cancel();
-        callback();
-      };
-      const cancel = ctx.clock.setTimeout(finish, ctx.uplinkAckTimeoutMs);
-      result.then(finish, (err: unknown) => {
-        registry.countUplinkFailure();
-        log.error({ err, deviceId: identity.deviceId }, 'uplink handler failed');
-        finish();
-      });
+      // The PUBACK waits until the message is in the log (issue 12 "durable log before
+      // acknowledgement"), and while its partition is far behind (backpressure): a device that gets
+      // no PUBACK keeps the message and sends it again, so nothing acknowledged is ever lost.
+      result.then(
+        () => callback(),
+        (err: unknown) => {
+          registry.countUplinkFailure();
+          log.error({ err, deviceId: identity.deviceId }, 'uplink handler failed');
+          callback();
+        },
+      );
     },
   };
 }

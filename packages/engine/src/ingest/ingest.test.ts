@@ -3,7 +3,7 @@ import type { DeviceRecord } from '@vigil/stores';
 import { describe, expect, it } from 'vitest';
 import type { AcceptedSample } from '../ports.ts';
 import { createHarness, FACILITY, type Harness, RecordingSink } from './ingest.fixture.ts';
-import { Ingest } from './ingest.ts';
+import { Ingest, memoryPartitioning } from './ingest.ts';
 
 const VITALS_TOPIC = `care/${FACILITY}/devices/dev-1/vitals`;
 
@@ -336,6 +336,42 @@ describe('Ingest: robustness (contract §1.4 "nothing else is affected")', () =>
     await Promise.all(vitals);
     await ingest.idle();
     expect(sink.samples().map((x) => x.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('acknowledges nothing the log could not take: the append is tried again until it is', async () => {
+    const h = await createHarness();
+    const parts = memoryPartitioning();
+    let failures = 2;
+    const append = parts.log.append.bind(parts.log);
+    parts.log.append = async (...args) => {
+      if (failures-- > 0) throw new Error('redis down');
+      return append(...args);
+    };
+    const ingest = new Ingest({
+      ...h.stores,
+      sink: h.sink,
+      downlink: h.downlink,
+      clock: h.clock,
+      logger: h.logger,
+      partitioning: parts,
+    });
+    let acked = false;
+    const handled = ingest
+      .handle({
+        deviceId: 'dev-1',
+        topic: VITALS_TOPIC,
+        payload: Buffer.from(JSON.stringify({ ts: h.clock.now(), seq: 1, hr: 70 })),
+        receivedAt: h.clock.now(),
+      })
+      .then(() => {
+        acked = true;
+      });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(acked).toBe(false);
+    await handled;
+    await ingest.idle();
+    expect(h.sink.samples().map((x) => x.seq)).toEqual([1]);
+    await ingest.stop();
   });
 
   it('a failing sink is logged and does not stop later messages', async () => {

@@ -79,8 +79,11 @@ export class Ingest {
   private readonly owner: PartitionOwner;
   private readonly manager: PartitionManager;
   private started: Promise<void> | undefined;
+  private stopping = false;
+  private readonly log: Logger;
 
   constructor(deps: IngestDeps) {
+    this.log = deps.logger.child({ module: 'ingest' });
     const p = deps.partitioning ?? memoryPartitioning();
     const { log, durable, states } = p;
     const partitions = states.partitions;
@@ -118,11 +121,28 @@ export class Ingest {
       ...deps,
       handoff: async (device, record) => {
         const partition = partitionOf(subjectKey(device), partitions);
-        await log.append(partition, laneOf(record), record, device.facilityId);
+        await this.appendUntilDone(() => log.append(partition, laneOf(record), record, device.facilityId));
         // Calls for help never wait; vitals wait while their partition is far behind.
         if (record.kind !== 'event') await backpressure.admitted(partition);
       },
     });
+  }
+
+  /**
+   * A message the log could not take (Redis down) is not acknowledged: the append is tried again, with
+   * backoff, while the broker holds the device's PUBACK, so the device keeps the message and nothing
+   * acknowledged is lost (issue 12). Stopping gives up (the device sends it again elsewhere).
+   */
+  private async appendUntilDone(append: () => Promise<void>): Promise<void> {
+    for (let delay = 50; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        return await append();
+      } catch (err) {
+        if (this.stopping) throw err;
+        this.log.warn({ err, retryInMs: delay }, 'appending to the partition log failed');
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
   }
 
   /** Takes this engine's partitions (at once) and starts applying them. */
@@ -152,6 +172,7 @@ export class Ingest {
 
   /** Hands the partitions over (checkpointed, released) and stops applying. */
   async stop(): Promise<void> {
+    this.stopping = true;
     if (!this.started) return;
     await this.started;
     await this.manager.stop();
