@@ -46,10 +46,12 @@ describe('flags', () => {
     expect(parseFlags(['--bogus']).ok).toBe(false);
   });
 
-  it('use one fleet process per 5,000 devices unless told', () => {
-    expect(fleetProcesses({ devices: 2000, workers: 0 })).toBe(1);
-    expect(fleetProcesses({ devices: 10_000, workers: 0 })).toBe(2);
-    expect(fleetProcesses({ devices: 10_000, workers: 3 })).toBe(3);
-    expect(fleetProcesses({ devices: 2, workers: 8 })).toBe(2);
+  it('use one fleet process per 12,000 messages/s and 15,000 devices unless told', () => {
+    expect(fleetProcesses({ devices: 2000, rateHz: 2, workers: 0 })).toBe(1);
+    expect(fleetProcesses({ devices: 10_000, rateHz: 1, workers: 0 })).toBe(1);
+    expect(fleetProcesses({ devices: 10_000, rateHz: 2, workers: 0 })).toBe(2);
+    expect(fleetProcesses({ devices: 20_000, rateHz: 0.1, workers: 0 })).toBe(2);
+    expect(fleetProcesses({ devices: 10_000, rateHz: 1, workers: 3 })).toBe(3);
+    expect(fleetProcesses({ devices: 2, rateHz: 1, workers: 8 })).toBe(2);
   });
 });

@@ -107,6 +107,7 @@ export interface BoardReport {
 
 export type ToChild = ConnectOrder | RunOrder | BoardOrder | { cmd: 'report' } | { cmd: 'close' };
 export type FromChild =
+  | { event: 'ready' }
   | { event: 'connected'; result: ConnectResult }
   | { event: 'board-connected'; seconds: number }
   | { event: 'done'; result: RunResult }
@@ -118,9 +119,15 @@ export class Child {
   private pending: { resolve: (m: FromChild) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
   private readonly exited: Promise<void>;
+  private readonly ready: Promise<void>;
+  private markReady!: () => void;
 
   private constructor(readonly proc: ChildProcess) {
+    this.ready = new Promise((resolve) => {
+      this.markReady = resolve;
+    });
     proc.on('message', (m: FromChild) => {
+      if (m.event === 'ready') return this.markReady();
       if (m.event === 'failed') return this.fail(new Error(m.message));
       const p = this.pending;
       this.pending = undefined;
@@ -150,10 +157,16 @@ export class Child {
     p?.reject(err);
   }
 
-  /** Sends an order and waits for its one answer. */
-  ask(order: ToChild): Promise<FromChild> {
-    if (this.failure) return Promise.reject(this.failure);
-    if (this.pending) return Promise.reject(new Error('one order at a time'));
+  /** Resolves once the child has loaded and listens for orders (so its start-up is never timed). */
+  async started(): Promise<void> {
+    await Promise.race([this.ready, this.exited]);
+    if (this.failure) throw this.failure;
+  }
+
+  /** Sends an order (once the child has started) and waits for its one answer. */
+  async ask(order: ToChild): Promise<FromChild> {
+    await this.started();
+    if (this.pending) throw new Error('one order at a time');
     return new Promise((resolve, reject) => {
       this.pending = { resolve, reject };
       this.proc.send(order);
@@ -181,4 +194,5 @@ export function serveOrders(handle: (order: ToChild) => Promise<FromChild | unde
         process.send?.({ event: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
     );
   });
+  process.send?.({ event: 'ready' } satisfies FromChild);
 }

@@ -1,8 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { BenchOptions } from './flags.ts';
 import { fleetProcesses } from './flags.ts';
-import { Child, type ConnectResult, type DeviceCredentials, type RunResult } from './ipc.ts';
-import type { BoardReport } from './ipc.ts';
+import { type BoardReport, Child, type ConnectResult, type DeviceCredentials, type RunResult } from './ipc.ts';
 import { machineBusyMs, type ProcessSet, sampleSet } from './proc-stats.ts';
 import { awaitCounted, type Counted, probesOf, readCountersSettled } from './counters.ts';
 import { FACILITY, provisionFacility } from './provision.ts';
@@ -58,6 +57,7 @@ export async function measureTarget(target: Target, o: BenchOptions): Promise<Ra
     const processes = fleetProcesses(o);
     const fleets = Array.from({ length: processes }, () => Child.start(FLEET));
     children.push(...fleets);
+    await Promise.all(fleets.map((f) => f.started()));
     log(`${target.name}: connecting ${o.devices} devices from ${processes} fleet process(es)`);
     const connectStart = performance.now();
     const connects = await Promise.all(

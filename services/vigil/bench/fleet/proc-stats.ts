@@ -11,6 +11,11 @@ export interface ProcSample {
   pid: number;
   /** User plus system CPU time since the process started, in ms (resolution: one clock tick, 10 ms). */
   cpuMs: number;
+  /**
+   * Of which its main thread (task id = pid): Node runs JavaScript there, so a main thread busy all
+   * the time is a saturated process whatever its total (GC and libuv threads add to the total).
+   */
+  mainThreadCpuMs: number;
   /** Resident set now, in MB. */
   rssMb: number;
   /** Peak resident set since the process started (VmHWM), in MB. */
@@ -56,15 +61,20 @@ export function clockTicksPerSecond(): number {
 }
 
 export async function sampleProcess(pid: number): Promise<ProcSample> {
-  const [stat, status] = await Promise.all([
+  const [stat, mainStat, status] = await Promise.all([
     readFile(`/proc/${pid}/stat`, 'utf8'),
+    readFile(`/proc/${pid}/task/${pid}/stat`, 'utf8'),
     readFile(`/proc/${pid}/status`, 'utf8'),
   ]);
-  const { utimeTicks, stimeTicks } = parseStat(stat);
+  const ms = (s: string) => {
+    const { utimeTicks, stimeTicks } = parseStat(s);
+    return ((utimeTicks + stimeTicks) * 1000) / clockTicksPerSecond();
+  };
   const { rssKb, peakRssKb } = parseStatus(status);
   return {
     pid,
-    cpuMs: ((utimeTicks + stimeTicks) * 1000) / clockTicksPerSecond(),
+    cpuMs: ms(stat),
+    mainThreadCpuMs: ms(mainStat),
     rssMb: rssKb / 1024,
     peakRssMb: peakRssKb / 1024,
   };

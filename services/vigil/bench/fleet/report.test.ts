@@ -40,6 +40,7 @@ function result(over: Partial<TargetResult>): TargetResult {
       engineUsPerMessage: 250,
       ratioToBare: 4.46,
       idlePercent: 1.2,
+      mainThreadPercent: { vigil: 97.4 },
     },
     rssMb: { idle: 150, connected: 300, end: 320, peak: 400, perProcessEnd: { vigil: 320 } },
     driver: {
@@ -74,6 +75,7 @@ const bare = result({
     engineUsPerMessage: null,
     ratioToBare: null,
     idlePercent: 0,
+    mainThreadPercent: { 'bare-aedes': 20 },
   },
 });
 const behind = result({
@@ -135,5 +137,11 @@ describe('report', () => {
     expect(md).toContain('`pnpm bench` on AMD EPYC, 2 cores, 24 GB, Linux 6.1, Node v20.20.2');
     expect(md).toContain('- redis: FAILED: no /usr/bin/redis-server\n');
     expect(md).toContain('Provisioned 2,000 residents and devices over REST in 12 s (not measured).');
+    expect(md).not.toContain('ran late');
+    expect(md).toContain('- embedded (1 process): CPU µs per message by process: vigil 250 (main thread busy 97 %).');
+    const late = { ...report, results: [result({ driver: { ...result({}).driver, scheduleLagP99Ms: 450 } })] };
+    expect(renderMarkdown(late)).toContain(
+      '- embedded (1 process): the fleet itself ran late (schedule lag p99 450 ms; others used 20 % of a core)',
+    );
   });
 });

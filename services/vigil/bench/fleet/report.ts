@@ -102,10 +102,21 @@ export function driverTable(results: readonly TargetResult[]): string {
   );
 }
 
+/** Schedule lag above which the fleet itself was late enough to colour the latencies it measured. */
+const LATE_DRIVER_MS = 100;
+
 function details(r: TargetResult): string[] {
   const out: string[] = [];
+  if (r.driver.scheduleLagP99Ms > LATE_DRIVER_MS)
+    out.push(
+      `- ${r.label}: the fleet itself ran late (schedule lag p99 ${n0(r.driver.scheduleLagP99Ms)} ms; others used ` +
+        `${n0(r.machine.otherPercent)} % of a core): its PUBACK and SOS latencies include the driver's own delays.`,
+    );
   const cpu = Object.entries(r.cpu.processMs)
-    .map(([name, ms]) => `${name} ${n0((ms * 1000) / Math.max(1, r.accepted))}`)
+    .map(([name, ms]) => {
+      const main = r.cpu.mainThreadPercent[name];
+      return `${name} ${n0((ms * 1000) / Math.max(1, r.accepted))}${main === undefined ? '' : ` (main thread busy ${n0(main)} %)`}`;
+    })
     .join(', ');
   out.push(`- ${r.label}: CPU µs per message by process: ${cpu}.`);
   if (r.cpu.engineUsPerMessage !== null && r.target === 'redis') {

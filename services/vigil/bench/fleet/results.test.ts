@@ -4,7 +4,13 @@ import type { ProcSample, SetSample } from './proc-stats.ts';
 import { computeResult, keptUp, type RawRun, sosLatencies } from './results.ts';
 import { LatencyHistogram } from './stats.ts';
 
-const proc = (cpuMs: number, rssMb = 100): ProcSample => ({ pid: 1, cpuMs, rssMb, peakRssMb: rssMb + 10 });
+const proc = (cpuMs: number, rssMb = 100): ProcSample => ({
+  pid: 1,
+  cpuMs,
+  mainThreadCpuMs: cpuMs * 0.8,
+  rssMb,
+  peakRssMb: rssMb + 10,
+});
 const set = (entries: Record<string, [number, number?]>): SetSample =>
   Object.fromEntries(Object.entries(entries).map(([n, [cpu, rss]]) => [n, proc(cpu, rss)]));
 
@@ -74,6 +80,8 @@ describe('computeResult', () => {
     expect(r.cpu.processMs).toEqual({ 'engine-1': 2000, 'redis-server': 500 });
     // (100 + 20) ms over the 2 s it sat connected and quiet.
     expect(r.cpu.idlePercent).toBe(6);
+    // 80 % of engine-1's 2,000 ms on its main thread, over an 11 s window.
+    expect(r.cpu.mainThreadPercent['engine-1']).toBeCloseTo((1600 / 11_000) * 100);
   });
 
   it('counts accepted from the ingest counters and lost against what was published', () => {

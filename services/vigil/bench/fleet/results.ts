@@ -52,6 +52,8 @@ export interface TargetResult {
     ratioToBare: number | null;
     /** % of a core the target used connected and quiet (keepalives, timers, sweeps), before the steady phase. */
     idlePercent: number;
+    /** How busy each target process's main thread was over the window, in % (100: saturated). */
+    mainThreadPercent: Record<string, number>;
   };
   rssMb: { idle: number; connected: number; end: number; peak: number; perProcessEnd: Record<string, number> };
   driver: {
@@ -254,6 +256,12 @@ export function computeResult(raw: RawRun, bareUsPerMessage: number | null): Tar
       engineUsPerMessage: raw.engines.length && accepted > 0 ? (engineMs * 1000) / accepted : null,
       ratioToBare: bareUsPerMessage ? usPerMessage / bareUsPerMessage : null,
       idlePercent: percent(sum(Object.values(idleMs)), raw.idleMs),
+      mainThreadPercent: Object.fromEntries(
+        Object.entries(raw.targetAfter).map(([n, a]) => [
+          n,
+          percent(a.mainThreadCpuMs - (raw.targetBefore[n]?.mainThreadCpuMs ?? a.mainThreadCpuMs), raw.windowMs),
+        ]),
+      ),
     },
     rssMb: {
       idle: rss(raw.targetIdle),
