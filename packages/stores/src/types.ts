@@ -376,7 +376,10 @@ export interface PartitionLeaseStore {
   leave(engineId: string): Promise<void>;
   /** Takes the partition if nobody holds it: its new epoch, or undefined. */
   acquire(partition: number, engineId: string, ttlMs: number): Promise<number | undefined>;
-  /** Extends the lease; false when the engine no longer holds it with this epoch. */
+  /**
+   * Extends the lease; false when another engine took the partition since (a lease that merely ran
+   * out while its holder was slow is taken back, as nobody else acquired it).
+   */
   renew(partition: number, engineId: string, epoch: number, ttlMs: number): Promise<boolean>;
   /** Gives the partition up, if still held with this epoch. */
   release(partition: number, engineId: string, epoch: number): Promise<void>;

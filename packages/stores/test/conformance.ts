@@ -226,13 +226,19 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
       expect(await s.leases.heartbeat('engine-b', 5000)).toEqual(['engine-b']);
     });
 
-    it('partition leases run out without renewal', async () => {
+    it('partition leases run out without renewal; a late renewal keeps one nobody took', async () => {
       const s = await make(Date.now);
-      const e1 = await s.leases.acquire(2, 'engine-a', 60);
+      const e1 = (await s.leases.acquire(2, 'engine-a', 60)) ?? 0;
       expect(e1).toBeGreaterThan(0);
       await new Promise((r) => setTimeout(r, 120));
-      expect(await s.leases.renew(2, 'engine-a', e1 ?? 0, 60)).toBe(false);
-      expect(await s.leases.acquire(2, 'engine-b', 5000)).toBeGreaterThan(e1 ?? 0);
+      // Ran out while engine-a was slow, nobody took it: the renewal takes it back.
+      expect(await s.leases.renew(2, 'engine-a', e1, 60)).toBe(true);
+      await new Promise((r) => setTimeout(r, 120));
+      const e2 = (await s.leases.acquire(2, 'engine-b', 5000)) ?? 0;
+      expect(e2).toBeGreaterThan(e1);
+      // Taken by another since: engine-a's ownership is over.
+      expect(await s.leases.renew(2, 'engine-a', e1, 60)).toBe(false);
+      expect(await s.leases.renew(2, 'engine-b', e2, 5000)).toBe(true);
     });
 
     it('partition checkpoints: saved and loaded, refused from an older epoch', async () => {

@@ -11,11 +11,22 @@ redis.call('SET', KEYS[1], ARGV[1] .. '|' .. epoch, 'PX', ARGV[2])
 return epoch
 `);
 
-/** KEYS: lease; ARGV: engine|epoch, ttl. */
+/**
+ * KEYS: lease, epoch; ARGV: engine|epoch, ttl, epoch. Extends the lease; one that ran out while its
+ * holder was slow (a busy event loop) is taken back if nobody acquired the partition since (the epoch
+ * is still the holder's): only a newer owner ends an ownership, never a late renewal.
+ */
 const RENEW = new LuaScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1
+local held = redis.call('GET', KEYS[1])
+if held == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+if not held and redis.call('GET', KEYS[2]) == ARGV[3] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
 `);
 
 /** KEYS: lease; ARGV: engine|epoch. */
@@ -79,8 +90,8 @@ export class RedisPartitionLeaseStore implements PartitionLeaseStore {
   async renew(partition: number, engineId: string, epoch: number, ttlMs: number): Promise<boolean> {
     const ok = await RENEW.run(
       this.redis,
-      [partitionKey(this.keys, partition, 'lease')],
-      [`${engineId}|${epoch}`, ttlMs],
+      [partitionKey(this.keys, partition, 'lease'), partitionKey(this.keys, partition, 'epoch')],
+      [`${engineId}|${epoch}`, ttlMs, epoch],
     );
     return Number(ok) === 1;
   }
