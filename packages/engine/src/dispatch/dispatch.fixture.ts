@@ -111,3 +111,17 @@ export async function passTime(w: World, ms: number, stepMs = 10 * S) {
     await w.d.dispatcher.idle();
   }
 }
+
+/** A second engine process: its own services on the same stores (so the same locks and log), following the log. */
+export function secondEngine(w: World): DispatchSystem {
+  const alerts = new AlertService({
+    alerts: w.stores.alerts,
+    events: w.stores.events,
+    clock: w.clock,
+    locks: w.stores.locks,
+  });
+  const ruleSettings = new RuleSettingsService({ store: w.stores.ruleSettings, clock: w.clock });
+  const d = createDispatchSystem({ stores: w.stores, alerts, ruleSettings, clock: w.clock, logger: silentLogger() });
+  d.dispatcher.start();
+  return d;
+}

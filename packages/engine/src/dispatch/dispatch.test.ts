@@ -1,7 +1,6 @@
 import type { Task } from '@vigil/contracts';
 import { silentLogger } from '@vigil/runtime';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AlertService } from '../alerts/alert-service.ts';
 import { RuleSettingsService } from '../rules/rule-settings-service.ts';
 import {
   actor,
@@ -9,6 +8,7 @@ import {
   passTime,
   raise,
   S,
+  secondEngine,
   taskEvents,
   tasksOf,
   type World,
@@ -132,22 +132,8 @@ describe('several engines on one store', () => {
     w = await world();
   });
 
-  /** A second engine process: its own services on the same stores (so the same locks and log). */
-  function secondEngine() {
-    const alerts = new AlertService({
-      alerts: w.stores.alerts,
-      events: w.stores.events,
-      clock: w.clock,
-      locks: w.stores.locks,
-    });
-    const ruleSettings = new RuleSettingsService({ store: w.stores.ruleSettings, clock: w.clock });
-    const d = createDispatchSystem({ stores: w.stores, alerts, ruleSettings, clock: w.clock, logger: silentLogger() });
-    d.dispatcher.start();
-    return d;
-  }
-
   it('every engine handles each alert event, and the tasks exist once', async () => {
-    const other = secondEngine();
+    const other = secondEngine(w);
     const a = await raise(w, { kind: 'vital.spo2_low', priority: 'medium', title: 'SpO2 low' });
     await other.dispatcher.idle();
     expect((await tasksOf(w, a.id)).map((t) => t.kind)).toEqual(['onsite_check']);
@@ -168,7 +154,7 @@ describe('several engines on one store', () => {
     await w.d.dispatcher.idle();
     const raised = w.events.find((e) => e.event === 'alert' && e.envelope.type === 'alert.raised');
     if (raised?.event !== 'alert') throw new Error('no alert.raised event');
-    await secondEngine().dispatcher.onAlert(raised);
+    await secondEngine(w).dispatcher.onAlert(raised);
     expect((await tasksOf(w, a.id)).map((t) => t.state)).toEqual(['cancelled']);
     expect((await w.stores.deadlines.list()).filter((d) => d.alertId === a.id && d.kind === 'alert_ack')).toEqual([]);
   });

@@ -1,9 +1,16 @@
-import { silentLogger } from '@vigil/runtime';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AlertService } from '../alerts/alert-service.ts';
-import { RuleSettingsService } from '../rules/rule-settings-service.ts';
-import { actor, MIN, passTime, raise, S, tasksOf, type World, warnings, world } from './dispatch.fixture.ts';
-import { createDispatchSystem } from './dispatch-system.ts';
+import {
+  actor,
+  MIN,
+  passTime,
+  raise,
+  S,
+  secondEngine,
+  tasksOf,
+  type World,
+  warnings,
+  world,
+} from './dispatch.fixture.ts';
 import { reraiseNeeds } from './dispatcher.ts';
 
 const carer = actor('carer-e1', 'caregiver');
@@ -18,20 +25,6 @@ async function finishTask(w: World, alertId: string) {
 const unacknowledged = async (w: World) => (await warnings(w)).filter((x) => x.kind === 'alert_unacknowledged');
 const ackDeadline = async (w: World, alertId: string) =>
   (await w.stores.deadlines.list()).find((d) => d.alertId === alertId && d.kind === 'alert_ack');
-
-/** A second engine process on the same stores, following the same log (contract: every engine handles every event). */
-function secondEngine(w: World) {
-  const alerts = new AlertService({
-    alerts: w.stores.alerts,
-    events: w.stores.events,
-    clock: w.clock,
-    locks: w.stores.locks,
-  });
-  const ruleSettings = new RuleSettingsService({ store: w.stores.ruleSettings, clock: w.clock });
-  const d = createDispatchSystem({ stores: w.stores, alerts, ruleSettings, clock: w.clock, logger: silentLogger() });
-  d.dispatcher.start();
-  return d;
-}
 
 describe('re-raise (contract §3.1)', () => {
   let w: World;
