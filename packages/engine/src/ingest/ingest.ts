@@ -17,7 +17,6 @@ import { PartitionOwner } from '../pipeline/owner.ts';
 import { PartitionManager } from '../pipeline/partition-manager.ts';
 import { PartitionStates } from '../pipeline/partition-state.ts';
 import { DEFAULT_PARTITIONS, partitionOf, subjectKey } from '../pipeline/partitions.ts';
-import { WindowSeqGate } from '../pipeline/seq-gate.ts';
 import { laneOf, type UplinkLog, type UplinkRecord } from '../pipeline/uplink-log.ts';
 
 export interface IngestDeps {
@@ -88,10 +87,7 @@ export class Ingest {
     const { log, durable, states } = p;
     const partitions = states.partitions;
     const backpressure = new Backpressure(deps.maxBacklog);
-    const applier = new Applier({
-      ...deps,
-      gateFor: (partition) => new WindowSeqGate(states.get(partition).seqs, deps.counters),
-    });
+    const applier = new Applier({ ...deps, seqsOf: (partition) => states.get(partition).seqs });
     const owner = new PartitionOwner({
       log,
       apply: (partition, record) => applier.apply(record, partition),

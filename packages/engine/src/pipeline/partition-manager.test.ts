@@ -58,6 +58,16 @@ function engine(
   return { id, owner, manager, states, applied, die };
 }
 
+/** What several engine processes share: the log, the leases and the checkpoints. */
+function sharedStores() {
+  const leases = new MemoryPartitionLeaseStore();
+  return {
+    log: new MemoryPartitionLog<UplinkRecord>(),
+    leases,
+    checkpoints: new MemoryPartitionCheckpointStore(leases),
+  };
+}
+
 const vitals = (hr: number): UplinkRecord => ({ kind: 'vitals', deviceId: 'd', samples: [{ ts: 1, hr }] });
 
 describe('PartitionManager', () => {
@@ -70,12 +80,7 @@ describe('PartitionManager', () => {
   });
 
   it('shares the partitions between live engines, each applying only its own', async () => {
-    const leases = new MemoryPartitionLeaseStore();
-    const shared = {
-      log: new MemoryPartitionLog<UplinkRecord>(),
-      leases,
-      checkpoints: new MemoryPartitionCheckpointStore(leases),
-    };
+    const shared = sharedStores();
     const a = engine('engine-a', shared);
     const b = engine('engine-b', shared);
     running.push(a, b);
@@ -99,12 +104,7 @@ describe('PartitionManager', () => {
   });
 
   it('takes over a dead engine’s partitions from its checkpoint, replaying only what followed', async () => {
-    const leases = new MemoryPartitionLeaseStore();
-    const shared = {
-      log: new MemoryPartitionLog<UplinkRecord>(),
-      leases,
-      checkpoints: new MemoryPartitionCheckpointStore(leases),
-    };
+    const shared = sharedStores();
     const a = engine('engine-a', shared);
     await a.manager.start();
     for (let i = 0; i < 5; i++) await shared.log.append(3, 'routine', vitals(100 + i), 'f1');

@@ -31,7 +31,7 @@ export interface PartitionStateSnapshot {
 /**
  * The states of the partitions this process owns, shared by the partition manager (which fills and
  * empties it as partitions come and go) and the monitor and applier (which read a subject's or a
- * device's partition). A partition not owned gets a throwaway state: nothing applies records there.
+ * device's partition). Only an owned partition's records are applied, so only owned ones are read.
  */
 export class PartitionStates {
   private readonly states = new Map<number, PartitionState>();
@@ -39,7 +39,12 @@ export class PartitionStates {
   constructor(readonly partitions: number) {}
 
   get(partition: number): PartitionState {
-    return this.states.get(partition) ?? new PartitionState();
+    let state = this.states.get(partition);
+    if (!state) {
+      state = new PartitionState();
+      this.states.set(partition, state);
+    }
+    return state;
   }
 
   set(partition: number, state: PartitionState): void {
@@ -52,12 +57,6 @@ export class PartitionStates {
 
   /** The rule memory map a subject's state lives in. */
   subjectsOf(subjectKey: string): Map<string, SubjectState> {
-    const p = partitionOf(subjectKey, this.partitions);
-    let state = this.states.get(p);
-    if (!state) {
-      state = new PartitionState();
-      this.states.set(p, state);
-    }
-    return state.subjects;
+    return this.get(partitionOf(subjectKey, this.partitions)).subjects;
   }
 }
