@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { onFreePort, startProcess } from '@vigil/testkit';
+import { onFreePort, startProcess, waitUntil } from '@vigil/testkit';
 
 /**
  * A private redis-server for infrastructure tests (STYLE.md §10): Debian's binary on a free loopback
@@ -14,8 +14,21 @@ export const haveRedisServer = existsSync(REDIS_SERVER);
 export interface RedisServer {
   url: string;
   port: number;
-  pid: number;
+  /** The running server's PID (a new one after `restart`). */
+  readonly pid: number;
+  /** Kills it with SIGKILL, as a crash would (its temp dir, and with `durable` its data, stay). */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and dir (a durable one loads what it acknowledged). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface RedisServerOptions {
+  /**
+   * An append-only file fsynced before every reply (`appendfsync always`), so what it acknowledged
+   * survives a SIGKILL and `restart`; default: no persistence at all.
+   */
+  durable?: boolean;
 }
 
 /** One PING over a raw socket: true on `+PONG`. */
@@ -38,17 +51,30 @@ function ping(port: number): Promise<boolean> {
 }
 
 /** Starts a private redis-server; retries on another port if the free one was taken meanwhile. */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(opts: RedisServerOptions = {}): Promise<RedisServer> {
   if (!haveRedisServer) throw new Error(REDIS_INSTALL_HINT);
+  const persistence = opts.durable ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   return onFreePort(async (port) => {
     const server = await startProcess({
       name: 'redis-server',
       command: REDIS_SERVER,
       tmpDirPrefix: 'vigil-redis-',
-      args: (dir) => ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+      args: (dir) => ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', dir],
       ready: () => ping(port),
       readiness: `answer PING on port ${port}`,
     });
-    return { url: `redis://127.0.0.1:${port}`, port, pid: server.pid, stop: () => server.stop() };
+    return {
+      url: `redis://127.0.0.1:${port}`,
+      port,
+      get pid() {
+        return server.pid;
+      },
+      async kill() {
+        process.kill(server.pid, 'SIGKILL');
+        await waitUntil(async () => !(await ping(port)), { timeoutMs: 5_000, what: 'redis-server did not die' });
+      },
+      restart: () => server.restart(),
+      stop: () => server.stop(),
+    };
   });
 }

@@ -22,7 +22,7 @@ import { createTsdbHistory } from '@vigil/tsdb';
 import type { AppConfig } from './config.ts';
 import { type DemoAccount, seedDemo } from './demo.ts';
 import { deviceSecretSettings } from './device-secrets.ts';
-import { createMetricsRegistry } from './metrics.ts';
+import { createMetricsRegistry, engineGauges } from './metrics.ts';
 import { createMqttSide } from './mqtt.ts';
 import { ProbeServer } from './probe-server.ts';
 import { RedisLinks } from './redis-links.ts';
@@ -68,6 +68,7 @@ export async function createApp(options: AppOptions = {}) {
         keyPrefix: config.redis.keyPrefix,
         now,
         encryption: { kek: config.redis.encryptionKey },
+        onConnectionError: (err) => logger.warn({ err }, 'redis connection error (reconnecting)'),
       })
     : undefined;
   const baseStores: Stores = redisStores ?? createMemoryStores(now);
@@ -100,7 +101,12 @@ export async function createApp(options: AppOptions = {}) {
   const boardDir = config.boardDir ?? (existsSync(DEFAULT_BOARD_DIR) ? DEFAULT_BOARD_DIR : undefined);
   const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
   const dispatch = createDispatchSystem({ stores, alerts, ruleSettings, clock, logger });
-  const registry = createMetricsRegistry(mqtt.gauges);
+  // Ready once started, and while Redis answers: without it nothing is acknowledged or judged.
+  const isReady = () => ready && (redisStores?.connected() ?? true);
+  const registry = createMetricsRegistry([
+    ...mqtt.gauges,
+    ...engineGauges(() => ingest?.owned().length ?? 0, redisStores && (() => redisStores.connected())),
+  ]);
   const gateway = !runsGateway
     ? undefined
     : createGateway({
@@ -114,7 +120,7 @@ export async function createApp(options: AppOptions = {}) {
         clock,
         logger: logger.child({ module: 'gateway' }),
         ...(boardDir && { boardDir }),
-        ready: () => ready,
+        ready: isReady,
         registry,
         ...(links && { socketAdapter: links.socketAdapter() }),
         ...(mqtt.onDeviceProvisioned && { onDeviceProvisioned: mqtt.onDeviceProvisioned }),
@@ -129,7 +135,7 @@ export async function createApp(options: AppOptions = {}) {
         },
       });
 
-  const probes = runsGateway ? undefined : new ProbeServer(registry, () => ready, logger.child({ module: 'probes' }));
+  const probes = runsGateway ? undefined : new ProbeServer(registry, isReady, logger.child({ module: 'probes' }));
   // Live vitals straight to this process's sockets, or through Redis to whichever gateway has watchers.
   const vitalsFeed = links ? links.vitalsPublisher() : gateway?.vitalsFeed;
   // Partitioned ownership (issue 12): subjects hash into partitions; this engine owns its share,

@@ -6,7 +6,7 @@ import type { MqttSide } from './mqtt.ts';
  * metrics, the gateway's own, and the MQTT side's counters read at scrape time (gauges, because they
  * are read here, not counted).
  */
-export function createMetricsRegistry(gauges: MqttSide['gauges']): Registry {
+export function createMetricsRegistry(gauges: readonly GaugeSpec[]): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'vigil_' });
   for (const [name, help, read] of gauges) {
@@ -20,4 +20,24 @@ export function createMetricsRegistry(gauges: MqttSide['gauges']): Registry {
     });
   }
   return registry;
+}
+
+type GaugeSpec = MqttSide['gauges'][number];
+
+/**
+ * What an operator watches through a failure (docs/deploy.md "Failure behaviour"): how many partitions
+ * this process owns (after an engine dies, the survivors' sum returns to the total), and whether Redis
+ * answers (with it away nothing is acknowledged and `/readyz` answers 503).
+ */
+export function engineGauges(partitionsOwned: () => number, redisConnected?: () => boolean): GaugeSpec[] {
+  const gauges: GaugeSpec[] = [
+    ['vigil_partitions_owned', 'Partitions whose records this process applies now (leases held).', partitionsOwned],
+  ];
+  if (redisConnected)
+    gauges.push([
+      'vigil_redis_connected',
+      'The stores connection to Redis is up and answering (1) or not (0).',
+      () => (redisConnected() ? 1 : 0),
+    ]);
+  return gauges;
 }

@@ -49,11 +49,15 @@ export interface RedisStoresOptions {
    * it. Without it, everything is stored as plain JSON (as before).
    */
   encryption?: { kek: Buffer };
+  /** The connection's errors while it reconnects (Redis down), for the log; never thrown. */
+  onConnectionError?: (err: unknown) => void;
 }
 
 export type RedisStores = Stores & {
   /** Stops the event tail and the lock renewals, and closes the connections these stores opened (not a client passed in). */
   close(): Promise<void>;
+  /** The connection is up and Redis answers (not loading, not reconnecting): `/readyz`. */
+  connected(): boolean;
 };
 
 /** Stream ids `<ms>-*` (the event log's ids from the injected clock) need Redis 7. */
@@ -72,11 +76,17 @@ export async function createRedisStores(redis: Redis | string, opts: RedisStores
   if (typeof redis === 'string') {
     // Loaded only here, so the memory-only default never loads the client library.
     const { Redis: RedisClient } = await import('ioredis');
-    client = new RedisClient(redis, { enableAutoPipelining: true });
+    // No command fails because Redis is away (docs/deploy.md "Failure behaviour"): it waits in the
+    // client's queue and runs once Redis is back. The default gives up after 20 reconnect attempts
+    // (about 10 s), and a write dropped half-way through a record (its seq seen, its count or alert
+    // not written) would lose an acknowledged message.
+    client = new RedisClient(redis, { enableAutoPipelining: true, maxRetriesPerRequest: null });
     owned = true;
   } else {
     client = redis;
   }
+  const onConnectionError = opts.onConnectionError;
+  if (owned && onConnectionError) client.on('error', onConnectionError);
   try {
     const info = await client.info('server');
     const version = /redis_version:(\d+)\./.exec(info)?.[1];
@@ -135,8 +145,11 @@ export async function createRedisStores(redis: Redis | string, opts: RedisStores
       locks.close();
       await uplinks.close();
       await events.close();
-      if (owned) await client.quit();
+      // QUIT would wait for a Redis that is away (commands never fail while it is: see above).
+      if (owned && client.status === 'ready') await client.quit();
+      else if (owned) client.disconnect();
     },
+    connected: () => client.status === 'ready',
   };
 }
 export * from './session-registry.ts';
