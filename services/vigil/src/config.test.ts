@@ -186,7 +186,7 @@ describe('loadConfig', () => {
     expect(r).toEqual({ ok: false, problems: ['ADMIN_USERNAME and ADMIN_PASSWORD must be set together'] });
   });
 
-  it('splits roles only on shared Redis and an external broker; the demo stays with role all', () => {
+  it('splits roles only on shared Redis, a gateway only on an external broker; the demo stays with role all', () => {
     const all = loadConfig({});
     expect(all.ok && all.config).toMatchObject({ role: 'all' });
     const alone = loadConfig({ VIGIL_ROLE: 'engine', DEMO: 'true' });
@@ -194,8 +194,14 @@ describe('loadConfig', () => {
     if (!alone.ok)
       expect(alone.problems).toEqual([
         'REDIS_URL is required with VIGIL_ROLE=engine (processes share state there)',
-        'MQTT_URL is required with VIGIL_ROLE=engine (processes share an external broker)',
         'DEMO=true needs VIGIL_ROLE=all or gateway (the demo is seeded and simulated there)',
+      ]);
+    const lonelyGateway = loadConfig({ VIGIL_ROLE: 'gateway', JWT_SECRET: 's'.repeat(32) });
+    expect(lonelyGateway.ok).toBe(false);
+    if (!lonelyGateway.ok)
+      expect(lonelyGateway.problems).toEqual([
+        'REDIS_URL is required with VIGIL_ROLE=gateway (processes share state there)',
+        'MQTT_URL is required with VIGIL_ROLE=gateway (it reaches devices through an external broker)',
       ]);
     expect(loadConfig({ VIGIL_ROLE: 'worker' }).ok).toBe(false);
     const shared = {
@@ -214,5 +220,17 @@ describe('loadConfig', () => {
     expect(engine.ok && engine.config).toMatchObject({ role: 'engine', demo: false, simulator: false });
     const gateway = loadConfig({ ...shared, VIGIL_ROLE: 'gateway', DEMO: 'true' });
     expect(gateway.ok && gateway.config).toMatchObject({ role: 'gateway', demo: true });
+    // An engine with its own embedded broker: devices connect to it, the log and partitions are shared.
+    const {
+      MQTT_URL: _url,
+      MQTT_USERNAME: _u,
+      MQTT_PASSWORD: _p,
+      MQTT_ADMIN_USERNAME: _au,
+      MQTT_ADMIN_PASSWORD: _ap,
+      ...redisOnly
+    } = shared;
+    const embedded = loadConfig({ ...redisOnly, VIGIL_ROLE: 'engine', MQTT_PORT: '1884' });
+    expect(embedded.ok && embedded.config).toMatchObject({ role: 'engine', mqttPort: 1884 });
+    expect(embedded.ok && embedded.config.mqtt).toBeUndefined();
   });
 });

@@ -46,7 +46,8 @@ export const EnvSchema = z.object({
    * What this process runs (architecture.md "Scale-out path"): `all` (default) is the whole platform;
    * `engine` consumes device messages (ingest, rules, alerts, dispatch, deadlines) and serves only
    * probes and metrics on HTTP_PORT; `gateway` serves REST, Socket.IO and the dashboards. Split roles
-   * share state through Redis and devices through an external broker, so both are required.
+   * share state through Redis, so it is required; a gateway also needs the external broker, while an
+   * engine without one runs the embedded broker for the devices that connect to it.
    */
   VIGIL_ROLE: z.enum(['all', 'engine', 'gateway']).default('all'),
   /** An external Mosquitto 2 with the dynamic-security plugin instead of the embedded broker. */
@@ -250,8 +251,11 @@ export function loadConfig(
     // One process's memory or embedded broker cannot be shared with the others.
     if (!e.REDIS_URL)
       problems.push(`REDIS_URL is required with VIGIL_ROLE=${e.VIGIL_ROLE} (processes share state there)`);
-    if (!e.MQTT_URL)
-      problems.push(`MQTT_URL is required with VIGIL_ROLE=${e.VIGIL_ROLE} (processes share an external broker)`);
+    // An engine may run its own embedded broker (devices spread over the engines by a TCP balancer):
+    // whichever receives a message appends it to the shared log. A gateway has no devices of its own
+    // and reaches them only through a broker they share.
+    if (!e.MQTT_URL && e.VIGIL_ROLE === 'gateway')
+      problems.push('MQTT_URL is required with VIGIL_ROLE=gateway (it reaches devices through an external broker)');
     if (e.VIGIL_ROLE === 'engine' && demoAsked)
       problems.push('DEMO=true needs VIGIL_ROLE=all or gateway (the demo is seeded and simulated there)');
   }
