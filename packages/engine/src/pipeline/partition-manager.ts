@@ -53,6 +53,7 @@ export class PartitionManager {
   private readonly log: Logger;
   private cancelTimers: (() => void)[] = [];
   private ticking: Promise<void> = Promise.resolve();
+  private checkpointing: Promise<void> | undefined;
   private stopped = false;
 
   constructor(private readonly deps: PartitionManagerDeps) {
@@ -66,7 +67,7 @@ export class PartitionManager {
     const every = this.deps.every ?? everyInterval;
     this.cancelTimers.push(every(() => void this.tickSafely(), this.deps.tickMs ?? 1000));
     if (this.deps.durable)
-      this.cancelTimers.push(every(() => void this.checkpointAll(), this.deps.checkpointMs ?? 2000));
+      this.cancelTimers.push(every(() => void this.checkpointOnce(), this.deps.checkpointMs ?? 2000));
   }
 
   /** Checkpoints and releases every partition (a clean stop hands them over without replay). */
@@ -136,6 +137,17 @@ export class PartitionManager {
     await this.deps.owner.disown(partition);
     this.deps.states.delete(partition);
     this.log.warn({ partition, why }, 'partition dropped');
+  }
+
+  /**
+   * One round of checkpoints at a time: while Redis is away a round waits, and two rounds saving at
+   * once could store an older checkpoint after a newer one's trim, so a takeover would skip records.
+   */
+  private checkpointOnce(): Promise<void> {
+    this.checkpointing ??= this.checkpointAll().finally(() => {
+      this.checkpointing = undefined;
+    });
+    return this.checkpointing;
   }
 
   private async checkpointAll(): Promise<void> {
