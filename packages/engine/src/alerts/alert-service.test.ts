@@ -136,6 +136,25 @@ describe('AlertService', () => {
       expect(await types(stores)).toEqual(['alert.raised', 'alert.reraised']);
     });
 
+    it('the same episode raised again (a replayed log) changes nothing; a new one after it cleared counts', async () => {
+      const { service, clock, stores } = setup();
+      // High, so the alert stays open (latched) once its condition clears.
+      const episode = (since: string) =>
+        input({
+          priority: 'high',
+          conditionHolds: true,
+          explanation: { rule: 'vital-threshold.hr_high@1', inputs: { hr: 135, since }, condition: 'hr ≥ 131' },
+        });
+      clock.advance(300_000);
+      const a = await service.raise(episode('2026-01-01T00:00:00.000Z'));
+      expect(await service.raise(episode('2026-01-01T00:00:00.000Z'))).toEqual(a);
+      expect(await types(stores)).toEqual(['alert.raised']);
+      const cleared = await service.conditionCleared('f1', 'r1', 'vital.hr_high', clock.now() - 200_000);
+      expect(cleared).toMatchObject({ id: a.id, conditionHolds: false });
+      // The condition returned: the same onset would still be a replay, but this one began later.
+      expect(await service.raise(episode('2026-01-01T00:02:00.000Z'))).toMatchObject({ id: a.id, occurrences: 2 });
+    });
+
     it('a new SOS press on an acknowledged alert makes it active again, same id, acknowledgement dropped', async () => {
       const { service, clock, stores } = setup();
       const a = await service.raise(sos());

@@ -13,7 +13,7 @@ import {
 import { type Clock, newId } from '@vigil/runtime';
 import { type AlertStore, alertSubject, type EventLog, type LockService } from '@vigil/stores';
 import { illegalState, notFound } from '../errors.ts';
-import { isReraise, isSameCall, reraised } from './reraise.ts';
+import { isReraise, isSameCall, isSameEpisode, reraised } from './reraise.ts';
 
 type AlertEventType = (typeof ALERT_EVENT_TYPES)[number];
 
@@ -85,7 +85,7 @@ export class AlertService {
       const { alerts, clock } = this.deps;
       const seenAt = toIso(Math.min(input.observedAt, clock.now()));
       const open = await alerts.findOpen(input.facilityId, subject, input.kind);
-      if (open && isSameCall(open, input)) return open;
+      if (open && (isSameCall(open, input) || (!options.escalation && isSameEpisode(open, input)))) return open;
       if (open) {
         const raisedPriority = PRIORITY_RANK[input.priority] < PRIORITY_RANK[open.priority];
         const { conditionClearedAt: _cleared, ...rest } = open;

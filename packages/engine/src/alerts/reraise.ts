@@ -50,3 +50,21 @@ export function isSameCall(
     open.explanation.inputs.ts === input.explanation.inputs.ts
   );
 }
+
+/**
+ * The same episode of a condition again, not a new one: the open alert's condition still holds and
+ * began at the same device time. A partition's new owner replaying the log after its checkpoint
+ * re-derives the raise its predecessor already made (issue 12); it must count no second occurrence.
+ * A new episode begins after the condition cleared, so it never matches an alert whose condition holds.
+ */
+export function isSameEpisode(
+  open: Pick<Alert, 'conditionHolds' | 'explanation'>,
+  input: { conditionHolds?: boolean | undefined; explanation: { inputs: Record<string, unknown> } },
+): boolean {
+  return (
+    input.conditionHolds === true &&
+    open.conditionHolds === true &&
+    open.explanation.inputs.since !== undefined &&
+    open.explanation.inputs.since === input.explanation.inputs.since
+  );
+}
