@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { freePort, type PrivateProcess, startProcess } from '@vigil/testkit';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const MAIN = 'services/vigil/src/main.ts';
+
+/** What every process of one deployment must share (config.ts): tokens, sealed data, secret hashes. */
+export function sharedSecrets(redisUrl: string, keyPrefix: string): NodeJS.ProcessEnv {
+  const key = () => randomBytes(32).toString('base64');
+  return {
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: keyPrefix,
+    JWT_SECRET: randomBytes(24).toString('base64url'),
+    ENCRYPTION_KEY: key(),
+    DEVICE_SECRET_PEPPER: key(),
+    ADMIN_USERNAME: 'admin',
+    ADMIN_PASSWORD: 'admin-pass-123',
+  };
+}
+
+export interface VigilProcess {
+  proc: PrivateProcess;
+  httpUrl: string;
+  /** Its embedded broker, where devices connect. */
+  mqttPort: number;
+  /** `/metrics` read once: the value of a gauge or counter without labels (NaN when absent). */
+  metric(name: string): Promise<number>;
+  /** `/readyz`'s status code (0 when it does not answer at all). */
+  readyz(): Promise<number>;
+}
+
+/**
+ * main.ts as its own OS process with its embedded broker, configured by environment alone (contract
+ * §5) on free loopback ports, ready when `/readyz` answers 200; stopped (or killed) by PID. A port
+ * another process took meanwhile means another try.
+ */
+export async function startVigilProcess(name: string, env: NodeJS.ProcessEnv): Promise<VigilProcess> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const [httpPort, mqttPort] = [await freePort(), await freePort()];
+    const httpUrl = `http://127.0.0.1:${httpPort}`;
+    const readyz = async () => (await fetch(`${httpUrl}/readyz`).catch(() => undefined))?.status ?? 0;
+    try {
+      const proc = await startProcess({
+        name,
+        command: process.execPath,
+        args: ['--import', 'tsx', MAIN],
+        cwd: REPO,
+        env: {
+          PATH: process.env.PATH,
+          HOST: '127.0.0.1',
+          HTTP_PORT: String(httpPort),
+          MQTT_PORT: String(mqttPort),
+          DEMO: 'false',
+          LOG_LEVEL: 'warn',
+          ...env,
+        },
+        ready: async () => (await readyz()) === 200,
+        readiness: 'answer /readyz',
+        timeoutMs: 60_000,
+        outputLimit: 64 * 1024,
+      });
+      const metric = async (metricName: string) => {
+        const text = await (await fetch(`${httpUrl}/metrics`)).text();
+        return Number(new RegExp(`^${metricName} (\\S+)$`, 'm').exec(text)?.[1]);
+      };
+      return { proc, httpUrl, mqttPort, metric, readyz };
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
