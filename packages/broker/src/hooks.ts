@@ -1,4 +1,4 @@
-import type { AedesOptions, AuthenticateError, Client } from 'aedes';
+import type { AedesOptions, AuthenticateError, Client, PublishPacket } from 'aedes';
 import type { UplinkMessage } from '@vigil/engine';
 import type { Clock, Logger } from '@vigil/runtime';
 import { mayPublish, maySubscribe } from './acl.ts';
@@ -35,6 +35,47 @@ export function createHooks(
   // The CONNECT packet's will topic, read in preConnect so authenticate can check it.
   const willTopics = new WeakMap<Client, string>();
 
+  /**
+   * Hands an accepted publish to the platform and calls back once it is taken (in the log), or at
+   * once for `$SYS`. A device that gets no PUBACK keeps the message and sends it again, so nothing
+   * acknowledged is ever lost; the wait also slows a device whose partition is far behind
+   * (backpressure).
+   */
+  function ingest(deviceId: string, packet: PublishPacket, callback: (err: Error | null) => void): void {
+    if (packet.topic.startsWith('$SYS')) {
+      callback(null);
+      return;
+    }
+    const payload = packet.payload;
+    const msg: UplinkMessage = {
+      deviceId,
+      topic: packet.topic,
+      payload: Buffer.isBuffer(payload) ? payload : Buffer.from(payload),
+      receivedAt: ctx.clock.now(),
+    };
+    let result: void | Promise<void>;
+    try {
+      result = ctx.onUplink(msg);
+    } catch (err) {
+      registry.countUplinkFailure();
+      log.error({ err, deviceId }, 'uplink handler threw');
+      callback(null);
+      return;
+    }
+    if (!result) {
+      callback(null);
+      return;
+    }
+    result.then(
+      () => callback(null),
+      (err: unknown) => {
+        registry.countUplinkFailure();
+        log.error({ err, deviceId }, 'uplink handler failed');
+        callback(null);
+      },
+    );
+  }
+
   return {
     preConnect(client, packet, callback) {
       if (packet.will?.topic !== undefined) willTopics.set(client, packet.will.topic);
@@ -70,11 +111,16 @@ export function createHooks(
       );
     },
 
+    /**
+     * ACL, then ingest: aedes writes a QoS 1 PUBACK as soon as this hook calls back, before it
+     * publishes the message on (and before `published`), so this is where the PUBACK can wait for the
+     * log (issue 12 "durable log before acknowledgement"). A device's Last Will passes here too.
+     */
     authorizePublish(client, packet, callback) {
       // The platform's own publishes (errors, commands) have no client.
       if (!client) return callback(null);
       const identity = registry.identity(client);
-      if (identity && mayPublish(prefix, identity, packet.topic)) return callback(null);
+      if (identity && mayPublish(prefix, identity, packet.topic)) return ingest(identity.deviceId, packet, callback);
       // contract §1: refused publish → 3.1.1 has no negative PUBACK, so aedes closes the connection.
       if (identity) registry.countAclViolation(identity.deviceId);
       log.warn({ deviceId: identity?.deviceId, topic: packet.topic.slice(0, 256) }, 'mqtt publish outside acl');
@@ -90,40 +136,9 @@ export function createHooks(
       callback(null, null);
     },
 
-    /**
-     * Fires once per inbound publish on the node the device is connected to, including its Last
-     * Will (published with the dying client). Retained re-deliveries to subscribers never pass here.
-     */
-    published(packet, client, callback) {
-      const identity = registry.identity(client);
-      if (!identity || packet.topic.startsWith('$SYS')) return callback();
-      const payload = packet.payload;
-      const msg: UplinkMessage = {
-        deviceId: identity.deviceId,
-        topic: packet.topic,
-        payload: Buffer.isBuffer(payload) ? payload : Buffer.from(payload),
-        receivedAt: ctx.clock.now(),
-      };
-      let result: void | Promise<void>;
-      try {
-        result = ctx.onUplink(msg);
-      } catch (err) {
-        registry.countUplinkFailure();
-        log.error({ err, deviceId: identity.deviceId }, 'uplink handler threw');
-        return callback();
-      }
-      if (!result) return callback();
-      // The PUBACK waits until the message is in the log (issue 12 "durable log before
-      // acknowledgement"), and while its partition is far behind (backpressure): a device that gets
-      // no PUBACK keeps the message and sends it again, so nothing acknowledged is ever lost.
-      result.then(
-        () => callback(),
-        (err: unknown) => {
-          registry.countUplinkFailure();
-          log.error({ err, deviceId: identity.deviceId }, 'uplink handler failed');
-          callback();
-        },
-      );
+    /** Device messages were taken in `authorizePublish`, before their PUBACK. */
+    published(_packet, _client, callback) {
+      callback();
     },
   };
 }
