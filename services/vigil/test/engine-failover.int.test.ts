@@ -159,7 +159,7 @@ describe.skipIf(skip)('an engine of two killed under load', () => {
         }
         return missing;
       };
-      await expect.poll(notInHistory, { timeout: 45_000, interval: 500 }).toEqual([]);
+      await expect.poll(notInHistory, { timeout: 30_000, interval: 500 }).toEqual([]);
       // No alert raised twice: the takeover's replay found them open (nothing more arrives late).
       await sleep(1_000);
       expect(keys(raised(seen))).toEqual(expected);
