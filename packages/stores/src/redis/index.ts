@@ -139,4 +139,3 @@ export async function createRedisStores(redis: Redis | string, opts: RedisStores
     },
   };
 }
-export * from './session-registry.ts';
