@@ -149,9 +149,9 @@ describe.skipIf(skip)('ExternalBroker on Mosquitto', () => {
     await p.broker.start();
     const before = await device();
     await m.server.restart();
-    // Each of its three connections (downlinks, two consumers) connected twice.
+    // Each of its four connections (downlinks, the urgent lane, two routine consumers) connected twice.
     await vi.waitFor(
-      () => expect(p.broker.stats()).toMatchObject({ connected: true, connects: 6, consumersConnected: 2 }),
+      () => expect(p.broker.stats()).toMatchObject({ connected: true, connects: 8, consumersConnected: 3 }),
       { timeout: 10_000 },
     );
     // Mosquitto kept the provisioned client in its dynsec config across the restart.

@@ -18,7 +18,6 @@ const skip = requireBinary([MOSQUITTO, DYNSEC_PLUGIN], MOSQUITTO_INSTALL_HINT, '
 const FACILITY = 'fac-s';
 const vitals = (id: string) => `care/${FACILITY}/devices/${id}/vitals`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const never = () => new Promise<void>(() => {});
 
 interface Connection {
   mqtt: MqttClient;
@@ -113,7 +112,7 @@ describe.skipIf(skip)('ExternalBroker engine sessions on Mosquitto', () => {
     await client.publishAsync(vitals(id), 'x', { qos: 1 });
     await client.publishAsync(vitals(id), 'y', { qos: 1 });
     await vi.waitFor(() => expect(seen).toEqual(['x', 'x', 'y']), { timeout: 10_000 });
-    expect(a.stats()).toMatchObject({ uplinkFailures: 1, uplinks: 3, consumersConnected: 1 });
+    expect(a.stats()).toMatchObject({ uplinkFailures: 1, uplinks: 3, consumersConnected: 2 });
     await sleep(300);
     expect(seen).toEqual(['x', 'x', 'y']);
   });
@@ -132,7 +131,7 @@ describe.skipIf(skip)('ExternalBroker engine sessions on Mosquitto', () => {
       },
     });
     await a.start();
-    expect(a.consumerClientIds).toEqual([0, 1, 2].map((i) => consumerClientId(engineId, i)));
+    expect(a.consumerClientIds).toEqual((['urgent', 0, 1, 2] as const).map((slot) => consumerClientId(engineId, slot)));
     const { id, client } = await device();
     for (let i = 0; i < 9; i++) client.publish(vitals(id), String(i), { qos: 1 });
     // Round robin gives each connection its share; each holds one at a time.
@@ -146,14 +145,39 @@ describe.skipIf(skip)('ExternalBroker engine sessions on Mosquitto', () => {
     expect(peak).toBe(3);
   });
 
+  it('takes a call for help on its own lane: it never waits behind vitals held by every routine consumer', async () => {
+    const held: (() => void)[] = [];
+    const events: string[] = [];
+    let holding = true;
+    const a = engine({
+      engineId: identity(),
+      consumers: 2,
+      onUplink: (msg) => {
+        if (msg.topic.endsWith('/events')) return void events.push(msg.payload.toString());
+        return holding ? new Promise<void>((resolve) => held.push(resolve)) : undefined;
+      },
+    });
+    await a.start();
+    const { id, client } = await device();
+    for (let i = 0; i < 10; i++) client.publish(vitals(id), String(i), { qos: 1 });
+    await vi.waitFor(() => expect(held).toHaveLength(2));
+    await client.publishAsync(`care/${FACILITY}/devices/${id}/events`, 'sos', { qos: 1 });
+    await vi.waitFor(() => expect(events).toEqual(['sos']));
+    expect(held).toHaveLength(2);
+    holding = false;
+    for (const release of held.splice(0)) release();
+  });
+
   it('loses nothing when an engine is killed mid-stream and restarted under the same identity', async () => {
     const N = 200;
     const engineId = identity();
     const handled = new Set<number>();
     let aDead = false;
+    const stuck: (() => void)[] = [];
     const onA = async (msg: { payload: Buffer }) => {
       await sleep(5);
-      if (aDead) return never();
+      // Killed: never resolves while it matters (released at the end, when no PUBACK can go out).
+      if (aDead) return new Promise<void>((resolve) => stuck.push(resolve));
       handled.add(Number(msg.payload));
     };
     const a = engine({ engineId, consumers: 2, onUplink: onA });
@@ -173,6 +197,7 @@ describe.skipIf(skip)('ExternalBroker engine sessions on Mosquitto', () => {
     const restarted = engine({ engineId, consumers: 2, onUplink: (msg) => void handled.add(Number(msg.payload)) });
     await restarted.start();
     await vi.waitFor(() => expect(missing()).toEqual([]), { timeout: 10_000 });
+    for (const release of stuck) release();
   });
 
   it('a clean close ends the sessions: later uplinks go to the live engine, nothing is kept for the closed one', async () => {

@@ -75,8 +75,11 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/)
     .optional(),
-  /** Connections of an engine in the shared subscription; each appends one uplink at a time. */
-  MQTT_CONSUMERS: z.coerce.number().int().min(1).max(64).default(4),
+  /**
+   * An engine's connections in the shared subscription of vitals, telemetry and status (calls for
+   * help have one of their own); each appends one uplink at a time, so they bound its throughput.
+   */
+  MQTT_CONSUMERS: z.coerce.number().int().min(1).max(64).default(16),
   /** How long Mosquitto keeps a dead engine's sessions (and the share it queues there). */
   MQTT_SESSION_EXPIRY_S: z.coerce
     .number()

@@ -12,8 +12,8 @@ export interface ConsumerConnectionOptions {
   username?: string;
   password?: string;
   clientId: string;
-  /** The shared subscription, `$share/{group}/{prefix}/+/devices/+/+`. */
-  filter: string;
+  /** Its lane's shared subscriptions (`sharedLaneFilters`). */
+  filters: string[];
   prefix: string;
   onUplink: UplinkHandler;
   counts: UplinkCounts;
@@ -76,26 +76,26 @@ export class ConsumerConnection {
 
   /** Made on every connection: a clean session has none, and a persistent one may have been lost. */
   private async subscribe(client: MqttClient): Promise<void> {
-    const { filter } = this.opts;
+    const { filters } = this.opts;
     let granted: { qos: number }[];
     try {
       // Retain handling 2 (MQTT 5 §3.8.3.1): no stored retained messages at subscribe time. Mosquitto
       // 2.0 would otherwise replay every device's last status to each (re)subscribing worker, stale
       // Last Wills included; the embedded broker never feeds such re-deliveries to the ingest either.
       // Retained statuses published live still arrive.
-      granted = await client.subscribeAsync(filter, { qos: 1, rh: 2 });
+      granted = await client.subscribeAsync(filters, { qos: 1, rh: 2 });
     } catch (err) {
       if (!isSubscribeRefusal(err)) throw err;
       throw this.subscribeRefused(err);
     }
     if (granted.some((g) => g.qos >= 0x80)) throw this.subscribeRefused();
-    this.opts.log.debug({ filter, clientId: this.opts.clientId }, 'mqtt subscribed to device uplinks');
+    this.opts.log.debug({ filters, clientId: this.opts.clientId }, 'mqtt subscribed to device uplinks');
   }
 
   private subscribeRefused(cause?: unknown): ExternalBrokerError {
     return new ExternalBrokerError(
       'MQTT_SUBSCRIBE_REFUSED',
-      `external broker refused the subscription ${this.opts.filter}: the platform role lacks the ACL`,
+      `external broker refused the subscription ${this.opts.filters.join(', ')}: the platform role lacks the ACL`,
       { cause },
     );
   }
@@ -116,7 +116,7 @@ export class ConsumerConnection {
     let drained = false;
     if (wasConnected) {
       drained =
-        (await this.withTimeout(client.unsubscribeAsync(this.opts.filter), UNSUBSCRIBE_TIMEOUT_MS, 'unsubscribe')) &&
+        (await this.withTimeout(client.unsubscribeAsync(this.opts.filters), UNSUBSCRIBE_TIMEOUT_MS, 'unsubscribe')) &&
         (await this.consumer.waitIdle(CLOSE_QUIET_MS, DRAIN_MS)) &&
         connection.connected;
     }

@@ -14,7 +14,7 @@ import type { BackoffOptions } from './backoff.ts';
 import { ManagedConnection } from './connection.ts';
 import { ConsumerConnection } from './consumer-connection.ts';
 import { ExternalBrokerError } from './errors.ts';
-import { DEFAULT_SHARE_GROUP, sharedUplinkFilter } from './uplink.ts';
+import { DEFAULT_SHARE_GROUP, sharedLaneFilters } from './uplink.ts';
 
 export interface ExternalBrokerOptions {
   /** `mqtt://host:1883` (or `mqtts://`, `ws://`); credentials may be in the URL. */
@@ -34,13 +34,16 @@ export interface ExternalBrokerOptions {
   /** Shared-subscription group of the engine workers. Default `vigil`. */
   shareGroup?: string;
   /**
-   * This engine's stable identity (README "Engine sessions"): consumer `i` connects as
-   * `vigil-engine-{engineId}-{i}` with a persistent session, which the same identity resumes after a
-   * restart. Two live engines must never share one (the broker drops the older connection). Without
+   * This engine's stable identity (README "Engine sessions"): its consumers connect as
+   * `vigil-engine-{engineId}-urgent` and `…-{n}` with persistent sessions, which the same identity
+   * resumes after a restart. Two live engines must never share one (the broker drops the older connection). Without
    * it: random client ids and clean sessions, so what is unacked when the process dies is dropped.
    */
   engineId?: string;
-  /** Connections in the shared subscription (each handles one uplink at a time). Default 4. */
+  /**
+   * Routine-lane connections (vitals, telemetry, status) in the shared subscription, each handling one
+   * uplink at a time; calls for help (`events`) have one more connection of their own. Default 16.
+   */
   consumers?: number;
   /**
    * MQTT 5 Receive Maximum of each consumer connection: uplinks the broker may send it unacked (the
@@ -77,21 +80,25 @@ export interface ExternalBrokerStats {
   downlinkFailures: number;
 }
 
-export const DEFAULT_CONSUMERS = 4;
+export const DEFAULT_CONSUMERS = 16;
 export const DEFAULT_RECEIVE_MAXIMUM = 16;
 export const DEFAULT_SESSION_EXPIRY_S = 3600;
 
-/** The client id of an engine's consumer `index`: stable, so a restart resumes the session. */
-export function consumerClientId(engineId: string, index: number): string {
-  return `vigil-engine-${engineId}-${index}`;
+/**
+ * The client id of an engine's consumer: the urgent lane's, or routine consumer `n`'s. Stable, so a
+ * restart under the same identity resumes the session.
+ */
+export function consumerClientId(engineId: string, slot: number | 'urgent'): string {
+  return `vigil-engine-${engineId}-${slot}`;
 }
 
 /**
- * The platform's side of an external Mosquitto (contract §1 with `MQTT_URL`): `consumers` MQTT 5
- * connections that take this engine's share of every device uplink through
- * `$share/{group}/{prefix}/+/devices/+/+` and hand each to `onUplink` as an `UplinkMessage`, acking it
- * once it is in the log; and one more connection for the `DeviceDownlink` port (errors at QoS 0,
- * commands at QoS 1), so a downlink's PUBACK never waits behind an uplink being appended.
+ * The platform's side of an external Mosquitto (contract §1 with `MQTT_URL`): MQTT 5 connections that
+ * take this engine's share of every device uplink through the shared subscriptions
+ * `$share/{group}/{prefix}/+/devices/+/{channel}` (one for calls for help, `consumers` for the rest)
+ * and hand each to `onUplink` as an `UplinkMessage`, acking it once it is in the log; and one more
+ * connection for the `DeviceDownlink` port (errors at QoS 0, commands at QoS 1), so a downlink's
+ * PUBACK never waits behind an uplink being appended.
  * Authentication and the per-device ACL are Mosquitto's (see `MosquittoProvisioner`): the device id
  * is read from the topic, which only the ACL makes trustworthy.
  */
@@ -151,14 +158,14 @@ export class ExternalBroker implements DeviceDownlink {
       onConnected: () => Promise.resolve(),
     });
     if (consumes) {
-      const filter = sharedUplinkFilter(this.prefix, opts.shareGroup ?? DEFAULT_SHARE_GROUP);
-      const n = opts.consumers ?? DEFAULT_CONSUMERS;
-      for (let i = 0; i < n; i++) {
+      const group = opts.shareGroup ?? DEFAULT_SHARE_GROUP;
+      const routine = Array.from({ length: opts.consumers ?? DEFAULT_CONSUMERS }, (_, i) => i);
+      for (const slot of ['urgent', ...routine] as const) {
         this.consumers.push(
           new ConsumerConnection({
             ...common,
-            clientId: consumerClientId(opts.engineId ?? random, i),
-            filter,
+            clientId: consumerClientId(opts.engineId ?? random, slot),
+            filters: sharedLaneFilters(this.prefix, slot === 'urgent' ? 'urgent' : 'routine', group),
             prefix: this.prefix,
             onUplink: opts.onUplink,
             counts: this.counts,
