@@ -192,7 +192,7 @@ describe('loadConfig', () => {
     const byDefault = loadConfig({ ...mqtt, HTTP_PORT: '8081' });
     expect(byDefault.ok && byDefault.config.mqtt).toMatchObject({
       engineId: expect.stringMatching(/^[A-Za-z0-9_.-]+-8081$/),
-      consumers: 16,
+      consumers: 32,
       sessionExpiryS: 3600,
     });
     const set = loadConfig({ ...mqtt, VIGIL_ENGINE_ID: 'engine-2', MQTT_CONSUMERS: '4', MQTT_SESSION_EXPIRY_S: '600' });

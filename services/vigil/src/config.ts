@@ -79,7 +79,7 @@ export const EnvSchema = z.object({
    * An engine's connections in the shared subscription of vitals, telemetry and status (calls for
    * help have one of their own); each appends one uplink at a time, so they bound its throughput.
    */
-  MQTT_CONSUMERS: z.coerce.number().int().min(1).max(64).default(16),
+  MQTT_CONSUMERS: z.coerce.number().int().min(1).max(64).default(32),
   /** How long Mosquitto keeps a dead engine's sessions (and the share it queues there). */
   MQTT_SESSION_EXPIRY_S: z.coerce
     .number()

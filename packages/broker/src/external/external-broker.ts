@@ -42,7 +42,7 @@ export interface ExternalBrokerOptions {
   engineId?: string;
   /**
    * Routine-lane connections (vitals, telemetry, status) in the shared subscription, each handling one
-   * uplink at a time; calls for help (`events`) have one more connection of their own. Default 16.
+   * uplink at a time; calls for help (`events`) have one more connection of their own. Default 32.
    */
   consumers?: number;
   /**
@@ -80,7 +80,7 @@ export interface ExternalBrokerStats {
   downlinkFailures: number;
 }
 
-export const DEFAULT_CONSUMERS = 16;
+export const DEFAULT_CONSUMERS = 32;
 export const DEFAULT_RECEIVE_MAXIMUM = 16;
 export const DEFAULT_SESSION_EXPIRY_S = 3600;
 
