@@ -144,47 +144,16 @@ describe.skipIf(skip)('ExternalBroker on Mosquitto', () => {
     expect(p.broker.stats()).toMatchObject({ downlinks: 2, downlinkFailures: 0, ignored: 0 });
   });
 
-  it('handles at most maxInFlight uplinks at once and reads on as they finish', async () => {
-    const releases: (() => void)[] = [];
-    let running = 0;
-    let peak = 0;
-    const seen: string[] = [];
-    const p = platform({
-      maxInFlight: 2,
-      onUplink: (msg) => {
-        seen.push(msg.payload.toString());
-        running++;
-        peak = Math.max(peak, running);
-        return new Promise<void>((resolve) =>
-          releases.push(() => {
-            running--;
-            resolve();
-          }),
-        );
-      },
-    });
-    await p.broker.start();
-    const { id, client } = await device();
-    for (let i = 0; i < 6; i++) client.publish(topicOf(id, 'vitals'), `${i}`, { qos: 1 });
-    await vi.waitFor(() => expect(seen).toHaveLength(2));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(seen).toHaveLength(2);
-    while (seen.length < 6 || releases.length > 0) {
-      await vi.waitFor(() => expect(releases.length).toBeGreaterThan(0));
-      releases.shift()?.();
-    }
-    expect(seen).toEqual(['0', '1', '2', '3', '4', '5']);
-    expect(peak).toBe(2);
-  });
-
   it('reconnects with backoff after the broker restarts and receives again', async () => {
-    const p = platform({ reconnect: { initialMs: 100, maxMs: 400 } });
+    const p = platform({ consumers: 2, reconnect: { initialMs: 100, maxMs: 400 } });
     await p.broker.start();
     const before = await device();
     await m.server.restart();
-    await vi.waitFor(() => expect(p.broker.stats()).toMatchObject({ connected: true, connects: 2 }), {
-      timeout: 10_000,
-    });
+    // Each of its four connections (downlinks, the urgent lane, two routine consumers) connected twice.
+    await vi.waitFor(
+      () => expect(p.broker.stats()).toMatchObject({ connected: true, connects: 8, consumersConnected: 3 }),
+      { timeout: 10_000 },
+    );
     // Mosquitto kept the provisioned client in its dynsec config across the restart.
     const client = await mqtt.connectAsync(m.server.url, {
       username: before.id,

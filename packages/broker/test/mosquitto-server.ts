@@ -85,8 +85,8 @@ function mosquittoConf(port: number, dir: string): string {
     `listener ${port} 127.0.0.1`,
     'allow_anonymous false',
     'persistence false',
-    // A dead worker's share queues in its offline session until adopted: never drop it
-    // (external/README.md "Worker sessions"). Not 0 (unlimited): Mosquitto 2.0.11 then never acks a
+    // A dead engine's share queues in its offline sessions until it restarts: never drop it
+    // (external/README.md "Engine sessions"). Not 0 (unlimited): Mosquitto 2.0.11 then never acks a
     // QoS 1 publish that follows one the ACL denied.
     'max_queued_messages 1000000',
     'max_inflight_messages 256',

@@ -95,7 +95,6 @@ export async function createApp(options: AppOptions = {}) {
     // A gateway only provisions devices and sends commands; engines take the device messages.
     consume: runsEngine,
     ...(deviceSecrets && { deviceSecrets }),
-    ...(links && runsEngine && { sessionRegistry: links.sessionRegistry() }),
   });
 
   const boardDir = config.boardDir ?? (existsSync(DEFAULT_BOARD_DIR) ? DEFAULT_BOARD_DIR : undefined);

@@ -181,6 +181,30 @@ describe('loadConfig', () => {
     expect(ok.ok && ok.config.mqtt).toMatchObject({ url: 'mqtt://mosquitto:1883', shareGroup: 'vigil' });
   });
 
+  it("names an engine's MQTT sessions after a stable identity: VIGIL_ENGINE_ID, or host name and HTTP port", () => {
+    const mqtt = {
+      MQTT_URL: 'mqtt://mosquitto:1883',
+      MQTT_USERNAME: 'vigil-engine',
+      MQTT_PASSWORD: 'engine-password',
+      MQTT_ADMIN_USERNAME: 'admin',
+      MQTT_ADMIN_PASSWORD: 'admin-password',
+    };
+    const byDefault = loadConfig({ ...mqtt, HTTP_PORT: '8081' });
+    expect(byDefault.ok && byDefault.config.mqtt).toMatchObject({
+      engineId: expect.stringMatching(/^[A-Za-z0-9_.-]+-8081$/),
+      consumers: 32,
+      sessionExpiryS: 3600,
+    });
+    const set = loadConfig({ ...mqtt, VIGIL_ENGINE_ID: 'engine-2', MQTT_CONSUMERS: '4', MQTT_SESSION_EXPIRY_S: '600' });
+    expect(set.ok && set.config.mqtt).toMatchObject({ engineId: 'engine-2', consumers: 4, sessionExpiryS: 600 });
+    const bad = loadConfig({ ...mqtt, VIGIL_ENGINE_ID: 'a/b', MQTT_CONSUMERS: '0' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok)
+      expect(bad.problems.join('\n')).toMatch(
+        /VIGIL_ENGINE_ID[\s\S]*MQTT_CONSUMERS|MQTT_CONSUMERS[\s\S]*VIGIL_ENGINE_ID/,
+      );
+  });
+
   it('requires the admin username and password together', () => {
     const r = loadConfig({ ADMIN_USERNAME: 'root' });
     expect(r).toEqual({ ok: false, problems: ['ADMIN_USERNAME and ADMIN_PASSWORD must be set together'] });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { isScenarioName, SCENARIO_NAMES } from '@vigil/simulator';
 import { z } from 'zod';
 
@@ -66,6 +67,27 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/)
     .default('vigil'),
+  /**
+   * This engine's stable identity at the external broker (packages/broker/src/external/README.md
+   * "Engine sessions"): its consumers keep persistent sessions `vigil-engine-{id}-{n}` that a restart
+   * under the same id resumes. Distinct for every engine process; default `{hostname}-{HTTP_PORT}`.
+   */
+  VIGIL_ENGINE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .optional(),
+  /**
+   * An engine's connections in the shared subscription of vitals, telemetry and status (calls for
+   * help have one of their own); each appends one uplink at a time, so they bound its throughput.
+   */
+  MQTT_CONSUMERS: z.coerce.number().int().min(1).max(64).default(32),
+  /** How long Mosquitto keeps a dead engine's sessions (and the share it queues there). */
+  MQTT_SESSION_EXPIRY_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(3600),
   /** All state (alerts, tasks, deadlines, rule memory, event log, devices…) in Redis 7+. */
   REDIS_URL: z
     .string()
@@ -139,6 +161,13 @@ export interface AppConfig {
     adminUsername: string;
     adminPassword: string;
     shareGroup: string;
+    /**
+     * Stable per engine process (`VIGIL_ENGINE_ID`): names its persistent consumer sessions. Absent
+     * (an app built in a test): random client ids and clean sessions.
+     */
+    engineId?: string;
+    consumers?: number;
+    sessionExpiryS?: number;
   };
   /** A TSDB for the vitals history instead of the in-memory ring. */
   influx?: { url: string; token?: string; org?: string; bucket?: string; database?: string; writeApi: 'v1' | 'v2' };
@@ -292,6 +321,9 @@ export function loadConfig(
             adminUsername: e.MQTT_ADMIN_USERNAME,
             adminPassword: e.MQTT_ADMIN_PASSWORD,
             shareGroup: e.MQTT_SHARE_GROUP,
+            engineId: e.VIGIL_ENGINE_ID ?? defaultEngineId(e.HTTP_PORT),
+            consumers: e.MQTT_CONSUMERS,
+            sessionExpiryS: e.MQTT_SESSION_EXPIRY_S,
           },
         }),
       ...(e.INFLUX_URL && {
@@ -306,4 +338,16 @@ export function loadConfig(
       }),
     }),
   };
+}
+
+/**
+ * The host name (stable across restarts in a container, a StatefulSet pod or on a VM) and the HTTP
+ * port, which no two processes on one host share, so engines side by side on one host differ too.
+ */
+function defaultEngineId(httpPort: number): string {
+  const host =
+    hostname()
+      .replace(/[^A-Za-z0-9_.-]/g, '-')
+      .slice(0, 48) || 'engine';
+  return `${host}-${httpPort}`;
 }

@@ -1,10 +1,4 @@
-import {
-  createEmbeddedBroker,
-  ExternalBroker,
-  MosquittoProvisioner,
-  type SessionRegistry,
-  type UplinkHandler,
-} from '@vigil/broker';
+import { createEmbeddedBroker, ExternalBroker, MosquittoProvisioner, type UplinkHandler } from '@vigil/broker';
 import type { DeviceSecretSettings } from '@vigil/auth';
 import type { DeviceDownlink } from '@vigil/engine';
 import type { Clock, Logger } from '@vigil/runtime';
@@ -40,11 +34,6 @@ export async function createMqttSide(
     onUplink: UplinkHandler;
     /** False in a gateway process: downlinks and provisioning only, no share of the device messages. */
     consume?: boolean;
-    /**
-     * Engine workers on a shared Redis: persistent sessions, and a dead worker's session is adopted by
-     * a live one (packages/broker/src/external/README.md "Worker sessions").
-     */
-    sessionRegistry?: SessionRegistry;
     /** How device secrets are verified by the embedded broker (server peppers). */
     deviceSecrets?: DeviceSecretSettings;
   },
@@ -98,7 +87,10 @@ export async function createMqttSide(
     password: m.password,
     onUplink: deps.onUplink,
     ...(deps.consume === false && { consume: false }),
-    ...(deps.sessionRegistry && { sessionRegistry: deps.sessionRegistry }),
+    // A stable identity: persistent sessions that this engine resumes when it restarts under it.
+    ...(m.engineId !== undefined && { engineId: m.engineId }),
+    ...(m.consumers !== undefined && { consumers: m.consumers }),
+    ...(m.sessionExpiryS !== undefined && { sessionExpiryS: m.sessionExpiryS }),
   });
   const s = () => external.stats();
   return {
@@ -125,12 +117,20 @@ export async function createMqttSide(
     gauges: [
       [
         'vigil_mqtt_broker_connected',
-        'The platform client is connected to the external broker (1) or not (0).',
+        'Every connection of the platform to the external broker is up (1) or not (0).',
         () => (s().connected ? 1 : 0),
       ],
+      [
+        'vigil_mqtt_consumers_connected',
+        "This engine's connections in the shared subscription that are up.",
+        () => s().consumersConnected,
+      ],
       ['vigil_mqtt_uplinks', 'Uplink messages received from the external broker.', () => s().uplinks],
-      ['vigil_mqtt_session_adoptions', "Dead engine workers' sessions adopted and drained.", () => s().adoptions],
-      ['vigil_mqtt_uplink_failures', 'Uplink messages whose processing failed.', () => s().uplinkFailures],
+      [
+        'vigil_mqtt_uplink_failures',
+        'Uplink messages whose processing failed (not acknowledged: the broker sends them again).',
+        () => s().uplinkFailures,
+      ],
       [
         'vigil_mqtt_downlink_failures',
         'Downlinks (errors, commands) the broker did not take.',

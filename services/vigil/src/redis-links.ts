@@ -1,8 +1,6 @@
-import type { SessionRegistry } from '@vigil/broker';
 import type { VitalsFeed } from '@vigil/engine';
 import { createVitalsPublisher, relayVitals } from '@vigil/gateway';
 import type { Logger } from '@vigil/runtime';
-import { RedisSessionRegistry } from '@vigil/stores';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Redis } from 'ioredis';
 import type { ServerOptions } from 'socket.io';
@@ -39,11 +37,6 @@ export class RedisLinks {
     c.on('error', (err: unknown) => this.logger.warn({ err }, 'redis link error (reconnecting)'));
     this.connections.push(c);
     return c;
-  }
-
-  /** Engine workers' MQTT sessions, so a live worker adopts a dead one's (no uplink lost). */
-  sessionRegistry(): SessionRegistry {
-    return new RedisSessionRegistry(this.connect(), this.keyPrefix);
   }
 
   /** The engine side of live vitals: publishes every judged sample for the gateways. */

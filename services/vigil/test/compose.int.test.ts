@@ -12,6 +12,7 @@ interface ComposeService {
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: unknown;
+  restart?: string;
 }
 
 /** `${VAR:?message}` and `${VAR:-default}` as docker compose substitutes them, with sample values. */
@@ -33,7 +34,8 @@ describe('docker-compose.yml', () => {
   const compose = parse(readFileSync(`${root}docker-compose.yml`, 'utf8'), { merge: true }) as {
     services: Record<string, ComposeService & { deploy?: { replicas?: number }; profiles?: string[] }>;
   };
-  const vigilServices = ['engine', 'gateway-1', 'gateway-2'] as const;
+  const engines = ['engine-1', 'engine-2'] as const;
+  const vigilServices = [...engines, 'gateway-1', 'gateway-2'] as const;
   const sample = {
     JWT_SECRET: 'x'.repeat(64),
     ADMIN_PASSWORD: 'a-long-password',
@@ -49,9 +51,8 @@ describe('docker-compose.yml', () => {
 
   it('parses: two engine workers, two gateways behind Caddy, the infrastructure, optional Grafana', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['caddy', 'engine', 'gateway-1', 'gateway-2', 'grafana', 'influxdb', 'mosquitto', 'redis'].sort(),
+      ['caddy', ...engines, 'gateway-1', 'gateway-2', 'grafana', 'influxdb', 'mosquitto', 'redis'].sort(),
     );
-    expect(compose.services.engine?.deploy?.replicas).toBe(2);
     expect(compose.services.grafana?.profiles).toEqual(['grafana']);
     for (const name of vigilServices) {
       const service = compose.services[name];
@@ -80,7 +81,7 @@ describe('docker-compose.yml', () => {
       const config = loadConfig(resolve(env));
       expect(config, name).toMatchObject({ ok: true });
       if (!config.ok) continue;
-      expect(config.config.role).toBe(name === 'engine' ? 'engine' : 'gateway');
+      expect(config.config.role).toBe(name.startsWith('engine') ? 'engine' : 'gateway');
       expect(config.config.demo).toBe(false);
       expect(config.config.redis).toEqual({
         url: 'redis://redis:6379/0',
@@ -88,12 +89,12 @@ describe('docker-compose.yml', () => {
         encryptionKey: Buffer.alloc(32, 1),
       });
       // Every process seals and opens with the same key.
-      expect(env.ENCRYPTION_KEY).toBe(envOf('engine').ENCRYPTION_KEY);
+      expect(env.ENCRYPTION_KEY).toBe(envOf('engine-1').ENCRYPTION_KEY);
       expect(config.config.influx).toMatchObject({ url: 'http://influxdb:8086', bucket: 'vitals', database: 'vitals' });
       expect(config.config.mqtt).toMatchObject({ url: 'mqtt://mosquitto:1883', username: 'vigil-engine' });
       // Every process verifies the same tokens, and hashes device secrets under the same pepper.
-      expect(env.JWT_SECRET).toBe(envOf('engine').JWT_SECRET);
-      expect(env.DEVICE_SECRET_PEPPER).toBe(envOf('engine').DEVICE_SECRET_PEPPER);
+      expect(env.JWT_SECRET).toBe(envOf('engine-1').JWT_SECRET);
+      expect(env.DEVICE_SECRET_PEPPER).toBe(envOf('engine-1').DEVICE_SECRET_PEPPER);
       expect(config.config.devicePeppers).toEqual([Buffer.alloc(32, 2)]);
       // The platform's dynamic-security admin is the one Mosquitto is initialised with.
       expect(envOf('mosquitto').MQTT_ADMIN_USERNAME).toBe(env.MQTT_ADMIN_USERNAME);
@@ -112,8 +113,20 @@ describe('docker-compose.yml', () => {
     };
     expect(datasource.datasources[0]).toMatchObject({
       url: 'http://influxdb:8086',
-      jsonData: { dbName: envOf('engine').INFLUX_DATABASE },
+      jsonData: { dbName: envOf('engine-1').INFLUX_DATABASE },
     });
-    expect(envOf('grafana').INFLUX_TOKEN).toBe(envOf('engine').INFLUX_TOKEN);
+    expect(envOf('grafana').INFLUX_TOKEN).toBe(envOf('engine-1').INFLUX_TOKEN);
+  });
+
+  it('gives every engine its own stable identity and a restart policy (its MQTT sessions wait for it)', () => {
+    const ids = engines.map((name) => {
+      const config = loadConfig(resolve(envOf(name)));
+      expect(compose.services[name]?.restart, name).toBe('unless-stopped');
+      expect(compose.services[name]?.deploy?.replicas, `${name} must not be scaled: replicas share one id`).toBe(
+        undefined,
+      );
+      return config.ok ? config.config.mqtt?.engineId : undefined;
+    });
+    expect(ids).toEqual([...engines]);
   });
 });

@@ -37,8 +37,8 @@ const END_GRACE_MS = 5_000;
 
 /**
  * One MQTT 5 connection of the platform to an external broker: TCP_NODELAY, a clean or persistent
- * session (`sessionExpiryS`), and its own
- * reconnect loop with exponential backoff and jitter (mqtt.js's fixed `reconnectPeriod` is turned off).
+ * session (`sessionExpiryS`), and its own reconnect loop with exponential backoff and jitter (mqtt.js's
+ * fixed `reconnectPeriod` is turned off).
  * `start()` resolves once connected and `onConnected` succeeded; it rejects on refused credentials or
  * a refused subscription (configuration errors, not outages) or after `startTimeoutMs`. After that,
  * every outage is retried until `close()`.
@@ -58,6 +58,10 @@ export class ManagedConnection {
 
   get connected(): boolean {
     return this.up && this.client?.connected === true;
+  }
+
+  get clientId(): string {
+    return this.opts.clientId;
   }
 
   /** The mqtt.js client, once `start()` was called. */

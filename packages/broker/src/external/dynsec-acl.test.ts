@@ -23,11 +23,10 @@ describe('dynsec ACL mapping (contract §1)', () => {
 
   it('gives the platform the shared subscription, uplink delivery and downlink publishing', () => {
     const acls = platformAcls('care');
-    expect(acls).toContainEqual({
-      acltype: 'subscribeLiteral',
-      topic: '$share/vigil/care/+/devices/+/+',
-      allow: true,
-    });
+    const subscribe = acls.filter((a) => a.acltype === 'subscribeLiteral').map((a) => a.topic);
+    for (const channel of ['vitals', 'events', 'telemetry', 'status'])
+      expect(subscribe).toContain(`$share/vigil/care/+/devices/+/${channel}`);
+    expect(subscribe).not.toContain('$share/vigil/care/+/devices/+/+');
     const receive = acls.filter((a) => a.acltype === 'publishClientReceive').map((a) => a.topic);
     expect(receive).toHaveLength(4);
     expect(receive.some((t) => t.endsWith('/errors') || t.endsWith('/commands'))).toBe(false);

@@ -1,5 +1,5 @@
 import { DOWNLINK_CHANNELS, deviceTopic, UPLINK_CHANNELS } from '@vigil/contracts';
-import { DEFAULT_SHARE_GROUP, sharedUplinkFilter } from './uplink.ts';
+import { DEFAULT_SHARE_GROUP } from './uplink.ts';
 
 /**
  * Mosquitto 2.0 dynamic-security ACL types. `publishClientSend`: what a client may publish;
@@ -58,17 +58,19 @@ export function deviceAcls(prefix: string, facilityId: string, deviceId: string)
 }
 
 /**
- * The engine workers' role: the shared subscription over every device topic, delivery of uplink
- * channels only (so the platform's own errors/commands, which the same filter matches, are not
- * echoed back to a worker), and publishing to any device's `errors` and `commands`.
+ * The engine workers' role: the shared subscription of each uplink channel (the lanes of
+ * `sharedLaneFilters` in uplink.ts), delivery of uplink channels only, and publishing to any device's `errors` and
+ * `commands`.
  */
 export function platformAcls(prefix: string, group = DEFAULT_SHARE_GROUP): DynsecAcl[] {
   const anyDevice = (channel: string) => `${prefix}/+/devices/+/${channel}`;
   return [
     // Mosquitto 2.0.11 checks the whole `$share/{group}/…` filter; brokers that strip the share
     // prefix before the check see the plain filter.
-    { acltype: 'subscribeLiteral', topic: sharedUplinkFilter(prefix, group), allow: true },
-    { acltype: 'subscribeLiteral', topic: `${prefix}/+/devices/+/+`, allow: true },
+    ...UPLINK_CHANNELS.flatMap((c) => [
+      { acltype: 'subscribeLiteral' as const, topic: `$share/${group}/${anyDevice(c)}`, allow: true },
+      { acltype: 'subscribeLiteral' as const, topic: anyDevice(c), allow: true },
+    ]),
     ...UPLINK_CHANNELS.map((c) => ({ acltype: 'publishClientReceive' as const, topic: anyDevice(c), allow: true })),
     ...DOWNLINK_CHANNELS.map((c) => ({ acltype: 'publishClientSend' as const, topic: anyDevice(c), allow: true })),
   ];

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { MqttClient } from 'mqtt';
 import {
   DEFAULT_TOPIC_PREFIX,
   type DeviceCommand,
@@ -13,13 +12,9 @@ import { DOWNLINK_QOS } from '../downlink.ts';
 import type { UplinkHandler } from '../hooks.ts';
 import type { BackoffOptions } from './backoff.ts';
 import { ManagedConnection } from './connection.ts';
+import { ConsumerConnection } from './consumer-connection.ts';
 import { ExternalBrokerError } from './errors.ts';
-import { isSubscribeRefusal } from './mqtt-client.ts';
-import { SessionAdoption } from './session-adoption.ts';
-import { SessionKeeper, type SessionKeeperTimings } from './session-keeper.ts';
-import type { SessionRegistry } from './session-registry.ts';
-import { DEFAULT_SHARE_GROUP, sharedUplinkFilter } from './uplink.ts';
-import { UplinkConsumer } from './uplink-consumer.ts';
+import { DEFAULT_SHARE_GROUP, sharedLaneFilters } from './uplink.ts';
 
 export interface ExternalBrokerOptions {
   /** `mqtt://host:1883` (or `mqtts://`, `ws://`); credentials may be in the URL. */
@@ -31,32 +26,32 @@ export interface ExternalBrokerOptions {
   onUplink: UplinkHandler;
   /**
    * False for a process that only sends downlinks (a gateway: commands, with provisioning through
-   * `MosquittoProvisioner`): no subscription, no registry, a clean session. Default true.
+   * `MosquittoProvisioner`): no subscription, one clean session. Default true.
    */
   consume?: boolean;
   /** contract §1: `care`, configurable. */
   topicPrefix?: string;
   /** Shared-subscription group of the engine workers. Default `vigil`. */
   shareGroup?: string;
-  /** Unique per worker and process start (the broker drops an older connection with the same id). Default random. */
-  clientId?: string;
   /**
-   * Uplinks handled at once; also the MQTT 5 Receive Maximum, so the broker never has more of ours
-   * unacked (each is acked once `onUplink` settled). Default 256.
+   * This engine's stable identity (README "Engine sessions"): its consumers connect as
+   * `vigil-engine-{engineId}-urgent` and `…-{n}` with persistent sessions, which the same identity
+   * resumes after a restart. Two live engines must never share one (the broker drops the older connection). Without
+   * it: random client ids and clean sessions, so what is unacked when the process dies is dropped.
    */
-  maxInFlight?: number;
+  engineId?: string;
   /**
-   * With a registry (several engine processes), the session is persistent and registered, and the
-   * sessions of workers that died are adopted (README "Worker sessions"). Without: clean sessions.
+   * Routine-lane connections (vitals, telemetry, status) in the shared subscription, each handling one
+   * uplink at a time; calls for help (`events`) have one more connection of their own. Default 32.
    */
-  sessionRegistry?: SessionRegistry;
-  /** Session Expiry Interval of the persistent session (with a registry). Default 3600 s. */
+  consumers?: number;
+  /**
+   * MQTT 5 Receive Maximum of each consumer connection: uplinks the broker may send it unacked (the
+   * window redelivered after a crash). Default 16.
+   */
+  receiveMaximum?: number;
+  /** Session Expiry Interval of the persistent sessions (with `engineId`). Default 3600 s. */
   sessionExpiryS?: number;
-  /** Registry heartbeat and adoption timings (defaults: 1 s heartbeat, 5 s TTL, 1 s scan, 30 s lease). */
-  adoption?: SessionKeeperTimings & {
-    /** Quiet time after which an adopted session counts as drained. Default 1 s. */
-    quietMs?: number;
-  };
   /** How long a QoS 1 downlink waits for its PUBACK. Default 10 s. */
   publishTimeoutMs?: number;
   /** How long `start()` may take to connect and subscribe. Default 30 s. */
@@ -68,80 +63,58 @@ export interface ExternalBrokerOptions {
 }
 
 export interface ExternalBrokerStats {
+  /** Every connection (downlinks and each consumer) is up. */
   connected: boolean;
-  /** Successful connections (the first one and every reconnection). */
+  /** Successful connections, summed over all (the first ones and every reconnection). */
   connects: number;
-  /** Messages handed to `onUplink` (adopted sessions' included). */
+  /** Consumer connections up now. */
+  consumersConnected: number;
+  /** Messages handed to `onUplink`. */
   uplinks: number;
   /** Messages on topics that are no device's uplink (never handed on). */
   ignored: number;
+  /** Handlers that failed (the message was not acked, and comes again). */
   uplinkFailures: number;
   inFlight: number;
   downlinks: number;
   downlinkFailures: number;
-  /** Dead workers' sessions adopted and ended. */
-  adoptions: number;
-  /** Adoptions under way. */
-  adopting: number;
 }
 
-const DRAIN_MS = 5_000;
-const UNSUBSCRIBE_TIMEOUT_MS = 2_000;
-/** Quiet time after UNSUBSCRIBE at close: messages the broker had routed to us before it still arrive. */
-const CLOSE_QUIET_MS = 200;
-/** Longest an adopted session's backlog is read before it is left to another adopter. */
-const ADOPTION_MAX_MS = 5 * 60_000;
+export const DEFAULT_CONSUMERS = 32;
+export const DEFAULT_RECEIVE_MAXIMUM = 16;
+export const DEFAULT_SESSION_EXPIRY_S = 3600;
 
 /**
- * The platform's side of an external Mosquitto (contract §1 with `MQTT_URL`): an MQTT 5 client that
- * takes its share of every device uplink through `$share/{group}/{prefix}/+/devices/+/+` and hands
- * each to `onUplink` as an `UplinkMessage`, and the `DeviceDownlink` port (errors at QoS 0, commands
- * at QoS 1). Authentication and the per-device ACL are Mosquitto's (see `MosquittoProvisioner`):
- * the device id is read from the topic, which only the ACL makes trustworthy.
+ * The client id of an engine's consumer: the urgent lane's, or routine consumer `n`'s. Stable, so a
+ * restart under the same identity resumes the session.
+ */
+export function consumerClientId(engineId: string, slot: number | 'urgent'): string {
+  return `vigil-engine-${engineId}-${slot}`;
+}
+
+/**
+ * The platform's side of an external Mosquitto (contract §1 with `MQTT_URL`): MQTT 5 connections that
+ * take this engine's share of every device uplink through the shared subscriptions
+ * `$share/{group}/{prefix}/+/devices/+/{channel}` (one for calls for help, `consumers` for the rest)
+ * and hand each to `onUplink` as an `UplinkMessage`, acking it once it is in the log; and one more
+ * connection for the `DeviceDownlink` port (errors at QoS 0, commands at QoS 1), so a downlink's
+ * PUBACK never waits behind an uplink being appended.
+ * Authentication and the per-device ACL are Mosquitto's (see `MosquittoProvisioner`): the device id
+ * is read from the topic, which only the ACL makes trustworthy.
  */
 export class ExternalBroker implements DeviceDownlink {
   private readonly prefix: string;
-  private readonly filter: string;
   private readonly clock: Clock;
   private readonly log: Logger;
-  private readonly maxInFlight: number;
-  private readonly sessionExpiryS: number | undefined;
-  private readonly consumes: boolean;
-  private connection: ManagedConnection | undefined;
-  private consumer: UplinkConsumer | undefined;
-  private keeper: SessionKeeper | undefined;
-  private readonly adoptions = new Map<SessionAdoption, UplinkConsumer>();
-  private readonly counts = {
-    uplinks: 0,
-    ignored: 0,
-    uplinkFailures: 0,
-    downlinks: 0,
-    downlinkFailures: 0,
-    adoptions: 0,
-  };
+  private downlinks: ManagedConnection | undefined;
+  private readonly consumers: ConsumerConnection[] = [];
+  private readonly counts = { uplinks: 0, ignored: 0, uplinkFailures: 0, downlinks: 0, downlinkFailures: 0 };
   private closing: Promise<void> | undefined;
-  /** This process's client id, once started. */
-  clientId: string | undefined;
 
   constructor(private readonly opts: ExternalBrokerOptions) {
     this.prefix = opts.topicPrefix ?? DEFAULT_TOPIC_PREFIX;
-    this.filter = sharedUplinkFilter(this.prefix, opts.shareGroup ?? DEFAULT_SHARE_GROUP);
     this.clock = opts.clock ?? systemClock;
     this.log = (opts.logger ?? silentLogger()).child({ module: 'mqtt-external' });
-    this.maxInFlight = opts.maxInFlight ?? 256;
-    this.consumes = opts.consume ?? true;
-    this.sessionExpiryS = this.consumes && opts.sessionRegistry ? (opts.sessionExpiryS ?? 3600) : undefined;
-  }
-
-  private newConsumer(): UplinkConsumer {
-    return new UplinkConsumer({
-      prefix: this.prefix,
-      onUplink: this.opts.onUplink,
-      maxInFlight: this.maxInFlight,
-      counts: this.counts,
-      clock: this.clock,
-      log: this.log,
-    });
   }
 
   /** The `DeviceDownlink` port, as `EmbeddedBroker.downlink`. */
@@ -150,108 +123,67 @@ export class ExternalBroker implements DeviceDownlink {
   }
 
   get connected(): boolean {
-    return this.connection?.connected ?? false;
+    return (this.downlinks?.connected ?? false) && this.consumers.every((c) => c.connection.connected);
+  }
+
+  /** The consumers' client ids (empty for a process that does not consume). */
+  get consumerClientIds(): string[] {
+    return this.consumers.map((c) => c.connection.clientId);
   }
 
   /**
-   * Connects and subscribes; rejects with `ExternalBrokerError` (`MQTT_AUTH_REFUSED`,
-   * `MQTT_SUBSCRIBE_REFUSED`, `MQTT_START_TIMEOUT`). Later outages reconnect with backoff.
+   * Connects every connection (consumers subscribed); rejects with `ExternalBrokerError`
+   * (`MQTT_AUTH_REFUSED`, `MQTT_SUBSCRIBE_REFUSED`, `MQTT_START_TIMEOUT`). Later outages reconnect
+   * with backoff, each connection on its own.
    */
   async start(): Promise<void> {
-    if (this.connection) throw new Error('ExternalBroker already started');
-    const role = this.consumes ? 'engine' : 'gateway';
-    const clientId = this.opts.clientId ?? `vigil-${role}-${randomBytes(8).toString('hex')}`;
-    this.clientId = clientId;
-    const registry = this.consumes ? this.opts.sessionRegistry : undefined;
-    if (registry) {
-      this.keeper = new SessionKeeper({
-        ...this.opts.adoption,
-        registry,
-        clientId,
-        adopt: (dead) => this.adopt(dead, registry),
-        // Registered while the first connection is made; after that, only while connected.
-        alive: () => !this.connection || this.connection.connects === 0 || this.connected,
-        clock: this.clock,
-        log: this.log,
-      });
-      // Registered before the session exists: a worker dying right after CONNECT is still adopted.
-      await this.keeper.start();
-    }
-    const consumer = this.newConsumer();
-    this.consumer = consumer;
-    this.connection = new ManagedConnection({
-      url: this.opts.url,
-      ...(this.opts.username !== undefined && { username: this.opts.username }),
-      ...(this.opts.password !== undefined && { password: this.opts.password }),
-      clientId,
-      keepaliveS: this.opts.keepaliveS ?? 30,
-      ...(this.sessionExpiryS !== undefined && { sessionExpiryS: this.sessionExpiryS }),
-      receiveMaximum: this.maxInFlight,
-      startTimeoutMs: this.opts.startTimeoutMs ?? 30_000,
-      ...(this.opts.reconnect && { reconnect: this.opts.reconnect }),
+    if (this.downlinks) throw new Error('ExternalBroker already started');
+    const { opts } = this;
+    const consumes = opts.consume ?? true;
+    const random = randomBytes(6).toString('hex');
+    const common = {
+      url: opts.url,
+      ...(opts.username !== undefined && { username: opts.username }),
+      ...(opts.password !== undefined && { password: opts.password }),
+      keepaliveS: opts.keepaliveS ?? 30,
+      startTimeoutMs: opts.startTimeoutMs ?? 30_000,
+      ...(opts.reconnect && { reconnect: opts.reconnect }),
       clock: this.clock,
       log: this.log,
-      onCreated: (client) => consumer.attach(client),
-      onConnected: (client) => (this.consumes ? this.subscribe(client) : Promise.resolve()),
+    };
+    this.downlinks = new ManagedConnection({
+      ...common,
+      // Nothing of a downlink connection's session is worth keeping: a clean one, never colliding.
+      clientId: consumes ? `vigil-engine-${opts.engineId ?? random}-down-${random}` : `vigil-gateway-${random}`,
+      onConnected: () => Promise.resolve(),
     });
-    try {
-      await this.connection.start();
-    } catch (err) {
-      this.keeper?.stop();
-      throw err;
+    if (consumes) {
+      const group = opts.shareGroup ?? DEFAULT_SHARE_GROUP;
+      const routine = Array.from({ length: opts.consumers ?? DEFAULT_CONSUMERS }, (_, i) => i);
+      for (const slot of ['urgent', ...routine] as const) {
+        this.consumers.push(
+          new ConsumerConnection({
+            ...common,
+            clientId: consumerClientId(opts.engineId ?? random, slot),
+            filters: sharedLaneFilters(this.prefix, slot === 'urgent' ? 'urgent' : 'routine', group),
+            prefix: this.prefix,
+            onUplink: opts.onUplink,
+            counts: this.counts,
+            ...(opts.engineId !== undefined && { sessionExpiryS: opts.sessionExpiryS ?? DEFAULT_SESSION_EXPIRY_S }),
+            receiveMaximum: opts.receiveMaximum ?? DEFAULT_RECEIVE_MAXIMUM,
+          }),
+        );
+      }
     }
-  }
-
-  /** Receives a dead worker's share from its session, then ends the session (`SessionAdoption`). */
-  private async adopt(clientId: string, registry: SessionRegistry): Promise<void> {
-    if (this.closing) return registry.releaseAdoption(clientId);
-    const consumer = this.newConsumer();
-    const adoption = new SessionAdoption({
-      url: this.opts.url,
-      ...(this.opts.username !== undefined && { username: this.opts.username }),
-      ...(this.opts.password !== undefined && { password: this.opts.password }),
-      clientId,
-      filter: this.filter,
-      keepaliveS: this.opts.keepaliveS ?? 30,
-      sessionExpiryS: this.sessionExpiryS ?? 3600,
-      receiveMaximum: this.maxInFlight,
-      consumer,
-      registry,
-      quietMs: this.opts.adoption?.quietMs ?? 1_000,
-      maxMs: ADOPTION_MAX_MS,
-      clock: this.clock,
-      log: this.log,
-    });
-    this.adoptions.set(adoption, consumer);
-    try {
-      if ((await adoption.run()) === 'ended') this.counts.adoptions++;
-    } finally {
-      this.adoptions.delete(adoption);
+    const started = await Promise.allSettled([this.downlinks.start(), ...this.consumers.map((c) => c.start())]);
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) {
+      await this.close();
+      throw failed.reason;
     }
-  }
-
-  /** Made on every connection: a clean session has none, and a persistent one may have been lost. */
-  private async subscribe(client: MqttClient): Promise<void> {
-    let granted: { qos: number }[];
-    try {
-      // Retain handling 2 (MQTT 5 §3.8.3.1): no stored retained messages at subscribe time. Mosquitto
-      // 2.0 would otherwise replay every device's last status to each (re)subscribing worker, stale
-      // Last Wills included; the embedded broker never feeds such re-deliveries to the ingest either.
-      // Retained statuses published live still arrive.
-      granted = await client.subscribeAsync(this.filter, { qos: 1, rh: 2 });
-    } catch (err) {
-      if (!isSubscribeRefusal(err)) throw err;
-      throw this.subscribeRefused(err);
-    }
-    if (granted.some((g) => g.qos >= 0x80)) throw this.subscribeRefused();
-    this.log.info({ filter: this.filter }, 'mqtt subscribed to device uplinks');
-  }
-
-  private subscribeRefused(cause?: unknown): ExternalBrokerError {
-    return new ExternalBrokerError(
-      'MQTT_SUBSCRIBE_REFUSED',
-      `external broker refused the subscription ${this.filter}: the platform role lacks the ACL`,
-      { cause },
+    this.log.info(
+      { consumers: this.consumers.length, persistent: consumes && opts.engineId !== undefined },
+      'mqtt connected to external broker',
     );
   }
 
@@ -262,9 +194,9 @@ export class ExternalBroker implements DeviceDownlink {
     channel: DownlinkChannel,
     payload: IngestErrorMessage | DeviceCommand,
   ): Promise<void> {
-    const client = this.connection?.mqtt;
+    const client = this.downlinks?.mqtt;
     if (this.closing) return this.failDownlink(new ExternalBrokerError('MQTT_CLOSED', 'external broker closed'));
-    if (!client || !this.connected) {
+    if (!client || !this.downlinks?.connected) {
       return this.failDownlink(new ExternalBrokerError('MQTT_OFFLINE', 'not connected to the external broker'));
     }
     const topic = deviceTopic(this.prefix, facilityId, deviceId, channel);
@@ -308,62 +240,25 @@ export class ExternalBroker implements DeviceDownlink {
   stats(): ExternalBrokerStats {
     return {
       connected: this.connected,
-      connects: this.connection?.connects ?? 0,
-      inFlight: [this.consumer, ...this.adoptions.values()].reduce((n, c) => n + (c?.handling ?? 0), 0),
-      adopting: this.adoptions.size,
+      connects: [this.downlinks, ...this.consumers.map((c) => c.connection)].reduce(
+        (n, c) => n + (c?.connects ?? 0),
+        0,
+      ),
+      consumersConnected: this.consumers.filter((c) => c.connection.connected).length,
+      inFlight: this.consumers.reduce((n, c) => n + c.handling, 0),
       ...this.counts,
     };
   }
 
   /**
-   * Stops taking uplinks (UNSUBSCRIBE), lets those being handled settle and be acked (bounded), then
-   * disconnects; with a registry, with Session Expiry Interval 0 so Mosquitto deletes the session, and
-   * deregisters. If that cannot be done cleanly (broker unreachable, drain timed out) the registration
-   * is left to lapse, and another worker adopts what the session still holds. Idempotent.
+   * Drains and ends every consumer's session (`ConsumerConnection.close`), then closes the downlink
+   * connection. Idempotent.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      this.keeper?.stop();
-      for (const adoption of this.adoptions.keys()) adoption.abort();
-      const connection = this.connection;
-      const client = connection?.mqtt;
-      if (!connection || !client) return;
-      connection.stopReconnecting();
-      let drained = false;
-      const wasConnected = connection.connected;
-      if (wasConnected && this.consumer && this.consumes) {
-        drained =
-          (await this.withTimeout(client.unsubscribeAsync(this.filter), UNSUBSCRIBE_TIMEOUT_MS, 'unsubscribe')) &&
-          (await this.consumer.waitIdle(CLOSE_QUIET_MS, DRAIN_MS)) &&
-          connection.connected;
-      }
-      const registry = this.consumes ? this.opts.sessionRegistry : undefined;
-      await connection.close(drained && registry ? { sessionExpiryInterval: 0 } : undefined);
-      // Offline, the drain could not be waited for above: give the handlers the same bound here.
-      if (!wasConnected) await this.consumer?.settle(DRAIN_MS);
-      if (drained && registry && this.clientId) {
-        await registry.remove(this.clientId).catch((err: unknown) => {
-          this.log.warn({ err }, 'session ended but not removed from the registry');
-        });
-      }
+      await Promise.all(this.consumers.map((c) => c.close()));
+      await this.downlinks?.close();
     })();
     return this.closing;
-  }
-
-  /**
-   * True if `p` fulfilled within `ms`. A rejection is logged and reads as false: on close, the session
-   * is then left to lapse and a peer adopts what it still holds (README "Worker sessions").
-   */
-  private withTimeout(p: Promise<unknown>, ms: number, what: string): Promise<boolean> {
-    return new Promise<boolean>((resolve) => {
-      const cancel = this.clock.setTimeout(() => resolve(false), ms);
-      p.then(
-        () => resolve(true),
-        (err: unknown) => {
-          this.log.warn({ err }, `${what} before close failed`);
-          resolve(false);
-        },
-      ).finally(cancel);
-    });
   }
 }

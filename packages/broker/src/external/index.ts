@@ -1,4 +1,12 @@
-export { ExternalBroker, type ExternalBrokerOptions, type ExternalBrokerStats } from './external-broker.ts';
+export {
+  consumerClientId,
+  DEFAULT_CONSUMERS,
+  DEFAULT_RECEIVE_MAXIMUM,
+  DEFAULT_SESSION_EXPIRY_S,
+  ExternalBroker,
+  type ExternalBrokerOptions,
+  type ExternalBrokerStats,
+} from './external-broker.ts';
 export { type DeviceCredentials, MosquittoProvisioner, type MosquittoProvisionerOptions } from './provisioner.ts';
 export {
   DEFAULT_ACL_ACCESS,
@@ -13,5 +21,3 @@ export { DYNSEC_RESPONSE_TOPIC, DYNSEC_TOPIC, type DynsecCommand, type DynsecRes
 export { DynsecError, type DynsecErrorCode, ExternalBrokerError, type ExternalBrokerErrorCode } from './errors.ts';
 export { DEFAULT_SHARE_GROUP, sharedUplinkFilter, toUplink } from './uplink.ts';
 export type { BackoffOptions } from './backoff.ts';
-export type { SessionKeeperTimings } from './session-keeper.ts';
-export { MemorySessionRegistry, type RegisteredSession, type SessionRegistry } from './session-registry.ts';

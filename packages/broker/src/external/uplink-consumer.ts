@@ -1,7 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import type { Clock, Logger } from '@vigil/runtime';
 import type { UplinkHandler } from '../hooks.ts';
-import { DeferredAcks } from './deferred-ack.ts';
 import { toUplink } from './uplink.ts';
 
 export interface UplinkCounts {
@@ -13,92 +12,84 @@ export interface UplinkCounts {
 export interface UplinkConsumerOptions {
   prefix: string;
   onUplink: UplinkHandler;
-  maxInFlight: number;
-  /** Shared by every connection of one `ExternalBroker` (its own and the sessions it adopts). */
+  /** Shared by every consumer connection of one `ExternalBroker`. */
   counts: UplinkCounts;
   clock: Clock;
   log: Logger;
 }
 
+type PublishPacket = Parameters<MqttClient['handleMessage']>[0];
+
 const IDLE_POLL_MS = 50;
 
 /**
- * Feeds one MQTT connection's uplinks to `onUplink`, up to `maxInFlight` at once, and acknowledges
- * each QoS 1 message only once its handling has settled (`DeferredAcks`): a worker killed mid-stream
- * leaves what it had not committed unacked in its session, for the broker to send again. A handler
- * that fails is acked too: it reported its own failure, and an unacked message would hold one of the
- * broker's Receive Maximum slots until the connection ends.
+ * Feeds one MQTT connection's uplinks to `onUplink` through mqtt.js's documented `handleMessage`
+ * hook, whose callback sends the PUBACK and lets mqtt.js read the next packet: a QoS 1 uplink is
+ * acknowledged only once `onUplink` resolved, i.e. once it is in the partition log (issue 12
+ * "durable log before acknowledgement"). So a connection handles one message at a time; an engine
+ * opens several (`ExternalBroker` `consumers`) and their appends share the log's round trips.
+ *
+ * What is not acknowledged stays in the broker's session and comes again after a reconnection:
+ * - a handler that fails is not acked; the connection is dropped so the message is resent at once on
+ *   the resumed session (after the reconnect backoff) instead of holding a Receive Maximum slot;
+ * - a handler that hangs holds its connection (backpressure: the broker queues that share);
+ * - a handler that settles after its connection closed sends nothing: message ids belong to one
+ *   connection, and mqtt.js would queue the PUBACK for the next one, where the id may name another
+ *   message.
  */
 export class UplinkConsumer {
   private readonly inFlight = new Set<Promise<void>>();
-  /** The packet pump's callback, held while `maxInFlight` uplinks are being handled. */
-  private held: (() => void) | undefined;
-  private acks: DeferredAcks | undefined;
   /** Bumped by every message received or settled, for `waitIdle`. */
   private activity = 0;
+  /** Bumped when a connection closes: a callback of an older one is never called. */
+  private generation = 0;
 
   constructor(private readonly opts: UplinkConsumerOptions) {}
-
-  /** Restarts the quiet period (e.g. at CONNACK). */
-  touch(): void {
-    this.activity++;
-  }
 
   get handling(): number {
     return this.inFlight.size;
   }
 
   attach(client: MqttClient): void {
-    this.acks = new DeferredAcks(client);
-    client.on('message', (topic, payload, packet) => this.receive(topic, payload, packet.qos, packet.messageId));
-    // mqtt.js reads the next packet once this calls back (the PUBACK it sends is held by DeferredAcks).
-    client.handleMessage = (_packet, callback) => {
-      if (this.inFlight.size < this.opts.maxInFlight) callback();
-      else this.held = () => callback();
-    };
-    // A held callback belongs to the dead connection's packet pump: never resume it on the new one.
+    client.handleMessage = (packet, callback) => this.receive(client, packet, callback);
     client.on('close', () => {
-      this.held = undefined;
+      this.generation++;
     });
   }
 
-  private receive(topic: string, payload: Buffer, qos: number, messageId: number | undefined): void {
+  private receive(client: MqttClient, packet: PublishPacket, ack: () => void): void {
     const { opts } = this;
     this.activity++;
-    const commit = qos > 0 && messageId !== undefined && this.acks ? this.acks.defer(messageId) : () => {};
+    // We advertise no Topic Alias Maximum, so every PUBLISH carries its full topic.
+    const topic = String(packet.topic);
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
     const msg = toUplink(opts.prefix, topic, payload, opts.clock.now());
     if (!msg) {
       opts.counts.ignored++;
       opts.log.debug({ topic: topic.slice(0, 256) }, 'not a device uplink topic, ignored');
-      commit();
+      ack();
       return;
     }
     opts.counts.uplinks++;
-    let result: void | Promise<void>;
-    try {
-      result = opts.onUplink(msg);
-    } catch (err) {
-      opts.counts.uplinkFailures++;
-      opts.log.error({ err, deviceId: msg.deviceId }, 'uplink handler threw');
-      commit();
-      return;
-    }
-    if (!result) {
-      commit();
-      return;
-    }
-    const pending: Promise<void> = result
-      .catch((err: unknown) => {
-        opts.counts.uplinkFailures++;
-        opts.log.error({ err, deviceId: msg.deviceId }, 'uplink handler failed');
-      })
+    const generation = this.generation;
+    const pending = Promise.resolve()
+      .then(() => opts.onUplink(msg))
+      .then(
+        () => {
+          if (generation === this.generation && client.connected) ack();
+        },
+        (err: unknown) => {
+          opts.counts.uplinkFailures++;
+          opts.log.error(
+            { err, deviceId: msg.deviceId },
+            'uplink handler failed: not acked, reconnecting to get it again',
+          );
+          if (generation === this.generation) client.stream?.destroy();
+        },
+      )
       .finally(() => {
-        commit();
         this.activity++;
         this.inFlight.delete(pending);
-        const held = this.held;
-        this.held = undefined;
-        held?.();
       });
     this.inFlight.add(pending);
   }

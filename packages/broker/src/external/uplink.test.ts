@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { sharedUplinkFilter, toUplink } from './uplink.ts';
+import { sharedLaneFilters, sharedUplinkFilter, toUplink } from './uplink.ts';
 
 describe('sharedUplinkFilter', () => {
   it('is the shared subscription over every device topic of the prefix', () => {
     expect(sharedUplinkFilter('care')).toBe('$share/vigil/care/+/devices/+/+');
     expect(sharedUplinkFilter('homes', 'workers')).toBe('$share/workers/homes/+/devices/+/+');
+  });
+});
+
+describe('sharedLaneFilters', () => {
+  it('gives calls for help a lane of their own and every other uplink channel to the routine lane', () => {
+    expect(sharedLaneFilters('care', 'urgent')).toEqual(['$share/vigil/care/+/devices/+/events']);
+    expect(sharedLaneFilters('homes', 'routine', 'workers').sort()).toEqual([
+      '$share/workers/homes/+/devices/+/status',
+      '$share/workers/homes/+/devices/+/telemetry',
+      '$share/workers/homes/+/devices/+/vitals',
+    ]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { isUplink, parseDeviceTopic, uplinkWildcard } from '@vigil/contracts';
+import { isUplink, parseDeviceTopic, UPLINK_CHANNELS, uplinkWildcard } from '@vigil/contracts';
 import type { UplinkMessage } from '@vigil/engine';
 
 /** Default shared-subscription group: every engine worker in it gets a share of the uplinks. */
@@ -10,6 +10,20 @@ export const DEFAULT_SHARE_GROUP = 'vigil';
  */
 export function sharedUplinkFilter(prefix: string, group = DEFAULT_SHARE_GROUP): string {
   return `$share/${group}/${uplinkWildcard(prefix)}`;
+}
+
+/**
+ * The lanes of the shared subscription (issue 12 "SOS first"): calls for help (`events`) are taken by
+ * connections of their own, so an SOS never waits in the broker behind vitals queued for a busy
+ * connection; `routine` takes the other uplink channels.
+ */
+export type UplinkLane = 'urgent' | 'routine';
+
+/** `$share/{group}/{prefix}/+/devices/+/{channel}` for each channel of the lane. */
+export function sharedLaneFilters(prefix: string, lane: UplinkLane, group = DEFAULT_SHARE_GROUP): string[] {
+  return UPLINK_CHANNELS.filter((c) => (c === 'events') === (lane === 'urgent')).map(
+    (c) => `$share/${group}/${prefix}/+/devices/+/${c}`,
+  );
 }
 
 /**

@@ -152,4 +152,3 @@ export async function createRedisStores(redis: Redis | string, opts: RedisStores
     connected: () => client.status === 'ready',
   };
 }
-export * from './session-registry.ts';
