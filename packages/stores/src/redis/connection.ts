@@ -18,10 +18,21 @@ export type RedisTarget = { url: string } | { clusterNodes: readonly RedisCluste
  * the client library.
  */
 export async function connectRedis(target: RedisTarget, options: RedisOptions = {}): Promise<RedisClient> {
-  const { Redis, Cluster } = await import('ioredis');
-  if ('url' in target) return new Redis(target.url, options);
+  return newRedisClient(await import('ioredis'), target, options);
+}
+
+/** The two client classes of ioredis, as its module exports them. */
+export interface IoRedisClasses {
+  Redis: typeof Redis;
+  Cluster: typeof Cluster;
+}
+
+/** `connectRedis` with the library already loaded, for callers that open connections as they go. */
+export function newRedisClient(lib: IoRedisClasses, target: RedisTarget, options: RedisOptions = {}): RedisClient {
+  if ('url' in target) return new lib.Redis(target.url, options);
+  // Auto-pipelining is the cluster client's own option (it groups by node); the rest is per node.
   const { enableAutoPipelining, ...redisOptions } = options;
-  return new Cluster(
+  return new lib.Cluster(
     target.clusterNodes.map((n) => ({ host: n.host, port: n.port })),
     {
       redisOptions,
