@@ -234,8 +234,9 @@ function parseEach(cleaned: Record<string, string | undefined>): { e: Env; bad: 
   if (first.success) return { e: first.data, bad: new Set(), problems: [] };
   const problems = first.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`);
   const bad = new Set(first.error.issues.map((i) => String(i.path[0])));
+  // No rule spans fields in the schema, so without the bad ones the rest parses; should one be added,
+  // the defaults stand in rather than hiding the problems already found.
   const rest = EnvSchema.safeParse(Object.fromEntries(Object.entries(cleaned).filter(([k]) => !bad.has(k))));
-  // Every field validates alone, so without the bad ones the rest parses; the fallback never runs.
   return { e: rest.success ? rest.data : EnvSchema.parse({}), bad, problems };
 }
 
