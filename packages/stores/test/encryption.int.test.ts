@@ -247,8 +247,8 @@ describe.skipIf(skip)('redis encryption at rest', () => {
       expect(raw).toContain('al_1');
       expect(raw).toContain('alert.raised');
       // Each body is bound to its record: alert al_1's body under another id does not open.
-      const body = await client!.hget(`${prefix}alerts`, 'al_1');
-      await client!.hset(`${prefix}alerts`, 'al_2', body!);
+      const body = await client!.hget(`${prefix}{alerts}`, 'al_1');
+      await client!.hset(`${prefix}{alerts}`, 'al_2', body!);
       await expect(s.alerts.get('al_2')).rejects.toMatchObject({
         code: 'decrypt_failed',
         message: expect.stringContaining('alert al_2'),

@@ -64,7 +64,7 @@ export async function createApp(options: AppOptions = {}) {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const now = () => clock.now();
   const redisStores = config.redis
-    ? await createRedisStores(config.redis.url, {
+    ? await createRedisStores(config.redis, {
         keyPrefix: config.redis.keyPrefix,
         now,
         encryption: { kek: config.redis.encryptionKey },

@@ -73,6 +73,81 @@ describe('loadConfig', () => {
     expect(r.ok && r.config.devicePeppers).toEqual([PEPPER]);
   });
 
+  it('takes a Redis Cluster by some of its nodes instead of REDIS_URL, with the same requirements', () => {
+    const secrets = { JWT_SECRET: 'x'.repeat(32), ENCRYPTION_KEY: KEY_B64, DEVICE_SECRET_PEPPER: PEPPER_B64 };
+    const r = loadConfig({ ...secrets, REDIS_CLUSTER_NODES: 'redis-1:7000, 10.0.0.2:7001,[::1]:7002' });
+    expect(r.ok && r.config.redis).toEqual({
+      clusterNodes: [
+        { host: 'redis-1', port: 7000 },
+        { host: '10.0.0.2', port: 7001 },
+        { host: '::1', port: 7002 },
+      ],
+      keyPrefix: 'vigil:',
+      encryptionKey: KEY,
+    });
+    const problems = (env: Record<string, string>) => {
+      const got = loadConfig(env);
+      return got.ok ? [] : got.problems;
+    };
+    const shape = 'REDIS_CLUSTER_NODES: must be host:port pairs separated by commas, e.g. redis-1:6379,redis-2:6379';
+    for (const nodes of ['redis-1', 'redis-1:7000,', 'redis-1:99999', 'redis://redis-1:7000', 'a b:1']) {
+      expect(problems({ ...secrets, REDIS_CLUSTER_NODES: nodes }), nodes).toEqual([shape]);
+    }
+    expect(problems({ ...secrets, REDIS_CLUSTER_NODES: 'redis-1:7000', REDIS_URL: 'redis://redis:6379' })).toEqual([
+      'set REDIS_URL or REDIS_CLUSTER_NODES, not both (one Redis or one Redis Cluster)',
+    ]);
+    expect(problems({ REDIS_CLUSTER_NODES: 'redis-1:7000' })).toEqual([
+      'JWT_SECRET is required with REDIS_CLUSTER_NODES (every process must verify the same tokens)',
+      'ENCRYPTION_KEY or ENCRYPTION_KEY_FILE is required with REDIS_CLUSTER_NODES (health data is encrypted at rest)',
+      'DEVICE_SECRET_PEPPER or DEVICE_SECRET_PEPPER_FILE is required with REDIS_CLUSTER_NODES (the device secret hashes kept there verify only under it)',
+    ]);
+  });
+
+  it('lists problems of variables, files and how they combine together, not the first kind only (contract §5)', () => {
+    const readFile = (path: string): string => {
+      throw Object.assign(new Error(`no ${path}`), { code: 'ENOENT' });
+    };
+    const r = loadConfig(
+      {
+        HTTP_PORT: 'abc',
+        REDIS_CLUSTER_NODES: 'redis-1:7000,oops',
+        ENCRYPTION_KEY_FILE: '/run/secrets/none',
+        ADMIN_USERNAME: 'root',
+        VIGIL_ROLE: 'engine',
+        DEMO: 'true',
+        MQTT_URL: 'mqtt://mosquitto:1883',
+        MQTT_USERNAME: 'vigil-engine',
+        MQTT_PASSWORD: 'engine-password',
+        MQTT_ADMIN_USERNAME: 'admin',
+        INFLUX_URL: 'http://influxdb:8086',
+      },
+      readFile,
+    );
+    expect(r).toEqual({
+      ok: false,
+      problems: [
+        'HTTP_PORT: must be a port number from 0 to 65535 (0 picks a free port)',
+        'REDIS_CLUSTER_NODES: must be host:port pairs separated by commas, e.g. redis-1:6379,redis-2:6379',
+        'ADMIN_USERNAME and ADMIN_PASSWORD must be set together',
+        'MQTT_ADMIN_PASSWORD is required with MQTT_URL',
+        'INFLUX_BUCKET or INFLUX_DATABASE is required with INFLUX_URL',
+        'JWT_SECRET is required with REDIS_CLUSTER_NODES (every process must verify the same tokens)',
+        'ENCRYPTION_KEY_FILE: cannot read /run/secrets/none (ENOENT)',
+        'DEVICE_SECRET_PEPPER or DEVICE_SECRET_PEPPER_FILE is required with REDIS_CLUSTER_NODES (the device secret hashes kept there verify only under it)',
+        'DEMO=true needs VIGIL_ROLE=all or gateway (the demo is seeded and simulated there)',
+      ],
+    });
+    // A malformed value is not taken for a valid one by the rules across variables.
+    expect(loadConfig({ HTTP_PORT: 'abc', MQTT_PORT: '8080' })).toEqual({
+      ok: false,
+      problems: ['HTTP_PORT: must be a port number from 0 to 65535 (0 picks a free port)'],
+    });
+    expect(loadConfig({ VIGIL_ROLE: 'worker', DEMO: 'maybe' })).toMatchObject({
+      ok: false,
+      problems: [expect.stringMatching(/^DEMO: /), expect.stringMatching(/^VIGIL_ROLE: /)],
+    });
+  });
+
   it('reads the device secret pepper from DEVICE_SECRET_PEPPER or its file; several rotate it, newest first', () => {
     // Optional without Redis: a random one per start suits stores that start empty.
     const none = loadConfig({});
@@ -217,7 +292,7 @@ describe('loadConfig', () => {
     expect(alone.ok).toBe(false);
     if (!alone.ok)
       expect(alone.problems).toEqual([
-        'REDIS_URL is required with VIGIL_ROLE=engine (processes share state there)',
+        'REDIS_URL or REDIS_CLUSTER_NODES is required with VIGIL_ROLE=engine (processes share state there)',
         'DEMO=true needs VIGIL_ROLE=all or gateway (the demo is seeded and simulated there)',
       ]);
     const lonelyGateway = loadConfig({ VIGIL_ROLE: 'gateway', JWT_SECRET: 's'.repeat(32) });

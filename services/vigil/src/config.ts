@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isScenarioName, SCENARIO_NAMES } from '@vigil/simulator';
+import type { RedisClusterNode, RedisTarget } from '@vigil/stores';
 import { z } from 'zod';
 
 const PORT_MESSAGE = 'must be a port number from 0 to 65535 (0 picks a free port)';
@@ -9,6 +10,20 @@ const port = z
   .regex(/^\d{1,5}$/, PORT_MESSAGE)
   .transform(Number)
   .refine((n) => n <= 65535, PORT_MESSAGE);
+/** `host:port` or `[ipv6]:port`. */
+const CLUSTER_NODE = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+const clusterNodes = z
+  .string()
+  .transform((text) => text.split(',').map((n) => n.trim()))
+  .refine((nodes) => nodes.every((n) => CLUSTER_NODE.test(n) && Number(n.slice(n.lastIndexOf(':') + 1)) <= 65535), {
+    error: 'must be host:port pairs separated by commas, e.g. redis-1:6379,redis-2:6379',
+  })
+  .transform((nodes): RedisClusterNode[] =>
+    nodes.map((n) => {
+      const at = n.lastIndexOf(':');
+      return { host: n.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(n.slice(at + 1)) };
+    }),
+  );
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -93,6 +108,11 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL, e.g. redis://redis:6379/0')
     .optional(),
+  /**
+   * A Redis Cluster instead of one Redis (docs/deploy.md "Redis Cluster"): some of its nodes, the
+   * client finds the rest. Instead of REDIS_URL, with the same requirements.
+   */
+  REDIS_CLUSTER_NODES: clusterNodes.optional(),
   REDIS_KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_:.-]{1,64}$/)
@@ -147,7 +167,7 @@ export interface AppConfig {
    * Redis for all state instead of memory (architecture.md), with the key-encryption key that seals
    * the health data kept there (docs/deploy.md "Encryption at rest").
    */
-  redis?: { url: string; keyPrefix: string; encryptionKey: Buffer };
+  redis?: RedisTarget & { keyPrefix: string; encryptionKey: Buffer };
   /**
    * Peppers of the device secret hashes, newest first (the first makes new hashes). Without one, a
    * random pepper per start when the stores are in memory; with Redis, argon2id (slow, as before).
@@ -233,57 +253,82 @@ function devicePeppers(
   return keys;
 }
 
-/** `readFile` reads ENCRYPTION_KEY_FILE and DEVICE_SECRET_PEPPER_FILE (injected for tests). */
+type Env = z.infer<typeof EnvSchema>;
+
+/**
+ * Every variable checked on its own: the problems of all of them, and the valid values (a variable
+ * with a problem reads as its default, or unset, so the checks across variables still run).
+ */
+function parseEach(cleaned: Record<string, string | undefined>): { e: Env; bad: Set<string>; problems: string[] } {
+  const first = EnvSchema.safeParse(cleaned);
+  if (first.success) return { e: first.data, bad: new Set(), problems: [] };
+  const problems = first.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`);
+  const bad = new Set(first.error.issues.map((i) => String(i.path[0])));
+  // No rule spans fields in the schema, so without the bad ones the rest parses; should one be added,
+  // the defaults stand in rather than hiding the problems already found.
+  const rest = EnvSchema.safeParse(Object.fromEntries(Object.entries(cleaned).filter(([k]) => !bad.has(k))));
+  return { e: rest.success ? rest.data : EnvSchema.parse({}), bad, problems };
+}
+
+/**
+ * `readFile` reads ENCRYPTION_KEY_FILE and DEVICE_SECRET_PEPPER_FILE (injected for tests). Every
+ * problem is listed (contract §5): of each variable, of the files, and of how they combine.
+ */
 export function loadConfig(
   env: NodeJS.ProcessEnv,
   readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
 ): ConfigResult {
   // Empty strings count as unset, as in most deployment tools.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
-  const parsed = EnvSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`) };
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
+  const { e, bad, problems } = parseEach(cleaned);
+  // Rules across variables go by what was set, valid or not: "JWT_SECRET is required with REDIS_URL"
+  // holds even while REDIS_URL itself is malformed.
+  const isSet = (name: keyof Env) => cleaned[name] !== undefined;
   // Split roles default to no demo: several gateways would each seed one and run a simulator.
-  const demoAsked = cleaned.DEMO !== undefined && e.DEMO;
+  const demoAsked = isSet('DEMO') && !bad.has('DEMO') && e.DEMO;
   const demo = e.VIGIL_ROLE === 'all' ? e.DEMO : e.VIGIL_ROLE === 'gateway' && demoAsked;
-  if ((e.ADMIN_USERNAME === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+  if (isSet('ADMIN_USERNAME') !== isSet('ADMIN_PASSWORD')) {
     problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
   }
-  if (e.HTTP_PORT !== 0 && e.HTTP_PORT === e.MQTT_PORT) problems.push('HTTP_PORT and MQTT_PORT must differ');
-  if (e.MQTT_URL) {
+  if (!bad.has('HTTP_PORT') && !bad.has('MQTT_PORT') && e.HTTP_PORT !== 0 && e.HTTP_PORT === e.MQTT_PORT)
+    problems.push('HTTP_PORT and MQTT_PORT must differ');
+  if (isSet('MQTT_URL')) {
     for (const k of ['MQTT_USERNAME', 'MQTT_PASSWORD', 'MQTT_ADMIN_USERNAME', 'MQTT_ADMIN_PASSWORD'] as const)
-      if (!e[k]) problems.push(`${k} is required with MQTT_URL`);
+      if (!isSet(k)) problems.push(`${k} is required with MQTT_URL`);
   }
-  if (e.INFLUX_URL && !e.INFLUX_BUCKET && !e.INFLUX_DATABASE)
+  if (isSet('INFLUX_URL') && !isSet('INFLUX_BUCKET') && !isSet('INFLUX_DATABASE'))
     problems.push('INFLUX_BUCKET or INFLUX_DATABASE is required with INFLUX_URL');
+  // One Redis or one cluster: the variable that names it, in the messages of what it requires.
+  const redisVar = isSet('REDIS_URL') ? 'REDIS_URL' : isSet('REDIS_CLUSTER_NODES') ? 'REDIS_CLUSTER_NODES' : undefined;
+  if (isSet('REDIS_URL') && isSet('REDIS_CLUSTER_NODES'))
+    problems.push('set REDIS_URL or REDIS_CLUSTER_NODES, not both (one Redis or one Redis Cluster)');
   // With shared state, every process (and every restart) must verify the same tokens.
-  if (e.REDIS_URL && !e.JWT_SECRET)
-    problems.push('JWT_SECRET is required with REDIS_URL (every process must verify the same tokens)');
+  if (redisVar && !isSet('JWT_SECRET'))
+    problems.push(`JWT_SECRET is required with ${redisVar} (every process must verify the same tokens)`);
   const key = encryptionKey(e, readFile);
   if (typeof key === 'string') problems.push(key);
-  else if (e.REDIS_URL && key === undefined)
+  else if (redisVar && key === undefined)
     problems.push(
-      'ENCRYPTION_KEY or ENCRYPTION_KEY_FILE is required with REDIS_URL (health data is encrypted at rest)',
+      `ENCRYPTION_KEY or ENCRYPTION_KEY_FILE is required with ${redisVar} (health data is encrypted at rest)`,
     );
   const peppers = devicePeppers(e, readFile);
   if (typeof peppers === 'string') problems.push(peppers);
-  else if (e.REDIS_URL && peppers === undefined)
+  else if (redisVar && peppers === undefined)
     problems.push(
-      'DEVICE_SECRET_PEPPER or DEVICE_SECRET_PEPPER_FILE is required with REDIS_URL (the device secret hashes kept there verify only under it)',
+      `DEVICE_SECRET_PEPPER or DEVICE_SECRET_PEPPER_FILE is required with ${redisVar} (the device secret hashes kept there verify only under it)`,
     );
   else if (peppers && key instanceof Buffer && peppers.some((p) => p.equals(key)))
     problems.push('DEVICE_SECRET_PEPPER must differ from ENCRYPTION_KEY (one key, one purpose)');
-  if (e.VIGIL_ROLE !== 'all') {
+  if (!bad.has('VIGIL_ROLE') && e.VIGIL_ROLE !== 'all') {
     // One process's memory or embedded broker cannot be shared with the others.
-    if (!e.REDIS_URL)
-      problems.push(`REDIS_URL is required with VIGIL_ROLE=${e.VIGIL_ROLE} (processes share state there)`);
+    if (!redisVar)
+      problems.push(
+        `REDIS_URL or REDIS_CLUSTER_NODES is required with VIGIL_ROLE=${e.VIGIL_ROLE} (processes share state there)`,
+      );
     // An engine may run its own embedded broker (devices spread over the engines by a TCP balancer):
     // whichever receives a message appends it to the shared log. A gateway has no devices of its own
     // and reaches them only through a broker they share.
-    if (!e.MQTT_URL && e.VIGIL_ROLE === 'gateway')
+    if (!isSet('MQTT_URL') && e.VIGIL_ROLE === 'gateway')
       problems.push('MQTT_URL is required with VIGIL_ROLE=gateway (it reaches devices through an external broker)');
     if (e.VIGIL_ROLE === 'engine' && demoAsked)
       problems.push('DEMO=true needs VIGIL_ROLE=all or gateway (the demo is seeded and simulated there)');
@@ -306,8 +351,7 @@ export function loadConfig(
       logLevel: e.LOG_LEVEL,
       ...(e.BOARD_DIR && { boardDir: e.BOARD_DIR }),
       sim: { count: e.SIM_COUNT, rateHz: e.SIM_RATE_HZ, seed: e.SIM_SEED, scenario: e.SIM_SCENARIO },
-      ...(e.REDIS_URL &&
-        key instanceof Buffer && { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, encryptionKey: key } }),
+      ...(key instanceof Buffer && redisOf(e, key)),
       ...(Array.isArray(peppers) && { devicePeppers: Object.freeze(peppers) }),
       ...(e.MQTT_URL &&
         e.MQTT_USERNAME &&
@@ -350,4 +394,14 @@ function defaultEngineId(httpPort: number): string {
       .replace(/[^A-Za-z0-9_.-]/g, '-')
       .slice(0, 48) || 'engine';
   return `${host}-${httpPort}`;
+}
+
+/** The Redis part of the configuration: one Redis by URL or a cluster by its nodes. */
+function redisOf(e: Env, encryptionKey: Buffer): { redis: NonNullable<AppConfig['redis']> } | undefined {
+  const target: RedisTarget | undefined = e.REDIS_URL
+    ? { url: e.REDIS_URL }
+    : e.REDIS_CLUSTER_NODES
+      ? { clusterNodes: e.REDIS_CLUSTER_NODES }
+      : undefined;
+  return target && { redis: { ...target, keyPrefix: e.REDIS_KEY_PREFIX, encryptionKey } };
 }

@@ -1,8 +1,8 @@
 import type { VitalsFeed } from '@vigil/engine';
 import { createVitalsPublisher, relayVitals } from '@vigil/gateway';
 import type { Logger } from '@vigil/runtime';
+import { type IoRedisClasses, newRedisClient, type RedisClient, type RedisTarget } from '@vigil/stores';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import type { Redis } from 'ioredis';
 import type { ServerOptions } from 'socket.io';
 
 /**
@@ -12,28 +12,27 @@ import type { ServerOptions } from 'socket.io';
  * the adapter blocks one on `XREAD`.
  */
 export class RedisLinks {
-  private readonly connections: Redis[] = [];
+  private readonly connections: RedisClient[] = [];
   private stopRelay: (() => Promise<void>) | undefined;
 
   private constructor(
-    private readonly RedisClient: typeof Redis,
-    private readonly url: string,
+    private readonly lib: IoRedisClasses,
+    private readonly target: RedisTarget,
     private readonly keyPrefix: string,
     private readonly logger: Logger,
   ) {}
 
-  static async create(redis: { url: string; keyPrefix: string }, logger: Logger): Promise<RedisLinks> {
+  static async create(redis: RedisTarget & { keyPrefix: string }, logger: Logger): Promise<RedisLinks> {
     // Loaded only here, so the memory-only default never loads the client library.
-    const { Redis: RedisClient } = await import('ioredis');
-    return new RedisLinks(RedisClient, redis.url, redis.keyPrefix, logger.child({ module: 'redis-links' }));
+    return new RedisLinks(await import('ioredis'), redis, redis.keyPrefix, logger.child({ module: 'redis-links' }));
   }
 
   private get vitalsChannel(): string {
     return `${this.keyPrefix}vitals`;
   }
 
-  private connect(): Redis {
-    const c = new this.RedisClient(this.url, { enableAutoPipelining: true });
+  private connect(): RedisClient {
+    const c = newRedisClient(this.lib, this.target, { enableAutoPipelining: true });
     c.on('error', (err: unknown) => this.logger.warn({ err }, 'redis link error (reconnecting)'));
     this.connections.push(c);
     return c;
@@ -54,8 +53,10 @@ export class RedisLinks {
     const client = this.connect();
     // The adapter reads and subscribes on duplicates of `client` that it closes only after a blocking
     // read returns, which never happens if Redis went first: they are tracked so `close()` ends them.
-    const duplicate = client.duplicate.bind(client);
-    client.duplicate = (...args: Parameters<Redis['duplicate']>) => {
+    // (A cluster client's `duplicate` takes other arguments than a single one's; they pass through.)
+    const target = client as { duplicate: (...args: unknown[]) => RedisClient };
+    const duplicate = target.duplicate.bind(client);
+    target.duplicate = (...args: unknown[]) => {
       const d = duplicate(...args);
       d.on('error', (err: unknown) => this.logger.warn({ err }, 'socket.io adapter redis error (reconnecting)'));
       this.connections.push(d);

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import type { Keys } from '../redis/script.ts';
+import type { Keys, RedisClient } from '../redis/script.ts';
 import { gcmOpen, gcmSeal, KEY_BYTES } from './aead.ts';
 import { FieldCipherError } from './errors.ts';
 
@@ -26,7 +25,7 @@ export class DekKeyring {
   private readonly cache = new Map<string, Promise<Buffer>>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly kek: Buffer,
   ) {

@@ -1,9 +1,9 @@
 import type { Alert, AlertKind } from '@vigil/contracts';
-import type { Redis } from 'ioredis';
 import { alertSubject } from '../memory/alerts.ts';
 import type { AlertFilter, AlertStore } from '../types.ts';
 import { OrderedCollection } from './collection.ts';
-import { type Keys, LuaScript } from './script.ts';
+import { alertKeys } from './key-layout.ts';
+import { type Keys, LuaScript, type RedisClient } from './script.ts';
 import type { Sealer } from './sealer.ts';
 
 const isOpen = (a: Alert) => a.state !== 'resolved';
@@ -38,7 +38,7 @@ export class RedisAlertStore implements AlertStore {
   /** Ids of open alerts scored like the insertion order, so `state: 'open'` never reads resolved ones. */
   private readonly openIds: string;
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keys: Keys,
     sealer?: Sealer,
   ) {
@@ -48,8 +48,7 @@ export class RedisAlertStore implements AlertStore {
       'alerts',
       sealer?.enabled ? { sealer, kind: 'alert', scopeOf: (a) => a.facilityId } : undefined,
     );
-    this.openIndex = keys.key('alerts', 'open-index');
-    this.openIds = keys.key('alerts', 'open');
+    ({ openIndex: this.openIndex, openIds: this.openIds } = alertKeys(keys));
   }
 
   async put(alert: Alert) {

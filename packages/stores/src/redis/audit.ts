@@ -1,7 +1,7 @@
 import { AUDIT_LIST_DEFAULT_LIMIT, type AuditEntry } from '@vigil/contracts';
-import type { Redis } from 'ioredis';
 import { AUDIT_RETENTION_MS, type AuditFilter, type AuditStore } from '../types.ts';
-import { type Keys, LuaScript } from './script.ts';
+import { auditFacilitiesKey, auditKeys } from './key-layout.ts';
+import { type Keys, LuaScript, type RedisClient } from './script.ts';
 
 export interface RedisAuditOptions {
   /** Entries older than this (by `at`, against the store's clock) are trimmed (default 400 days). */
@@ -12,11 +12,11 @@ export interface RedisAuditOptions {
 const SEQ_DIGITS = 16;
 
 /*
- * The audit log (contract §4.2), append-only:
- *   audit:f:<facility>               sorted set, score `at` (epoch ms), member <seq><entry JSON>
- *   audit:f:<facility>:r:<resident>  the same entries of one resident (`?residentId` reads only these)
- *   audit:n                          the append sequence (makes members unique and orders ties)
- *   audit:facilities                 facility ids with entries (an admin's read of every facility)
+ * The audit log (contract §4.2), append-only, a facility's keys under one hash tag (Redis Cluster):
+ *   {f:<facility>}:audit               sorted set, score `at` (epoch ms), member <seq><entry JSON>
+ *   {f:<facility>}:audit:r:<resident>  the same entries of one resident (`?residentId` reads only these)
+ *   {f:<facility>}:audit:n             the facility's append sequence (makes members unique, orders ties)
+ *   audit:facilities                   facility ids with entries (an admin's read of every facility)
  * A sorted set rather than a Stream: entries are ordered and ranged by their own `at`, which several
  * gateways produce slightly out of order; a Stream's ids must only grow.
  */
@@ -24,8 +24,7 @@ const SEQ_DIGITS = 16;
 /**
  * Adds the entry to both sets, trims what is older than the retention and sets each key to expire
  * a retention after its newest append, so the set of a resident nobody reads again goes too.
- * KEYS: facility set, resident set, sequence, facilities; ARGV: at, entry JSON, oldest kept, ttl ms,
- * facility id.
+ * KEYS: facility set, resident set, sequence; ARGV: at, entry JSON, oldest kept, ttl ms.
  */
 const APPEND = new LuaScript(`
 local seq = redis.call('INCR', KEYS[3])
@@ -35,7 +34,6 @@ for i = 1, 2 do
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', '(' .. ARGV[3])
   redis.call('PEXPIRE', KEYS[i], ARGV[4])
 end
-redis.call('SADD', KEYS[4], ARGV[5])
 return seq
 `);
 
@@ -49,44 +47,41 @@ const score = (ms: number) => (ms === Number.POSITIVE_INFINITY ? '+inf' : String
 
 /** The audit log on Redis; retention by time only (the sets hold ~300 bytes an entry). */
 export class RedisAuditStore implements AuditStore {
-  private readonly seqKey: string;
   private readonly facilitiesKey: string;
   private readonly retentionMs: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly now: () => number = Date.now,
     opts: RedisAuditOptions = {},
   ) {
-    this.seqKey = keys.key('audit', 'n');
-    this.facilitiesKey = keys.key('audit', 'facilities');
+    this.facilitiesKey = auditFacilitiesKey(keys);
     this.retentionMs = opts.retentionMs ?? AUDIT_RETENTION_MS;
   }
 
   private facilityKey(facilityId: string) {
-    return this.keys.key('audit', 'f', encodeURIComponent(facilityId));
+    return auditKeys(this.keys, facilityId).entries;
   }
 
   private residentKey(facilityId: string, residentId: string) {
-    return this.keys.key('audit', 'f', encodeURIComponent(facilityId), 'r', encodeURIComponent(residentId));
+    return auditKeys(this.keys, facilityId).ofResident(residentId);
   }
 
   async append(entry: AuditEntry): Promise<void> {
+    const k = auditKeys(this.keys, entry.facilityId);
+    // Named before the entry is written: a failure in between leaves a facility listed with nothing
+    // new, never an entry an admin's read of every facility cannot find. (Another slot than the
+    // facility's keys, so not inside the script.)
+    await this.redis.sadd(this.facilitiesKey, entry.facilityId);
     await APPEND.run(
       this.redis,
-      [
-        this.facilityKey(entry.facilityId),
-        this.residentKey(entry.facilityId, entry.residentId),
-        this.seqKey,
-        this.facilitiesKey,
-      ],
+      [k.entries, k.ofResident(entry.residentId), k.sequence],
       [
         String(Date.parse(entry.at)),
         JSON.stringify(entry),
         String(this.now() - this.retentionMs),
         String(Math.max(1, Math.ceil(this.retentionMs))),
-        entry.facilityId,
       ],
     );
   }

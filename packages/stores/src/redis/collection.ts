@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { Sealer } from './sealer.ts';
-import { type Keys, LuaScript, toJson } from './script.ts';
+import { collectionKeys } from './key-layout.ts';
+import { type Keys, LuaScript, toJson, type RedisClient } from './script.ts';
 
 /** Stores the body; a first put also appends the id to the insertion order (a re-put keeps its place). */
 export const PUT_ORDERED = new LuaScript(`
@@ -57,8 +57,9 @@ export interface CollectionSealing<T> {
 }
 
 /**
- * JSON bodies in a hash, listed in first-insertion order like the memory stores' Maps: `<name>` holds
- * id → JSON (sealed whole when `sealing` is given), `<name>:order` the ids scored by a counter `<name>:n`.
+ * JSON bodies in a hash, listed in first-insertion order like the memory stores' Maps: `{<name>}` holds
+ * id → JSON (sealed whole when `sealing` is given), `{<name>}:order` the ids scored by a counter
+ * `{<name>}:n` (one hash tag: the scripts touch them together, key-layout.ts).
  */
 export class OrderedCollection<T> {
   readonly bodies: string;
@@ -66,14 +67,12 @@ export class OrderedCollection<T> {
   readonly counter: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keys: Keys,
     name: string,
     private readonly sealing?: CollectionSealing<T>,
   ) {
-    this.bodies = keys.key(name);
-    this.order = keys.key(name, 'order');
-    this.counter = keys.key(name, 'n');
+    ({ bodies: this.bodies, order: this.order, counter: this.counter } = collectionKeys(keys, name));
   }
 
   /** The stored form of a body: sealed, with the AAD naming this record, or plain JSON. */

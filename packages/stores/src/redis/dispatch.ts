@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { FacilityPolicy, SlaWarning, Task } from '@vigil/contracts';
-import type { Redis } from 'ioredis';
 import type {
   Deadline,
   DeadlineStore,
@@ -10,15 +9,16 @@ import type {
   TaskFilter,
   TaskStore,
 } from '../types.ts';
-import { fromJson, type Keys, LuaScript, toJson } from './script.ts';
+import { deadlineKeys, taskKeys } from './key-layout.ts';
+import { fromJson, type Keys, LuaScript, toJson, type RedisClient } from './script.ts';
 import type { Sealer } from './sealer.ts';
 
 const ACTIVE = new Set(['assigned', 'accepted', 'in_progress']);
 
 /**
- * `tasks`: id → JSON, with two indexes so the hot lookups do not read (and, encrypted, open) every
- * task ever stored: `tasks:alert:<alertId>` (the ids of an alert's tasks: dispatch on every alert
- * event, delivery receipts) and `tasks:active` (assigned, accepted or in progress: staff load,
+ * `{tasks}`: id → JSON, with two indexes so the hot lookups do not read (and, encrypted, open) every
+ * task ever stored: `{tasks}:alert:<alertId>` (the ids of an alert's tasks: dispatch on every alert
+ * event, delivery receipts) and `{tasks}:active` (assigned, accepted or in progress: staff load,
  * emergency access). Both may hold more ids than they should (a backfill racing a write), never
  * fewer: `list` still applies every filter to the bodies it reads. Other lists read all tasks and are
  * filtered and sorted here, as in memory. With encryption on, the body (its `context` holds a vitals
@@ -28,17 +28,17 @@ export class RedisTaskStore implements TaskStore {
   private readonly key: string;
   private readonly activeKey: string;
   private readonly indexedKey: string;
+  private readonly alertKey: (alertId: string) => string;
   constructor(
-    private readonly redis: Redis,
-    private readonly keys: Keys,
+    private readonly redis: RedisClient,
+    keys: Keys,
     private readonly sealer?: Sealer,
   ) {
-    this.key = keys.key('tasks');
-    this.activeKey = keys.key('tasks', 'active');
-    this.indexedKey = keys.key('tasks', 'indexed');
-  }
-  private alertKey(alertId: string) {
-    return this.keys.keyFor('tasks:alert', alertId);
+    const k = taskKeys(keys);
+    this.key = k.bodies;
+    this.activeKey = k.active;
+    this.indexedKey = k.indexed;
+    this.alertKey = k.ofAlert;
   }
   private decode(id: string, raw: string | null | undefined) {
     return this.sealer ? this.sealer.open<Task>({ kind: 'task', id, field: 'body' }, raw) : fromJson<Task>(raw);
@@ -108,17 +108,17 @@ export class RedisTaskStore implements TaskStore {
   }
 }
 
-async function execOrThrow(tx: ReturnType<Redis['multi']>): Promise<void> {
+async function execOrThrow(tx: ReturnType<RedisClient['multi']>): Promise<void> {
   for (const [err] of (await tx.exec()) ?? []) if (err) throw err;
 }
 
 /*
- * Deadlines (issue 4 "durable deadlines"; architecture.md "Durable timers"):
- *   deadlines           id → JSON of the deadline as scheduled, without dueAt, attempts and claim
- *   deadlines:due       sorted set id → dueAt (pushed to now + lease while claimed)
- *   deadlines:attempts  id → claims so far
- *   deadlines:claim     id → token of the current claim
- *   deadlines:order     insertion order for `list`, counter deadlines:n
+ * Deadlines (issue 4 "durable deadlines"; architecture.md "Durable timers"), one hash tag:
+ *   {deadlines}           id → JSON of the deadline as scheduled, without dueAt, attempts and claim
+ *   {deadlines}:due       sorted set id → dueAt (pushed to now + lease while claimed)
+ *   {deadlines}:attempts  id → claims so far
+ *   {deadlines}:claim     id → token of the current claim
+ *   {deadlines}:order     insertion order for `list`, counter {deadlines}:n
  */
 
 /** KEYS: bodies, due, attempts, claims, order, counter; ARGV: id, JSON, dueAt. */
@@ -207,15 +207,17 @@ export class RedisDeadlineStore implements DeadlineStore {
   private readonly order: string;
   private readonly counter: string;
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keys: Keys,
   ) {
-    this.bodies = keys.key('deadlines');
-    this.due = keys.key('deadlines', 'due');
-    this.attempts = keys.key('deadlines', 'attempts');
-    this.claims = keys.key('deadlines', 'claim');
-    this.order = keys.key('deadlines', 'order');
-    this.counter = keys.key('deadlines', 'n');
+    ({
+      bodies: this.bodies,
+      due: this.due,
+      attempts: this.attempts,
+      claims: this.claims,
+      order: this.order,
+      counter: this.counter,
+    } = deadlineKeys(keys));
   }
 
   async schedule(d: Deadline) {
@@ -293,7 +295,7 @@ export class RedisDeadlineStore implements DeadlineStore {
 export class RedisSlaWarningStore implements SlaWarningStore {
   private readonly key: string;
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keys: Keys,
     private readonly sealer?: Sealer,
   ) {
@@ -336,7 +338,7 @@ export class RedisSlaWarningStore implements SlaWarningStore {
 export class RedisPolicyStore implements PolicyStore {
   private readonly key: string;
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keys: Keys,
   ) {
     this.key = keys.key('policies');

@@ -1,5 +1,4 @@
 import type { CarePlan, Consent, Facility, Resident } from '@vigil/contracts';
-import type { Redis } from 'ioredis';
 import {
   ConflictError,
   type DeviceRecord,
@@ -10,12 +9,13 @@ import {
   type UserStore,
 } from '../types.ts';
 import { OrderedCollection } from './collection.ts';
-import { type Keys, LuaScript, toJson } from './script.ts';
+import { deviceKeys, userKeys } from './key-layout.ts';
+import { type Keys, LuaScript, toJson, type RedisClient } from './script.ts';
 import type { Sealer } from './sealer.ts';
 
 export class RedisFacilityStore implements FacilityStore {
   private readonly c: OrderedCollection<Facility>;
-  constructor(redis: Redis, keys: Keys) {
+  constructor(redis: RedisClient, keys: Keys) {
     this.c = new OrderedCollection(redis, keys, 'facilities');
   }
   async put(f: Facility) {
@@ -53,12 +53,11 @@ export class RedisUserStore implements UserStore {
   private readonly byUsername: string;
   private readonly usernameOf: string;
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keys: Keys,
   ) {
     this.c = new OrderedCollection(redis, keys, 'users');
-    this.byUsername = keys.key('users', 'by-username');
-    this.usernameOf = keys.key('users', 'username-of');
+    ({ byUsername: this.byUsername, usernameOf: this.usernameOf } = userKeys(keys));
   }
   async put(u: UserRecord) {
     // Lower-cased here, not in Lua: Lua's string.lower only knows ASCII.
@@ -89,7 +88,7 @@ export class RedisUserStore implements UserStore {
 export class RedisResidentStore implements ResidentStore {
   private readonly c: OrderedCollection<Resident>;
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     keys: Keys,
     private readonly sealer?: Sealer,
   ) {
@@ -169,18 +168,18 @@ return out
 
 /**
  * Devices: the record as put, plus its live fields (state, lastSeenAt, battery, learned intervals) in one hash
- * `devices:live` beside it, so `touch` (once per accepted batch) is a single script call with no
+ * `{devices}:live` beside it, so `touch` (once per accepted batch) is a single script call with no
  * read-modify-write of the JSON body.
  */
 export class RedisDeviceStore implements DeviceStore {
   private readonly c: OrderedCollection<DeviceRecord>;
   private readonly live: string;
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keys: Keys,
   ) {
     this.c = new OrderedCollection(redis, keys, 'devices');
-    this.live = keys.key('devices', 'live');
+    this.live = deviceKeys(keys).live;
   }
 
   private static merge(body: string, live: readonly (string | null)[]): DeviceRecord {
@@ -244,7 +243,7 @@ export class RedisDeviceStore implements DeviceStore {
 
   /**
    * A compare-and-set of the body (the CAS script of `OrderedCollection.update`): the live fields sit
-   * in `devices:live` and are not part of it, so a touch racing this never loses its write, and a put
+   * in `{devices}:live` and are not part of it, so a touch racing this never loses its write, and a put
    * (re-provisioning) racing it wins.
    */
   async setSecretHash(id: string, expected: string, secretHash: string) {

@@ -1,9 +1,10 @@
 import type { LoggedEvent } from '@vigil/contracts';
-import type { Redis } from 'ioredis';
 import { compareEventIds } from '../memory/event-log.ts';
 import type { EventLog, NewEvent, ReplayResult } from '../types.ts';
-import type { Keys } from './script.ts';
+import type { Keys, RedisClient } from './script.ts';
 import { LuaScript } from './script.ts';
+import { duplicateClient } from './connection.ts';
+import { eventLogKeys } from './key-layout.ts';
 import type { Sealer } from './sealer.ts';
 
 export interface RedisEventLogOptions {
@@ -96,9 +97,9 @@ async function toLogged([id, fields]: Entry, sealer: Sealer | undefined): Promis
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
- * The event log as a Redis Stream `events` (contract §2 "No lost events"): ids are the stream's own
+ * The event log as a Redis Stream `{events}` (contract §2 "No lost events"): ids are the stream's own
  * `<ms>-<seq>`, replay is `XRANGE (afterId`, and `complete` is false when `afterId` is older than the
- * newest trimmed entry (kept in `events:trimmed-through`).
+ * newest trimmed entry (kept in `{events}:trimmed-through`).
  *
  * `subscribe` tails the stream with a blocking `XREAD` loop on a connection of its own, so every
  * instance's listeners get every instance's events, in stream order. An `append` with local listeners
@@ -111,21 +112,20 @@ export class RedisEventLog implements EventLog {
   private readonly trimmedKey: string;
   private readonly retentionMs: number;
   private readonly listeners = new Set<(e: LoggedEvent) => void>();
-  private tail: { ready: Promise<void>; done: Promise<void>; connection: Redis } | undefined;
+  private tail: { ready: Promise<void>; done: Promise<void>; connection: RedisClient } | undefined;
   /** Newest id the tail has delivered. */
   private cursor = '0-0';
   private waiters: { id: string; resolve: () => void }[] = [];
   private closed = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keys: Keys,
     private readonly now: () => number = Date.now,
     private readonly opts: RedisEventLogOptions = {},
     private readonly sealer?: Sealer,
   ) {
-    this.key = keys.key('events');
-    this.trimmedKey = keys.key('events', 'trimmed-through');
+    ({ stream: this.key, trimmedThrough: this.trimmedKey } = eventLogKeys(keys));
     this.retentionMs = opts.retentionMs ?? 24 * 60 * 60_000;
   }
 
@@ -177,7 +177,7 @@ export class RedisEventLog implements EventLog {
     return this.lastIdOn(this.redis);
   }
 
-  private async lastIdOn(redis: Redis): Promise<string | null> {
+  private async lastIdOn(redis: RedisClient): Promise<string | null> {
     if ((await redis.exists(this.key)) === 0) return null;
     const last = String(infoField(await redis.xinfo('STREAM', this.key), 'last-generated-id') ?? '0-0');
     return last === '0-0' ? null : last;
@@ -204,7 +204,7 @@ export class RedisEventLog implements EventLog {
   private startTail() {
     if (this.tail || this.closed) return;
     // Its own connection: XREAD BLOCK holds it. No command timeout there, no auto-pipelining.
-    const connection = this.redis.duplicate({ enableAutoPipelining: false, commandTimeout: undefined });
+    const connection = duplicateClient(this.redis, { enableAutoPipelining: false, commandTimeout: undefined });
     let markReady!: () => void;
     const ready = new Promise<void>((resolve) => {
       markReady = resolve;
@@ -213,7 +213,7 @@ export class RedisEventLog implements EventLog {
     this.tail = { ready, done, connection };
   }
 
-  private async runTail(connection: Redis, markReady: () => void) {
+  private async runTail(connection: RedisClient, markReady: () => void) {
     let started = false;
     while (!this.closed) {
       try {

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import type { Stores } from '../types.ts';
 import { RedisAlertStore } from './alerts.ts';
 import { RedisAuditStore, type RedisAuditOptions } from './audit.ts';
@@ -10,7 +9,9 @@ import { type RedisLockOptions, RedisLockService } from './locks.ts';
 import { RedisRuleSettingsStore, RedisRuleStateStore } from './rules.ts';
 import { DekKeyring } from '../crypto/keyring.ts';
 import { FieldCipher } from '../crypto/field-cipher.ts';
-import { Keys } from './script.ts';
+import { Keys, type RedisClient } from './script.ts';
+import { connectRedis, type RedisTarget } from './connection.ts';
+import { moveToTaggedLayout } from './legacy-layout.ts';
 import { Sealer } from './sealer.ts';
 import { RedisVitalsHistory } from './vitals-history.ts';
 import { RedisPartitionLog } from './partition-log.ts';
@@ -28,6 +29,9 @@ export * from './sealer.ts';
 export * from './vitals-history.ts';
 export * from './partition-log.ts';
 export * from './partitions.ts';
+export * from './connection.ts';
+export * from './slot.ts';
+export type { RedisClient } from './script.ts';
 
 export interface RedisStoresOptions {
   /** Prefix of every key, so several deployments or test runs can share one server. */
@@ -64,41 +68,46 @@ export type RedisStores = Stores & {
 const MIN_MAJOR = 7;
 
 /**
- * Every store on one Redis (architecture.md "state store (memory | Redis)"), under `keyPrefix`
- * (default `vigil:`). Takes a connected ioredis client, which stays the caller's to close, or a URL,
- * whose connection `close()` ends. The event log's live tail opens one more connection on first
- * `subscribe`. Single Redis (or a primary with replicas); Redis Cluster is not supported: the scripts
- * touch several keys of a store at once without hash tags.
+ * Every store on one Redis or one Redis Cluster (architecture.md "state store (memory | Redis)"),
+ * under `keyPrefix` (default `vigil:`). Takes a connected ioredis client (`Redis` or `Cluster`), which
+ * stays the caller's to close, or a URL or `RedisTarget`, whose connection `close()` ends. The event
+ * log's live tail and the partition log's wake-ups open one more connection each on first use. On a
+ * cluster, every script and transaction touches keys of one hash slot (key-layout.ts).
  */
-export async function createRedisStores(redis: Redis | string, opts: RedisStoresOptions = {}): Promise<RedisStores> {
-  let client: Redis;
+export async function createRedisStores(
+  redis: RedisClient | string | RedisTarget,
+  opts: RedisStoresOptions = {},
+): Promise<RedisStores> {
+  let client: RedisClient;
   let owned = false;
-  if (typeof redis === 'string') {
-    // Loaded only here, so the memory-only default never loads the client library.
-    const { Redis: RedisClient } = await import('ioredis');
+  if (typeof redis === 'string' || !('status' in redis)) {
     // No command fails because Redis is away (docs/deploy.md "Failure behaviour"): it waits in the
     // client's queue and runs once Redis is back. The default gives up after 20 reconnect attempts
     // (about 10 s), and a write dropped half-way through a record (its seq seen, its count or alert
     // not written) would lose an acknowledged message.
-    client = new RedisClient(redis, { enableAutoPipelining: true, maxRetriesPerRequest: null });
+    client = await connectRedis(typeof redis === 'string' ? { url: redis } : redis, {
+      enableAutoPipelining: true,
+      maxRetriesPerRequest: null,
+    });
     owned = true;
   } else {
     client = redis;
   }
   const onConnectionError = opts.onConnectionError;
   if (owned && onConnectionError) client.on('error', onConnectionError);
+  const keys = new Keys(opts.keyPrefix ?? 'vigil:');
   try {
     const info = await client.info('server');
     const version = /redis_version:(\d+)\./.exec(info)?.[1];
     if (version !== undefined && Number(version) < MIN_MAJOR) {
       throw new Error(`Redis ${MIN_MAJOR} or newer is needed (the server is ${version}.x)`);
     }
+    await moveToTaggedLayout(client, keys);
   } catch (err) {
     if (owned) client.disconnect();
     throw err;
   }
 
-  const keys = new Keys(opts.keyPrefix ?? 'vigil:');
   const now = opts.now ?? Date.now;
   let sealer: Sealer | undefined;
   if (opts.encryption) {

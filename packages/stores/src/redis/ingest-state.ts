@@ -1,14 +1,13 @@
 import type { DeviceCounters, IngestErrorCode } from '@vigil/contracts';
-import type { Redis } from 'ioredis';
 import type { CounterStore } from '../types.ts';
-import type { Keys } from './script.ts';
+import type { Keys, RedisClient } from './script.ts';
 
 const REJECTED = 'rejected:';
 
 /** One hash per device, `counters:<deviceId>`: accepted, duplicates, `rejected:<code>`, all HINCRBY. */
 export class RedisCounterStore implements CounterStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
   private key(deviceId: string) {

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { KeyedLock } from '../memory/locks.ts';
 import { type LockService, LockTimeoutError } from '../types.ts';
-import { type Keys, LuaScript } from './script.ts';
+import { type Keys, LuaScript, type RedisClient } from './script.ts';
 
 export interface RedisLockOptions {
   /** How long a lock outlives its holder's last renewal (default 10 s): a killed process's locks free themselves after this. */
@@ -49,7 +48,7 @@ export class RedisLockService implements LockService {
   private closed = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     opts: RedisLockOptions = {},
   ) {

@@ -1,6 +1,7 @@
-import type { Redis } from 'ioredis';
 import type { LoggedRecord, LogLane, PartitionLog } from '../types.ts';
-import { type Keys, toJson } from './script.ts';
+import { duplicateClient } from './connection.ts';
+import { partitionKeys } from './key-layout.ts';
+import { type Keys, toJson, type RedisClient } from './script.ts';
 import type { Sealer } from './sealer.ts';
 
 /**
@@ -18,10 +19,10 @@ export class RedisPartitionLog<R = unknown> implements PartitionLog<R> {
   private readonly wakeChannel: string;
   private pendingWake = new Set<string>();
   private wakeScheduled = false;
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly sealer?: Sealer,
     /** Reports failures nobody awaits (wake-ups, the subscriber connection). */
@@ -31,7 +32,7 @@ export class RedisPartitionLog<R = unknown> implements PartitionLog<R> {
   }
 
   private stream(partition: number, lane: LogLane): string {
-    return this.keys.key(`{p${partition}}`, 'log', lane);
+    return partitionKeys(this.keys, partition).log(lane);
   }
 
   async append(partition: number, lane: LogLane, record: R, facilityId: string): Promise<void> {
@@ -89,7 +90,7 @@ export class RedisPartitionLog<R = unknown> implements PartitionLog<R> {
   }
 
   private subscribe(): void {
-    const s = this.redis.duplicate();
+    const s = duplicateClient(this.redis);
     this.subscriber = s;
     s.on('error', this.onError);
     s.on('message', (_channel: string, message: string) => {

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { PartitionCheckpoint, PartitionCheckpointStore, PartitionLeaseStore } from '../types.ts';
-import { type Keys, LuaScript } from './script.ts';
+import { partitionKeys } from './key-layout.ts';
+import { type Keys, LuaScript, type RedisClient } from './script.ts';
 import { DEPLOYMENT_SCOPE, type Sealer } from './sealer.ts';
 
 /** KEYS: lease, epoch; ARGV: engine, ttl. Sets the lease if free and returns the new epoch, else 0. */
@@ -44,7 +44,8 @@ return 1
 `);
 
 /** Partition keys carry the partition as hash tag (`{p12}`): one Redis Cluster slot per partition. */
-const partitionKey = (keys: Keys, partition: number, name: string) => keys.key(`{p${partition}}`, name);
+const partitionKey = (keys: Keys, partition: number, name: 'lease' | 'epoch' | 'checkpoint') =>
+  partitionKeys(keys, partition)[name];
 
 /**
  * Leases on Redis (issue 12): `SET NX PX` with the holder and its epoch as value, the epoch from an
@@ -55,7 +56,7 @@ export class RedisPartitionLeaseStore implements PartitionLeaseStore {
   private readonly engines: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {
     this.engines = keys.key('engines');
@@ -107,7 +108,7 @@ export class RedisPartitionLeaseStore implements PartitionLeaseStore {
  */
 export class RedisPartitionCheckpointStore implements PartitionCheckpointStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly sealer?: Sealer,
   ) {}

@@ -1,14 +1,13 @@
 import type { RuleSettings } from '@vigil/contracts';
-import type { Redis } from 'ioredis';
 import type { RuleSettingsStore, RuleStateStore } from '../types.ts';
-import { fromJson, type Keys, toJson } from './script.ts';
+import { fromJson, type Keys, toJson, type RedisClient } from './script.ts';
 import { DEPLOYMENT_SCOPE, type Sealer } from './sealer.ts';
 
 /** `rule-settings`: facility id → JSON. */
 export class RedisRuleSettingsStore implements RuleSettingsStore {
   private readonly key: string;
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keys: Keys,
   ) {
     this.key = keys.key('rule-settings');
@@ -32,7 +31,7 @@ const RESIDENT_SUBJECT = /^resident:(.+)$/;
 export class RedisRuleStateStore implements RuleStateStore {
   private readonly key: string;
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keys: Keys,
     private readonly sealer?: Sealer,
   ) {

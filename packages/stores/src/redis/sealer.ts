@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { FieldCipher, SealContext } from '../crypto/field-cipher.ts';
-import { type Keys, toJson } from './script.ts';
+import { residentKeys } from './key-layout.ts';
+import { type Keys, toJson, type RedisClient } from './script.ts';
 
 /** DEK scope of health data with no facility known (rule memory of non-resident subjects, unknown residents). */
 export const DEPLOYMENT_SCOPE = '_deployment';
@@ -8,7 +8,7 @@ export const DEPLOYMENT_SCOPE = '_deployment';
 /**
  * How the Redis stores write health-bearing JSON ("health data is encrypted at rest"): sealed by the
  * field cipher when encryption is on, plain JSON otherwise (unchanged behaviour and data).
- * The vitals history and rule memory are keyed by resident, not facility: `residents:facility` (a
+ * The vitals history and rule memory are keyed by resident, not facility: `{residents}:facility` (a
  * plaintext index resident id → facility id, written by the resident store) names their DEK, cached
  * in process.
  */
@@ -17,11 +17,11 @@ export class Sealer {
   private readonly facilityOf = new Map<string, string>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keys: Keys,
     private readonly cipher?: FieldCipher,
   ) {
-    this.residentFacility = keys.key('residents', 'facility');
+    this.residentFacility = residentKeys(keys).facilityOf;
   }
 
   get enabled(): boolean {

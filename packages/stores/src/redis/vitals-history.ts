@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { LatestVitals, VitalsHistory, VitalsPoint } from '../types.ts';
-import { type Keys, LuaScript, toJson } from './script.ts';
+import { vitalsKeys } from './key-layout.ts';
+import { type Keys, LuaScript, toJson, type RedisClient } from './script.ts';
 import type { Sealer } from './sealer.ts';
 
 const NUMERIC = ['hr', 'spo2', 'rr', 'sbp', 'dbp', 'temp', 'battery', 'steps'] as const;
@@ -37,24 +37,24 @@ const bound = (n: number) =>
   n === Number.NEGATIVE_INFINITY ? '-inf' : n === Number.POSITIVE_INFINITY ? '+inf' : String(n);
 
 /**
- * Vitals history in Redis until the TSDB of issue 5 lands: `vitals:<residentId>` (sorted set, bounded
- * to `capacityPerResident` points) and `vitals:<residentId>:latest` (hash). With encryption on, each
+ * Vitals history in Redis until the TSDB of issue 5 lands: `{r:<residentId>}:vitals` (sorted set,
+ * bounded to `capacityPerResident` points) and `{r:<residentId>}:vitals:latest` (hash). With encryption on, each
  * point's JSON and each latest value are sealed with the resident's facility DEK; device times (scores
  * and `<field>:ts`) stay plain, as the scripts order and compare by them.
  */
 export class RedisVitalsHistory implements VitalsHistory {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly capacityPerResident = 20_000,
     private readonly sealer?: Sealer,
   ) {}
 
   private history(residentId: string) {
-    return this.keys.keyFor('vitals', residentId);
+    return vitalsKeys(this.keys, residentId).history;
   }
   private latestKey(residentId: string) {
-    return `${this.history(residentId)}:latest`;
+    return vitalsKeys(this.keys, residentId).latest;
   }
 
   async append(residentId: string, point: VitalsPoint) {
