@@ -10,6 +10,7 @@ import {
   type RedisStores,
   type RedisStoresOptions,
 } from '../src/index.ts';
+import { boundedStateConformance } from './bounded-conformance.ts';
 import { storeConformance } from './conformance.ts';
 import {
   haveRedisServer,
@@ -65,8 +66,58 @@ describe.skipIf(skip)('redis stores', () => {
   };
 
   storeConformance('redis', onClient);
+  boundedStateConformance('redis', onClient);
 
   describe('across instances on one server', () => {
+    it('page indexes are built once over alerts, tasks and warnings stored before they existed', async () => {
+      const prefix = freshPrefix();
+      const a = await instance(prefix);
+      const at = '2026-01-01T00:00:00.000Z';
+      await a.alerts.put({
+        id: 'al1',
+        facilityId: 'f1',
+        kind: 'sos',
+        priority: 'high',
+        state: 'active',
+        title: 'SOS',
+        explanation: { rule: 'r', inputs: {}, condition: 'c' },
+        raisedAt: at,
+        lastSeenAt: at,
+        occurrences: 1,
+        escalationLevel: 0,
+      });
+      await a.tasks.put({
+        id: 't1',
+        facilityId: 'f1',
+        kind: 'onsite_check',
+        role: 'caregiver',
+        priority: 'high',
+        state: 'open',
+        createdAt: at,
+        acceptBy: at,
+        completeBy: at,
+        escalationLevel: 0,
+      });
+      await a.slaWarnings.put({
+        id: 'w1',
+        facilityId: 'f1',
+        kind: 'accept_overdue',
+        limitMs: 1,
+        detail: 'd',
+        raisedAt: at,
+      });
+      // As a deployment from before issue 12 left them: bodies without page indexes or markers.
+      const pageKeys = await client!.keys(`${prefix}*pag*`);
+      expect(pageKeys.length).toBeGreaterThan(0);
+      await client!.del(...pageKeys);
+      expect((await a.alerts.page({}, { limit: 5 })).items).toEqual([]);
+
+      const b = await instance(prefix);
+      expect((await b.alerts.page({ facilityIds: ['f1'] }, { limit: 5 })).items.map((x) => x.id)).toEqual(['al1']);
+      expect((await b.tasks.page({ facilityIds: ['f1'] }, { limit: 5 })).items.map((x) => x.id)).toEqual(['t1']);
+      expect((await b.slaWarnings.page({}, { limit: 5 })).items.map((x) => x.id)).toEqual(['w1']);
+    });
+
     it('concurrent claimDue from two instances hands out every due deadline exactly once', async () => {
       const prefix = freshPrefix();
       const [a, b] = [await instance(prefix), await instance(prefix)];

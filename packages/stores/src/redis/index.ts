@@ -105,8 +105,12 @@ export async function createRedisStores(redis: Redis | string, opts: RedisStores
   const locks = new RedisLockService(client, keys, opts.locks);
   const uplinks = new RedisPartitionLog(client, keys, sealer, opts.events?.onError);
   const tasks = new RedisTaskStore(client, keys, sealer);
+  const alerts = new RedisAlertStore(client, keys, sealer);
+  const slaWarnings = new RedisSlaWarningStore(client, keys, sealer);
   try {
     await tasks.backfillIndexes();
+    await alerts.pages.backfill();
+    await slaWarnings.backfillIndexes();
   } catch (err) {
     if (owned) client.disconnect();
     throw err;
@@ -117,14 +121,14 @@ export async function createRedisStores(redis: Redis | string, opts: RedisStores
     residents: new RedisResidentStore(client, keys, sealer),
     devices: new RedisDeviceStore(client, keys),
     counters: new RedisCounterStore(client, keys),
-    alerts: new RedisAlertStore(client, keys, sealer),
+    alerts,
     vitals: new RedisVitalsHistory(client, keys, opts.vitalsCapacityPerResident, sealer),
     events,
     ruleSettings: new RedisRuleSettingsStore(client, keys),
     ruleState: new RedisRuleStateStore(client, keys, sealer),
     tasks,
     deadlines: new RedisDeadlineStore(client, keys),
-    slaWarnings: new RedisSlaWarningStore(client, keys, sealer),
+    slaWarnings,
     policies: new RedisPolicyStore(client, keys),
     audit: new RedisAuditStore(client, keys, now, opts.audit),
     locks,
