@@ -61,7 +61,10 @@ export class AlertPages {
     });
   }
 
-  /** Removes up to `limit` alerts resolved before `before`: body, insertion order and every index. */
+  /**
+   * Removes up to `limit` alerts resolved before `before`: body, insertion order and every index. The
+   * count is of the ids handled (each leaves the retention index), so a caller draining in batches ends.
+   */
   async removeResolvedBefore(before: number, limit: number): Promise<number> {
     const ids = await this.redis.zrangebyscore(this.resolved, '-inf', `(${before}`, 'LIMIT', 0, Math.max(0, limit));
     if (ids.length === 0) return 0;
@@ -69,8 +72,12 @@ export class AlertPages {
     const tx = this.redis.multi();
     for (const [i, id] of ids.entries()) {
       const alert = await this.c.decode(id, raw[i]);
-      // Re-opened since it was indexed as resolved (a put racing this sweep): it stays.
-      if (alert !== undefined && isOpen(alert)) continue;
+      // Re-opened since it was indexed as resolved (a put racing this sweep): it stays, unindexed
+      // there, so the sweep moves on.
+      if (alert !== undefined && isOpen(alert)) {
+        tx.zrem(this.resolved, id);
+        continue;
+      }
       tx.hdel(this.c.bodies, id).zrem(this.c.order, id).zrem(this.resolved, id).zrem(this.every.all, id);
       if (alert !== undefined) this.every.remove(tx, alert.facilityId, alert.id);
     }

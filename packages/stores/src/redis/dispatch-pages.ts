@@ -67,7 +67,11 @@ export class TaskPages {
     const tx = this.redis.multi();
     ids.forEach((id, i) => {
       const t = tasks[i];
-      if (t !== undefined && !isFinishedTask(t)) return;
+      // Reopened meanwhile (a put racing this sweep): it stays, out of the retention index.
+      if (t !== undefined && !isFinishedTask(t)) {
+        tx.zrem(this.finished, id);
+        return;
+      }
       tx.hdel(this.bodies, id).zrem(this.finished, id).zrem(this.index.all, id);
       if (t === undefined) return;
       this.index.remove(tx, t.facilityId, id);
