@@ -23,3 +23,4 @@ export * from './dispatch/dispatcher.ts';
 export * from './dispatch/deadline-runner.ts';
 export * from './dispatch/dispatch-system.ts';
 export * from './dispatch/sla-report.ts';
+export * from './retention/retention-sweeper.ts';

@@ -142,6 +142,38 @@ export interface AlertStore {
   /** The one open (active or acknowledged) alert for this subject and kind, if any. */
   findOpen(facilityId: string, subject: string, kind: AlertKind): Promise<Alert | undefined>;
   list(filter?: AlertFilter): Promise<Alert[]>;
+  /**
+   * One page in the board's order (high priority first, then the newest raised; `alertPosition`),
+   * `from`/`to` bounding `raisedAt`.
+   */
+  page(filter: AlertFilter, query: PageQuery): Promise<Page<Alert>>;
+  /** Removes up to `limit` alerts resolved before `before` (epoch ms) with their indexes; how many went. */
+  removeResolvedBefore(before: number, limit: number): Promise<number>;
+}
+
+/**
+ * Where a page ended (issue 12 "bounded state"): the sort key and id of its last item. The next page
+ * starts strictly after it in (key, id) order, so inserts between two requests never shift a page
+ * (keyset, not offset).
+ */
+export interface PagePosition {
+  key: number;
+  id: string;
+}
+
+export interface PageQuery {
+  after?: PagePosition;
+  /** At least 1. */
+  limit: number;
+  /** Epoch ms, inclusive, on the list's time field. */
+  from?: number;
+  to?: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Set when more items may follow: the position of the last item. */
+  next?: PagePosition;
 }
 
 /** Latest value of each vital per resident with its device timestamp, for tiles and NEWS2 freshness. */
@@ -176,6 +208,11 @@ export interface VitalsHistory {
   append(residentId: string, point: VitalsPoint): Promise<void>;
   latest(residentId: string): Promise<LatestVitals | undefined>;
   range(residentId: string, from: number, to: number): Promise<VitalsPoint[]>;
+  /**
+   * Drops the resident's points with device time before `before` (retention); how many went. Absent
+   * where the history keeps its own retention (a TSDB's retention policy).
+   */
+  trimBefore?(residentId: string, before: number): Promise<number>;
 }
 
 /** An event as the log stores it, before it gets its id and time. */
@@ -238,6 +275,10 @@ export interface TaskStore {
   get(id: string): Promise<Task | undefined>;
   /** Oldest first. */
   list(filter?: TaskFilter): Promise<Task[]>;
+  /** One page, oldest first by `createdAt` (`taskPosition`), `from`/`to` bounding `createdAt`. */
+  page(filter: TaskFilter, query: PageQuery): Promise<Page<Task>>;
+  /** Removes up to `limit` tasks done or cancelled before `before` (`taskFinishedAt`); how many went. */
+  removeFinishedBefore(before: number, limit: number): Promise<number>;
 }
 
 export type DeadlineKind = 'alert_ack' | 'task_accept' | 'task_complete' | 'task_escalate';
@@ -291,6 +332,10 @@ export interface SlaWarningStore {
   get(id: string): Promise<SlaWarning | undefined>;
   /** Oldest first, by `raisedAt`. */
   list(filter?: SlaWarningFilter): Promise<SlaWarning[]>;
+  /** One page, oldest first by `raisedAt` (`slaWarningPosition`); `query.from`/`to` bound `raisedAt`. */
+  page(filter: SlaWarningFilter, query: PageQuery): Promise<Page<SlaWarning>>;
+  /** Removes up to `limit` warnings raised before `before`; how many went. */
+  removeBefore(before: number, limit: number): Promise<number>;
 }
 
 export interface PolicyStore {

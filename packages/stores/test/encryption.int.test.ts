@@ -13,6 +13,7 @@ import {
   type SealContext,
 } from '../src/index.ts';
 import { Keys } from '../src/redis/script.ts';
+import { boundedStateConformance } from './bounded-conformance.ts';
 import { storeConformance } from './conformance.ts';
 import {
   haveRedisServer,
@@ -145,11 +146,13 @@ describe.skipIf(skip)('redis encryption at rest', () => {
     });
   });
 
-  storeConformance('redis encrypted', async (now) => {
+  const encrypted = async (now: () => number) => {
     const s = await createRedisStores(client!, { keyPrefix: freshPrefix(), now, encryption: { kek } });
     opened.push(s);
     return s;
-  });
+  };
+  storeConformance('redis encrypted', encrypted);
+  boundedStateConformance('redis encrypted', encrypted);
 
   describe('what is stored', () => {
     it('no vital value or care-plan text appears in plaintext in any key', async () => {

@@ -1,4 +1,6 @@
 import { createMemoryStores } from '../src/index.ts';
+import { boundedStateConformance } from './bounded-conformance.ts';
 import { storeConformance } from './conformance.ts';
 
 storeConformance('memory', async (now) => createMemoryStores(now));
+boundedStateConformance('memory', async (now) => createMemoryStores(now));

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Alert, LoggedEvent, Task } from '@vigil/contracts';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Cluster, Redis } from 'ioredis';
 import {
   compareEventIds,
   ConflictError,
@@ -11,6 +12,7 @@ import {
   type RedisStoresOptions,
   type RedisTarget,
 } from '../src/index.ts';
+import { boundedStateConformance } from './bounded-conformance.ts';
 import { storeConformance } from './conformance.ts';
 
 /** A private Redis, single or cluster, as the suite needs it. */
@@ -72,6 +74,7 @@ export function redisStoreSuite(
   };
 
   storeConformance(name, onClient);
+  boundedStateConformance(name, onClient);
   if (encrypted) {
     storeConformance(`${name}, encrypted`, async (now) => {
       const s = await createRedisStores(client!, { keyPrefix: freshPrefix(), now, encryption: { kek: KEK } });
@@ -81,6 +84,57 @@ export function redisStoreSuite(
   }
 
   describe('across instances on one server', () => {
+    it('page indexes are built once over alerts, tasks and warnings stored before they existed', async () => {
+      const prefix = freshPrefix();
+      const a = await instance(prefix);
+      const at = '2026-01-01T00:00:00.000Z';
+      await a.alerts.put({
+        id: 'al1',
+        facilityId: 'f1',
+        kind: 'sos',
+        priority: 'high',
+        state: 'active',
+        title: 'SOS',
+        explanation: { rule: 'r', inputs: {}, condition: 'c' },
+        raisedAt: at,
+        lastSeenAt: at,
+        occurrences: 1,
+        escalationLevel: 0,
+      });
+      await a.tasks.put({
+        id: 't1',
+        facilityId: 'f1',
+        kind: 'onsite_check',
+        role: 'caregiver',
+        priority: 'high',
+        state: 'open',
+        createdAt: at,
+        acceptBy: at,
+        completeBy: at,
+        escalationLevel: 0,
+      });
+      await a.slaWarnings.put({
+        id: 'w1',
+        facilityId: 'f1',
+        kind: 'accept_overdue',
+        limitMs: 1,
+        detail: 'd',
+        raisedAt: at,
+      });
+      // As a deployment from before issue 12 left them: bodies without page indexes or markers.
+      // On a cluster the keys sit on several masters: KEYS asks each.
+      const nodes = client!.isCluster ? (client as Cluster).nodes('master') : [client as Redis];
+      const pageKeys = (await Promise.all(nodes.map((n) => n.keys(`${prefix}*pag*`)))).flat();
+      expect(pageKeys.length).toBeGreaterThan(0);
+      for (const key of pageKeys) await client!.del(key);
+      expect((await a.alerts.page({}, { limit: 5 })).items).toEqual([]);
+
+      const b = await instance(prefix);
+      expect((await b.alerts.page({ facilityIds: ['f1'] }, { limit: 5 })).items.map((x) => x.id)).toEqual(['al1']);
+      expect((await b.tasks.page({ facilityIds: ['f1'] }, { limit: 5 })).items.map((x) => x.id)).toEqual(['t1']);
+      expect((await b.slaWarnings.page({}, { limit: 5 })).items.map((x) => x.id)).toEqual(['w1']);
+    });
+
     it('concurrent claimDue from two instances hands out every due deadline exactly once', async () => {
       const prefix = freshPrefix();
       const [a, b] = [await instance(prefix), await instance(prefix)];

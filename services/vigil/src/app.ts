@@ -8,6 +8,7 @@ import {
   Ingest,
   Monitor,
   RuleSettingsService,
+  RetentionSweeper,
   StaleDataWatch,
   DEFAULT_PARTITIONS,
   OwnedSubjectStates,
@@ -63,15 +64,29 @@ export async function createApp(options: AppOptions = {}) {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const now = () => clock.now();
+  const retention = config.retention;
+  const eventLog = {
+    ...(retention && { retentionMs: retention.eventLogRetentionMs }),
+    ...(retention?.eventLogMaxEvents !== undefined && { maxEvents: retention.eventLogMaxEvents }),
+  };
   const redisStores = config.redis
     ? await createRedisStores(config.redis, {
         keyPrefix: config.redis.keyPrefix,
         now,
         encryption: { kek: config.redis.encryptionKey },
         onConnectionError: (err) => logger.warn({ err }, 'redis connection error (reconnecting)'),
+        events: eventLog,
+        ...(retention && { vitalsCapacityPerResident: retention.vitalsPointsPerResident }),
       })
     : undefined;
-  const baseStores: Stores = redisStores ?? createMemoryStores(now);
+  const baseStores: Stores =
+    redisStores ??
+    createMemoryStores(now, {
+      events: eventLog,
+      ...(retention && {
+        vitals: { capacityPerResident: retention.vitalsPointsPerResident, maxPoints: retention.vitalsMemoryMaxPoints },
+      }),
+    });
   const tsdb = config.influx
     ? createTsdbHistory({ ...config.influx, logger: logger.child({ module: 'tsdb' }) })
     : undefined;
@@ -151,6 +166,7 @@ export async function createApp(options: AppOptions = {}) {
     subjects: new OwnedSubjectStates((key) => partitionStates.subjectsOf(key)),
   });
   const staleData = new StaleDataWatch({ stores, alerts, ruleSettings, clock, logger });
+  const sweeper = new RetentionSweeper({ stores, clock, logger, ...(retention && { policy: retention.policy }) });
   ingest = new Ingest({
     devices: stores.devices,
     counters: stores.counters,
@@ -214,6 +230,7 @@ export async function createApp(options: AppOptions = {}) {
         : await (probes as ProbeServer).listen(config.httpPort, config.host);
       ready = true;
       if (runsEngine) staleData.start();
+      if (runsEngine) sweeper.start(retention?.sweepMs);
       if (demo && config.simulator) {
         simulator = createSimulator({
           url: mqtt.deviceUrl(mqttPort),
@@ -234,6 +251,7 @@ export async function createApp(options: AppOptions = {}) {
     async stop(): Promise<void> {
       ready = false;
       staleData.stop();
+      sweeper.stop();
       await dispatch.stop();
       await simulator?.stop();
       await gateway?.close();

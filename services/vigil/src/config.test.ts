@@ -280,6 +280,39 @@ describe('loadConfig', () => {
       );
   });
 
+  it('reads retention (issue 12 "bounded state"), defaults from docs/deploy.md, every bad figure at once', () => {
+    const DAY = 24 * 3_600_000;
+    const defaults = loadConfig({});
+    expect(defaults.ok && defaults.config.retention).toEqual({
+      policy: { resolvedAlertsMs: 92 * DAY, finishedTasksMs: 92 * DAY, slaWarningsMs: 92 * DAY, vitalsMs: 31 * DAY },
+      sweepMs: 600_000,
+      eventLogRetentionMs: DAY,
+      vitalsPointsPerResident: 20_000,
+      vitalsMemoryMaxPoints: 1_000_000,
+    });
+    const set = loadConfig({
+      ALERT_RETENTION_DAYS: '30',
+      TASK_RETENTION_DAYS: '7',
+      SLA_WARNING_RETENTION_DAYS: '400',
+      VITALS_RETENTION_DAYS: '2',
+      EVENT_LOG_RETENTION_H: '48',
+      EVENT_LOG_MAX_EVENTS: '50000',
+      RETENTION_SWEEP_MS: '60000',
+    });
+    expect(set.ok && set.config.retention).toMatchObject({
+      policy: { resolvedAlertsMs: 30 * DAY, finishedTasksMs: 7 * DAY, slaWarningsMs: 400 * DAY, vitalsMs: 2 * DAY },
+      sweepMs: 60_000,
+      eventLogRetentionMs: 2 * DAY,
+      eventLogMaxEvents: 50_000,
+    });
+    const bad = loadConfig({ ALERT_RETENTION_DAYS: '0', EVENT_LOG_RETENTION_H: '12', VITALS_HISTORY_POINTS: 'lots' });
+    expect(!bad.ok && bad.problems.map((p) => p.split(':')[0])).toEqual([
+      'ALERT_RETENTION_DAYS',
+      'EVENT_LOG_RETENTION_H',
+      'VITALS_HISTORY_POINTS',
+    ]);
+  });
+
   it('requires the admin username and password together', () => {
     const r = loadConfig({ ADMIN_USERNAME: 'root' });
     expect(r).toEqual({ ok: false, problems: ['ADMIN_USERNAME and ADMIN_PASSWORD must be set together'] });

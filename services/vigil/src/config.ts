@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { isScenarioName, SCENARIO_NAMES } from '@vigil/simulator';
 import type { RedisClusterNode, RedisTarget } from '@vigil/stores';
+import type { RetentionPolicy } from '@vigil/engine';
 import { z } from 'zod';
 
 const PORT_MESSAGE = 'must be a port number from 0 to 65535 (0 picks a free port)';
@@ -24,6 +25,7 @@ const clusterNodes = z
       return { host: n.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(n.slice(at + 1)) };
     }),
   );
+const retentionDays = z.coerce.number().int().min(1).max(3650);
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -143,6 +145,28 @@ export const EnvSchema = z.object({
   INFLUX_DATABASE: z.string().min(1).optional(),
   /** `v1` writes to `/write?db=` (InfluxDB before 1.8); `v2` (default) to `/api/v2/write`. */
   INFLUX_WRITE_API: z.enum(['v1', 'v2']).default('v2'),
+  /**
+   * Retention (issue 12 "bounded state"; docs/deploy.md "Retention"). 92 days: the longest range of
+   * `GET /api/sla/report`, so it always finds what it counts. Open alerts and tasks are never removed.
+   */
+  ALERT_RETENTION_DAYS: retentionDays.default(92),
+  TASK_RETENTION_DAYS: retentionDays.default(92),
+  SLA_WARNING_RETENTION_DAYS: retentionDays.default(92),
+  /** 31 days: the longest range the vitals, report and FHIR endpoints read. */
+  VITALS_RETENTION_DAYS: retentionDays.default(31),
+  /** Contract §2: replay reaches back at least 24 h. */
+  EVENT_LOG_RETENTION_H: z.coerce
+    .number()
+    .int()
+    .min(24, 'must be at least 24 (contract §2: replay reaches back 24 h)')
+    .max(90 * 24)
+    .default(24),
+  /** A cap on the event log's length (memory default 200,000; Redis none): a memory guard. */
+  EVENT_LOG_MAX_EVENTS: z.coerce.number().int().min(10_000).optional(),
+  /** In-memory vitals history: points per resident, and in all (shared evenly among residents). */
+  VITALS_HISTORY_POINTS: z.coerce.number().int().min(100).max(1_000_000).default(20_000),
+  VITALS_MEMORY_MAX_POINTS: z.coerce.number().int().min(10_000).max(100_000_000).default(1_000_000),
+  RETENTION_SWEEP_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
 });
 
 export type ProcessRole = 'all' | 'engine' | 'gateway';
@@ -189,12 +213,25 @@ export interface AppConfig {
     consumers?: number;
     sessionExpiryS?: number;
   };
+  /** What is kept how long (docs/deploy.md "Retention"); defaults when absent. */
+  retention?: RetentionConfig;
   /** A TSDB for the vitals history instead of the in-memory ring. */
   influx?: { url: string; token?: string; org?: string; bucket?: string; database?: string; writeApi: 'v1' | 'v2' };
 }
 
+export interface RetentionConfig {
+  /** What the engine's sweeper removes, and how often it looks. */
+  policy: RetentionPolicy;
+  sweepMs: number;
+  eventLogRetentionMs: number;
+  eventLogMaxEvents?: number;
+  vitalsPointsPerResident: number;
+  vitalsMemoryMaxPoints: number;
+}
+
 export type ConfigResult = { ok: true; config: Readonly<AppConfig> } | { ok: false; problems: string[] };
 
+const DAY_MS = 24 * 3_600_000;
 const KEY_HINT = '32 random bytes in base64 (openssl rand -base64 32)';
 
 /** 32 bytes in canonical base64 (44 characters, one `=`), or a problem that never echoes the value. */
@@ -352,6 +389,21 @@ export function loadConfig(
       ...(e.BOARD_DIR && { boardDir: e.BOARD_DIR }),
       sim: { count: e.SIM_COUNT, rateHz: e.SIM_RATE_HZ, seed: e.SIM_SEED, scenario: e.SIM_SCENARIO },
       ...(key instanceof Buffer && redisOf(e, key)),
+      retention: {
+        policy: {
+          resolvedAlertsMs: e.ALERT_RETENTION_DAYS * DAY_MS,
+          finishedTasksMs: e.TASK_RETENTION_DAYS * DAY_MS,
+          slaWarningsMs: e.SLA_WARNING_RETENTION_DAYS * DAY_MS,
+          vitalsMs: e.VITALS_RETENTION_DAYS * DAY_MS,
+        },
+        sweepMs: e.RETENTION_SWEEP_MS,
+        eventLogRetentionMs: e.EVENT_LOG_RETENTION_H * 3_600_000,
+        ...(e.EVENT_LOG_MAX_EVENTS !== undefined && { eventLogMaxEvents: e.EVENT_LOG_MAX_EVENTS }),
+        vitalsPointsPerResident: e.VITALS_HISTORY_POINTS,
+        vitalsMemoryMaxPoints: e.VITALS_MEMORY_MAX_POINTS,
+      },
+      ...(e.REDIS_URL &&
+        key instanceof Buffer && { redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, encryptionKey: key } }),
       ...(Array.isArray(peppers) && { devicePeppers: Object.freeze(peppers) }),
       ...(e.MQTT_URL &&
         e.MQTT_USERNAME &&

@@ -6,11 +6,13 @@ import {
   PRIORITY_RANK,
   ResolveAlertRequest,
 } from '@vigil/contracts';
+import { alertPosition } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { alertInView, withLocationConsent } from '../access.ts';
 import { type AuthUser, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { forbidden, notFound } from '../errors.ts';
+import { collectPage, linkNext, pageQuery, TimedPageParams } from '../paging.ts';
 import { IdParams } from './facilities.ts';
 
 /** Roles that respond to alerts (contract §4.2): acknowledge and resolve. */
@@ -36,19 +38,30 @@ async function loadAlert(ctx: GatewayContext, user: AuthUser, id: string): Promi
   return alert;
 }
 
+/** `GET /api/alerts`: the contract's filters plus paging, `from`/`to` on `raisedAt` (docs/api.md "Paging"). */
+const AlertListQuery = AlertQuery.extend(TimedPageParams);
+
 /** Alerts (contract §4.1): list, read, acknowledge, resolve; transitions are the AlertService's. */
 export const alertRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
-  app.get('/', { schema: { querystring: AlertQuery } }, async (req) => {
+  // In the board's order (compareAlerts), a page at a time.
+  app.get('/', { schema: { querystring: AlertListQuery } }, async (req, reply) => {
     const user = userOf(req);
     const { state, facilityId, residentId } = req.query;
     const scope = facilityScope(user, facilityId);
-    const list = await ctx.stores.alerts.list({
+    const query = pageQuery('alerts', req.query);
+    const filter = {
       ...(scope !== undefined && { facilityIds: scope }),
       ...(residentId !== undefined && { residentId }),
       ...(state !== undefined && { state }),
-    });
-    const visible = list.filter((a) => alertInView(user, a)).sort(compareAlerts);
-    return applyLocationConsent(ctx, visible);
+    };
+    const page = await collectPage(
+      (after) => ctx.stores.alerts.page(filter, { ...query, ...(after && { after }) }),
+      (a) => alertInView(user, a),
+      query,
+      alertPosition,
+    );
+    linkNext(req, reply, 'alerts', page.next);
+    return applyLocationConsent(ctx, page.items);
   });
 
   app.get('/:id', { schema: { params: IdParams } }, async (req) => {

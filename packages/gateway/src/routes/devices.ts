@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { type AuthUser, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
+import { linkNext, PageParams, pageById, pageQuery } from '../paging.ts';
 import { IdParams } from './facilities.ts';
 import { facilityToProvision } from './provisioning.ts';
 
@@ -81,13 +82,20 @@ export const deviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { c
     return reply.status(201).send({ id, secret });
   });
 
-  app.get('/', { schema: { querystring: z.object({ facilityId: Id.optional() }) } }, async (req) => {
-    const user = userOf(req);
-    requireRole(user, ...STAFF);
-    const scope = facilityScope(user, req.query.facilityId);
-    const list = (await devices.list()).filter((d) => scope === undefined || scope.includes(d.facilityId));
-    return Promise.all(list.map((d) => toDetail(ctx, d)));
-  });
+  // In id order, a page at a time (docs/api.md "Paging").
+  app.get(
+    '/',
+    { schema: { querystring: z.object({ facilityId: Id.optional(), ...PageParams }) } },
+    async (req, reply) => {
+      const user = userOf(req);
+      requireRole(user, ...STAFF);
+      const scope = facilityScope(user, req.query.facilityId);
+      const list = (await devices.list()).filter((d) => scope === undefined || scope.includes(d.facilityId));
+      const page = pageById(list, pageQuery('devices', req.query));
+      linkNext(req, reply, 'devices', page.next);
+      return Promise.all(page.items.map((d) => toDetail(ctx, d)));
+    },
+  );
 
   app.get('/:id', { schema: { params: IdParams } }, async (req) => {
     const user = userOf(req);

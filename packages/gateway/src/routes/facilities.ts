@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { assertFacility, requireRole, userOf } from '../auth-guard.ts';
 import type { RouteOptions } from '../context.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
+import { linkNext, PageParams, pageById, pageQuery } from '../paging.ts';
 
 export const IdParams = z.object({ id: Id });
 
@@ -23,10 +24,16 @@ export const facilityRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     return reply.status(201).send(facility);
   });
 
-  app.get('/', async (req) => {
+  // In id order, a page at a time (docs/api.md "Paging").
+  app.get('/', { schema: { querystring: z.object(PageParams) } }, async (req, reply) => {
     const user = userOf(req);
     const all = await facilities.list();
-    return user.role === 'admin' ? all : all.filter((f) => user.facilityIds.includes(f.id));
+    const page = pageById(
+      user.role === 'admin' ? all : all.filter((f) => user.facilityIds.includes(f.id)),
+      pageQuery('facilities', req.query),
+    );
+    linkNext(req, reply, 'facilities', page.next);
+    return page.items;
   });
 
   app.get('/:id', { schema: { params: IdParams } }, async (req) => {

@@ -7,8 +7,9 @@ import {
   Id,
   type Resident,
   THRESHOLD_VITALS,
-  WireTime,
 } from '@vigil/contracts';
+import { linkNext, PageParams, pageById, pageQuery } from '../paging.ts';
+import { QueryTime } from '../query-time.ts';
 import { effectiveCriticalLimits, effectiveVitalRules, healthReport, news2FromLatest } from '@vigil/rules';
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -21,7 +22,7 @@ import { emergencyNote, vitalsAccess } from '../emergency-access.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { IdParams } from './facilities.ts';
 import { facilityToProvision } from './provisioning.ts';
-import { toVitalsResponse } from './vitals-view.ts';
+import { boundedStep, toVitalsResponse } from './vitals-view.ts';
 
 /** A resident the user's facilities hold, else 404 (contract §4.2: existence never leaks). */
 export async function loadResident(ctx: GatewayContext, user: AuthUser, id: string): Promise<Resident> {
@@ -53,13 +54,7 @@ async function assertValidCarePlan(ctx: GatewayContext, facilityId: string, care
     throw badRequest(`invalid care plan: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
 }
 
-/** Query times arrive as strings: epoch ms digits or ISO-8601 (contract preamble). */
-export const QueryTime = z.string().transform((s, c) => {
-  const parsed = WireTime.safeParse(/^\d+$/.test(s) ? Number(s) : s);
-  if (parsed.success) return parsed.data;
-  c.addIssue({ code: 'custom', message: 'expected epoch milliseconds or an ISO-8601 time' });
-  return z.NEVER;
-});
+export { QueryTime };
 const VitalsQuery = z.object({
   from: QueryTime.optional(),
   to: QueryTime.optional(),
@@ -116,13 +111,23 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     return reply.status(201).send(resident);
   });
 
-  app.get('/', { schema: { querystring: z.object({ facilityId: Id.optional() }) } }, async (req) => {
-    const user = userOf(req);
-    requireRole(user, ...STAFF);
-    const scope = facilityScope(user, req.query.facilityId);
-    const all = await residents.list();
-    return all.filter((r) => scope === undefined || scope.includes(r.facilityId));
-  });
+  // In id order, a page at a time (docs/api.md "Paging").
+  app.get(
+    '/',
+    { schema: { querystring: z.object({ facilityId: Id.optional(), ...PageParams }) } },
+    async (req, reply) => {
+      const user = userOf(req);
+      requireRole(user, ...STAFF);
+      const scope = facilityScope(user, req.query.facilityId);
+      const all = await residents.list();
+      const page = pageById(
+        all.filter((r) => scope === undefined || scope.includes(r.facilityId)),
+        pageQuery('residents', req.query),
+      );
+      linkNext(req, reply, 'residents', page.next);
+      return page.items;
+    },
+  );
 
   // The record carries the care plan (thresholds, oxygen): audited as `resident.read`.
   app.get('/:id', { schema: { params: IdParams } }, async (req) => {
@@ -157,7 +162,8 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
         ]);
         // NEWS2 as of now: a value past its freshness window no longer counts (it shows as missing).
         const news2 = latest && news2FromLatest(latest, resident.carePlan, ctx.clock.now());
-        return toVitalsResponse(resident.id, latest, points, req.query.step, news2);
+        const step = req.query.step ?? boundedStep(from, to, points.length);
+        return toVitalsResponse(resident.id, latest, points, step, news2);
       },
       () => note,
     );

@@ -1,16 +1,19 @@
 import { Id } from '@vigil/contracts';
 import { slaReport } from '@vigil/engine';
+import { slaWarningPosition } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { assertFacility, facilityScope, requireRole, userOf } from '../auth-guard.ts';
 import type { RouteOptions } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
+import { collectPage, linkNext, PageParams, pageQuery } from '../paging.ts';
 import { QueryTime } from './residents.ts';
 
 const WarningsQuery = z.object({
   facilityId: Id.optional(),
   from: QueryTime.optional(),
   to: QueryTime.optional(),
+  ...PageParams,
 });
 
 const ReportQuery = z.object({ facilityId: Id.optional(), from: QueryTime.optional(), to: QueryTime.optional() });
@@ -19,18 +22,21 @@ const MAX_REPORT_RANGE_MS = 92 * 24 * 3_600_000;
 /** SLA warnings and the SLA report (contract §3.3, §4.1): a manager's view of every delay (§4.2). */
 export const slaRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   // Oldest first by `raisedAt`, so a page reads as a timeline; `from` and `to` are inclusive and
-  // optional (absent: everything retained).
-  app.get('/warnings', { schema: { querystring: WarningsQuery } }, async (req) => {
+  // optional (absent: everything retained); paged (docs/api.md "Paging").
+  app.get('/warnings', { schema: { querystring: WarningsQuery } }, async (req, reply) => {
     const user = userOf(req);
     requireRole(user, 'admin', 'manager');
-    const { facilityId, from, to } = req.query;
-    if (from !== undefined && to !== undefined && from > to) throw badRequest('from must not be after to');
-    const scope = facilityScope(user, facilityId);
-    return ctx.stores.slaWarnings.list({
-      ...(scope !== undefined && { facilityIds: scope }),
-      ...(from !== undefined && { from }),
-      ...(to !== undefined && { to }),
-    });
+    const scope = facilityScope(user, req.query.facilityId);
+    const query = pageQuery('sla-warnings', req.query);
+    const filter = { ...(scope !== undefined && { facilityIds: scope }) };
+    const page = await collectPage(
+      (after) => ctx.stores.slaWarnings.page(filter, { ...query, ...(after && { after }) }),
+      () => true,
+      query,
+      slaWarningPosition,
+    );
+    linkNext(req, reply, 'sla-warnings', page.next);
+    return page.items;
   });
 
   // `GET /api/sla/report` (contract §4.1, issue 4): per facility, role and staff member over a range

@@ -1,5 +1,6 @@
 import { Id, type Resident, type Task, TaskActionRequest, TaskDeclineRequest, TaskState } from '@vigil/contracts';
 import type { Actor } from '@vigil/engine';
+import { taskPosition } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { taskInView } from '../access.ts';
@@ -7,13 +8,18 @@ import { type AuthUser, facilityScope, inFacility, requireRole, userOf } from '.
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { taskContextNote, taskForViewer } from '../emergency-access.ts';
 import { forbidden, notFound } from '../errors.ts';
+import { collectPage, linkNext, pageQuery, TimedPageParams } from '../paging.ts';
 import { IdParams } from './facilities.ts';
 
-/** `GET /api/tasks`: `state` is a task state or `active` (assigned, accepted or in progress). */
+/**
+ * `GET /api/tasks`: `state` is a task state or `active` (assigned, accepted or in progress); paged,
+ * `from`/`to` on `createdAt` (docs/api.md "Paging").
+ */
 export const TaskListQuery = z.object({
   state: z.union([TaskState, z.literal('active')]).optional(),
   assignee: z.literal('me').optional(),
   facilityId: Id.optional(),
+  ...TimedPageParams,
 });
 
 /** Roles that see tasks (contract §4.2); residents see none. */
@@ -67,22 +73,26 @@ async function loadTask(ctx: GatewayContext, user: AuthUser, id: string): Promis
  * take which kind and the deadlines are the TaskService's; DomainErrors map to 403, 404 and 409.
  */
 export const taskRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
-  app.get('/', { schema: { querystring: TaskListQuery } }, async (req) => {
+  app.get('/', { schema: { querystring: TaskListQuery } }, async (req, reply) => {
     const user = userOf(req);
     requireRole(user, ...TASK_VIEWERS);
     const { state, assignee, facilityId } = req.query;
     const scope = facilityScope(user, facilityId);
-    // Oldest first (by creation), as the store keeps them.
-    const list = await ctx.stores.tasks.list({
+    const query = pageQuery('tasks', req.query);
+    const filter = {
       ...(scope !== undefined && { facilityIds: scope }),
       ...(state !== undefined && { state }),
       ...(assignee === 'me' && { assigneeId: user.id }),
-    });
-    return applyHealthConsent(
-      ctx,
-      user,
-      list.filter((t) => taskInView(user, t)),
+    };
+    // Oldest first (by creation), as the store keeps them.
+    const page = await collectPage(
+      (after) => ctx.stores.tasks.page(filter, { ...query, ...(after && { after }) }),
+      (t) => taskInView(user, t),
+      query,
+      taskPosition,
     );
+    linkNext(req, reply, 'tasks', page.next);
+    return applyHealthConsent(ctx, user, page.items);
   });
 
   app.get('/:id', { schema: { params: IdParams } }, async (req) => {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { type AuthUser, assertFacility, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
+import { linkNext, PageParams, pageById, pageQuery } from '../paging.ts';
 import { IdParams } from './facilities.ts';
 
 /** The API never shows a password hash (contract §4.1). */
@@ -48,23 +49,30 @@ export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
     return reply.status(201).send(toPublicUser(record));
   });
 
-  app.get('/', { schema: { querystring: z.object({ facilityId: Id.optional() }) } }, async (req) => {
-    const user = userOf(req);
-    requireRole(user, 'admin', 'manager');
-    const scope = facilityScope(user, req.query.facilityId);
-    const list = await users.list();
-    // Extension `load`: open tasks (assigned, accepted, in progress) in the listed facilities, the
-    // number the roster balances on, so a manager sees who is busy before changing duty.
-    const load = new Map<string, number>();
-    for (const t of await ctx.stores.tasks.list({
-      ...(scope !== undefined && { facilityIds: scope }),
-      state: 'active',
-    }))
-      if (t.assigneeId !== undefined) load.set(t.assigneeId, (load.get(t.assigneeId) ?? 0) + 1);
-    return list
-      .filter((u) => scope === undefined || u.facilityIds.some((f) => scope.includes(f)))
-      .map((u) => ({ ...toPublicUser(u), load: load.get(u.id) ?? 0 }));
-  });
+  // In id order, a page at a time (docs/api.md "Paging").
+  app.get(
+    '/',
+    { schema: { querystring: z.object({ facilityId: Id.optional(), ...PageParams }) } },
+    async (req, reply) => {
+      const user = userOf(req);
+      requireRole(user, 'admin', 'manager');
+      const scope = facilityScope(user, req.query.facilityId);
+      const page = pageById(
+        (await users.list()).filter((u) => scope === undefined || u.facilityIds.some((f) => scope.includes(f))),
+        pageQuery('users', req.query),
+      );
+      linkNext(req, reply, 'users', page.next);
+      // Extension `load`: open tasks (assigned, accepted, in progress) in the listed facilities, the
+      // number the roster balances on, so a manager sees who is busy before changing duty.
+      const load = new Map<string, number>();
+      for (const t of await ctx.stores.tasks.list({
+        ...(scope !== undefined && { facilityIds: scope }),
+        state: 'active',
+      }))
+        if (t.assigneeId !== undefined) load.set(t.assigneeId, (load.get(t.assigneeId) ?? 0) + 1);
+      return page.items.map((u) => ({ ...toPublicUser(u), load: load.get(u.id) ?? 0 }));
+    },
+  );
 
   app.put('/:id/duty', { schema: { params: IdParams, body: DutyRequest } }, async (req) => {
     const user = userOf(req);

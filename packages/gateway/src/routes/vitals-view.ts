@@ -44,3 +44,15 @@ function downsample(points: VitalsPoint[], stepMs: number | undefined): VitalsPo
   }
   return out;
 }
+
+/** Raw points in one vitals answer at most (issue 12 "bounded state"; docs/api.md "Paging"). */
+export const VITALS_MAX_POINTS = 10_000;
+
+/**
+ * The step when the caller gave none: none while the raw points fit, else whole seconds wide enough
+ * that the range fits in `VITALS_MAX_POINTS` steps (so 31 days of 1 Hz samples come back as 10,000).
+ */
+export function boundedStep(fromMs: number, toMs: number, points: number): number | undefined {
+  if (points <= VITALS_MAX_POINTS) return undefined;
+  return Math.max(1000, Math.ceil((toMs - fromMs + 1) / VITALS_MAX_POINTS / 1000) * 1000);
+}

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FacilityPolicy, SlaWarning, Task } from '@vigil/contracts';
+import { isFinishedTask, pageOf, slaWarningPosition, taskFinishedAt, taskPosition, withinTime } from '../paging.ts';
 import type {
   Deadline,
+  PageQuery,
   DeadlineStore,
   PolicyStore,
   SlaWarningFilter,
@@ -12,6 +14,27 @@ import type {
 
 const copy = <T>(v: T): T => structuredClone(v);
 const ACTIVE = new Set(['assigned', 'accepted', 'in_progress']);
+
+/** Whether a task passes a filter (shared by the Redis store). */
+export function taskMatches(t: Task, f: TaskFilter): boolean {
+  if (f.facilityId !== undefined && t.facilityId !== f.facilityId) return false;
+  if (f.facilityIds !== undefined && !f.facilityIds.includes(t.facilityId)) return false;
+  if (f.state === 'active' ? !ACTIVE.has(t.state) : f.state !== undefined && t.state !== f.state) return false;
+  if (f.assigneeId !== undefined && t.assigneeId !== f.assigneeId) return false;
+  if (f.alertId !== undefined && t.alertId !== f.alertId) return false;
+  return f.kind === undefined || t.kind === f.kind;
+}
+
+/** Whether a warning passes a filter (shared by the Redis store). */
+export function slaWarningMatches(w: SlaWarning, f: SlaWarningFilter): boolean {
+  const at = Date.parse(w.raisedAt);
+  if (f.facilityId !== undefined && w.facilityId !== f.facilityId) return false;
+  if (f.facilityIds !== undefined && !f.facilityIds.includes(w.facilityId)) return false;
+  if (f.from !== undefined && at < f.from) return false;
+  if (f.to !== undefined && at > f.to) return false;
+  if (f.staffId !== undefined && w.staffId !== f.staffId) return false;
+  return f.kind === undefined || w.kind === f.kind;
+}
 
 export class MemoryTaskStore implements TaskStore {
   private readonly byId = new Map<string, Task>();
@@ -24,16 +47,23 @@ export class MemoryTaskStore implements TaskStore {
   }
   async list(f: TaskFilter = {}) {
     const out: Task[] = [];
-    for (const t of this.byId.values()) {
-      if (f.facilityId !== undefined && t.facilityId !== f.facilityId) continue;
-      if (f.facilityIds !== undefined && !f.facilityIds.includes(t.facilityId)) continue;
-      if (f.state === 'active' ? !ACTIVE.has(t.state) : f.state !== undefined && t.state !== f.state) continue;
-      if (f.assigneeId !== undefined && t.assigneeId !== f.assigneeId) continue;
-      if (f.alertId !== undefined && t.alertId !== f.alertId) continue;
-      if (f.kind !== undefined && t.kind !== f.kind) continue;
-      out.push(copy(t));
-    }
+    for (const t of this.byId.values()) if (taskMatches(t, f)) out.push(copy(t));
     return out.sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt) || a.id.localeCompare(b.id));
+  }
+  async page(f: TaskFilter, query: PageQuery) {
+    const hits = [...this.byId.values()].filter((t) => taskMatches(t, f) && withinTime(Date.parse(t.createdAt), query));
+    const page = pageOf(hits, taskPosition, query);
+    return { ...page, items: page.items.map(copy) };
+  }
+  async removeFinishedBefore(before: number, limit: number) {
+    let removed = 0;
+    for (const t of this.byId.values()) {
+      if (removed >= limit) break;
+      if (!isFinishedTask(t) || taskFinishedAt(t) >= before) continue;
+      this.byId.delete(t.id);
+      removed++;
+    }
+    return removed;
   }
 }
 
@@ -84,17 +114,25 @@ export class MemorySlaWarningStore implements SlaWarningStore {
   }
   async list(f: SlaWarningFilter = {}) {
     const out: SlaWarning[] = [];
-    for (const w of this.byId.values()) {
-      const at = Date.parse(w.raisedAt);
-      if (f.facilityId !== undefined && w.facilityId !== f.facilityId) continue;
-      if (f.facilityIds !== undefined && !f.facilityIds.includes(w.facilityId)) continue;
-      if (f.from !== undefined && at < f.from) continue;
-      if (f.to !== undefined && at > f.to) continue;
-      if (f.staffId !== undefined && w.staffId !== f.staffId) continue;
-      if (f.kind !== undefined && w.kind !== f.kind) continue;
-      out.push(copy(w));
-    }
+    for (const w of this.byId.values()) if (slaWarningMatches(w, f)) out.push(copy(w));
     return out.sort((a, b) => Date.parse(a.raisedAt) - Date.parse(b.raisedAt) || a.id.localeCompare(b.id));
+  }
+  async page(f: SlaWarningFilter, query: PageQuery) {
+    const hits = [...this.byId.values()].filter(
+      (w) => slaWarningMatches(w, f) && withinTime(Date.parse(w.raisedAt), query),
+    );
+    const page = pageOf(hits, slaWarningPosition, query);
+    return { ...page, items: page.items.map(copy) };
+  }
+  async removeBefore(before: number, limit: number) {
+    let removed = 0;
+    for (const w of this.byId.values()) {
+      if (removed >= limit) break;
+      if (Date.parse(w.raisedAt) >= before) continue;
+      this.byId.delete(w.id);
+      removed++;
+    }
+    return removed;
   }
 }
 

@@ -26,6 +26,10 @@ export * from './partitions.ts';
 export interface MemoryStoresOptions {
   /** Audit log retention and count cap (defaults: 400 days, 100,000 entries). */
   audit?: MemoryAuditOptions;
+  /** Event log retention and count cap (defaults: 24 h, 200,000 events). */
+  events?: { retentionMs?: number; maxEvents?: number };
+  /** Vitals history bounds (defaults: 20,000 points per resident, 1,000,000 in all). */
+  vitals?: { capacityPerResident?: number; maxPoints?: number };
 }
 
 /** The embedded default: every store in memory (architecture.md). */
@@ -38,8 +42,8 @@ export function createMemoryStores(now: () => number = Date.now, opts: MemorySto
     devices: new MemoryDeviceStore(),
     counters: new MemoryCounterStore(),
     alerts: new MemoryAlertStore(),
-    vitals: new MemoryVitalsHistory(),
-    events: new MemoryEventLog(now),
+    vitals: new MemoryVitalsHistory(opts.vitals?.capacityPerResident, opts.vitals?.maxPoints),
+    events: new MemoryEventLog(now, opts.events?.retentionMs, opts.events?.maxEvents),
     ruleSettings: new MemoryRuleSettingsStore(),
     ruleState: new MemoryRuleStateStore(),
     tasks: new MemoryTaskStore(),

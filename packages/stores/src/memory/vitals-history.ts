@@ -2,14 +2,28 @@ import type { LatestVitals, VitalsHistory, VitalsPoint } from '../types.ts';
 
 const NUMERIC = ['hr', 'spo2', 'rr', 'sbp', 'dbp', 'temp', 'battery', 'steps'] as const;
 
+/** A resident's share of the budget never drops below this (a minute or two of a wristband). */
+const MIN_SHARE = 100;
+
 /**
  * Bounded in-memory history: a ring per resident (architecture.md embedded default). Points arrive
- * mostly in order; a late point (store-and-forward) is inserted at its place.
+ * mostly in order; a late point (store-and-forward) is inserted at its place. Bounded twice (issue 12
+ * "bounded state"): at most `capacityPerResident` points each, and about `maxPoints` in all, shared
+ * evenly among the residents (a ring is cut to its share when it next grows), so memory stays flat
+ * however many residents publish; `trimBefore` drops points by age. Long history at scale belongs in
+ * a TSDB (`INFLUX_URL`).
  */
 export class MemoryVitalsHistory implements VitalsHistory {
   private readonly rings = new Map<string, VitalsPoint[]>();
   private readonly latestByResident = new Map<string, LatestVitals>();
-  constructor(private readonly capacityPerResident = 20_000) {}
+  constructor(
+    private readonly capacityPerResident = 20_000,
+    private readonly maxPoints = 1_000_000,
+  ) {}
+
+  private shareOfBudget(): number {
+    return Math.min(this.capacityPerResident, Math.max(MIN_SHARE, Math.floor(this.maxPoints / this.rings.size)));
+  }
 
   async append(residentId: string, point: VitalsPoint) {
     let ring = this.rings.get(residentId);
@@ -20,7 +34,8 @@ export class MemoryVitalsHistory implements VitalsHistory {
     let i = ring.length;
     while (i > 0 && (ring[i - 1]?.ts ?? 0) > point.ts) i--;
     ring.splice(i, 0, { ...point });
-    if (ring.length > this.capacityPerResident) ring.splice(0, ring.length - this.capacityPerResident);
+    const share = this.shareOfBudget();
+    if (ring.length > share) ring.splice(0, ring.length - share);
 
     let latest = this.latestByResident.get(residentId);
     if (!latest) {
@@ -47,6 +62,15 @@ export class MemoryVitalsHistory implements VitalsHistory {
   async latest(residentId: string) {
     const l = this.latestByResident.get(residentId);
     return l && structuredClone(l);
+  }
+
+  async trimBefore(residentId: string, before: number) {
+    const ring = this.rings.get(residentId);
+    if (!ring) return 0;
+    let drop = 0;
+    while (drop < ring.length && (ring[drop]?.ts ?? 0) < before) drop++;
+    ring.splice(0, drop);
+    return drop;
   }
 
   async range(residentId: string, from: number, to: number) {

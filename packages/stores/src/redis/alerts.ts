@@ -1,6 +1,7 @@
 import type { Alert, AlertKind } from '@vigil/contracts';
 import { alertSubject } from '../memory/alerts.ts';
-import type { AlertFilter, AlertStore } from '../types.ts';
+import type { AlertFilter, AlertStore, PageQuery } from '../types.ts';
+import { AlertPages } from './alert-pages.ts';
 import { OrderedCollection } from './collection.ts';
 import { alertKeys } from './key-layout.ts';
 import { type Keys, LuaScript, type RedisClient } from './script.ts';
@@ -37,6 +38,8 @@ export class RedisAlertStore implements AlertStore {
   private readonly openIndex: string;
   /** Ids of open alerts scored like the insertion order, so `state: 'open'` never reads resolved ones. */
   private readonly openIds: string;
+  /** Paging and retention indexes (issue 12 "bounded state"). */
+  readonly pages: AlertPages;
   constructor(
     private readonly redis: RedisClient,
     keys: Keys,
@@ -49,9 +52,11 @@ export class RedisAlertStore implements AlertStore {
       sealer?.enabled ? { sealer, kind: 'alert', scopeOf: (a) => a.facilityId } : undefined,
     );
     ({ openIndex: this.openIndex, openIds: this.openIds } = alertKeys(keys));
+    this.pages = new AlertPages(redis, keys, this.c);
   }
 
   async put(alert: Alert) {
+    await this.pages.write(alert);
     await PUT_ALERT.run(
       this.redis,
       [this.c.bodies, this.c.order, this.c.counter, this.openIndex, this.openIds],
@@ -68,6 +73,12 @@ export class RedisAlertStore implements AlertStore {
   }
   async findOpen(facilityId: string, subject: string, kind: AlertKind) {
     return this.c.getIndirect(this.openIndex, openKey(facilityId, subject, kind));
+  }
+  page(filter: AlertFilter, query: PageQuery) {
+    return this.pages.page(filter, query);
+  }
+  removeResolvedBefore(before: number, limit: number) {
+    return this.pages.removeResolvedBefore(before, limit);
   }
   async list(filter: AlertFilter = {}) {
     const source = filter.state === 'open' ? this.openIds : this.c.order;

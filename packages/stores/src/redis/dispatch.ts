@@ -3,12 +3,14 @@ import type { FacilityPolicy, SlaWarning, Task } from '@vigil/contracts';
 import type {
   Deadline,
   DeadlineStore,
+  PageQuery,
   PolicyStore,
   SlaWarningFilter,
   SlaWarningStore,
   TaskFilter,
   TaskStore,
 } from '../types.ts';
+import { SlaWarningPages, TaskPages } from './dispatch-pages.ts';
 import { deadlineKeys, taskKeys } from './key-layout.ts';
 import { fromJson, type Keys, LuaScript, toJson, type RedisClient } from './script.ts';
 import type { Sealer } from './sealer.ts';
@@ -29,6 +31,8 @@ export class RedisTaskStore implements TaskStore {
   private readonly activeKey: string;
   private readonly indexedKey: string;
   private readonly alertKey: (alertId: string) => string;
+  /** Paging and retention indexes (issue 12 "bounded state"). */
+  private readonly pages: TaskPages;
   constructor(
     private readonly redis: RedisClient,
     keys: Keys,
@@ -39,6 +43,20 @@ export class RedisTaskStore implements TaskStore {
     this.activeKey = k.active;
     this.indexedKey = k.indexed;
     this.alertKey = k.ofAlert;
+    this.pages = new TaskPages(redis, keys, this.key, { load: (ids) => this.load(ids) }, (t) => [
+      this.activeKey,
+      ...(t.alertId === undefined ? [] : [this.alertKey(t.alertId)]),
+    ]);
+  }
+  private async load(ids: string[]): Promise<(Task | undefined)[]> {
+    const raw = await this.redis.hmget(this.key, ...ids);
+    return Promise.all(ids.map((id, i) => this.decode(id, raw[i])));
+  }
+  page(f: TaskFilter, query: PageQuery) {
+    return this.pages.page(f, query);
+  }
+  removeFinishedBefore(before: number, limit: number) {
+    return this.pages.removeFinishedBefore(before, limit);
   }
   private decode(id: string, raw: string | null | undefined) {
     return this.sealer ? this.sealer.open<Task>({ kind: 'task', id, field: 'body' }, raw) : fromJson<Task>(raw);
@@ -47,6 +65,7 @@ export class RedisTaskStore implements TaskStore {
     const body = this.sealer
       ? await this.sealer.seal(task.facilityId, { kind: 'task', id: task.id, field: 'body' }, task)
       : toJson(task);
+    await this.pages.write(task);
     const tx = this.redis.multi().hset(this.key, task.id, body);
     if (task.alertId !== undefined) tx.sadd(this.alertKey(task.alertId), task.id);
     if (ACTIVE.has(task.state)) tx.sadd(this.activeKey, task.id);
@@ -59,9 +78,11 @@ export class RedisTaskStore implements TaskStore {
 
   /**
    * Builds the indexes over tasks stored before they existed (once per deployment; `tasks:indexed`
-   * marks it done). Idempotent, so processes starting together may all run it.
+   * marks it done; `tasks:paged` the page indexes). Idempotent, so processes starting together may
+   * all run it.
    */
   async backfillIndexes(): Promise<void> {
+    await this.pages.backfill(() => this.list());
     if ((await this.redis.exists(this.indexedKey)) === 1) return;
     for (const t of await this.read(await this.redis.hgetall(this.key))) {
       const tx = this.redis.multi();
@@ -300,6 +321,24 @@ export class RedisSlaWarningStore implements SlaWarningStore {
     private readonly sealer?: Sealer,
   ) {
     this.key = keys.key('sla-warnings');
+    this.pages = new SlaWarningPages(redis, keys, this.key, {
+      load: async (ids) => {
+        const raw = await this.redis.hmget(this.key, ...ids);
+        return Promise.all(ids.map((id, i) => this.decode(id, raw[i])));
+      },
+    });
+  }
+  /** Paging and retention index (issue 12 "bounded state"). */
+  private readonly pages: SlaWarningPages;
+  page(f: SlaWarningFilter, query: PageQuery) {
+    return this.pages.page(f, query);
+  }
+  removeBefore(before: number, limit: number) {
+    return this.pages.removeBefore(before, limit);
+  }
+  /** Indexes the warnings stored before the page index existed (once per deployment; idempotent). */
+  backfillIndexes(): Promise<void> {
+    return this.pages.backfill(() => this.list());
   }
   private decode(id: string, raw: string | null | undefined) {
     return this.sealer
@@ -310,6 +349,7 @@ export class RedisSlaWarningStore implements SlaWarningStore {
     const body = this.sealer
       ? await this.sealer.seal(w.facilityId, { kind: 'sla-warning', id: w.id, field: 'body' }, w)
       : toJson(w);
+    await this.pages.write(w);
     await this.redis.hset(this.key, w.id, body);
   }
   async get(id: string) {

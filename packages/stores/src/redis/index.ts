@@ -124,8 +124,12 @@ export async function createRedisStores(
   const locks = new RedisLockService(client, keys, opts.locks);
   const uplinks = new RedisPartitionLog(client, keys, sealer, opts.events?.onError);
   const tasks = new RedisTaskStore(client, keys, sealer);
+  const alerts = new RedisAlertStore(client, keys, sealer);
+  const slaWarnings = new RedisSlaWarningStore(client, keys, sealer);
   try {
     await tasks.backfillIndexes();
+    await alerts.pages.backfill();
+    await slaWarnings.backfillIndexes();
   } catch (err) {
     if (owned) client.disconnect();
     throw err;
@@ -136,14 +140,14 @@ export async function createRedisStores(
     residents: new RedisResidentStore(client, keys, sealer),
     devices: new RedisDeviceStore(client, keys),
     counters: new RedisCounterStore(client, keys),
-    alerts: new RedisAlertStore(client, keys, sealer),
+    alerts,
     vitals: new RedisVitalsHistory(client, keys, opts.vitalsCapacityPerResident, sealer),
     events,
     ruleSettings: new RedisRuleSettingsStore(client, keys),
     ruleState: new RedisRuleStateStore(client, keys, sealer),
     tasks,
     deadlines: new RedisDeadlineStore(client, keys),
-    slaWarnings: new RedisSlaWarningStore(client, keys, sealer),
+    slaWarnings,
     policies: new RedisPolicyStore(client, keys),
     audit: new RedisAuditStore(client, keys, now, opts.audit),
     locks,

@@ -88,6 +88,11 @@ export class RedisVitalsHistory implements VitalsHistory {
     return out;
   }
 
+  /** Retention by device time; the latest hash stays (it is one small hash per resident). */
+  async trimBefore(residentId: string, before: number): Promise<number> {
+    return this.redis.zremrangebyscore(this.history(residentId), '-inf', `(${before}`);
+  }
+
   async range(residentId: string, from: number, to: number): Promise<VitalsPoint[]> {
     const members = await this.redis.zrangebyscore(this.history(residentId), bound(from), bound(to));
     return Promise.all(
