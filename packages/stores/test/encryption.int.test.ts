@@ -286,7 +286,7 @@ describe.skipIf(skip)('redis encryption at rest', () => {
         detail: 'high alert "Heart rate high: 187 bpm" not acknowledged within 60 s',
         raisedAt: '2026-01-01T00:00:00.000Z',
       } satisfies SlaWarning);
-      expect(await client!.hget(`${prefix}sla-warnings`, 'w1')).toMatch(/^enc1:1:f1:/);
+      expect(await client!.hget(`${prefix}{sla-warnings}`, 'w1')).toMatch(/^enc1:1:f1:/);
       expect((await s.slaWarnings.list({ facilityId: 'f1' }))[0]?.detail).toContain('187 bpm');
       await expect(
         createRedisStores(server!.url, { keyPrefix: prefix, encryption: { kek: randomBytes(32) } }),

@@ -332,7 +332,7 @@ describe('loadConfig', () => {
     expect(lonelyGateway.ok).toBe(false);
     if (!lonelyGateway.ok)
       expect(lonelyGateway.problems).toEqual([
-        'REDIS_URL is required with VIGIL_ROLE=gateway (processes share state there)',
+        'REDIS_URL or REDIS_CLUSTER_NODES is required with VIGIL_ROLE=gateway (processes share state there)',
         'MQTT_URL is required with VIGIL_ROLE=gateway (it reaches devices through an external broker)',
       ]);
     expect(loadConfig({ VIGIL_ROLE: 'worker' }).ok).toBe(false);

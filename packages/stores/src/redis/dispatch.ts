@@ -320,7 +320,8 @@ export class RedisSlaWarningStore implements SlaWarningStore {
     keys: Keys,
     private readonly sealer?: Sealer,
   ) {
-    this.key = keys.key('sla-warnings');
+    // Tagged: a warning's body is written in one MULTI with its page indexes (dispatch-pages.ts).
+    this.key = keys.tagged('sla-warnings');
     this.pages = new SlaWarningPages(redis, keys, this.key, {
       load: async (ids) => {
         const raw = await this.redis.hmget(this.key, ...ids);

@@ -12,7 +12,17 @@ import type { Keys, RedisClient } from './script.ts';
 const LAYOUT = '2';
 
 /** Global collections whose keys took their name as hash tag: `<name>[:…]` → `{<name>}[:…]`. */
-const COLLECTIONS = new Set(['facilities', 'users', 'residents', 'devices', 'alerts', 'tasks', 'deadlines', 'events']);
+const COLLECTIONS = new Set([
+  'facilities',
+  'users',
+  'residents',
+  'devices',
+  'alerts',
+  'tasks',
+  'deadlines',
+  'events',
+  'sla-warnings',
+]);
 
 /**
  * The tagged name of a key of the old layout (without the prefix), or undefined for a key that kept
