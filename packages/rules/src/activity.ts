@@ -28,8 +28,33 @@ export function updateActivity(s: ActivityState, steps: number, ts: number): { s
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-/** Minutes since local midnight in the time zone. */
+/** A zone's UTC offset, valid within one quarter hour of UTC time. */
+interface OffsetSpan {
+  quarter: number;
+  offsetMinutes: number;
+}
+const QUARTER_MS = 15 * 60_000;
+const offsets = new Map<string, OffsetSpan>();
+
+/**
+ * Minutes since local midnight in the time zone. This runs for every sample, and `Intl` formatting
+ * costs microseconds, so the zone's offset is formatted once per quarter hour and reused: every
+ * time zone in use has offsets in whole quarter hours and changes them on a quarter hour boundary.
+ */
 export function localMinutes(ts: number, timeZone: string): number {
+  const quarter = Math.floor(ts / QUARTER_MS);
+  let span = offsets.get(timeZone);
+  if (span?.quarter !== quarter) {
+    const start = quarter * QUARTER_MS;
+    const utcMinutes = Math.floor(start / 60_000) % 1440;
+    span = { quarter, offsetMinutes: formattedMinutes(start, timeZone) - utcMinutes };
+    offsets.set(timeZone, span);
+  }
+  const utcMinutes = Math.floor(ts / 60_000);
+  return (((utcMinutes + span.offsetMinutes) % 1440) + 1440) % 1440;
+}
+
+function formattedMinutes(ts: number, timeZone: string): number {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });

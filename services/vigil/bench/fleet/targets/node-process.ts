@@ -10,6 +10,11 @@ export interface PlatformProcess {
 
 const MAIN = 'services/vigil/src/main.ts';
 
+function profileArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 /**
  * main.ts as its own OS process, configured by environment alone (contract §5) on free loopback
  * ports, ready when `/readyz` answers 200; stopped by PID with its temp dir (@vigil/testkit). A port
@@ -28,7 +33,9 @@ export async function startMain(
       const proc = await startProcess({
         name,
         command: process.execPath,
-        args: ['--import', 'tsx', MAIN],
+        // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each product process there on exit (how
+        // the per-message costs in docs/performance.md were found; open it in Chrome DevTools).
+        args: [...profileArgs(), '--import', 'tsx', MAIN],
         cwd: REPO_ROOT,
         env: {
           PATH: process.env.PATH,
