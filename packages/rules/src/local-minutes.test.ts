@@ -37,9 +37,9 @@ describe('localMinutes (offset cached per quarter hour)', () => {
     }
   });
 
-  it('agrees over a year of hourly instants, read out of order', () => {
+  it('agrees over a year of instants every 5 hours, read out of order', () => {
     const year = Date.parse('2026-01-01T00:00:00Z');
-    const instants = Array.from({ length: 24 * 365 }, (_, h) => year + h * 3_600_000 + 59_999);
+    const instants = Array.from({ length: (24 * 365) / 5 }, (_, k) => year + k * 5 * 3_600_000 + 59_999);
     // Out of order, as store-and-forward batches interleave with live samples.
     instants.sort((a, b) => (a % 7) - (b % 7) || b - a);
     for (const zone of zones) for (const ts of instants) expect(localMinutes(ts, zone)).toBe(formatted(ts, zone));
