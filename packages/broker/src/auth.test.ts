@@ -33,6 +33,7 @@ describe('DeviceAuthenticator (issue 12)', () => {
     const devices: DeviceStore = {
       put: (d) => stores.devices.put(d),
       get: (id) => stores.devices.get(id),
+      snapshot: (id) => stores.devices.snapshot(id),
       list: (f) => stores.devices.list(f),
       touch: (id, p) => stores.devices.touch(id, p),
       setSecretHash: () => Promise.reject(new Error('connection lost')),

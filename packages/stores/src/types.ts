@@ -51,6 +51,12 @@ export interface UserStore {
 export interface ResidentStore {
   put(resident: Resident): Promise<void>;
   get(id: string): Promise<Resident | undefined>;
+  /**
+   * The resident as it is now, read-only, for the data path (rules read it for every sample): in
+   * memory the stored snapshot itself, never copied per call; on Redis read through like `get`.
+   * `get` for a copy to change.
+   */
+  snapshot(id: string): Promise<Readonly<Resident> | undefined>;
   list(filter?: { facilityId?: string }): Promise<Resident[]>;
   setConsent(id: string, consent: Consent): Promise<void>;
   /**
@@ -90,6 +96,8 @@ export interface DeviceRecord {
 export interface DeviceStore {
   put(device: DeviceRecord): Promise<void>;
   get(id: string): Promise<DeviceRecord | undefined>;
+  /** The device as it is now, read-only, for the data path (see `ResidentStore.snapshot`). */
+  snapshot(id: string): Promise<Readonly<DeviceRecord> | undefined>;
   list(filter?: { facilityId?: string; residentId?: string }): Promise<DeviceRecord[]>;
   /** Partial update of the live fields; no-op for an unknown id. */
   touch(

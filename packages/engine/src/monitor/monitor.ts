@@ -195,7 +195,7 @@ export class Monitor implements IngestSink {
 
   private async residentOf(device: DeviceRecord): Promise<Resident | undefined> {
     if (!device.residentId) return undefined;
-    const r = await this.deps.stores.residents.get(device.residentId);
+    const r = await this.deps.stores.residents.snapshot(device.residentId);
     if (!r) this.log.warn({ deviceId: device.id, residentId: device.residentId }, 'device bound to unknown resident');
     return r;
   }

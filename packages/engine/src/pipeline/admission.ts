@@ -76,7 +76,7 @@ export class Admission {
       this.log.warn({ deviceId: msg.deviceId, topic: msg.topic }, 'not an uplink topic of this device');
       return;
     }
-    const device = await this.deps.devices.get(msg.deviceId);
+    const device = await this.deps.devices.snapshot(msg.deviceId);
     if (!device || device.state === 'decommissioned' || device.facilityId !== route.facilityId) {
       await this.deps.counters.addRejected(msg.deviceId, 'unknown_device');
       this.log.warn({ deviceId: msg.deviceId, topic: msg.topic }, 'message from an unknown device');

@@ -6,7 +6,7 @@ import type { SeqWindows } from './seq-window.ts';
 import type { UplinkRecord } from './uplink-log.ts';
 
 export interface ApplierDeps {
-  devices: Pick<DeviceStore, 'get'>;
+  devices: Pick<DeviceStore, 'snapshot'>;
   counters: Pick<CounterStore, 'addAccepted' | 'addDuplicates'>;
   /** The seqs seen of a partition's devices: the owner's, carried by its checkpoints. */
   seqsOf(partition: number): SeqWindows;
@@ -27,7 +27,7 @@ export class Applier {
   }
 
   async apply(record: UplinkRecord, partition: number): Promise<void> {
-    const device = await this.deps.devices.get(record.deviceId);
+    const device = await this.deps.devices.snapshot(record.deviceId);
     // Decommissioned since it was admitted: nothing it sent is judged any more.
     if (!device || device.state === 'decommissioned') return;
     const { sink } = this.deps;

@@ -12,6 +12,24 @@ import {
 // Records are copied in and out so callers can never mutate stored state by accident, as with Redis.
 const copy = <T>(v: T): T => structuredClone(v);
 
+/**
+ * Devices and residents are read on every message (admission, rules), so they are stored as
+ * deep-frozen snapshots: `snapshot` hands one out as it is (no copy per message, and a caller that
+ * tries to change it throws instead of corrupting the store), `get` a copy to change. A change
+ * replaces the snapshot.
+ */
+function frozen<T>(v: T): T {
+  return deepFreeze(structuredClone(v));
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const child of Object.values(v)) deepFreeze(child);
+  }
+  return v;
+}
+
 export class MemoryFacilityStore implements FacilityStore {
   private readonly byId = new Map<string, Facility>();
   async put(f: Facility) {
@@ -58,11 +76,14 @@ export class MemoryUserStore implements UserStore {
 export class MemoryResidentStore implements ResidentStore {
   private readonly byId = new Map<string, Resident>();
   async put(r: Resident) {
-    this.byId.set(r.id, copy(r));
+    this.byId.set(r.id, frozen(r));
   }
   async get(id: string) {
     const r = this.byId.get(id);
     return r && copy(r);
+  }
+  async snapshot(id: string): Promise<Readonly<Resident> | undefined> {
+    return this.byId.get(id);
   }
   async list(filter: { facilityId?: string } = {}) {
     const all = [...this.byId.values()];
@@ -70,26 +91,29 @@ export class MemoryResidentStore implements ResidentStore {
   }
   async setConsent(id: string, consent: Consent) {
     const r = this.byId.get(id);
-    if (r) r.consent = copy(consent);
+    if (r) this.byId.set(id, frozen({ ...r, consent }));
   }
 
   async setCarePlan(id: string, carePlan: CarePlan) {
     const r = this.byId.get(id);
     if (!r) return undefined;
-    r.carePlan = copy(carePlan);
-    r.carePlanVersion = (r.carePlanVersion ?? 1) + 1;
-    return copy(r);
+    const next = frozen({ ...r, carePlan, carePlanVersion: (r.carePlanVersion ?? 1) + 1 });
+    this.byId.set(id, next);
+    return copy(next);
   }
 }
 
 export class MemoryDeviceStore implements DeviceStore {
   private readonly byId = new Map<string, DeviceRecord>();
   async put(d: DeviceRecord) {
-    this.byId.set(d.id, copy(d));
+    this.byId.set(d.id, frozen(d));
   }
   async get(id: string) {
     const d = this.byId.get(id);
     return d && copy(d);
+  }
+  async snapshot(id: string): Promise<Readonly<DeviceRecord> | undefined> {
+    return this.byId.get(id);
   }
   async list(filter: { facilityId?: string; residentId?: string } = {}) {
     return [...this.byId.values()]
@@ -102,12 +126,13 @@ export class MemoryDeviceStore implements DeviceStore {
     patch: Partial<Pick<DeviceRecord, 'state' | 'lastSeenAt' | 'battery' | 'recentIntervalsMs'>>,
   ) {
     const d = this.byId.get(id);
-    if (d) Object.assign(d, patch);
+    // Per message: no deep clone; the patch's values (numbers, a fresh interval array) are frozen as they are.
+    if (d) this.byId.set(id, deepFreeze({ ...d, ...patch }));
   }
   async setSecretHash(id: string, expected: string, secretHash: string) {
     const d = this.byId.get(id);
     if (d?.secretHash !== expected) return false;
-    d.secretHash = secretHash;
+    this.byId.set(id, frozen({ ...d, secretHash }));
     return true;
   }
 }

@@ -107,6 +107,10 @@ export class RedisResidentStore implements ResidentStore {
   async get(id: string) {
     return this.c.get(id);
   }
+  /** Read through: each call decodes a record of its own, so read-only holds by construction. */
+  snapshot(id: string): Promise<Readonly<Resident> | undefined> {
+    return this.get(id);
+  }
   async list(filter: { facilityId?: string } = {}) {
     const all = await this.c.list();
     return filter.facilityId ? all.filter((r) => r.facilityId === filter.facilityId) : all;
@@ -210,6 +214,11 @@ export class RedisDeviceStore implements DeviceStore {
     )) as (string | null)[] | null;
     if (!raw?.[0]) return undefined;
     return RedisDeviceStore.merge(raw[0], raw.slice(1));
+  }
+
+  /** Read through: each call decodes a record of its own, so read-only holds by construction. */
+  snapshot(id: string): Promise<Readonly<DeviceRecord> | undefined> {
+    return this.get(id);
   }
 
   async list(filter: { facilityId?: string; residentId?: string } = {}) {
