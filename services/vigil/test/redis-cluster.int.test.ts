@@ -16,7 +16,9 @@ import { type BoardSocket, type Platform, startPlatform } from './harness.ts';
 const skip = requireBinary(REDIS_CLUSTER_BINARIES, REDIS_CLUSTER_INSTALL_HINT, 'redis cluster platform test');
 
 /** The first `alert` event on a board socket that matches `pred`. */
-function nextAlert(socket: BoardSocket, pred: (e: AlertEnvelope) => boolean, timeoutMs = 10_000) {
+// Generous: on a loaded CI machine a stop may not hand its partitions over in time, and the restarted
+// engine then owns them only once their 5 s leases have run out (real time, not the test's clock).
+function nextAlert(socket: BoardSocket, pred: (e: AlertEnvelope) => boolean, timeoutMs = 25_000) {
   return new Promise<AlertEnvelope>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no matching alert event')), timeoutMs);
     const on = (e: AlertEnvelope) => {
@@ -114,5 +116,5 @@ describe.skipIf(skip)('the platform on a Redis Cluster', () => {
     } finally {
       client.disconnect();
     }
-  });
+  }, 90_000);
 });
