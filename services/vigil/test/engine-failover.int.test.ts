@@ -10,7 +10,7 @@ import {
 } from '../../../packages/stores/test/redis-server.ts';
 import { FleetWearable } from './fleet-wearable.ts';
 import { createPlatformClient } from './harness.ts';
-import { sharedSecrets, startVigilProcess, type VigilProcess } from './vigil-process.ts';
+import { sharedSecrets, startVigilProcess, type VigilProcess, watchBoardOnDuty } from './vigil-process.ts';
 
 const skip = requireBinary(REDIS_SERVER, REDIS_INSTALL_HINT, 'engine failover test');
 
@@ -74,11 +74,7 @@ describe.skipIf(skip)('an engine of two killed under load', () => {
     let stores: RedisStores | undefined;
     try {
       const { admin, devices } = await platform.provision(WEARABLES);
-      const carer = await platform.login('carer1', 'carer-pass-123');
-      await platform.must('PUT', '/api/users/carer1/duty', carer, { onDuty: true });
-      const board = await platform.connectBoard(carer);
-      const seen: AlertEnvelope[] = [];
-      board.on('alert', (e: AlertEnvelope) => seen.push(e));
+      const seen = await watchBoardOnDuty(platform);
 
       // Both engines own a share before the load starts, so the kill really moves partitions.
       const owned = (engine: VigilProcess) => engine.metric('vigil_partitions_owned');

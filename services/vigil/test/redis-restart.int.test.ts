@@ -1,4 +1,3 @@
-import type { AlertEnvelope } from '@vigil/contracts';
 import { createRedisStores, type RedisStores } from '@vigil/stores';
 import { requireBinary } from '@vigil/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import {
 } from '../../../packages/stores/test/redis-server.ts';
 import { FleetWearable } from './fleet-wearable.ts';
 import { createPlatformClient } from './harness.ts';
-import { sharedSecrets, startVigilProcess, type VigilProcess } from './vigil-process.ts';
+import { sharedSecrets, startVigilProcess, type VigilProcess, watchBoardOnDuty } from './vigil-process.ts';
 
 const skip = requireBinary(REDIS_SERVER, REDIS_INSTALL_HINT, 'redis restart test');
 
@@ -61,11 +60,7 @@ describe.skipIf(skip)('Redis restarted under load', () => {
     let stores: RedisStores | undefined;
     try {
       const { admin, devices } = await platform.provision(WEARABLES);
-      const carer = await platform.login('carer1', 'carer-pass-123');
-      await platform.must('PUT', '/api/users/carer1/duty', carer, { onDuty: true });
-      const board = await platform.connectBoard(carer);
-      const seen: AlertEnvelope[] = [];
-      board.on('alert', (e: AlertEnvelope) => seen.push(e));
+      const seen = await watchBoardOnDuty(platform);
 
       const t0 = Date.now() - (SAMPLES + 60) * 1000;
       for (const d of devices) wearables.push(await FleetWearable.connect(d.deviceId, d.secret, [vigil.mqttPort], t0));

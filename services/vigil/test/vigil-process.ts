@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import type { AlertEnvelope } from '@vigil/contracts';
 import { freePort, type PrivateProcess, startProcess } from '@vigil/testkit';
+import type { createPlatformClient } from './harness.ts';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const MAIN = 'services/vigil/src/main.ts';
@@ -71,4 +73,17 @@ export async function startVigilProcess(name: string, env: NodeJS.ProcessEnv): P
     }
   }
   throw lastError;
+}
+
+/**
+ * The provisioned caregiver (`carer1`) on duty with a board open: every alert event it is sent, in
+ * order, collected for the test to read.
+ */
+export async function watchBoardOnDuty(platform: ReturnType<typeof createPlatformClient>): Promise<AlertEnvelope[]> {
+  const carer = await platform.login('carer1', 'carer-pass-123');
+  await platform.must('PUT', '/api/users/carer1/duty', carer, { onDuty: true });
+  const board = await platform.connectBoard(carer);
+  const seen: AlertEnvelope[] = [];
+  board.on('alert', (e: AlertEnvelope) => seen.push(e));
+  return seen;
 }
