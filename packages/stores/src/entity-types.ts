@@ -37,9 +37,9 @@ export interface ResidentStore {
   put(resident: Resident): Promise<void>;
   get(id: string): Promise<Resident | undefined>;
   /**
-   * The resident as it is now, read-only, for the data path (rules read it for every sample): in
-   * memory the stored snapshot itself, never copied per call; on Redis read through like `get`.
-   * `get` for a copy to change.
+   * The resident as it is now, read-only (deep-frozen), for the data path (rules read it for every
+   * sample): in memory the stored snapshot itself, never copied per call; on Redis from a process-local
+   * cache that every committed change invalidates across processes. `get` for a copy to change.
    */
   snapshot(id: string): Promise<Readonly<Resident> | undefined>;
   list(filter?: { facilityId?: string }): Promise<Resident[]>;
@@ -84,7 +84,11 @@ export interface DeviceStore {
   /** The device as it is now, read-only, for the data path (see `ResidentStore.snapshot`). */
   snapshot(id: string): Promise<Readonly<DeviceRecord> | undefined>;
   list(filter?: { facilityId?: string; residentId?: string }): Promise<DeviceRecord[]>;
-  /** Partial update of the live fields; no-op for an unknown id. */
+  /**
+   * Partial update of the live fields; no-op for an unknown id. On Redis (once per accepted message)
+   * buffered and written out within the write-behind interval, visible to this process's reads at once;
+   * a change of `state` is written through and reaches every process's `snapshot` at once.
+   */
   touch(
     id: string,
     patch: Partial<Pick<DeviceRecord, 'state' | 'lastSeenAt' | 'battery' | 'recentIntervalsMs'>>,
@@ -95,6 +99,11 @@ export interface DeviceStore {
    * How a hash in an outdated form is rewritten after a successful verification.
    */
   setSecretHash(id: string, expected: string, secretHash: string): Promise<boolean>;
+  /**
+   * Forgets every cached snapshot (Redis): this engine took over partitions whose devices' live fields
+   * another engine wrote meanwhile. Absent where nothing is cached.
+   */
+  forgetCached?(): void;
 }
 
 /** Per-device ingest counters (contract §1.4, shown by `GET /api/devices/{id}`). */

@@ -36,4 +36,9 @@ export interface Stores {
   uplinks: PartitionLog;
   leases: PartitionLeaseStore;
   checkpoints: PartitionCheckpointStore;
+  /**
+   * Writes out what the stores buffer (Redis write-behind of per-sample writes): the engine calls it
+   * before it saves a partition checkpoint and before it hands partitions over. Absent in memory.
+   */
+  flush?(): Promise<void>;
 }

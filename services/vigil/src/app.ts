@@ -181,6 +181,7 @@ export async function createApp(options: AppOptions = {}) {
       checkpoints: stores.checkpoints,
       durable: config.redis !== undefined,
       states: partitionStates,
+      ...(stores.flush && { flush: stores.flush.bind(stores) }),
     },
   });
 

@@ -44,6 +44,11 @@ export interface Partitioning {
   /** The states of the owned partitions, shared with the monitor's rule memory. */
   states: PartitionStates;
   engineId?: string;
+  /**
+   * `stores.flush`: writes out the stores' buffered writes, before each checkpoint and hand-over
+   * (partition-manager.ts). Absent when nothing is buffered (memory).
+   */
+  flush?: () => Promise<void>;
   /** Lease and checkpoint timing (tests shorten them). */
   leaseMs?: number;
   tickMs?: number;
@@ -109,6 +114,8 @@ export class Ingest {
       states,
       logger: deps.logger,
       durable,
+      ...(p.flush && { flush: p.flush }),
+      ...(deps.devices.forgetCached && { forgetCached: () => deps.devices.forgetCached?.() }),
       ...(p.leaseMs !== undefined && { leaseMs: p.leaseMs }),
       ...(p.tickMs !== undefined && { tickMs: p.tickMs }),
       ...(p.checkpointMs !== undefined && { checkpointMs: p.checkpointMs }),

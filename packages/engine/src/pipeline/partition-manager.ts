@@ -23,6 +23,17 @@ export interface PartitionManagerDeps {
   leaseMs?: number;
   tickMs?: number;
   checkpointMs?: number;
+  /**
+   * Writes out what the stores buffer (`Stores.flush`): a checkpoint says every record before its
+   * offsets is applied, so their effects (device live fields, counters) must be in the store before
+   * it is saved; a takeover replays only what follows.
+   */
+  flush?: () => Promise<void>;
+  /**
+   * Drops cached device snapshots (`DeviceStore.forgetCached`): on taking a partition over, its devices'
+   * live fields are the previous owner's writes, newer than anything cached here.
+   */
+  forgetCached?: () => void;
   /** Runs `fn` every `ms` until the returned function is called (real time: leases are). */
   every?: (fn: () => void, ms: number) => () => void;
 }
@@ -112,6 +123,7 @@ export class PartitionManager {
   private async take(partition: number): Promise<void> {
     const epoch = await this.deps.leases.acquire(partition, this.deps.engineId, this.leaseMs);
     if (epoch === undefined) return; // still held by its previous owner: next tick
+    this.deps.forgetCached?.();
     const checkpoint = this.deps.durable ? await this.deps.checkpoints.load(partition) : undefined;
     this.deps.states.set(partition, PartitionState.restore(checkpoint?.state as PartitionStateSnapshot | undefined));
     const saved = checkpoint?.offsets ?? {};
@@ -124,7 +136,10 @@ export class PartitionManager {
     const held = this.held.get(partition);
     if (!held) return;
     const offsets = await this.deps.owner.disown(partition);
-    if (this.deps.durable) await this.save(partition, held, offsets);
+    if (this.deps.durable) {
+      await this.deps.flush?.();
+      await this.save(partition, held, offsets);
+    }
     this.held.delete(partition);
     this.deps.states.delete(partition);
     await this.deps.leases.release(partition, this.deps.engineId, held.epoch);
@@ -151,6 +166,7 @@ export class PartitionManager {
   }
 
   private async checkpointAll(): Promise<void> {
+    const round: { p: number; held: Held; offsets: Partial<Record<Lane, string>>; state: string }[] = [];
     for (const [p, held] of this.held) {
       // State and offsets taken together, between records (the save itself runs after).
       const taken = await this.deps.owner.quiesce(p, (offsets) =>
@@ -158,8 +174,18 @@ export class PartitionManager {
           ? undefined
           : { offsets, state: JSON.stringify(this.deps.states.get(p).snapshot()) },
       );
-      if (!taken) continue;
-      await this.save(p, held, taken.offsets, JSON.parse(taken.state)).catch((err: unknown) =>
+      if (taken) round.push({ p, held, ...taken });
+    }
+    if (round.length === 0) return;
+    // Once for the round, after every partition's offsets were taken: what they cover is written out.
+    try {
+      await this.deps.flush?.();
+    } catch (err) {
+      this.log.warn({ err }, 'checkpoints skipped: the stores could not write out their buffers');
+      return;
+    }
+    for (const { p, held, offsets, state } of round) {
+      await this.save(p, held, offsets, JSON.parse(state)).catch((err: unknown) =>
         this.log.warn({ err, partition: p }, 'checkpoint failed'),
       );
     }

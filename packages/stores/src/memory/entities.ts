@@ -8,6 +8,7 @@ import {
   type UserRecord,
   type UserStore,
 } from '../types.ts';
+import { deepFreeze } from '../freeze.ts';
 
 // Records are copied in and out so callers can never mutate stored state by accident, as with Redis.
 const copy = <T>(v: T): T => structuredClone(v);
@@ -20,14 +21,6 @@ const copy = <T>(v: T): T => structuredClone(v);
  */
 function frozen<T>(v: T): T {
   return deepFreeze(structuredClone(v));
-}
-
-function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const child of Object.values(v)) deepFreeze(child);
-  }
-  return v;
 }
 
 export class MemoryFacilityStore implements FacilityStore {

@@ -2,7 +2,10 @@ import type { Stores } from '../types.ts';
 import { RedisAlertStore } from './alerts.ts';
 import { RedisAuditStore, type RedisAuditOptions } from './audit.ts';
 import { RedisDeadlineStore, RedisPolicyStore, RedisSlaWarningStore, RedisTaskStore } from './dispatch.ts';
-import { RedisDeviceStore, RedisFacilityStore, RedisResidentStore, RedisUserStore } from './entities.ts';
+import { RedisDeviceStore } from './devices.ts';
+import { RedisFacilityStore, RedisResidentStore, RedisUserStore } from './entities.ts';
+import { InvalidationBus } from './invalidation-bus.ts';
+import type { SnapshotCacheOptions } from './snapshot-cache.ts';
 import { RedisEventLog, type RedisEventLogOptions } from './event-log.ts';
 import { RedisCounterStore } from './ingest-state.ts';
 import { type RedisLockOptions, RedisLockService } from './locks.ts';
@@ -19,10 +22,12 @@ import { RedisPartitionCheckpointStore, RedisPartitionLeaseStore } from './parti
 
 export * from './alerts.ts';
 export * from './audit.ts';
+export * from './devices.ts';
 export * from './dispatch.ts';
 export * from './entities.ts';
 export * from './event-log.ts';
 export * from './ingest-state.ts';
+export * from './invalidation-bus.ts';
 export * from './locks.ts';
 export * from './rules.ts';
 export * from './sealer.ts';
@@ -31,6 +36,7 @@ export * from './partition-log.ts';
 export * from './partitions.ts';
 export * from './connection.ts';
 export * from './slot.ts';
+export type { SnapshotCacheOptions } from './snapshot-cache.ts';
 export type { RedisClient } from './script.ts';
 
 export interface RedisStoresOptions {
@@ -55,11 +61,25 @@ export interface RedisStoresOptions {
   encryption?: { kek: Buffer };
   /** The connection's errors while it reconnects (Redis down), for the log; never thrown. */
   onConnectionError?: (err: unknown) => void;
+  /**
+   * Failures of background work nobody awaits (timed write-outs, which are tried again; the cache
+   * invalidation subscriber), for the log. Default: `onConnectionError`.
+   */
+  onError?: (err: unknown) => void;
+  /** The process-local snapshot cache of devices and residents (defaults: 100,000 each, 60 s). */
+  cache?: SnapshotCacheOptions;
+  /**
+   * Write-behind of the per-sample writes (device live fields, accepted and duplicate counters): how
+   * often they go out in one round trip (default 1000 ms; 0 writes each through). `flush()` and
+   * `close()` write them out at once (docs/deploy.md "Write-behind").
+   */
+  flushMs?: number;
 }
 
 export type RedisStores = Stores & {
   /** Stops the event tail and the lock renewals, and closes the connections these stores opened (not a client passed in). */
   close(): Promise<void>;
+  flush(): Promise<void>;
   /** The connection is up and Redis answers (not loading, not reconnecting): `/readyz`. */
   connected(): boolean;
 };
@@ -123,6 +143,11 @@ export async function createRedisStores(
   const events = new RedisEventLog(client, keys, now, opts.events, sealer);
   const locks = new RedisLockService(client, keys, opts.locks);
   const uplinks = new RedisPartitionLog(client, keys, sealer, opts.events?.onError);
+  const onError = opts.onError ?? onConnectionError ?? (() => undefined);
+  const bus = new InvalidationBus(client, keys, onError);
+  const writeBehind = { onError, ...(opts.flushMs !== undefined && { flushMs: opts.flushMs }) };
+  const devices = new RedisDeviceStore(client, keys, bus, { ...writeBehind, ...(opts.cache && { cache: opts.cache }) });
+  const counters = new RedisCounterStore(client, keys, writeBehind);
   const tasks = new RedisTaskStore(client, keys, sealer);
   const alerts = new RedisAlertStore(client, keys, sealer);
   const slaWarnings = new RedisSlaWarningStore(client, keys, sealer);
@@ -137,9 +162,9 @@ export async function createRedisStores(
   return {
     facilities: new RedisFacilityStore(client, keys),
     users: new RedisUserStore(client, keys),
-    residents: new RedisResidentStore(client, keys, sealer),
-    devices: new RedisDeviceStore(client, keys),
-    counters: new RedisCounterStore(client, keys),
+    residents: new RedisResidentStore(client, keys, bus, sealer, opts.cache),
+    devices,
+    counters,
     alerts,
     vitals: new RedisVitalsHistory(client, keys, opts.vitalsCapacityPerResident, sealer),
     events,
@@ -154,7 +179,14 @@ export async function createRedisStores(
     uplinks,
     leases: new RedisPartitionLeaseStore(client, keys),
     checkpoints: new RedisPartitionCheckpointStore(client, keys, sealer),
+    /** Writes out what the write-behind buffers hold (before a partition checkpoint, on hand-over). */
+    async flush() {
+      await Promise.all([devices.flush(), counters.flush()]);
+    },
     async close() {
+      // First: the buffered writes still need the connection.
+      await Promise.all([devices.close(), counters.close()]);
+      await bus.close();
       locks.close();
       await uplinks.close();
       await events.close();
