@@ -14,6 +14,7 @@ import {
 } from '../src/index.ts';
 import { boundedStateConformance } from './bounded-conformance.ts';
 import { storeConformance } from './conformance.ts';
+import { entityCacheSuite } from './redis-cache-suite.ts';
 
 /** A private Redis, single or cluster, as the suite needs it. */
 export interface RedisFixture {
@@ -82,6 +83,8 @@ export function redisStoreSuite(
       return s;
     });
   }
+
+  entityCacheSuite(instance, freshPrefix, () => client!);
 
   describe('across instances on one server', () => {
     it('page indexes are built once over alerts, tasks and warnings stored before they existed', async () => {
