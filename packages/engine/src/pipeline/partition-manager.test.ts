@@ -18,6 +18,7 @@ const PARTITIONS = 8;
 function engine(
   id: string,
   shared: { log: MemoryPartitionLog<UplinkRecord>; leases: PartitionLeaseStore; checkpoints: PartitionCheckpointStore },
+  stores: { flush?: () => Promise<void>; forgetCached?: () => void } = {},
 ) {
   const states = new PartitionStates(PARTITIONS);
   const applied: string[] = [];
@@ -40,6 +41,7 @@ function engine(
     states,
     logger: silentLogger(),
     durable: true,
+    ...stores,
     leaseMs: 300,
     tickMs: 50,
     checkpointMs: 50,
@@ -122,5 +124,34 @@ describe('PartitionManager', () => {
     // Resumed from the checkpoint: the state carries a's five records, and only the new one replayed.
     expect(b.applied.filter((x) => x.startsWith('3:'))).toEqual(['3:200']);
     expect(Object.keys(b.states.get(3).subjects.get('count')?.tracks ?? {})).toHaveLength(6);
+  });
+
+  it("writes out the stores' buffers before every checkpoint and hand-over; forgets cached devices on taking over", async () => {
+    const shared = sharedStores();
+    const steps: string[] = [];
+    const save = shared.checkpoints.save.bind(shared.checkpoints);
+    shared.checkpoints.save = async (p, c) => {
+      steps.push(`save ${p}`);
+      return save(p, c);
+    };
+    const a = engine('engine-a', shared, {
+      flush: async () => {
+        steps.push('flush');
+      },
+      forgetCached: () => steps.push('forget'),
+    });
+    running.push(a);
+    await a.manager.start();
+    expect(steps.filter((s) => s === 'forget')).toHaveLength(PARTITIONS);
+    steps.length = 0;
+    await shared.log.append(3, 'routine', vitals(1), 'f1');
+    await vi.waitFor(() => expect(steps).toContain('save 3'));
+    expect(steps.slice(0, steps.indexOf('save 3'))).toContain('flush');
+    steps.length = 0;
+    await a.manager.stop();
+    // Every partition given up is saved after a flush.
+    const saves = steps.filter((s) => s.startsWith('save'));
+    expect(saves).toHaveLength(PARTITIONS);
+    expect(steps[0]).toBe('flush');
   });
 });
