@@ -211,9 +211,14 @@ export class RedisDeviceStore implements DeviceStore {
     return this.writeBehind.flush();
   }
 
-  /** Stops the timed write-outs and writes out what is left. */
-  close(): Promise<void> {
-    return this.writeBehind.close();
+  /** Devices with live fields not written out yet. */
+  get buffered(): number {
+    return this.buffer.size;
+  }
+
+  /** Stops the timed write-outs and writes out what is left (unless `discard`). */
+  close(discard = false): Promise<void> {
+    return this.writeBehind.close(discard);
   }
 
   /** After a committed change: this cache forgets the device (after the write, so no read re-caches the old one), then every other process's. */

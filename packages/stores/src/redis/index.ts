@@ -184,8 +184,12 @@ export async function createRedisStores(
       await Promise.all([devices.flush(), counters.flush()]);
     },
     async close() {
-      // First: the buffered writes still need the connection.
-      await Promise.all([devices.close(), counters.close()]);
+      // First: the buffered writes still need the connection. With Redis away they would wait for it
+      // for ever, so they are dropped: a partition's next owner replays what they came from.
+      const discard = client.status !== 'ready';
+      const dropped = devices.buffered + counters.buffered;
+      if (discard && dropped > 0) onError(new Error(`Redis is away: buffered writes of ${dropped} devices dropped`));
+      await Promise.all([devices.close(discard), counters.close(discard)]);
       await bus.close();
       locks.close();
       await uplinks.close();

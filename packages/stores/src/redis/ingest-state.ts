@@ -72,9 +72,14 @@ export class RedisCounterStore implements CounterStore {
     return this.writeBehind.flush();
   }
 
-  /** Stops the timed write-outs and writes out what is left. */
-  close(): Promise<void> {
-    return this.writeBehind.close();
+  /** Devices with increments not written out yet. */
+  get buffered(): number {
+    return this.pending.size;
+  }
+
+  /** Stops the timed write-outs and writes out what is left (unless `discard`). */
+  close(discard = false): Promise<void> {
+    return this.writeBehind.close(discard);
   }
 
   private async add(deviceId: string, field: keyof Increments, n: number) {

@@ -87,7 +87,10 @@ export class InvalidationBus {
     this.confirmedOn = undefined;
     const s = this.subscriber;
     this.subscriber = undefined;
-    if (s) await s.quit().catch(() => s.disconnect());
+    if (!s) return;
+    // QUIT would wait for a Redis that is away.
+    if (s.status === 'ready') await s.quit().catch(() => s.disconnect());
+    else s.disconnect();
   }
 
   private open(): RedisClient {

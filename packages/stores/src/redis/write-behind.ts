@@ -36,11 +36,11 @@ export class WriteBehind {
     return run;
   }
 
-  /** No more timed write-outs; writes out what is left. */
-  async close(): Promise<void> {
+  /** No more timed write-outs; writes out what is left, unless `discard` (Redis is away: it would wait for it). */
+  async close(discard = false): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    await this.flush();
+    if (!discard) await this.flush();
   }
 }
