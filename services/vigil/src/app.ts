@@ -75,6 +75,8 @@ export async function createApp(options: AppOptions = {}) {
         now,
         encryption: { kek: config.redis.encryptionKey },
         onConnectionError: (err) => logger.warn({ err }, 'redis connection error (reconnecting)'),
+        // Background work nobody awaits: timed write-outs (tried again) and the cache invalidation feed.
+        onError: (err) => logger.error({ err }, 'redis background write failed'),
         events: eventLog,
         ...(retention && { vitalsCapacityPerResident: retention.vitalsPointsPerResident }),
       })
