@@ -405,6 +405,11 @@ export interface Stores {
   uplinks: PartitionLog;
   leases: PartitionLeaseStore;
   checkpoints: PartitionCheckpointStore;
+  /**
+   * Writes out what the stores buffer in process (write-behind, issue 12); absent where nothing is
+   * buffered (memory). The engine calls it before checkpoints; `close()` of Redis stores does too.
+   */
+  flush?(): Promise<void>;
 }
 
 export class ConflictError extends Error {

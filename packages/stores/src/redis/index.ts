@@ -13,7 +13,7 @@ import { Keys, type RedisClient } from './script.ts';
 import { connectRedis, type RedisTarget } from './connection.ts';
 import { moveToTaggedLayout } from './legacy-layout.ts';
 import { Sealer } from './sealer.ts';
-import { RedisVitalsHistory } from './vitals-history.ts';
+import { RedisVitalsHistory, type VitalsWriteBehindOptions } from './vitals-history.ts';
 import { RedisPartitionLog } from './partition-log.ts';
 import { RedisPartitionCheckpointStore, RedisPartitionLeaseStore } from './partitions.ts';
 
@@ -42,6 +42,12 @@ export interface RedisStoresOptions {
   events?: RedisEventLogOptions;
   /** Points kept per resident (default 20,000, as the memory ring). */
   vitalsCapacityPerResident?: number;
+  /**
+   * Vitals history write-behind (issue 12): points wait in process up to `flushMs` (default 1000) and
+   * go out together; `flush()` and `close()` write them out at once. Failures of background
+   * write-outs go to `onError` (default: `onConnectionError`), and the points to the next write-out.
+   */
+  vitalsWriteBehind?: VitalsWriteBehindOptions;
   /** Audit log retention (default 400 days). */
   audit?: RedisAuditOptions;
   /** Lease and acquire timeout of the cross-process locks (defaults: 10 s, 30 s). */
@@ -58,11 +64,35 @@ export interface RedisStoresOptions {
 }
 
 export type RedisStores = Stores & {
+  /** Writes out what these stores buffer in process (write-behind); resolves once Redis has it. */
+  flush(): Promise<void>;
   /** Stops the event tail and the lock renewals, and closes the connections these stores opened (not a client passed in). */
   close(): Promise<void>;
   /** The connection is up and Redis answers (not loading, not reconnecting): `/readyz`. */
   connected(): boolean;
 };
+
+/** How long `close()` waits for buffered writes (Redis away: they would wait for it for ever). */
+const CLOSE_FLUSH_MS = 5_000;
+
+/** The write-out's error, a timeout's, or undefined once it is done. */
+async function flushWithin(flushing: Promise<void>, ms: number): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<Error>((resolve) => {
+    timer = setTimeout(() => resolve(new Error(`buffered writes not written out within ${ms} ms (Redis away?)`)), ms);
+  });
+  try {
+    return await Promise.race([
+      flushing.then(
+        () => undefined,
+        (err: unknown) => err,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Stream ids `<ms>-*` (the event log's ids from the injected clock) need Redis 7. */
 const MIN_MAJOR = 7;
@@ -126,6 +156,13 @@ export async function createRedisStores(
   const tasks = new RedisTaskStore(client, keys, sealer);
   const alerts = new RedisAlertStore(client, keys, sealer);
   const slaWarnings = new RedisSlaWarningStore(client, keys, sealer);
+  const vitals = new RedisVitalsHistory(client, keys, opts.vitalsCapacityPerResident, sealer, {
+    ...opts.vitalsWriteBehind,
+    onError: opts.vitalsWriteBehind?.onError ?? opts.onConnectionError,
+  });
+  // Write-behind buffers, written out before every checkpoint and at close.
+  const flush = () => vitals.flush();
+  const checkpoints = new RedisPartitionCheckpointStore(client, keys, sealer);
   try {
     await tasks.backfillIndexes();
     await alerts.pages.backfill();
@@ -141,7 +178,7 @@ export async function createRedisStores(
     devices: new RedisDeviceStore(client, keys),
     counters: new RedisCounterStore(client, keys),
     alerts,
-    vitals: new RedisVitalsHistory(client, keys, opts.vitalsCapacityPerResident, sealer),
+    vitals,
     events,
     ruleSettings: new RedisRuleSettingsStore(client, keys),
     ruleState: new RedisRuleStateStore(client, keys, sealer),
@@ -153,14 +190,27 @@ export async function createRedisStores(
     locks,
     uplinks,
     leases: new RedisPartitionLeaseStore(client, keys),
-    checkpoints: new RedisPartitionCheckpointStore(client, keys, sealer),
+    // A checkpoint claims the records applied before it: their history points are written first, so
+    // a crash after it loses none (what is still buffered is of records a takeover replays).
+    checkpoints: {
+      load: (partition) => checkpoints.load(partition),
+      save: async (partition, checkpoint) => {
+        await flush();
+        return checkpoints.save(partition, checkpoint);
+      },
+    },
+    flush,
     async close() {
+      // Buffered writes first, though not for ever while Redis is away: the connections close
+      // regardless, and a write-out that failed or could not finish is the error close() ends with.
+      const unflushed = await flushWithin(flush(), CLOSE_FLUSH_MS);
       locks.close();
       await uplinks.close();
       await events.close();
       // QUIT would wait for a Redis that is away (commands never fail while it is: see above).
       if (owned && client.status === 'ready') await client.quit();
       else if (owned) client.disconnect();
+      if (unflushed !== undefined) throw unflushed;
     },
     connected: () => client.status === 'ready',
   };
