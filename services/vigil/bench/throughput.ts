@@ -6,10 +6,19 @@
  * rates on shared machines are noisy. Wearables publish QoS 1 as fast as the broker takes them; the
  * rate is samples accepted by the ingest (device counters) over the time from the first publish to the
  * last sample counted. Needs redis-server for the second half. Prints numbers; asserts nothing.
+ *
+ * Redis cost per sample, three ways (checked on redis-server 7.0 with a script of 10 `redis.call`s, 100
+ * auto-pipelined and 100 awaited SETs): commands as `INFO commandstats` counts them (every
+ * `redis.call` inside a script counts, as in `total_commands_processed`); top-level commands, as this
+ * process's clients wrote them to their sockets (ioredis `Command.toWritable`, counted here); and
+ * round trips, the server's socket read events (`total_reads_processed`): 100 pipelined SETs are one,
+ * 100 awaited ones are 100 (a batch larger than the server's 16 KB read buffer counts one per 16 KB).
+ * Counted from before the load to after the platform stopped, so write-behind buffers flushed at stop
+ * are included.
  */
 import { randomBytes } from 'node:crypto';
 import { haveRedisServer, REDIS_INSTALL_HINT, startRedisServer } from '../../../packages/stores/test/redis-server.ts';
-import { Redis } from 'ioredis';
+import { Command, Redis } from 'ioredis';
 import { type Platform, startPlatform } from '../test/harness.ts';
 
 const WEARABLES = Number(process.env.BENCH_WEARABLES ?? 20);
@@ -69,29 +78,70 @@ if (!haveRedisServer) {
     });
     let redisRate: number;
     const probe = new Redis(redis.url);
-    let commands: number;
+    let cost: ServerCounters;
+    let topLevel: number;
     try {
-      const before = await commandCount(probe);
-      redisRate = await run(onRedis);
-      commands = (await commandCount(probe)) - before - 1;
+      const before = await serverCounters(probe);
+      const written = countWrittenCommands();
+      try {
+        redisRate = await run(onRedis);
+      } finally {
+        await onRedis.stop();
+        topLevel = written.stop();
+      }
+      const after = await serverCounters(probe);
+      // The INFO before is counted in `after`'s command count; the INFO after's read is counted in it.
+      cost = { commands: after.commands - before.commands - 1, reads: after.reads - before.reads - 1 };
       if (process.env.BENCH_COMMANDS) console.log(await probe.info('commandstats'));
     } finally {
       probe.disconnect();
-      await onRedis.stop();
     }
+    const perSample = (n: number) => (n / (WEARABLES * SAMPLES)).toFixed(2);
     console.log(
       `Redis state:  ${redisRate.toFixed(0)} samples/s, ${(redisRate / memoryRate).toFixed(2)}× the memory rate; ` +
-        `${(commands / (WEARABLES * SAMPLES)).toFixed(2)} Redis commands per sample (the counter reads included)`,
+        `${perSample(cost.commands)} Redis commands per sample (the counter reads included)`,
+    );
+    console.log(
+      `  per sample: ${perSample(cost.commands)} commands (INFO commandstats: script internals included), ` +
+        `${perSample(topLevel)} top-level commands (as the clients wrote them), ` +
+        `${perSample(cost.reads)} round trips (INFO total_reads_processed: one per batch a connection sends at once)`,
     );
   } finally {
     await redis.stop();
   }
 }
 
-/** Commands the server has run so far (`INFO commandstats`), whoever sent them. */
-async function commandCount(redis: Redis): Promise<number> {
-  const info = await redis.info('commandstats');
-  let calls = 0;
-  for (const m of info.matchAll(/calls=(\d+)/g)) calls += Number(m[1]);
-  return calls;
+interface ServerCounters {
+  /** Commands run, `redis.call`s inside scripts included (`INFO commandstats`). */
+  commands: number;
+  /** Socket read events: a client's round trip, however many commands it pipelined (`total_reads_processed`). */
+  reads: number;
+}
+
+/** The server's counters so far, whoever sent the commands; one INFO (one command, one read). */
+async function serverCounters(redis: Redis): Promise<ServerCounters> {
+  const info = await redis.info('all');
+  let commands = 0;
+  for (const m of info.matchAll(/^cmdstat_[^:]+:calls=(\d+)/gm)) commands += Number(m[1]);
+  return { commands, reads: Number(/^total_reads_processed:(\d+)/m.exec(info)?.[1] ?? Number.NaN) };
+}
+
+/**
+ * Counts the commands ioredis writes to a socket from now until `stop()` (every client in this
+ * process: the platform's, pipelined or not; a resend after a reconnect counts again, as it is sent again).
+ */
+function countWrittenCommands(): { stop(): number } {
+  const proto = Command.prototype;
+  const original = proto.toWritable;
+  let written = 0;
+  proto.toWritable = function (this: Command, socket: object) {
+    written++;
+    return original.call(this, socket);
+  };
+  return {
+    stop() {
+      proto.toWritable = original;
+      return written;
+    },
+  };
 }
