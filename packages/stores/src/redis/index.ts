@@ -204,6 +204,7 @@ export async function createRedisStores(
       // Buffered writes first, though not for ever while Redis is away: the connections close
       // regardless, and a write-out that failed or could not finish is the error close() ends with.
       const unflushed = await flushWithin(flush(), CLOSE_FLUSH_MS);
+      vitals.close();
       locks.close();
       await uplinks.close();
       await events.close();

@@ -87,7 +87,11 @@ export class RedisVitalsHistory implements VitalsHistory {
   private readonly writeOuts: WriteOut[] = [];
   /** The write-out chain: one at a time, so a resident's calls reach Redis in append order. */
   private writing: Promise<void> = Promise.resolve();
+  /** A write-out waiting for the one before it, not yet holding the buffer. */
+  private queued: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Closed: no more timed write-outs (what is left is written only on an explicit `flush()`). */
+  private closed = false;
   private readonly flushMs: number;
   private readonly maxBufferedPoints: number;
 
@@ -114,10 +118,20 @@ export class RedisVitalsHistory implements VitalsHistory {
     if (list) list.push({ ...point });
     else this.buffer.set(residentId, [{ ...point }]);
     if (++this.bufferedPoints >= this.maxBufferedPoints) this.flushInBackground();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => this.flushInBackground(), this.flushMs);
-      this.timer.unref?.();
-    }
+    else this.scheduleFlush();
+  }
+
+  /** Stops the timed write-outs (the stores' `close()`, after its last flush). */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private scheduleFlush(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => this.flushInBackground(), this.flushMs);
+    this.timer.unref?.();
   }
 
   /**
@@ -127,7 +141,13 @@ export class RedisVitalsHistory implements VitalsHistory {
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const run = this.writing.then(() => this.writeOut());
+    // One waiting at most: it takes the buffer when it starts, so it covers later calls too.
+    if (this.queued) return this.queued;
+    const run = this.writing.then(() => {
+      this.queued = undefined;
+      return this.writeOut();
+    });
+    this.queued = run;
     this.writing = run.catch(() => undefined);
     return run;
   }
@@ -171,10 +191,7 @@ export class RedisVitalsHistory implements VitalsHistory {
       this.buffer.set(id, [...points, ...newer]);
       this.bufferedPoints += points.length;
     }
-    if (!this.timer && this.buffer.size > 0) {
-      this.timer = setTimeout(() => this.flushInBackground(), this.flushMs);
-      this.timer.unref?.();
-    }
+    if (this.buffer.size > 0) this.scheduleFlush();
   }
 
   /** One resident's script calls: sealed points, and the newest value per latest field, sealed once. */
