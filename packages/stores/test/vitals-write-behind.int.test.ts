@@ -37,7 +37,7 @@ describe.skipIf(skip)('redis vitals history, write-behind', () => {
   const pair = async (opts: RedisStoresOptions = {}) => {
     const keyPrefix = `wb-${++runs}:`;
     // Long enough never to fire within a test unless it says so.
-    const a = await createRedisStores(server.url, { keyPrefix, vitalsWriteBehind: { flushMs: 60_000 }, ...opts });
+    const a = await createRedisStores(server.url, { keyPrefix, flushMs: 60_000, ...opts });
     const b = await createRedisStores(server.url, { keyPrefix, ...opts });
     opened.push(a, b);
     return { a, b, keyPrefix };
@@ -62,11 +62,11 @@ describe.skipIf(skip)('redis vitals history, write-behind', () => {
   });
 
   it('writes out on its own within flushMs, and on close()', async () => {
-    const { a, b, keyPrefix } = await pair({ vitalsWriteBehind: { flushMs: 50 } });
+    const { a, b, keyPrefix } = await pair({ flushMs: 50 });
     await a.vitals.append('r1', { ts: 1000, hr: 70 });
     await vi.waitFor(async () => expect(await b.vitals.range('r1', 0, 5000)).toHaveLength(1));
 
-    const c = await createRedisStores(server.url, { keyPrefix, vitalsWriteBehind: { flushMs: 60_000 } });
+    const c = await createRedisStores(server.url, { keyPrefix, flushMs: 60_000 });
     await c.vitals.append('r2', { ts: 1000, hr: 71 });
     await c.close();
     expect(await b.vitals.latest('r2')).toEqual({ residentId: 'r2', values: { hr: { v: 71, ts: 1000 } } });

@@ -13,7 +13,7 @@ import { Keys, type RedisClient } from './script.ts';
 import { connectRedis, type RedisTarget } from './connection.ts';
 import { moveToTaggedLayout } from './legacy-layout.ts';
 import { Sealer } from './sealer.ts';
-import { RedisVitalsHistory, type VitalsWriteBehindOptions } from './vitals-history.ts';
+import { RedisVitalsHistory } from './vitals-history.ts';
 import { RedisPartitionLog } from './partition-log.ts';
 import { RedisPartitionCheckpointStore, RedisPartitionLeaseStore } from './partitions.ts';
 
@@ -42,12 +42,6 @@ export interface RedisStoresOptions {
   events?: RedisEventLogOptions;
   /** Points kept per resident (default 20,000, as the memory ring). */
   vitalsCapacityPerResident?: number;
-  /**
-   * Vitals history write-behind (issue 12): points wait in process up to `flushMs` (default 1000) and
-   * go out together; `flush()` and `close()` write them out at once. Failures of background
-   * write-outs go to `onError` (default: `onConnectionError`), and the points to the next write-out.
-   */
-  vitalsWriteBehind?: VitalsWriteBehindOptions;
   /** Audit log retention (default 400 days). */
   audit?: RedisAuditOptions;
   /** Lease and acquire timeout of the cross-process locks (defaults: 10 s, 30 s). */
@@ -61,6 +55,17 @@ export interface RedisStoresOptions {
   encryption?: { kek: Buffer };
   /** The connection's errors while it reconnects (Redis down), for the log; never thrown. */
   onConnectionError?: (err: unknown) => void;
+  /**
+   * Failures of background work nobody awaits (timed write-outs, which are tried again), for the log.
+   * Default: `onConnectionError`.
+   */
+  onError?: (err: unknown) => void;
+  /**
+   * Write-behind of the per-sample writes (the vitals history): how often they go out, one script
+   * call per resident in one round trip (default 1000 ms). `flush()` and `close()` write them out at
+   * once (docs/deploy.md "Write-behind").
+   */
+  flushMs?: number;
 }
 
 export type RedisStores = Stores & {
@@ -156,9 +161,10 @@ export async function createRedisStores(
   const tasks = new RedisTaskStore(client, keys, sealer);
   const alerts = new RedisAlertStore(client, keys, sealer);
   const slaWarnings = new RedisSlaWarningStore(client, keys, sealer);
+  const onError = opts.onError ?? onConnectionError ?? (() => undefined);
   const vitals = new RedisVitalsHistory(client, keys, opts.vitalsCapacityPerResident, sealer, {
-    ...opts.vitalsWriteBehind,
-    onError: opts.vitalsWriteBehind?.onError ?? opts.onConnectionError,
+    onError,
+    ...(opts.flushMs !== undefined && { flushMs: opts.flushMs }),
   });
   // Write-behind buffers, written out before every checkpoint and at close.
   const flush = () => vitals.flush();
