@@ -19,6 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import { haveRedisServer, REDIS_INSTALL_HINT, startRedisServer } from '../../../packages/stores/test/redis-server.ts';
 import { Command, Redis } from 'ioredis';
+import { FieldCipher, type SealContext } from '@vigil/stores';
 import { type Platform, startPlatform } from '../test/harness.ts';
 
 const WEARABLES = Number(process.env.BENCH_WEARABLES ?? 20);
@@ -80,19 +81,29 @@ if (!haveRedisServer) {
     const probe = new Redis(redis.url);
     let cost: ServerCounters;
     let topLevel: number;
+    let cipherCalls: Map<string, number>;
     try {
       const before = await serverCounters(probe);
       const written = countWrittenCommands();
+      const cipher = countCipherCalls();
       try {
         redisRate = await run(onRedis);
       } finally {
         await onRedis.stop();
         topLevel = written.stop();
+        cipherCalls = cipher.stop();
       }
       const after = await serverCounters(probe);
       // The INFO before is counted in `after`'s command count; the INFO after's read is counted in it.
       cost = { commands: after.commands - before.commands - 1, reads: after.reads - before.reads - 1 };
-      if (process.env.BENCH_COMMANDS) console.log(await probe.info('commandstats'));
+      if (process.env.BENCH_COMMANDS) {
+        console.log(await probe.info('commandstats'));
+        console.log('bytes written by command (top-level, as the clients wrote them):');
+        for (const [label, { calls, bytes }] of [...written.bytes].sort((a, b) => b[1].bytes - a[1].bytes))
+          console.log(`  ${label}: ${calls} calls, ${bytes} bytes, ${(bytes / calls).toFixed(0)} bytes/call`);
+        console.log('AES-GCM seals and opens by record kind and field:');
+        for (const [label, calls] of [...cipherCalls].sort((a, b) => b[1] - a[1])) console.log(`  ${label}: ${calls}`);
+      }
     } finally {
       probe.disconnect();
     }
@@ -105,6 +116,11 @@ if (!haveRedisServer) {
       `  per sample: ${perSample(cost.commands)} commands (INFO commandstats: script internals included), ` +
         `${perSample(topLevel)} top-level commands (as the clients wrote them), ` +
         `${perSample(cost.reads)} round trips (INFO total_reads_processed: one per batch a connection sends at once)`,
+    );
+    const sum = (op: string) =>
+      [...cipherCalls].reduce((n, [label, calls]) => n + (label.startsWith(op) ? calls : 0), 0);
+    console.log(
+      `  per sample: ${perSample(sum('seal'))} AES-GCM seals, ${perSample(sum('open'))} opens (field encryption)`,
     );
   } finally {
     await redis.stop();
@@ -128,20 +144,61 @@ async function serverCounters(redis: Redis): Promise<ServerCounters> {
 
 /**
  * Counts the commands ioredis writes to a socket from now until `stop()` (every client in this
- * process: the platform's, pipelined or not; a resend after a reconnect counts again, as it is sent again).
+ * process: the platform's, pipelined or not; a resend after a reconnect counts again, as it is sent again),
+ * and their bytes by command (a script by the pattern of its first key), which `BENCH_COMMANDS` prints.
  */
-function countWrittenCommands(): { stop(): number } {
+function countWrittenCommands(): { stop(): number; bytes: Map<string, { calls: number; bytes: number }> } {
   const proto = Command.prototype;
   const original = proto.toWritable;
   let written = 0;
+  const bytes = new Map<string, { calls: number; bytes: number }>();
   proto.toWritable = function (this: Command, socket: object) {
     written++;
-    return original.call(this, socket);
+    const out = original.call(this, socket);
+    const script = this.name === 'evalsha' || this.name === 'eval';
+    const label = script ? `${this.name} ${keyPattern(String(this.args[2] ?? ''))}` : this.name;
+    const entry = bytes.get(label) ?? { calls: 0, bytes: 0 };
+    entry.calls++;
+    entry.bytes += typeof out === 'string' ? Buffer.byteLength(out) : out.length;
+    bytes.set(label, entry);
+    return out;
   };
   return {
+    bytes,
     stop() {
       proto.toWritable = original;
       return written;
     },
   };
+}
+
+/** Counts the field cipher's seals and opens in this process until `stop()`, by `seal|open kind:field`. */
+function countCipherCalls(): { stop(): Map<string, number> } {
+  const proto = FieldCipher.prototype;
+  const { seal, open } = proto;
+  const calls = new Map<string, number>();
+  const count = (op: string, ctx: SealContext) => {
+    const label = `${op} ${ctx.kind}:${ctx.field}`;
+    calls.set(label, (calls.get(label) ?? 0) + 1);
+  };
+  proto.seal = function (this: FieldCipher, scope: string, ctx: SealContext, plaintext: string) {
+    count('seal', ctx);
+    return seal.call(this, scope, ctx, plaintext);
+  };
+  proto.open = function (this: FieldCipher, ctx: SealContext, raw: string) {
+    count('open', ctx);
+    return open.call(this, ctx, raw);
+  };
+  return {
+    stop() {
+      proto.seal = seal;
+      proto.open = open;
+      return calls;
+    },
+  };
+}
+
+/** A key with its ids blanked (`bench:{r:r12}:vitals` → `bench:{r:*}:vitals`). */
+function keyPattern(key: string): string {
+  return key.replace(/\{([a-z]+:)?[^}]*\}/g, '{$1*}').replace(/:[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*/g, ':*');
 }
