@@ -124,7 +124,7 @@ describe.skipIf(skip)('redis vitals history, write-behind', () => {
     expect((await a.vitals.range('r1', 0, 10_000)).map((p) => p.hr)).toEqual([73, 74]);
   });
 
-  it('writes a resident’s buffered points in one script call, sealing one value per latest field', async () => {
+  it('writes a resident’s buffered points in one script call, the latest values sealed once for all fields', async () => {
     const { a, b, keyPrefix } = await pair({ encryption: { kek: randomBytes(32) } });
     await a.residents.put({
       id: 'r1',
@@ -135,16 +135,48 @@ describe.skipIf(skip)('redis vitals history, write-behind', () => {
       carePlan: {},
       consent: DEFAULT_CONSENT,
     });
+    const latestKey = `${keyPrefix}{r:r1}:vitals:latest`;
+    const sharedObjects = async () =>
+      Object.keys(await raw.hgetall(latestKey))
+        .filter((k) => k.startsWith('_b'))
+        .sort();
+
     for (let i = 0; i < 50; i++) await a.vitals.append('r1', { ts: 1000 + i, hr: 60 + i, worn: true });
     const before = await evalCalls();
     await a.flush();
     expect((await evalCalls()) - before).toBe(1);
-    const latest = await raw.hgetall(`${keyPrefix}{r:r1}:vitals:latest`);
-    expect(latest.hr).toMatch(/^enc1:1:f1:/);
+    // Every newest value is of the last point: the fields refer to its sealed JSON, no seal of their own.
+    const latest = await raw.hgetall(latestKey);
+    expect(latest.hr).toBe('@_b50');
+    expect(latest.worn).toBe('@_b50');
+    expect(latest._b50).toMatch(/^p\|enc1:1:f1:/);
     expect(latest['hr:ts']).toBe('1049');
     const read = await b.vitals.range('r1', 0, 5000);
     expect(read.map((p) => p.hr)).toEqual(Array.from({ length: 50 }, (_, i) => 60 + i));
-    expect((await b.vitals.latest('r1'))?.values.hr).toEqual({ v: 109, ts: 1049 });
+    expect(await b.vitals.latest('r1')).toEqual({
+      residentId: 'r1',
+      values: { hr: { v: 109, ts: 1049 } },
+      worn: { v: true, ts: 1049 },
+    });
+
+    // Newest values from several points: an object of their own; objects nobody refers to go.
+    await a.vitals.append('r1', { ts: 2000, spo2: 95 });
+    await a.vitals.append('r1', { ts: 1990, hr: 80 });
+    await a.flush();
+    expect((await raw.hgetall(latestKey))._b52).toMatch(/^l\|enc1:1:f1:/);
+    expect(await sharedObjects()).toEqual(['_b50', '_b52']);
+    await a.vitals.append('r1', { ts: 3000, worn: false });
+    await a.flush();
+    expect(await sharedObjects()).toEqual(['_b52', '_b53']);
+    expect(await b.vitals.latest('r1')).toEqual({
+      residentId: 'r1',
+      values: { hr: { v: 80, ts: 1990 }, spo2: { v: 95, ts: 2000 } },
+      worn: { v: false, ts: 3000 },
+    });
+    // A late point older than every latest value refers to nothing and leaves no object.
+    await a.vitals.append('r1', { ts: 10, hr: 1, spo2: 1, worn: true });
+    await a.flush();
+    expect(await sharedObjects()).toEqual(['_b52', '_b53']);
   });
 
   /** Script calls the server ran so far (EVALSHA and EVAL, `INFO commandstats`). */

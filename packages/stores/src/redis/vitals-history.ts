@@ -19,26 +19,48 @@ const COUNT = '_n';
  * History: a sorted set scored by device time; members are `<16-digit append count>|<JSON>`, unique
  * and, for equal timestamps, in arrival order (a late store-and-forward point lands at its place, as in
  * the memory ring). Beyond `capacity` the oldest by device time are dropped.
- * Latest: `<field>` = JSON value and `<field>:ts`, replaced only by a value at least as recent.
- * The format is the one single-point appends wrote before write-behind: old data reads as it is.
- * KEYS: history, latest; ARGV: point count k, capacity, k (ts, point JSON) pairs, then
- * (field, ts, JSON value) triples, one per field: the newest of the k points.
+ * Latest: `<field>:ts` and `<field>`, replaced only by a value at least as recent. Plain, `<field>` is
+ * the JSON value. Sealed, the write-out's newest values share one sealed object, `_b<count>` =
+ * `p|<sealed point>` (all from one point: its history member's sealed JSON, sealed once for both) or
+ * `l|<sealed object>`, and `<field>` = `@_b<count>`; objects no field refers to any more are deleted.
+ * (Before write-behind each value was sealed on its own in `<field>`: still read as it is.)
+ * KEYS: history, latest; ARGV: point count k, capacity, shared object or '' (plain), k (ts, point
+ * JSON) pairs, then (field, ts, JSON value or '') triples, one per field: the newest of the k points.
  */
 const APPEND = new LuaScript(`
 local k = tonumber(ARGV[1])
+local shared = ARGV[3]
 local n = redis.call('HINCRBY', KEYS[2], '${COUNT}', k) - k
 local zadd = {}
 for i = 1, k do
-  zadd[2 * i - 1] = ARGV[1 + 2 * i]
-  zadd[2 * i] = string.format('%016d', n + i) .. '|' .. ARGV[2 + 2 * i]
+  zadd[2 * i - 1] = ARGV[2 + 2 * i]
+  zadd[2 * i] = string.format('%016d', n + i) .. '|' .. ARGV[3 + 2 * i]
 end
 redis.call('ZADD', KEYS[1], unpack(zadd))
 local excess = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[2])
 if excess > 0 then redis.call('ZREMRANGEBYRANK', KEYS[1], 0, excess - 1) end
-for i = 3 + 2 * k, #ARGV, 3 do
+local object = '_b' .. (n + k)
+local referenced = false
+for i = 4 + 2 * k, #ARGV, 3 do
   local prev = redis.call('HGET', KEYS[2], ARGV[i] .. ':ts')
   if not prev or tonumber(prev) <= tonumber(ARGV[i + 1]) then
-    redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 2], ARGV[i] .. ':ts', ARGV[i + 1])
+    local value = ARGV[i + 2]
+    if shared ~= '' then
+      value = '@' .. object
+      referenced = true
+    end
+    redis.call('HSET', KEYS[2], ARGV[i], value, ARGV[i] .. ':ts', ARGV[i + 1])
+  end
+end
+if referenced then
+  redis.call('HSET', KEYS[2], object, shared)
+  local h = redis.call('HGETALL', KEYS[2])
+  local live = {}
+  for i = 2, #h, 2 do
+    if string.sub(h[i], 1, 1) == '@' then live[string.sub(h[i], 2)] = true end
+  end
+  for i = 1, #h, 2 do
+    if string.sub(h[i], 1, 2) == '_b' and not live[h[i]] then redis.call('HDEL', KEYS[2], h[i]) end
   end
 end
 return n + k
@@ -194,19 +216,33 @@ export class RedisVitalsHistory implements VitalsHistory {
     if (this.buffer.size > 0) this.scheduleFlush();
   }
 
-  /** One resident's script calls: sealed points, and the newest value per latest field, sealed once. */
+  /**
+   * One resident's script calls: sealed points, and the newest value per latest field, sealed
+   * together once, or not at all when they all come from one point (its sealed JSON serves both).
+   */
   private async encode(residentId: string, points: VitalsPoint[]) {
     const s = this.sealer;
     const scope = s ? await s.residentScope(residentId) : '';
-    const encode = (field: string, v: unknown) =>
+    const seal = (field: string, v: unknown) =>
       s ? s.seal(scope, { kind: 'vitals', id: residentId, field }, v) : toJson(v);
     const keys = [this.history(residentId), this.latestKey(residentId)];
     const calls: { keys: string[]; args: (string | number)[] }[] = [];
     for (let at = 0; at < points.length; at += POINTS_PER_CALL) {
       const chunk = points.slice(at, at + POINTS_PER_CALL);
-      const args: (string | number)[] = [chunk.length, this.capacityPerResident];
-      for (const p of chunk) args.push(String(p.ts), await encode('point', p));
-      for (const [f, { v, ts }] of newestPerField(chunk)) args.push(f, String(ts), await encode(f, v));
+      const sealed = await Promise.all(chunk.map((p) => seal('point', p)));
+      const newest = newestPerField(chunk);
+      const sources = new Set([...newest.values()].map((e) => e.from));
+      let shared = '';
+      if (s && newest.size > 0) {
+        const [only] = sources;
+        shared =
+          sources.size === 1 && only !== undefined
+            ? `p|${sealed[only]}`
+            : `l|${await seal('latest', Object.fromEntries([...newest].map(([f, e]) => [f, e.v])))}`;
+      }
+      const args: (string | number)[] = [chunk.length, this.capacityPerResident, shared];
+      for (const [i, p] of chunk.entries()) args.push(String(p.ts), sealed[i] as string);
+      for (const [f, { v, ts }] of newest) args.push(f, String(ts), s ? '' : toJson(v));
       calls.push({ keys, args });
     }
     return calls;
@@ -240,13 +276,31 @@ export class RedisVitalsHistory implements VitalsHistory {
     let stored: LatestVitals | undefined;
     if (h[COUNT] !== undefined) {
       stored = { residentId, values: {} };
+      // A shared object opened once, however many fields refer to it.
+      const objects = new Map<string, Promise<Record<string, unknown> | undefined>>();
+      const shared = (name: string) => {
+        let opened = objects.get(name);
+        if (!opened) {
+          opened = this.openShared(residentId, h[name]);
+          objects.set(name, opened);
+        }
+        return opened;
+      };
       for (const f of LATEST_FIELDS) {
         const raw = h[f];
-        if (raw !== undefined)
-          setLatest(stored, f, { v: await this.decode(residentId, f, raw), ts: Number(h[`${f}:ts`]) });
+        if (raw === undefined) continue;
+        const v = raw.startsWith('@') ? (await shared(raw.slice(1)))?.[f] : await this.decode(residentId, f, raw);
+        if (v !== undefined) setLatest(stored, f, { v, ts: Number(h[`${f}:ts`]) });
       }
     }
     return withPendingLatest(residentId, stored, pending);
+  }
+
+  /** A write-out's shared latest values: a point's sealed JSON (`p|`) or their own object (`l|`). */
+  private async openShared(residentId: string, raw: string | undefined): Promise<Record<string, unknown> | undefined> {
+    if (raw === undefined) return undefined;
+    const field = raw.startsWith('p|') ? 'point' : 'latest';
+    return (await this.decode(residentId, field, raw.slice(2))) as Record<string, unknown>;
   }
 
   /**

@@ -9,9 +9,9 @@ describe('vitals points pending a write-out', () => {
       { ts: 3, hr: 72 },
     ]);
     expect(Object.fromEntries(fields)).toEqual({
-      hr: { v: 72, ts: 3 },
-      spo2: { v: 95, ts: 1 },
-      worn: { v: true, ts: 3 },
+      hr: { v: 72, ts: 3, from: 2 },
+      spo2: { v: 95, ts: 1, from: 1 },
+      worn: { v: true, ts: 3, from: 0 },
     });
   });
 

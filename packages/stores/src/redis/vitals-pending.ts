@@ -15,16 +15,18 @@ const isNumeric = (f: string) => (NUMERIC_VITALS as readonly string[]).includes(
 /**
  * Per latest field, the value of the newest point carrying it, by device time; of equal times the
  * later appended wins, as when the points are applied one by one (`<field>:ts` replaced by a point at
- * least as recent). Only these values are sealed and sent, not one per point.
+ * least as recent). `from` is that point's index. Only these values are written, not one per point.
  */
-export function newestPerField(points: readonly VitalsPoint[]): Map<LatestField, { v: unknown; ts: number }> {
-  const out = new Map<LatestField, { v: unknown; ts: number }>();
-  for (const p of points) {
+export function newestPerField(
+  points: readonly VitalsPoint[],
+): Map<LatestField, { v: unknown; ts: number; from: number }> {
+  const out = new Map<LatestField, { v: unknown; ts: number; from: number }>();
+  for (const [from, p] of points.entries()) {
     for (const f of LATEST_FIELDS) {
       const v = p[f];
       if (v === undefined) continue;
       const cur = out.get(f);
-      if (!cur || cur.ts <= p.ts) out.set(f, { v, ts: p.ts });
+      if (!cur || cur.ts <= p.ts) out.set(f, { v, ts: p.ts, from });
     }
   }
   return out;
@@ -48,9 +50,9 @@ export function withPendingLatest(
 ): LatestVitals | undefined {
   if (pending.length === 0) return stored;
   const out = stored ?? { residentId, values: {} };
-  for (const [field, entry] of newestPerField(pending)) {
+  for (const [field, { v, ts }] of newestPerField(pending)) {
     const prev = getLatest(out, field);
-    if (!prev || prev.ts <= entry.ts) setLatest(out, field, entry);
+    if (!prev || prev.ts <= ts) setLatest(out, field, { v, ts });
   }
   return out;
 }
