@@ -223,7 +223,8 @@ describe.skipIf(skip)('redis encryption at rest', () => {
       expect(await s.tasks.list({ facilityId: 'f1' })).toEqual([task]);
       expect((await s.events.readAfter('0-0')).events.map((e) => e.envelope.data)).toEqual([alert, task]);
 
-      // Every key's raw content, whatever its type.
+      // Every key's raw content, whatever its type (buffered vitals written out first).
+      await s.flush();
       const dump: string[] = [];
       const keys = await client!.keys(`${prefix}*`);
       for (const key of keys) {
@@ -263,6 +264,7 @@ describe.skipIf(skip)('redis encryption at rest', () => {
       const plain = await createRedisStores(client!, { keyPrefix: prefix });
       opened.push(plain);
       await plain.vitals.append('r1', { ts: 1, hr: 187 });
+      await plain.flush();
       await plain.ruleState.put('resident:r1', { hr: 187 });
       const sealed = await createRedisStores(client!, { keyPrefix: prefix, encryption: { kek } });
       opened.push(sealed);

@@ -14,6 +14,7 @@ import type { ServerOptions } from 'socket.io';
 export class RedisLinks {
   private readonly connections: RedisClient[] = [];
   private stopRelay: (() => Promise<void>) | undefined;
+  private readonly publishers: { close(): void }[] = [];
 
   private constructor(
     private readonly lib: IoRedisClasses,
@@ -38,9 +39,14 @@ export class RedisLinks {
     return c;
   }
 
-  /** The engine side of live vitals: publishes every judged sample for the gateways. */
+  /**
+   * The engine side of live vitals: publishes judged samples for the gateways, the newest per
+   * resident of every quarter second in one message (vitals-relay.ts).
+   */
   vitalsPublisher(): VitalsFeed {
-    return createVitalsPublisher(this.connect(), this.vitalsChannel, this.logger);
+    const publisher = createVitalsPublisher(this.connect(), this.vitalsChannel, this.logger);
+    this.publishers.push(publisher);
+    return publisher;
   }
 
   /** The gateway side: what any engine publishes reaches this gateway's throttled feed. */
@@ -74,6 +80,10 @@ export class RedisLinks {
   }
 
   async close(): Promise<void> {
+    // What is gathered is published, and written to the socket (auto-pipelining writes on the next
+    // tick) before the connections are dropped below; live values, so nobody waits for a reply.
+    for (const p of this.publishers.splice(0)) p.close();
+    await new Promise((resolve) => setImmediate(resolve));
     // Shutting down: the connections are dropped just below anyway, which ends the subscription too.
     await this.stopRelay?.().catch((err: unknown) =>
       this.logger.debug({ err }, 'live vitals relay did not unsubscribe'),

@@ -16,8 +16,9 @@ const skip = requireBinary(REDIS_SERVER, REDIS_INSTALL_HINT, 'vitals relay test'
 
 /**
  * Live vitals between processes (issue 5): what an engine publishes reaches every gateway's feed
- * through Redis pub/sub, under the key prefix; a malformed message on the channel is dropped without
- * stopping the ones after it, and other deployments' channels are not heard.
+ * through Redis pub/sub, under the key prefix, gathered per interval in one message (issue 12); a
+ * single-sample message of an engine not yet upgraded still arrives; a malformed message on the
+ * channel is dropped without stopping the ones after it, and other deployments' channels are not heard.
  */
 describe.skipIf(skip)('live vitals relay on Redis', () => {
   let redis: RedisServer;
@@ -49,21 +50,34 @@ describe.skipIf(skip)('live vitals relay on Redis', () => {
     await (await open('relay:')).relayVitalsTo(g2.feed);
     await (await open('another:')).relayVitalsTo(other.feed);
 
+    const old: VitalsEventData = { residentId: 'r0', ts: new Date().toISOString(), hr: 61 };
     const raw = new Redis(redis.url);
     try {
       // Garbage on the channel first: not JSON, the wrong shape, a sample without a resident.
       await raw.publish('relay:vitals', 'not json');
       await raw.publish('relay:vitals', JSON.stringify({ facilityId: 'f1' }));
       await raw.publish('relay:vitals', JSON.stringify({ facilityId: 'f1', data: { ts: new Date().toISOString() } }));
+      // An engine of the version before batching: one sample per message.
+      await raw.publish('relay:vitals', JSON.stringify({ facilityId: 'f1', data: old }));
     } finally {
       raw.disconnect();
     }
     const sample: VitalsEventData = { residentId: 'r1', ts: new Date().toISOString(), hr: 88, spo2: 96 };
-    engine.vitalsPublisher().publish('f1', sample);
+    const newer: VitalsEventData = { ...sample, hr: 90 };
+    const second: VitalsEventData = { residentId: 'r2', ts: new Date().toISOString(), hr: 70 };
+    const publisher = engine.vitalsPublisher();
+    publisher.publish('f1', sample);
+    publisher.publish('f2', second);
+    publisher.publish('f1', newer);
 
+    const want = [
+      { facilityId: 'f1', data: old },
+      { facilityId: 'f2', data: second },
+      { facilityId: 'f1', data: newer },
+    ];
     await vi.waitFor(() => {
-      expect(g1.got).toEqual([{ facilityId: 'f1', data: sample }]);
-      expect(g2.got).toEqual([{ facilityId: 'f1', data: sample }]);
+      expect(g1.got).toEqual(want);
+      expect(g2.got).toEqual(want);
     });
     expect(other.got).toEqual([]);
   });

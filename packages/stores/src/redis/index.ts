@@ -69,20 +69,44 @@ export interface RedisStoresOptions {
   /** The process-local snapshot cache of devices and residents (defaults: 100,000 each, 60 s). */
   cache?: SnapshotCacheOptions;
   /**
-   * Write-behind of the per-sample writes (device live fields, accepted and duplicate counters): how
-   * often they go out in one round trip (default 1000 ms; 0 writes each through). `flush()` and
-   * `close()` write them out at once (docs/deploy.md "Write-behind").
+   * Write-behind of the per-sample writes (device live fields, accepted and duplicate counters, the
+   * vitals history): how often they go out, in one round trip (default 1000 ms; 0 writes device
+   * fields and counters through). `flush()` and `close()` write them out at once (docs/deploy.md
+   * "Write-behind").
    */
   flushMs?: number;
 }
 
 export type RedisStores = Stores & {
+  /** Writes out what these stores buffer in process (write-behind); resolves once Redis has it. */
+  flush(): Promise<void>;
   /** Stops the event tail and the lock renewals, and closes the connections these stores opened (not a client passed in). */
   close(): Promise<void>;
-  flush(): Promise<void>;
   /** The connection is up and Redis answers (not loading, not reconnecting): `/readyz`. */
   connected(): boolean;
 };
+
+/** How long `close()` waits for buffered writes (Redis away: they would wait for it for ever). */
+const CLOSE_FLUSH_MS = 5_000;
+
+/** The write-out's error, a timeout's, or undefined once it is done. */
+async function flushWithin(flushing: Promise<void>, ms: number): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<Error>((resolve) => {
+    timer = setTimeout(() => resolve(new Error(`buffered writes not written out within ${ms} ms (Redis away?)`)), ms);
+  });
+  try {
+    return await Promise.race([
+      flushing.then(
+        () => undefined,
+        (err: unknown) => err,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Stream ids `<ms>-*` (the event log's ids from the injected clock) need Redis 7. */
 const MIN_MAJOR = 7;
@@ -151,6 +175,14 @@ export async function createRedisStores(
   const tasks = new RedisTaskStore(client, keys, sealer);
   const alerts = new RedisAlertStore(client, keys, sealer);
   const slaWarnings = new RedisSlaWarningStore(client, keys, sealer);
+  const vitals = new RedisVitalsHistory(client, keys, opts.vitalsCapacityPerResident, sealer, {
+    onError,
+    ...(opts.flushMs !== undefined && { flushMs: opts.flushMs }),
+  });
+  // Write-behind buffers, written out before every checkpoint, on hand-over and at close.
+  const flush = async () => {
+    await Promise.all([devices.flush(), counters.flush(), vitals.flush()]);
+  };
   try {
     await tasks.backfillIndexes();
     await alerts.pages.backfill();
@@ -166,7 +198,7 @@ export async function createRedisStores(
     devices,
     counters,
     alerts,
-    vitals: new RedisVitalsHistory(client, keys, opts.vitalsCapacityPerResident, sealer),
+    vitals,
     events,
     ruleSettings: new RedisRuleSettingsStore(client, keys),
     ruleState: new RedisRuleStateStore(client, keys, sealer),
@@ -179,10 +211,12 @@ export async function createRedisStores(
     uplinks,
     leases: new RedisPartitionLeaseStore(client, keys),
     checkpoints: new RedisPartitionCheckpointStore(client, keys, sealer),
-    /** Writes out what the write-behind buffers hold (before a partition checkpoint, on hand-over). */
-    async flush() {
-      await Promise.all([devices.flush(), counters.flush()]);
-    },
+    /**
+     * Writes out what the write-behind buffers hold. The engine calls it before it saves a partition
+     * checkpoint and before a hand-over, so a checkpoint never claims records whose writes are only
+     * in this process (a crash loses only what a takeover's replay writes again).
+     */
+    flush,
     async close() {
       // First: the buffered writes still need the connection. With Redis away they would wait for it
       // for ever, so they are dropped: a partition's next owner replays what they came from.
@@ -190,6 +224,10 @@ export async function createRedisStores(
       const dropped = devices.buffered + counters.buffered;
       if (discard && dropped > 0) onError(new Error(`Redis is away: buffered writes of ${dropped} devices dropped`));
       await Promise.all([devices.close(discard), counters.close(discard)]);
+      // The vitals write-out is waited for, though not for ever: a write-out that failed or could not
+      // finish is the error close() ends with, after the connections are closed regardless.
+      const unflushed = discard ? undefined : await flushWithin(vitals.flush(), CLOSE_FLUSH_MS);
+      vitals.close();
       await bus.close();
       locks.close();
       await uplinks.close();
@@ -197,6 +235,7 @@ export async function createRedisStores(
       // QUIT would wait for a Redis that is away (commands never fail while it is: see above).
       if (owned && client.status === 'ready') await client.quit();
       else if (owned) client.disconnect();
+      if (unflushed !== undefined) throw unflushed;
     },
     connected: () => client.status === 'ready',
   };
