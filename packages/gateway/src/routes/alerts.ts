@@ -8,10 +8,10 @@ import {
 } from '@vigil/contracts';
 import { alertPosition } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { alertInView, withLocationConsent } from '../access.ts';
-import { type AuthUser, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
+import { withLocationConsent } from '../access.ts';
+import { facilityScope, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
-import { forbidden, notFound } from '../errors.ts';
+import { alertInScope, inScope } from '../scope.ts';
 import { collectPage, linkNext, pageQuery, TimedPageParams } from '../paging.ts';
 import { IdParams } from './facilities.ts';
 
@@ -32,12 +32,6 @@ export async function applyLocationConsent(ctx: GatewayContext, alerts: Alert[])
   return alerts.map((a) => withLocationConsent(a, a.residentId === undefined ? undefined : consents.get(a.residentId)));
 }
 
-async function loadAlert(ctx: GatewayContext, user: AuthUser, id: string): Promise<Alert> {
-  const alert = await ctx.stores.alerts.get(id);
-  if (!alert || !inFacility(user, alert.facilityId)) throw notFound(`alert ${id}`);
-  return alert;
-}
-
 /** `GET /api/alerts`: the contract's filters plus paging, `from`/`to` on `raisedAt` (docs/api.md "Paging"). */
 const AlertListQuery = AlertQuery.extend(TimedPageParams);
 
@@ -56,7 +50,7 @@ export const alertRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
     };
     const page = await collectPage(
       (after) => ctx.stores.alerts.page(filter, { ...query, ...(after && { after }) }),
-      (a) => alertInView(user, a),
+      (alert) => inScope(user, { kind: 'alert', alert }),
       query,
       alertPosition,
     );
@@ -66,15 +60,15 @@ export const alertRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
 
   app.get('/:id', { schema: { params: IdParams } }, async (req) => {
     const user = userOf(req);
-    const alert = await loadAlert(ctx, user, req.params.id);
-    if (!alertInView(user, alert)) throw forbidden('this alert is outside your view');
+    const alert = await alertInScope(ctx, user, req.params.id);
     const [shown] = await applyLocationConsent(ctx, [alert]);
     return shown;
   });
 
   app.post('/:id/ack', { schema: { params: IdParams, body: AckAlertRequest.nullable() } }, async (req) => {
     const user = userOf(req);
-    await loadAlert(ctx, user, req.params.id);
+    // The same scope as reading it (contract §4.2): a caregiver with zones acts on those zones only.
+    await alertInScope(ctx, user, req.params.id);
     requireRole(user, ...RESPONDERS);
     // No body at all arrives as null. DomainError illegal_state (already acknowledged or resolved) → 409 via the error handler.
     const acked = await ctx.alerts.acknowledge(req.params.id, user.id);
@@ -89,7 +83,8 @@ export const alertRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
 
   app.post('/:id/resolve', { schema: { params: IdParams, body: ResolveAlertRequest } }, async (req) => {
     const user = userOf(req);
-    await loadAlert(ctx, user, req.params.id);
+    // The same scope as reading it (contract §4.2): a caregiver with zones acts on those zones only.
+    await alertInScope(ctx, user, req.params.id);
     requireRole(user, ...RESPONDERS);
     const resolved = await ctx.alerts.resolve(req.params.id, user.id, req.body.outcome, req.body.note);
     const [shown] = await applyLocationConsent(ctx, [resolved]);

@@ -16,20 +16,29 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { canSeeHealth } from '../access.ts';
 import type { AuditNote } from '../audit.ts';
-import { type AuthUser, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
+import { type AuthUser, facilityScope, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { emergencyNote, vitalsAccess } from '../emergency-access.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
+import { assertInScope, scopeOf } from '../scope.ts';
 import { IdParams } from './facilities.ts';
 import { facilityToProvision } from './provisioning.ts';
 import { boundedStep, toVitalsResponse } from './vitals-view.ts';
 
-/** A resident the user's facilities hold, else 404 (contract §4.2: existence never leaks). */
+/**
+ * A resident the user's facilities hold, else 404 (contract §4.2: existence never leaks). Whether the
+ * user may reach this resident at all (`scope.ts`) is asked inside each route's audit, so a refusal
+ * (a resident reading someone else) is recorded as denied.
+ */
 export async function loadResident(ctx: GatewayContext, user: AuthUser, id: string): Promise<Resident> {
   const resident = await ctx.stores.residents.get(id);
-  if (!resident || !inFacility(user, resident.facilityId)) throw notFound(`resident ${id}`);
+  if (!resident || scopeOf(user, { kind: 'resident', resident }) === 'other_facility') throw notFound(`resident ${id}`);
   return resident;
 }
+
+/** 403 for a resident in the user's facility but outside their view (scope.ts `residentInView`). */
+const assertResidentInScope = (user: AuthUser, resident: Resident) =>
+  assertInScope(user, { kind: 'resident', resident }, `resident ${resident.id}`);
 
 /**
  * A care plan is checked as a whole against the facility's current rules, as the engine applies it
@@ -134,10 +143,8 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     const user = userOf(req);
     const resident = await loadResident(ctx, user, req.params.id);
     return ctx.audit.around(user, resident, 'resident.read', () => {
-      if (user.role === 'resident' && user.residentId !== resident.id)
-        throw forbidden('residents see only their own data');
-      // Maintenance staff never see health data.
-      if (user.role === 'maintenance') throw forbidden('maintenance staff do not see residents');
+      // Residents see only their own record; maintenance staff no one's (scope.ts `residentInView`).
+      assertResidentInScope(user, resident);
       return resident;
     });
   });
@@ -151,6 +158,7 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       resident,
       'vitals.read',
       async () => {
+        assertResidentInScope(user, resident);
         note = await assertHealthAccess(ctx, user, resident);
         const to = req.query.to ?? ctx.clock.now();
         const from = req.query.from ?? to - 3600_000;
@@ -180,6 +188,7 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       resident,
       'care_plan.change',
       async () => {
+        assertResidentInScope(user, resident);
         requireRole(user, 'admin', 'manager', 'medical');
         if (user.role === 'medical' && !canSeeHealth(user, resident))
           throw forbidden("the resident's consent does not cover your role");
@@ -208,6 +217,7 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       resident,
       'report.read',
       async () => {
+        assertResidentInScope(user, resident);
         note = await assertHealthAccess(ctx, user, resident);
         const to = req.query.to ?? ctx.clock.now();
         const from = req.query.from ?? to - 24 * 3600_000;
@@ -246,6 +256,7 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       resident,
       'consent.change',
       async () => {
+        assertResidentInScope(user, resident);
         // The resident themself, or an admin on their written behalf (contract §4.1).
         const self = user.role === 'resident' && user.residentId === resident.id;
         if (!self && user.role !== 'admin')

@@ -8,15 +8,13 @@ import { type AuthUser, assertFacility, facilityScope, inFacility, requireRole, 
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { linkNext, PageParams, pageById, pageQuery } from '../paging.ts';
+import { userInScope } from '../scope.ts';
 import { IdParams } from './facilities.ts';
 
 /** The API never shows a password hash (contract §4.1). */
 export function toPublicUser({ passwordHash: _hash, ...user }: UserRecord): PublicUser {
   return user;
 }
-
-const sharesFacility = (user: AuthUser, target: UserRecord) =>
-  user.role === 'admin' || target.facilityIds.some((f) => user.facilityIds.includes(f));
 
 /** Users (contract §4.1, §4.2): admins create anyone; managers create non-admin users of their facilities. */
 export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
@@ -76,8 +74,7 @@ export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
 
   app.put('/:id/duty', { schema: { params: IdParams, body: DutyRequest } }, async (req) => {
     const user = userOf(req);
-    const target = await users.get(req.params.id);
-    if (!target || (target.id !== user.id && !sharesFacility(user, target))) throw notFound(`user ${req.params.id}`);
+    const target = await userInScope(ctx, user, req.params.id);
     // The user themself, a manager of one of their facilities, or an admin (contract §4.1).
     if (target.id !== user.id && user.role !== 'admin' && user.role !== 'manager') {
       throw forbidden('only the user or a manager may change duty');
