@@ -30,6 +30,8 @@ export async function resolveUser(stores: Stores, tokens: TokenService, token: s
   if (!claims) return undefined;
   const record = await stores.users.get(claims.userId);
   if (!record || record.role !== claims.role) return undefined;
+  // Issue 13: a clinical account a manager created acts only once an admin approved it.
+  if (record.pendingApproval) return undefined;
   return {
     id: record.id,
     role: record.role,
