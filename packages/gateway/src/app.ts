@@ -51,6 +51,13 @@ export function buildApp(ctx: GatewayContext): FastifyInstance {
     void reply.status(status).send(body);
   });
 
+  // Contract §4.2: responses with resident data carry `Cache-Control: no-store`. Every API answer
+  // does (errors and tokens included), so no route can forget it and no shared cache keeps one.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
   app.addHook('onResponse', async (req, reply) => {
     ctx.stats.httpRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode);
   });

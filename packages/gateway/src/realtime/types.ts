@@ -1,5 +1,6 @@
 import type { ClientToServerEvents, LoggedEvent, ServerToClientEvents } from '@vigil/contracts';
 import type { Server, Socket } from 'socket.io';
+import { alertReadNote, showsHealth } from '../alert-view.ts';
 import type { AuditRecorder } from '../audit.ts';
 import type { AuthUser } from '../auth-guard.ts';
 import { taskContextNote } from '../emergency-access.ts';
@@ -30,14 +31,28 @@ export const ADMIN_ROOM = 'role:admin';
 /**
  * Sends a logged event under its own event name (contract §2 table). Every live and replayed event
  * leaves through here, so a task that carries its health `context` (already redacted for this user)
- * is audited here as `task_context.read` (contract §4.2), with purpose `emergency` when the redaction
+ * is audited here as `task_context.read`, and an alert about a resident that kept its health content
+ * as `alert.read` (contract §4.2), with purpose `emergency` when the redaction
  * kept it by emergency access (`emergencyAccess: true`, contract §4.3).
  */
 export function emitLogged(socket: VigilSocket, e: LoggedEvent, audit: Pick<AuditRecorder, 'record'>): void {
   switch (e.event) {
-    case 'alert':
+    case 'alert': {
       socket.emit('alert', e.envelope);
+      const alert = e.envelope.data;
+      // An alert about a resident with its health content is a read of it (contract §4.2, issue 13).
+      if (showsHealth(alert)) {
+        const subject = { id: alert.residentId, facilityId: alert.facilityId };
+        audit.record(
+          socket.data.user,
+          subject,
+          'alert.read',
+          'allowed',
+          alertReadNote(alert, `live ${e.envelope.type}`),
+        );
+      }
       return;
+    }
     case 'task': {
       socket.emit('task', e.envelope);
       const task = e.envelope.data;

@@ -1,16 +1,9 @@
-import {
-  type Alert,
-  AlertQuery,
-  AckAlertRequest,
-  type Consent,
-  PRIORITY_RANK,
-  ResolveAlertRequest,
-} from '@vigil/contracts';
+import { type Alert, AlertQuery, AckAlertRequest, PRIORITY_RANK, ResolveAlertRequest } from '@vigil/contracts';
 import { alertPosition } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { withLocationConsent } from '../access.ts';
+import { alertsForViewer } from '../alert-view.ts';
 import { facilityScope, requireRole, userOf } from '../auth-guard.ts';
-import type { GatewayContext, RouteOptions } from '../context.ts';
+import type { RouteOptions } from '../context.ts';
 import { alertInScope, inScope } from '../scope.ts';
 import { collectPage, linkNext, pageQuery, TimedPageParams } from '../paging.ts';
 import { IdParams } from './facilities.ts';
@@ -21,16 +14,6 @@ const RESPONDERS = ['caregiver', 'medical', 'manager'] as const;
 /** High first, then the newest raised (IEC 60601-1-8 priorities; the board's order). */
 export const compareAlerts = (a: Alert, b: Alert) =>
   PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || Date.parse(b.raisedAt) - Date.parse(a.raisedAt);
-
-/** Strips locations the residents have not consented to show, reading each resident once. */
-export async function applyLocationConsent(ctx: GatewayContext, alerts: Alert[]): Promise<Alert[]> {
-  const consents = new Map<string, Consent | undefined>();
-  for (const a of alerts) {
-    if (a.location === undefined || a.residentId === undefined || consents.has(a.residentId)) continue;
-    consents.set(a.residentId, (await ctx.stores.residents.get(a.residentId))?.consent);
-  }
-  return alerts.map((a) => withLocationConsent(a, a.residentId === undefined ? undefined : consents.get(a.residentId)));
-}
 
 /** `GET /api/alerts`: the contract's filters plus paging, `from`/`to` on `raisedAt` (docs/api.md "Paging"). */
 const AlertListQuery = AlertQuery.extend(TimedPageParams);
@@ -55,13 +38,13 @@ export const alertRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
       alertPosition,
     );
     linkNext(req, reply, 'alerts', page.next);
-    return applyLocationConsent(ctx, page.items);
+    return alertsForViewer(ctx.stores, ctx.audit, user, page.items);
   });
 
   app.get('/:id', { schema: { params: IdParams } }, async (req) => {
     const user = userOf(req);
     const alert = await alertInScope(ctx, user, req.params.id);
-    const [shown] = await applyLocationConsent(ctx, [alert]);
+    const [shown] = await alertsForViewer(ctx.stores, ctx.audit, user, [alert]);
     return shown;
   });
 
@@ -77,7 +60,7 @@ export const alertRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
     } catch (err) {
       req.log.error({ err, alertId: acked.id }, 'onAlertAcknowledged failed');
     }
-    const [shown] = await applyLocationConsent(ctx, [acked]);
+    const [shown] = await alertsForViewer(ctx.stores, ctx.audit, user, [acked]);
     return shown;
   });
 
@@ -87,7 +70,7 @@ export const alertRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
     await alertInScope(ctx, user, req.params.id);
     requireRole(user, ...RESPONDERS);
     const resolved = await ctx.alerts.resolve(req.params.id, user.id, req.body.outcome, req.body.note);
-    const [shown] = await applyLocationConsent(ctx, [resolved]);
+    const [shown] = await alertsForViewer(ctx.stores, ctx.audit, user, [resolved]);
     return shown;
   });
 };

@@ -14,7 +14,8 @@ import { effectiveCriticalLimits, effectiveVitalRules, healthReport, news2FromLa
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { canSeeHealth } from '../access.ts';
+import { canSeeHealth, canSeeVitals } from '../access.ts';
+import { type ResidentView, residentWithoutHealth } from '../health-redaction.ts';
 import type { AuditNote } from '../audit.ts';
 import { type AuthUser, facilityScope, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
@@ -134,7 +135,13 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
         pageQuery('residents', req.query),
       );
       linkNext(req, reply, 'residents', page.next);
-      return page.items;
+      // Care plans only where consent and zones let this user see the resident's health (contract
+      // §4.2 "lists included"); each one handed out is a `resident.read`.
+      return page.items.map((r) => {
+        if (!canSeeVitals(user, r)) return residentWithoutHealth(r);
+        ctx.audit.record(user, r, 'resident.read', 'allowed', 'list');
+        return r;
+      });
     },
   );
 
@@ -142,11 +149,25 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
   app.get('/:id', { schema: { params: IdParams } }, async (req) => {
     const user = userOf(req);
     const resident = await loadResident(ctx, user, req.params.id);
-    return ctx.audit.around(user, resident, 'resident.read', () => {
-      // Residents see only their own record; maintenance staff no one's (scope.ts `residentInView`).
-      assertResidentInScope(user, resident);
-      return resident;
-    });
+    let note: AuditNote | undefined;
+    return ctx.audit.around(
+      user,
+      resident,
+      'resident.read',
+      async (): Promise<ResidentView> => {
+        // Residents see only their own record; maintenance staff no one's (scope.ts `residentInView`).
+        assertResidentInScope(user, resident);
+        // The care plan as vitals: consent and zones, or an emergency (contract §4.2, §4.3).
+        const access = await vitalsAccess(ctx.stores, user, resident);
+        if (access.via === 'none') {
+          note = 'care plan withheld';
+          return residentWithoutHealth(resident);
+        }
+        if (access.via === 'emergency') note = emergencyNote(access.grant);
+        return resident;
+      },
+      () => note,
+    );
   });
 
   app.get('/:id/vitals', { schema: { params: IdParams, querystring: VitalsQuery } }, async (req) => {
@@ -268,7 +289,8 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       detail,
     );
     await ctx.realtime.consentChanged(updated);
-    return updated;
+    // An admin acting on the resident's behalf sees the care plan only as the consent now allows.
+    return canSeeVitals(user, updated) ? updated : residentWithoutHealth(updated);
   });
 };
 
