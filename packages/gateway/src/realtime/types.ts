@@ -25,6 +25,12 @@ export type VigilSocket = Socket<ClientToServerEvents, ServerToClientEvents, Rec
 export const facilityRoom = (facilityId: string) => `facility:${facilityId}`;
 export const residentRoom = (residentId: string) => `resident:${residentId}`;
 export const vitalsRoom = (residentId: string) => `vitals:${residentId}`;
+/**
+ * Every logged event kind a socket may receive; a Record, so a new kind in the contracts cannot ship
+ * without an entry here, and test/access-matrix.int.test.ts then lacks its row until one is written.
+ */
+export const LOGGED_EVENTS: Record<LoggedEvent['event'], true> = { alert: true, task: true, sla: true, device: true };
+
 /** Admins see every facility, including ones created after they connected. */
 export const ADMIN_ROOM = 'role:admin';
 

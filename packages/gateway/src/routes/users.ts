@@ -22,8 +22,10 @@ export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
 
   app.post('/', { schema: { body: CreateUserRequest } }, async (req, reply) => {
     const user = userOf(req);
-    requireRole(user, 'admin', 'manager');
     const body = req.body;
+    // Another facility is 404 before any role question, as for every object (contract §4.2).
+    for (const fid of body.facilityIds) assertFacility(user, fid, `facility ${fid}`);
+    requireRole(user, 'admin', 'manager');
     if (user.role === 'manager') {
       if (body.role === 'admin') throw forbidden('a manager cannot create admins');
       if (body.facilityIds.length === 0) throw forbidden('a manager creates users of their own facilities');
