@@ -75,8 +75,14 @@ export const consentCovers = (c: Case) =>
 /** Vitals, reports and care plans: consent, and a zoned caregiver's zones. */
 export const vitalsCovers = (c: Case) => consentCovers(c) && !zonedOut(c);
 export const alertInView = (c: Case) => (c.is === 'resident' ? ownResident(c) : c.is !== 'maintenance' && !zonedOut(c));
-/** An unassigned `onsite_check` task of the place's zone. */
-export const taskInView = (c: Case) => c.is === 'admin' || c.is === 'manager' || (c.is === 'caregiver' && !zonedOut(c));
+/**
+ * The case's task (`taskFor`): an unassigned `remote_consult` for medical staff, which is of their
+ * role wherever it is; an unassigned `onsite_check` of the place's zone for everyone else.
+ */
+export const taskInView = (c: Case) =>
+  c.is === 'admin' || c.is === 'manager' || c.is === 'medical' || (c.is === 'caregiver' && !zonedOut(c));
+/** Which kind of task a case acts on. */
+export const taskKindFor = (c: Case) => (c.is === 'medical' ? 'remote_consult' : 'onsite_check');
 export const residentInView = (c: Case) => (c.is === 'resident' ? ownResident(c) : c.is !== 'maintenance');
 
 interface Gate {
@@ -139,6 +145,7 @@ export class World {
         await this.device(place, consent, fixed.device);
         await this.alert(place, consent, fixed.alert);
         await this.task(place, consent, fixed.task);
+        await this.task(place, consent, fixed.consult, 'remote_consult');
       }
       await stores.users.put(this.staff(`mx-duty-${place}`, 'caregiver', facilityOf(place)));
     }
@@ -211,12 +218,17 @@ export class World {
   }
 
   /** An open, unassigned `onsite_check` of the place's zone, its context holding a reading. */
-  async task(place: Place, consent: ConsentState, id = next('mx-fresh-tk')): Promise<string> {
+  async task(
+    place: Place,
+    consent: ConsentState,
+    id = next('mx-fresh-tk'),
+    kind: 'onsite_check' | 'remote_consult' = 'onsite_check',
+  ): Promise<string> {
     const task: Task = {
       id,
       ...WHERE[place],
-      kind: 'onsite_check',
-      role: 'caregiver',
+      kind,
+      role: kind === 'remote_consult' ? 'medical' : 'caregiver',
       priority: 'medium',
       state: 'open',
       residentId: residentOf(place, consent),
@@ -245,9 +257,16 @@ export class World {
       device: `mx-dev-${key}`,
       alert: `mx-al-${key}`,
       task: `mx-tk-${key}`,
+      consult: `mx-ctk-${key}`,
     };
   }
 }
+
+/** The fixed task a case reads: the consult for medical staff, the on-site check for the others. */
+export const taskFor = (c: Case) => {
+  const f = c.w.fixed(c.place, c.consent);
+  return c.is === 'medical' ? f.consult : f.task;
+};
 
 /** Health content in an answer: the 163 bpm reading or the care plan. */
 export const alertShowsHealth = (a: Json) => !a.healthWithheld && String(a.title).includes('163');

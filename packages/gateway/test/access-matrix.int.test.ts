@@ -14,6 +14,7 @@ import {
   MATRIX_ROLES,
   PLACES,
   residentInView,
+  taskFor,
   taskInView,
   taskShowsHealth,
   vitalsCovers,
@@ -181,6 +182,12 @@ describe('Socket.IO: every event × role × place × consent (contract §2, §4.
         for (const { c, events } of boards) {
           for (const { event, id } of sent) {
             if (c.place !== placeOf(id)) continue;
+            // Each case's task is the one of its role (taskFor); the other kind is out of its view.
+            if (event === 'task' && id !== taskFor(c)) {
+              const other = received(events, event, id) !== 'not received';
+              if (other && c.is !== 'admin' && c.is !== 'manager') wrong.push(`task ${id} ${label(c)}: not its role's`);
+              continue;
+            }
             const got = received(events, event, id);
             // Not sent is not sent, whether the reason is the facility or the view.
             const rule = SERVER_EVENT_ROWS[event]?.(c);
@@ -220,10 +227,12 @@ async function appendEvents(consent: ConsentState) {
     const facilityId = facilityOf(place);
     const alert = await h.stores.alerts.get(fixed.alert);
     const task = await h.stores.tasks.get(fixed.task);
-    if (!alert || !task) throw new Error('matrix world incomplete');
+    const consult = await h.stores.tasks.get(fixed.consult);
+    if (!alert || !task || !consult) throw new Error('matrix world incomplete');
     const e = h.stores.events;
     await e.append({ event: 'alert', type: 'alert.updated', facilityId, data: alert });
     await e.append({ event: 'task', type: 'task.created', facilityId, data: task });
+    await e.append({ event: 'task', type: 'task.created', facilityId, data: consult });
     const data = { deviceId: fixed.device, residentId: fixed.resident, state: 'online', lastSeenAt: at } as const;
     await e.append({ event: 'device', type: 'device.updated', facilityId, data });
     const warning = {
@@ -238,6 +247,7 @@ async function appendEvents(consent: ConsentState) {
     sent.push(
       { event: 'alert', id: alert.id },
       { event: 'task', id: task.id },
+      { event: 'task', id: consult.id },
       { event: 'device', id: fixed.device },
       { event: 'sla', id: warning.id },
     );

@@ -10,7 +10,9 @@ import {
   listGate,
   residentInView,
   residentShowsHealth,
+  taskFor,
   taskInView,
+  taskKindFor,
   taskShowsHealth,
   vitalsCovers,
 } from './access-matrix.fixture.ts';
@@ -41,8 +43,8 @@ export const PUBLIC_ROUTES: Record<string, { path: string; body?: unknown }> = {
 const STAFF: Role[] = ['admin', 'manager', 'caregiver', 'medical'];
 const ADMINS: Role[] = ['admin', 'manager'];
 const RESPONDERS: Role[] = ['caregiver', 'medical', 'manager'];
-/** Who takes an `onsite_check` (TaskService TAKES, within the routes' TASK_ACTORS). */
-const ONSITE: Role[] = ['caregiver', 'manager'];
+/** Who takes the case's task (TaskService TAKES, within the routes' TASK_ACTORS): medical staff theirs. */
+const TASK_TAKERS: Role[] = ['caregiver', 'manager', 'medical'];
 const TASK_VIEWERS: Role[] = ['admin', 'manager', 'caregiver', 'medical', 'maintenance'];
 
 const fixed = (c: Case) => c.w.fixed(c.place, c.consent);
@@ -52,8 +54,10 @@ const fresh = (prefix: string) => `${prefix}${++unique}`;
 
 function taskAction(action: string): Row {
   return {
-    call: async (c) => ({ path: `/api/tasks/${await c.w.task(c.place, c.consent)}/${action}` }),
-    expected: (c) => gate(c, { view: taskInView, roles: ONSITE }),
+    call: async (c) => ({
+      path: `/api/tasks/${await c.w.task(c.place, c.consent, undefined, taskKindFor(c))}/${action}`,
+    }),
+    expected: (c) => gate(c, { view: taskInView, roles: TASK_TAKERS }),
   };
 }
 
@@ -198,11 +202,11 @@ export const ROWS: Record<string, Row> = {
   'GET /api/tasks': {
     call: async () => ({ path: '/api/tasks?limit=1000' }),
     expected: (c) => listGate(c, { roles: TASK_VIEWERS, view: taskInView, redacts: consentCovers }),
-    find: (body, c) => byId(fixed(c).task)(body),
+    find: (body, c) => byId(taskFor(c))(body),
     health: taskShowsHealth,
   },
   'GET /api/tasks/:id': {
-    call: async (c) => ({ path: `/api/tasks/${fixed(c).task}` }),
+    call: async (c) => ({ path: `/api/tasks/${taskFor(c)}` }),
     expected: (c) => gate(c, { view: taskInView, redacts: consentCovers }),
     health: taskShowsHealth,
   },
