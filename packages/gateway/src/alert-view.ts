@@ -3,7 +3,7 @@ import type { Stores } from '@vigil/stores';
 import { canSeeHealth, withLocationConsent } from './access.ts';
 import type { AuditNote, AuditRecorder } from './audit.ts';
 import type { AuthUser } from './auth-guard.ts';
-import { emergencyGrants } from './emergency-access.ts';
+import { type EmergencyGrant, emergencyGrants } from './emergency-access.ts';
 import { withoutHealthContent } from './health-redaction.ts';
 
 /**
@@ -21,12 +21,13 @@ export async function alertForViewer(
   user: AuthUser,
   alert: Alert,
   resident: Resident | undefined,
+  grantsOf: (r: Resident) => Promise<EmergencyGrant[]> = (r) => emergencyGrants(stores, user, r),
 ): Promise<Alert> {
   if (alert.residentId === undefined) return alert;
   const located = withLocationConsent(alert, resident?.consent);
   if (resident && canSeeHealth(user, resident)) return located;
   if (resident && alert.priority === 'high' && alert.state !== 'resolved') {
-    const grants = await emergencyGrants(stores, user, resident);
+    const grants = await grantsOf(resident);
     if (grants.some((g) => g.alertId === alert.id)) return { ...located, emergencyAccess: true };
   }
   return withoutHealthContent(located);
@@ -59,8 +60,18 @@ export async function alertsForViewer(
     if (a.residentId !== undefined && !residents.has(a.residentId))
       residents.set(a.residentId, await stores.residents.get(a.residentId));
   }
+  // A list may hold many open high alerts of one resident: their grants are read once.
+  const grants = new Map<string, Promise<EmergencyGrant[]>>();
+  const grantsOf = (r: Resident) => {
+    const known = grants.get(r.id);
+    if (known) return known;
+    const read = emergencyGrants(stores, user, r);
+    grants.set(r.id, read);
+    return read;
+  };
   const shown: Alert[] = [];
-  for (const a of alerts) shown.push(await alertForViewer(stores, user, a, residents.get(a.residentId ?? '')));
+  for (const a of alerts)
+    shown.push(await alertForViewer(stores, user, a, residents.get(a.residentId ?? ''), grantsOf));
 
   const read = new Map<string, Alert[]>();
   for (const a of shown) if (showsHealth(a)) read.set(a.residentId, [...(read.get(a.residentId) ?? []), a]);

@@ -107,12 +107,12 @@ export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
   app.put('/:id/duty', { schema: { params: IdParams, body: DutyRequest } }, async (req) => {
     const user = userOf(req);
     const target = await userInScope(ctx, user, req.params.id);
-    // An account awaiting approval gets no tasks: it could not sign in to take them.
-    if (target.pendingApproval) throw conflict(`user ${target.id} awaits an admin's approval`);
     // The user themself, a manager of one of their facilities, or an admin (contract §4.1).
     if (target.id !== user.id && user.role !== 'admin' && user.role !== 'manager') {
       throw forbidden('only the user or a manager may change duty');
     }
+    // An account awaiting approval gets no tasks: it could not sign in to take them.
+    if (target.pendingApproval) throw conflict(`user ${target.id} awaits an admin's approval`);
     const updated = { ...target, onDuty: req.body.onDuty };
     await users.put(updated);
     return toPublicUser(updated);
