@@ -208,6 +208,7 @@ export class World {
       state: 'active',
       title: 'Heart rate high: 163 bpm',
       explanation: { rule: 'vital.hr_high', inputs: { hr: 163 }, condition: 'Heart rate ≥ 120 bpm' },
+      location: { lat: 30.27, lon: 120.16 },
       raisedAt: iso(),
       lastSeenAt: iso(),
       occurrences: 1,
@@ -267,6 +268,16 @@ export const taskFor = (c: Case) => {
   const f = c.w.fixed(c.place, c.consent);
   return c.is === 'medical' ? f.consult : f.task;
 };
+
+/**
+ * Location follows its own consent, for every viewer alike (contract §1.2, §4.3): an alert that is
+ * shown carries it exactly when the resident's location consent is on. Undefined: nothing to judge.
+ */
+export function locationProblem(alert: Json, consent: ConsentState): string | undefined {
+  const has = alert?.location !== undefined;
+  if (has === (consent === 'on')) return undefined;
+  return has ? 'location shown without consent' : 'location missing under consent';
+}
 
 /** Health content in an answer: the 163 bpm reading or the care plan. */
 export const alertShowsHealth = (a: Json) => !a.healthWithheld && String(a.title).includes('163');

@@ -11,6 +11,7 @@ import {
   type Expect,
   facilityOf,
   gate,
+  locationProblem,
   MATRIX_ROLES,
   PLACES,
   residentInView,
@@ -51,12 +52,13 @@ function outcome(status: number, body: Json, row: (typeof ROWS)[string], c: Case
   if (status === 403) return 'forbidden';
   // 409: the access layer let it through and the object's state refused (a task not yet accepted).
   if (!(status < 300 || status === 409)) return `status ${status}: ${JSON.stringify(body).slice(0, 200)}`;
-  if (row.find) {
-    const found = row.find(body, c);
-    if (!found) return 'absent';
-    return row.health ? (row.health(found) ? 'shown' : 'withheld') : 'ok';
+  const shown = row.find ? row.find(body, c) : body;
+  if (row.find && !shown) return 'absent';
+  if (row.alert && status < 300) {
+    const problem = locationProblem(shown, c.consent);
+    if (problem) return problem;
   }
-  if (row.health && status < 300) return row.health(body) ? 'shown' : 'withheld';
+  if (row.health && status < 300) return row.health(shown) ? 'shown' : 'withheld';
   return 'ok';
 }
 
@@ -184,11 +186,11 @@ describe('Socket.IO: every event × role × place × consent (contract §2, §4.
             if (c.place !== placeOf(id)) continue;
             // Each case's task is the one of its role (taskFor); the other kind is out of its view.
             if (event === 'task' && id !== taskFor(c)) {
-              const other = received(events, event, id) !== 'not received';
+              const other = received(events, event, id, consent) !== 'not received';
               if (other && c.is !== 'admin' && c.is !== 'manager') wrong.push(`task ${id} ${label(c)}: not its role's`);
               continue;
             }
-            const got = received(events, event, id);
+            const got = received(events, event, id, consent);
             // Not sent is not sent, whether the reason is the facility or the view.
             const rule = SERVER_EVENT_ROWS[event]?.(c);
             const want = rule === 'hidden' || rule === 'forbidden' ? 'not received' : rule;
@@ -264,10 +266,14 @@ async function appendEvents(consent: ConsentState) {
   return sent;
 }
 
-function received(events: Recorded, event: string, id: string): Expect | 'not received' {
+function received(events: Recorded, event: string, id: string, consent: ConsentState): Expect | 'not received' {
   const hit = events.find((e) => e.event === event && (e.envelope.data.id ?? e.envelope.data.deviceId) === id);
   if (!hit) return 'not received';
-  if (event === 'alert') return alertShowsHealth(hit.envelope.data) ? 'shown' : 'withheld';
+  if (event === 'alert') {
+    const problem = locationProblem(hit.envelope.data, consent);
+    if (problem) return problem as Expect;
+    return alertShowsHealth(hit.envelope.data) ? 'shown' : 'withheld';
+  }
   if (event === 'task') return taskShowsHealth(hit.envelope.data) ? 'shown' : 'withheld';
   return 'ok';
 }

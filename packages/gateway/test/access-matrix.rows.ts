@@ -30,6 +30,8 @@ export interface Row {
   find?(body: Json, c: Case): Json | undefined;
   /** Whether the answer (or the object found in a list) carries health content. */
   health?(obj: Json): boolean;
+  /** The answer is an alert (or a list of them): its location must follow the location consent. */
+  alert?: true;
 }
 
 /** Routes without authentication (probes, login): answered for anyone. */
@@ -175,22 +177,26 @@ export const ROWS: Record<string, Row> = {
   },
 
   'GET /api/alerts': {
+    alert: true,
     call: async (c) => ({ path: `/api/alerts?residentId=${fixed(c).resident}&limit=1000` }),
     expected: (c) => listGate(c, { view: alertInView, redacts: consentCovers }),
     find: (body, c) => byId(fixed(c).alert)(body),
     health: alertShowsHealth,
   },
   'GET /api/alerts/:id': {
+    alert: true,
     call: async (c) => ({ path: `/api/alerts/${fixed(c).alert}` }),
     expected: (c) => gate(c, { view: alertInView, redacts: consentCovers }),
     health: alertShowsHealth,
   },
   'POST /api/alerts/:id/ack': {
+    alert: true,
     call: async (c) => ({ path: `/api/alerts/${await c.w.alert(c.place, c.consent)}/ack` }),
     expected: (c) => gate(c, { view: alertInView, roles: RESPONDERS, redacts: consentCovers }),
     health: alertShowsHealth,
   },
   'POST /api/alerts/:id/resolve': {
+    alert: true,
     call: async (c) => ({
       path: `/api/alerts/${await c.w.alert(c.place, c.consent)}/resolve`,
       body: { outcome: 'handled' },

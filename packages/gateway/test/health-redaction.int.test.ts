@@ -118,5 +118,15 @@ describe('alerts after consent is withdrawn (contract §4.2)', () => {
     const fall = await raise(h.alerts, { kind: 'fall', title: 'Fall detected' });
     await board.waitFor((e) => e.event === 'alert' && e.envelope.data.id === fall.id);
     await auditEntry({ actorId: 'care1', action: 'alert.read', detail: `alert ${fall.id} (live alert.raised)` });
+    // Its updates on the same board are the same read: recorded once per alert and socket.
+    await h.alerts.acknowledge(fall.id, 'care1');
+    await board.waitFor((e) => e.event === 'alert' && e.envelope.type === 'alert.acknowledged');
+    const other = await raise(h.alerts, { kind: 'sos', title: 'SOS' });
+    await board.waitFor((e) => e.event === 'alert' && e.envelope.data.id === other.id);
+    await auditEntry({ actorId: 'care1', action: 'alert.read', detail: `alert ${other.id} (live alert.raised)` });
+    const live = (await h.stores.audit.list({ limit: 5000 })).filter(
+      (e) => e.actorId === 'care1' && e.detail?.startsWith(`alert ${fall.id} (live`),
+    );
+    expect(live).toHaveLength(1);
   });
 });

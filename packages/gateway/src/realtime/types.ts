@@ -15,6 +15,12 @@ export interface SocketData {
   /** While true, live events are buffered instead of sent (replay in progress). */
   replaying: boolean;
   buffer: LoggedEvent[];
+  /**
+   * Alerts this socket has been shown with their health content, and how (`emergency` or not): an
+   * open vitals alert is updated every few seconds, and each update is the same read on the same
+   * board, so `alert.read` is recorded once per alert and socket (and again if it turns emergency).
+   */
+  alertsRead?: Map<string, boolean>;
   /** Settles when the replay is over; later requests (subscribe:vitals) wait for it. */
   ready: Promise<void>;
 }
@@ -34,11 +40,27 @@ export const LOGGED_EVENTS: Record<LoggedEvent['event'], true> = { alert: true, 
 /** Admins see every facility, including ones created after they connected. */
 export const ADMIN_ROOM = 'role:admin';
 
+/** Alerts remembered per socket for `alertsRead`; beyond this the oldest are forgotten (re-audited). */
+const MAX_ALERTS_READ = 5000;
+
+function firstRead(socket: VigilSocket, alertId: string, emergency: boolean): boolean {
+  socket.data.alertsRead ??= new Map();
+  const read = socket.data.alertsRead;
+  if (read.get(alertId) === emergency) return false;
+  read.delete(alertId);
+  read.set(alertId, emergency);
+  if (read.size > MAX_ALERTS_READ) {
+    const oldest = read.keys().next().value;
+    if (oldest !== undefined) read.delete(oldest);
+  }
+  return true;
+}
+
 /**
  * Sends a logged event under its own event name (contract §2 table). Every live and replayed event
  * leaves through here, so a task that carries its health `context` (already redacted for this user)
  * is audited here as `task_context.read`, and an alert about a resident that kept its health content
- * as `alert.read` (contract §4.2), with purpose `emergency` when the redaction
+ * as `alert.read` (contract §4.2; once per alert and socket, see `alertsRead`), with purpose `emergency` when the redaction
  * kept it by emergency access (`emergencyAccess: true`, contract §4.3).
  */
 export function emitLogged(socket: VigilSocket, e: LoggedEvent, audit: Pick<AuditRecorder, 'record'>): void {
@@ -47,7 +69,7 @@ export function emitLogged(socket: VigilSocket, e: LoggedEvent, audit: Pick<Audi
       socket.emit('alert', e.envelope);
       const alert = e.envelope.data;
       // An alert about a resident with its health content is a read of it (contract §4.2, issue 13).
-      if (showsHealth(alert)) {
+      if (showsHealth(alert) && firstRead(socket, alert.id, alert.emergencyAccess === true)) {
         const subject = { id: alert.residentId, facilityId: alert.facilityId };
         audit.record(
           socket.data.user,
