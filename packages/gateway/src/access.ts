@@ -1,5 +1,6 @@
 import { type Alert, type Consent, healthVisibleTo, type Resident, type Task, zonesCover } from '@vigil/contracts';
-import { type AuthUser, inFacility } from './auth-guard.ts';
+import type { AuthUser } from './auth-guard.ts';
+import { inFacility } from './scope.ts';
 
 /**
  * Health data (vitals, history, reports) under consent (contract §4.3): caregivers and medical staff

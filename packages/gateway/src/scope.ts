@@ -1,6 +1,6 @@
 import type { Alert, LoggedEvent, Resident, Task } from '@vigil/contracts';
 import type { DeviceRecord, UserRecord } from '@vigil/stores';
-import { type AuthUser, inFacility } from './auth-guard.ts';
+import type { AuthUser } from './auth-guard.ts';
 import type { GatewayContext } from './context.ts';
 import { forbidden, notFound } from './errors.ts';
 
@@ -50,6 +50,25 @@ export function scopeOf(user: AuthUser, t: ScopeTarget): ScopeVerdict {
     case 'facility':
       return inFacility(user, t.facilityId) ? 'in_scope' : 'other_facility';
   }
+}
+
+/** Admins belong to every facility (contract §4.2: admin sees all facilities). */
+export function inFacility(user: AuthUser, facilityId: string): boolean {
+  return user.role === 'admin' || user.facilityIds.includes(facilityId);
+}
+
+/** An object of another facility is 404, never 403: its existence must not leak (contract §4.2). */
+export function assertFacility(user: AuthUser, facilityId: string, what: string): void {
+  assertInScope(user, { kind: 'facility', facilityId }, what);
+}
+
+/** Facilities a list query may cover: the one asked for (if visible) or all of the user's. */
+export function facilityScope(user: AuthUser, facilityId: string | undefined): string[] | undefined {
+  if (facilityId !== undefined) {
+    assertFacility(user, facilityId, `facility ${facilityId}`);
+    return [facilityId];
+  }
+  return user.role === 'admin' ? undefined : user.facilityIds;
 }
 
 /** True when the object is in scope: the filter lists and events use. */

@@ -2,9 +2,9 @@ import { type Alert, AlertQuery, AckAlertRequest, PRIORITY_RANK, ResolveAlertReq
 import { alertPosition } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { alertsForViewer } from '../alert-view.ts';
-import { facilityScope, requireRole, userOf } from '../auth-guard.ts';
+import { requireRole, userOf } from '../auth-guard.ts';
 import type { RouteOptions } from '../context.ts';
-import { alertInScope, inScope } from '../scope.ts';
+import { alertInScope, facilityScope, inScope } from '../scope.ts';
 import { collectPage, linkNext, pageQuery, TimedPageParams } from '../paging.ts';
 import { IdParams } from './facilities.ts';
 

@@ -4,11 +4,11 @@ import { newId, newSecret } from '@vigil/runtime';
 import type { DeviceRecord } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { facilityScope, requireRole, userOf } from '../auth-guard.ts';
+import { requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { ApiError, badRequest, conflict } from '../errors.ts';
 import { linkNext, PageParams, pageById, pageQuery } from '../paging.ts';
-import { deviceInScope, inScope } from '../scope.ts';
+import { deviceInScope, facilityScope, inScope } from '../scope.ts';
 import { IdParams } from './facilities.ts';
 import { facilityToProvision } from './provisioning.ts';
 

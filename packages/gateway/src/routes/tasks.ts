@@ -3,11 +3,11 @@ import type { Actor } from '@vigil/engine';
 import { taskPosition } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type AuthUser, facilityScope, requireRole, userOf } from '../auth-guard.ts';
+import { type AuthUser, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { taskContextNote, taskForViewer } from '../emergency-access.ts';
 import { collectPage, linkNext, pageQuery, TimedPageParams } from '../paging.ts';
-import { inScope, taskInScope } from '../scope.ts';
+import { facilityScope, inScope, taskInScope } from '../scope.ts';
 import { IdParams } from './facilities.ts';
 
 /**

@@ -4,11 +4,11 @@ import { newId } from '@vigil/runtime';
 import type { UserRecord } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type AuthUser, assertFacility, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
+import { type AuthUser, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { linkNext, PageParams, pageById, pageQuery } from '../paging.ts';
-import { userInScope } from '../scope.ts';
+import { assertFacility, facilityScope, inFacility, userInScope } from '../scope.ts';
 import { IdParams } from './facilities.ts';
 
 /** The API never shows a password hash (contract §4.1). */
