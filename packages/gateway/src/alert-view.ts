@@ -1,10 +1,10 @@
-import type { Alert, Resident } from '@vigil/contracts';
+import type { Alert, Resident, SlaWarning } from '@vigil/contracts';
 import type { Stores } from '@vigil/stores';
 import { canSeeHealth, withLocationConsent } from './access.ts';
 import type { AuditNote, AuditRecorder } from './audit.ts';
 import type { AuthUser } from './auth-guard.ts';
 import { type EmergencyGrant, emergencyGrants } from './emergency-access.ts';
-import { withoutHealthContent } from './health-redaction.ts';
+import { ALERT_KIND_TITLES, withoutHealthContent } from './health-redaction.ts';
 
 /**
  * An alert as one viewer may see it (contract §4.2, §4.3), the one rule REST and Socket.IO share:
@@ -84,4 +84,23 @@ export async function alertsForViewer(
     for (const a of emergency) audit.record(user, subject, 'alert.read', 'allowed', alertReadNote(a));
   }
   return shown;
+}
+
+/**
+ * An SLA warning as this viewer may see it. The engine writes the alert's title into `detail`
+ * (`high alert "Heart rate high: 163 bpm" not acknowledged within 60 s`), and SLA warnings go to
+ * managers and admins, whom the resident's consent often does not cover: there the quoted title
+ * becomes the kind's plain name (contract §4.2 "any value in its title", in every response and event).
+ */
+export async function slaWarningForViewer(
+  stores: Pick<Stores, 'residents' | 'alerts'>,
+  user: AuthUser,
+  warning: SlaWarning,
+): Promise<SlaWarning> {
+  if (warning.alertId === undefined || !warning.detail.includes('"')) return warning;
+  const alert = await stores.alerts.get(warning.alertId);
+  if (alert?.residentId === undefined) return warning;
+  const resident = await stores.residents.get(alert.residentId);
+  if (resident && canSeeHealth(user, resident)) return warning;
+  return { ...warning, detail: warning.detail.replace(/"[^"]*"/g, `"${ALERT_KIND_TITLES[alert.kind]}"`) };
 }

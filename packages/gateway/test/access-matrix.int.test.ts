@@ -240,7 +240,7 @@ async function appendEvents(consent: ConsentState) {
     const warning = {
       id: `sla-${place}-${consent}-${Date.now()}`,
       facilityId,
-      kind: 'ack_overdue',
+      kind: 'alert_unacknowledged',
       limitMs: 1,
       detail: 'x',
       raisedAt: at,

@@ -129,4 +129,27 @@ describe('alerts after consent is withdrawn (contract §4.2)', () => {
     );
     expect(live).toHaveLength(1);
   });
+
+  it('an SLA warning naming the alert carries its plain name for a manager without consent', async () => {
+    const alert = await heartRateHigh();
+    const board = recordingSocket(h.base, { token: tokens.manager1 });
+    sockets.push(board.socket);
+    await board.waitFor((e) => e.event === 'sync');
+    const warning = {
+      id: `sla-${alert.id}`,
+      facilityId: 'f1',
+      kind: 'alert_unacknowledged' as const,
+      alertId: alert.id,
+      limitMs: 60_000,
+      detail: `medium alert "${alert.title}" not acknowledged within 60 s`,
+      raisedAt: new Date().toISOString(),
+    };
+    await h.stores.slaWarnings.put(warning);
+    await h.stores.events.append({ event: 'sla', type: 'sla.warning', facilityId: 'f1', data: warning });
+
+    const listed = await get('manager1', '/api/sla/warnings?facilityId=f1');
+    expect(byId(listed.body, warning.id).detail).toBe('medium alert "Heart rate high" not acknowledged within 60 s');
+    const live = await board.waitFor((e) => e.event === 'sla' && e.envelope.data.id === warning.id);
+    expect(live.envelope.data.detail).not.toContain('163');
+  });
 });

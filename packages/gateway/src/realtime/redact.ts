@@ -1,6 +1,6 @@
 import type { LoggedEvent, Resident } from '@vigil/contracts';
 import type { Stores } from '@vigil/stores';
-import { alertForViewer } from '../alert-view.ts';
+import { alertForViewer, slaWarningForViewer } from '../alert-view.ts';
 import type { AuthUser } from '../auth-guard.ts';
 import { taskForViewer } from '../emergency-access.ts';
 
@@ -42,6 +42,13 @@ export async function redactEvent(
       const shown = await taskForViewer(stores, user, task, resident);
       if (shown === task) return e;
       return shown.context === undefined ? without : { event: 'task', envelope: { ...e.envelope, data: shown } };
+    };
+  }
+  if (e.event === 'sla') {
+    const warning = e.envelope.data;
+    return async (user) => {
+      const shown = await slaWarningForViewer(stores, user, warning);
+      return shown === warning ? e : { event: 'sla', envelope: { ...e.envelope, data: shown } };
     };
   }
   return async () => e;

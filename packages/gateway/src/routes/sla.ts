@@ -5,6 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole, userOf } from '../auth-guard.ts';
 import { assertFacility, facilityScope } from '../scope.ts';
+import { slaWarningForViewer } from '../alert-view.ts';
 import type { RouteOptions } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { collectPage, linkNext, PageParams, pageQuery } from '../paging.ts';
@@ -37,7 +38,8 @@ export const slaRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx 
       slaWarningPosition,
     );
     linkNext(req, reply, 'sla-warnings', page.next);
-    return page.items;
+    // An alert's title inside `detail` follows the resident's consent (alert-view.ts).
+    return Promise.all(page.items.map((w) => slaWarningForViewer(ctx.stores, user, w)));
   });
 
   // `GET /api/sla/report` (contract §4.1, issue 4): per facility, role and staff member over a range
