@@ -102,5 +102,16 @@ export const Alert = z.object({
   conditionHolds: z.boolean().optional(),
   /** When the condition last cleared (device time). */
   conditionClearedAt: IsoTime.optional(),
+  /**
+   * Extension, per viewer and never stored (contract §4.2): `true` when the resident's consent does
+   * not cover this viewer, so the title is the kind's plain name and `explanation.inputs` and
+   * `condition` are left out (they carry the resident's values and care-plan limits). Absent otherwise.
+   */
+  healthWithheld: z.literal(true).optional(),
+  /**
+   * Extension, per viewer and never stored: `true` when the health content is shown to this viewer
+   * only by emergency access (contract §4.3: assigned to this open `high` alert), as on tasks.
+   */
+  emergencyAccess: z.literal(true).optional(),
 });
 export type Alert = z.infer<typeof Alert>;

@@ -5,8 +5,8 @@ import { Role } from './roles.ts';
 /**
  * What was read or changed (contract §4.2 "what"). One action per place that serves resident health
  * data: the vitals history, the live vitals stream, the health report, the resident record (it holds
- * the care plan), a care-plan change, a consent change, and a task's `context` (latest vitals, NEWS2,
- * trend) over REST or Socket.IO.
+ * the care plan), a care-plan change, a consent change, a task's `context` (latest vitals, NEWS2,
+ * trend) and an alert's health content over REST or Socket.IO.
  */
 export const AUDIT_ACTIONS = [
   'vitals.read',
@@ -16,6 +16,11 @@ export const AUDIT_ACTIONS = [
   'care_plan.change',
   'consent.change',
   'task_context.read',
+  /**
+   * Extension (issue 13): an alert about the resident handed out with its health content (title,
+   * `explanation`) over REST or Socket.IO; one entry per resident per answer, the alert ids in `detail`.
+   */
+  'alert.read',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -74,6 +74,16 @@ export const PublicUser = z.object({
   zoneIds: z.array(Id).optional(),
   residentId: Id.optional(),
   onDuty: z.boolean(),
+  /**
+   * Extension (issue 13): a clinical account (caregiver, medical) a manager created; it cannot sign
+   * in, nor be put on duty, until an admin approves it (`POST /api/users/{id}/approve`). Otherwise a
+   * manager could make themself a clinical login and read what residents never consented to show
+   * managers (docs/security.md "Accounts").
+   */
+  pendingApproval: z.literal(true).optional(),
+  /** Extension: who created the account, and (for one that awaited approval) which admin approved it. */
+  createdBy: Id.optional(),
+  approvedBy: Id.optional(),
 });
 export type PublicUser = z.infer<typeof PublicUser>;
 export const DutyRequest = z.object({ onDuty: z.boolean() });

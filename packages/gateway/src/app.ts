@@ -18,13 +18,14 @@ import { residentRoutes } from './routes/residents.ts';
 import { slaRoutes } from './routes/sla.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { userRoutes } from './routes/users.ts';
+import { type RegisteredRoute, recordRoutes } from './route-table.ts';
 import { registerStatic } from './static.ts';
 
 /** Request bodies above this are refused with 413 (the largest real body, a user or facility, is ~100 KiB). */
 export const BODY_LIMIT_BYTES = 256 * 1024;
 
 /** Fastify app with every REST route (contract §4); Socket.IO is attached to `app.server` separately. */
-export function buildApp(ctx: GatewayContext): FastifyInstance {
+export function buildApp(ctx: GatewayContext, routes: RegisteredRoute[] = []): FastifyInstance {
   const app = Fastify({
     loggerInstance: ctx.logger,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -32,6 +33,8 @@ export function buildApp(ctx: GatewayContext): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
+  // Before any route: the table is what the access matrix test walks (route-table.ts).
+  recordRoutes(app, routes);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('user', null);
@@ -49,6 +52,13 @@ export function buildApp(ctx: GatewayContext): FastifyInstance {
     const { status, body } = toErrorResponse(err);
     if (status >= 500) req.log.error({ err, route: req.routeOptions.url }, 'request failed');
     void reply.status(status).send(body);
+  });
+
+  // Contract §4.2: responses with resident data carry `Cache-Control: no-store`. Every API answer
+  // does (errors and tokens included), so no route can forget it and no shared cache keeps one.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
+    return payload;
   });
 
   app.addHook('onResponse', async (req, reply) => {

@@ -2,7 +2,7 @@ import type { Role } from '@vigil/contracts';
 import type { TokenService } from '@vigil/auth';
 import type { Stores } from '@vigil/stores';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { forbidden, notFound, unauthorized } from './errors.ts';
+import { forbidden, unauthorized } from './errors.ts';
 
 /** The caller as every authorisation decision sees it (contract §4.2). */
 export interface AuthUser {
@@ -30,6 +30,8 @@ export async function resolveUser(stores: Stores, tokens: TokenService, token: s
   if (!claims) return undefined;
   const record = await stores.users.get(claims.userId);
   if (!record || record.role !== claims.role) return undefined;
+  // Issue 13: a clinical account a manager created acts only once an admin approved it.
+  if (record.pendingApproval) return undefined;
   return {
     id: record.id,
     role: record.role,
@@ -62,23 +64,4 @@ export function userOf(req: FastifyRequest): AuthUser {
 
 export function requireRole(user: AuthUser, ...roles: Role[]): void {
   if (!roles.includes(user.role)) throw forbidden(`role ${user.role} may not do this`);
-}
-
-/** Admins belong to every facility (contract §4.2: admin sees all facilities). */
-export function inFacility(user: AuthUser, facilityId: string): boolean {
-  return user.role === 'admin' || user.facilityIds.includes(facilityId);
-}
-
-/** An object of another facility is 404, never 403: its existence must not leak (contract §4.2). */
-export function assertFacility(user: AuthUser, facilityId: string, what: string): void {
-  if (!inFacility(user, facilityId)) throw notFound(what);
-}
-
-/** Facilities a list query may cover: the one asked for (if visible) or all of the user's. */
-export function facilityScope(user: AuthUser, facilityId: string | undefined): string[] | undefined {
-  if (facilityId !== undefined) {
-    assertFacility(user, facilityId, `facility ${facilityId}`);
-    return [facilityId];
-  }
-  return user.role === 'admin' ? undefined : user.facilityIds;
 }

@@ -2,7 +2,8 @@ import type { Resident, Task } from '@vigil/contracts';
 import type { Stores } from '@vigil/stores';
 import { canSeeHealth, canSeeVitals, withHealthConsent } from './access.ts';
 import type { AuditNote } from './audit.ts';
-import { type AuthUser, inFacility } from './auth-guard.ts';
+import type { AuthUser } from './auth-guard.ts';
+import { inFacility } from './scope.ts';
 
 /**
  * Emergency access (contract §4.3): "while a `high` alert is open, the responders assigned to it see

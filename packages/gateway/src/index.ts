@@ -8,11 +8,13 @@ import type { GatewayDeps, RealtimeHooks } from './context.ts';
 import { GatewayMetrics } from './metrics.ts';
 import type { Receipt } from './realtime/receipts.ts';
 import { createRealtime } from './realtime/socket-server.ts';
+import type { RegisteredRoute } from './route-table.ts';
 import type { VigilServer } from './realtime/types.ts';
 
 export type { GatewayDeps } from './context.ts';
 export type { AuthUser } from './auth-guard.ts';
 export type { Receipt } from './realtime/receipts.ts';
+export type { RegisteredRoute } from './route-table.ts';
 export type { VigilServer } from './realtime/types.ts';
 export { toErrorResponse } from './app.ts';
 export * from './realtime/vitals-relay.ts';
@@ -24,6 +26,8 @@ export interface Gateway {
   vitalsFeed: VitalsFeed;
   /** Delivery receipts by alert id (contract §2 `receipt`), for escalation and SLA. */
   readonly receipts: ReadonlyMap<string, readonly Receipt[]>;
+  /** Every REST route served (filled as fastify registers them, complete once listening). */
+  readonly routes: readonly RegisteredRoute[];
   /** Resolves with the port actually bound (0 picks a free one). */
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
@@ -43,7 +47,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     stats,
     deps.auditOptions,
   );
-  const app = buildApp({ ...deps, stats, realtime: hooks, audit });
+  const routes: RegisteredRoute[] = [];
+  const app = buildApp({ ...deps, stats, realtime: hooks, audit }, routes);
   const realtime = createRealtime(app.server, { ...deps, stats, audit });
   hooks.consentChanged = (r) => realtime.consentChanged(r);
   hooks.socketsConnected = () => realtime.socketsConnected();
@@ -65,6 +70,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     app,
     io: realtime.io,
     vitalsFeed: realtime.vitalsFeed,
+    routes,
     get receipts() {
       return realtime.receipts.all;
     },

@@ -19,13 +19,14 @@ const sockets: Socket[] = [];
 beforeAll(async () => {
   clock = new ManualClock(Date.now());
   h = await startHarness({ clock });
-  tokens.manager1 = await login(h.base, 'manager1');
+  tokens.admin = await login(h.base, 'admin');
+  // By an admin: a caregiver account a manager creates waits for an admin's approval (issue 13).
   const care3 = await api(h.base, 'POST', '/api/users', {
-    token: as('manager1'),
+    token: as('admin'),
     body: { id: 'care3', username: 'care3', password: PASSWORD, name: 'Cy', role: 'caregiver', facilityIds: ['f1'] },
   });
   expect(care3.status).toBe(201);
-  for (const u of ['admin', 'care1', 'care3']) tokens[u] = await login(h.base, u);
+  for (const u of ['manager1', 'care1', 'care3']) tokens[u] = await login(h.base, u);
   const off = await api(h.base, 'PUT', '/api/residents/r1/consent', { token: as('admin'), body: { caregiver: false } });
   expect(off.status).toBe(200);
   await h.stores.vitals.append('r1', { ts: clock.now() - 60_000, hr: 118, spo2: 89 });

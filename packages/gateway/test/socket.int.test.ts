@@ -181,9 +181,13 @@ describe('client → server', () => {
     const v = await r.waitFor((e) => e.event === 'vitals');
     expect(v.envelope).toMatchObject({ type: 'vitals.sample', facilityId: 'f1', data: { residentId: 'r1', hr: 88 } });
 
+    // Receipts count for alerts the user may see (issue 13: an unknown id is ignored, not recorded).
+    const shown = await raise(h.alerts, { kind: 'device.low_battery', priority: 'low', title: 'battery' });
     r.socket.emit('receipt', { alertId: 'al_x' });
     r.socket.emit('receipt', { nope: true });
-    await expect.poll(() => h.gateway.receipts.get('al_x')?.[0]?.userId).toBe('care1');
+    r.socket.emit('receipt', { alertId: shown.id });
+    await expect.poll(() => h.gateway.receipts.get(shown.id)?.[0]?.userId).toBe('care1');
+    expect(h.gateway.receipts.get('al_x')).toBeUndefined();
   });
 
   it('forbids live vitals of a resident whose consent does not cover the role', async () => {

@@ -371,10 +371,15 @@ describe('tasks over Socket.IO', () => {
     expect(task.assigneeId).toBe('care1');
     expect(task.deliveredAt).toBeUndefined();
 
-    const other = await connect(h.base, { token: as('care1z2') });
+    // Someone who may see the alert but is not the assignee (issue 13: a caregiver of another zone,
+    // who may not see it, is ignored altogether).
+    const outOfZone = await connect(h.base, { token: as('care1z2') });
+    open.push(outOfZone);
+    outOfZone.emit('receipt', { alertId: alert.id });
+    const other = await connect(h.base, { token: as('manager1') });
     open.push(other);
     other.emit('receipt', { alertId: alert.id });
-    await expect.poll(() => h.gateway.receipts.get(alert.id)?.map((r) => r.userId)).toEqual(['care1z2']);
+    await expect.poll(() => h.gateway.receipts.get(alert.id)?.map((r) => r.userId)).toEqual(['manager1']);
     expect((await h.stores.tasks.get(task.id))?.deliveredAt).toBeUndefined();
 
     const mine = await connect(h.base, { token: as('care1') });

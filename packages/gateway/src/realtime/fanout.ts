@@ -1,7 +1,7 @@
 import type { LoggedEvent } from '@vigil/contracts';
 import type { Logger } from '@vigil/runtime';
 import { compareEventIds, type Stores } from '@vigil/stores';
-import { canSeeEvent } from '../access.ts';
+import { canSeeEvent } from '../scope.ts';
 import type { AuditRecorder } from '../audit.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import { endEmergencyVitals } from './emergency-vitals.ts';

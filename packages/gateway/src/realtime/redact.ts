@@ -1,6 +1,6 @@
 import type { LoggedEvent, Resident } from '@vigil/contracts';
 import type { Stores } from '@vigil/stores';
-import { withLocationConsent } from '../access.ts';
+import { alertForViewer, slaWarningForViewer } from '../alert-view.ts';
 import type { AuthUser } from '../auth-guard.ts';
 import { taskForViewer } from '../emergency-access.ts';
 
@@ -10,8 +10,9 @@ export type EventView = (user: AuthUser) => Promise<LoggedEvent>;
 /**
  * Applies the resident's consent to an event before any socket sees it (contract §4.3). The resident
  * is read once per event, not once per socket:
- * - an alert's location is removed without the location consent (the same for every viewer; emergency
- *   access never widens location);
+ * - an alert is shown as `alertForViewer` says (alert-view.ts, the rule REST uses too): location
+ *   under the location consent, health content (title values, inputs) under the viewer's health
+ *   consent or emergency access to that alert;
  * - a task's `context` (vitals, NEWS2, trend) is health data: it stays for the viewers the resident's
  *   health consent covers (it depends on the viewer's role, hence the per-viewer step), and for a
  *   viewer it does not cover only by emergency access (contract §4.3: assigned to that open `high`
@@ -24,11 +25,12 @@ export async function redactEvent(
 ): Promise<EventView> {
   if (e.event === 'alert') {
     const alert = e.envelope.data;
-    if (alert.location === undefined || alert.residentId === undefined) return async () => e;
-    const consent = (await stores.residents.get(alert.residentId))?.consent;
-    const data = withLocationConsent(alert, consent);
-    const shown: LoggedEvent = data === alert ? e : { event: 'alert', envelope: { ...e.envelope, data } };
-    return async () => shown;
+    if (alert.residentId === undefined) return async () => e;
+    const resident: Resident | undefined = await stores.residents.get(alert.residentId);
+    return async (user) => {
+      const shown = await alertForViewer(stores, user, alert, resident);
+      return shown === alert ? e : { event: 'alert', envelope: { ...e.envelope, data: shown } };
+    };
   }
   if (e.event === 'task') {
     const task = e.envelope.data;
@@ -40,6 +42,13 @@ export async function redactEvent(
       const shown = await taskForViewer(stores, user, task, resident);
       if (shown === task) return e;
       return shown.context === undefined ? without : { event: 'task', envelope: { ...e.envelope, data: shown } };
+    };
+  }
+  if (e.event === 'sla') {
+    const warning = e.envelope.data;
+    return async (user) => {
+      const shown = await slaWarningForViewer(stores, user, warning);
+      return shown === warning ? e : { event: 'sla', envelope: { ...e.envelope, data: shown } };
     };
   }
   return async () => e;

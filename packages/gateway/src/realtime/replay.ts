@@ -1,7 +1,7 @@
 import { type SyncEnvelope, toIso } from '@vigil/contracts';
 import type { Clock } from '@vigil/runtime';
 import { compareEventIds, type Stores } from '@vigil/stores';
-import { canSeeEvent } from '../access.ts';
+import { canSeeEvent } from '../scope.ts';
 import type { AuditRecorder } from '../audit.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import { redactEvent } from './redact.ts';

@@ -12,9 +12,10 @@ import type { Clock, Logger } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
 import { Server, type ServerOptions } from 'socket.io';
 import type { AuditNote, AuditRecorder } from '../audit.ts';
-import { inFacility, resolveUser } from '../auth-guard.ts';
+import { resolveUser } from '../auth-guard.ts';
 import { emergencyNote, vitalsAccess } from '../emergency-access.ts';
 import type { GatewayMetrics } from '../metrics.ts';
+import { inScope, scopeOf } from '../scope.ts';
 import { Fanout } from './fanout.ts';
 import { ReceiptBook } from './receipts.ts';
 import { normaliseLastEventId, replayThenLive } from './replay.ts';
@@ -89,14 +90,25 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       // Invalid receipts are ignored: a receipt is a hint for SLA, never worth an error to a board.
       const parsed = ReceiptRequest.safeParse(req);
       if (!parsed.success) return;
-      const { alertId } = parsed.data;
-      receipts.record({ alertId, userId: d.user.id, at: deps.clock.now() });
-      // Only the user's own tasks of that alert are touched, so no facility check is needed here.
-      delivered(alertId, d.user.id).catch((err: unknown) =>
-        log.error({ err, alertId, userId: d.user.id }, 'delivery receipt failed'),
+      receipt(socket, parsed.data.alertId).catch((err: unknown) =>
+        log.error({ err, alertId: parsed.data.alertId, userId: d.user.id }, 'delivery receipt failed'),
       );
     });
   });
+
+  /**
+   * A receipt counts only for an alert the user may see (scope.ts, as for `GET /api/alerts/{id}`):
+   * one for another zone's or facility's alert is ignored, so it neither fills the receipt book nor
+   * tells escalation that an alert was seen by someone who could not have seen it.
+   */
+  async function receipt(socket: VigilSocket, alertId: string): Promise<void> {
+    const user = socket.data.user;
+    const alert = await deps.stores.alerts.get(alertId);
+    if (!alert || !inScope(user, { kind: 'alert', alert })) return;
+    receipts.record({ alertId, userId: user.id, at: deps.clock.now() });
+    // Only the user's own tasks of that alert are touched.
+    await delivered(alertId, user.id);
+  }
 
   /** Never throws synchronously: a receipt is never worth an error to the board that sent it. */
   async function delivered(alertId: string, userId: string): Promise<void> {
@@ -133,7 +145,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     const granted: { resident: Resident; note: AuditNote | undefined }[] = [];
     for (const id of parsed.data.residentIds) {
       const resident = await deps.stores.residents.get(id);
-      if (!resident || !inFacility(user, resident.facilityId)) {
+      if (!resident || scopeOf(user, { kind: 'resident', resident }) === 'other_facility') {
         return { error: { code: 'not_found', message: `resident ${id} not found` } };
       }
       const access = await vitalsAccess(deps.stores, user, resident);

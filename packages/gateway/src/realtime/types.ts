@@ -1,5 +1,6 @@
 import type { ClientToServerEvents, LoggedEvent, ServerToClientEvents } from '@vigil/contracts';
 import type { Server, Socket } from 'socket.io';
+import { alertReadNote, showsHealth } from '../alert-view.ts';
 import type { AuditRecorder } from '../audit.ts';
 import type { AuthUser } from '../auth-guard.ts';
 import { taskContextNote } from '../emergency-access.ts';
@@ -14,6 +15,12 @@ export interface SocketData {
   /** While true, live events are buffered instead of sent (replay in progress). */
   replaying: boolean;
   buffer: LoggedEvent[];
+  /**
+   * Alerts this socket has been shown with their health content, and how (`emergency` or not): an
+   * open vitals alert is updated every few seconds, and each update is the same read on the same
+   * board, so `alert.read` is recorded once per alert and socket (and again if it turns emergency).
+   */
+  alertsRead?: Map<string, boolean>;
   /** Settles when the replay is over; later requests (subscribe:vitals) wait for it. */
   ready: Promise<void>;
 }
@@ -24,20 +31,56 @@ export type VigilSocket = Socket<ClientToServerEvents, ServerToClientEvents, Rec
 export const facilityRoom = (facilityId: string) => `facility:${facilityId}`;
 export const residentRoom = (residentId: string) => `resident:${residentId}`;
 export const vitalsRoom = (residentId: string) => `vitals:${residentId}`;
+/**
+ * Every logged event kind a socket may receive; a Record, so a new kind in the contracts cannot ship
+ * without an entry here, and test/access-matrix.int.test.ts then lacks its row until one is written.
+ */
+export const LOGGED_EVENTS: Record<LoggedEvent['event'], true> = { alert: true, task: true, sla: true, device: true };
+
 /** Admins see every facility, including ones created after they connected. */
 export const ADMIN_ROOM = 'role:admin';
+
+/** Alerts remembered per socket for `alertsRead`; beyond this the oldest are forgotten (re-audited). */
+const MAX_ALERTS_READ = 5000;
+
+function firstRead(socket: VigilSocket, alertId: string, emergency: boolean): boolean {
+  socket.data.alertsRead ??= new Map();
+  const read = socket.data.alertsRead;
+  if (read.get(alertId) === emergency) return false;
+  read.delete(alertId);
+  read.set(alertId, emergency);
+  if (read.size > MAX_ALERTS_READ) {
+    const oldest = read.keys().next().value;
+    if (oldest !== undefined) read.delete(oldest);
+  }
+  return true;
+}
 
 /**
  * Sends a logged event under its own event name (contract §2 table). Every live and replayed event
  * leaves through here, so a task that carries its health `context` (already redacted for this user)
- * is audited here as `task_context.read` (contract §4.2), with purpose `emergency` when the redaction
+ * is audited here as `task_context.read`, and an alert about a resident that kept its health content
+ * as `alert.read` (contract §4.2; once per alert and socket, see `alertsRead`), with purpose `emergency` when the redaction
  * kept it by emergency access (`emergencyAccess: true`, contract §4.3).
  */
 export function emitLogged(socket: VigilSocket, e: LoggedEvent, audit: Pick<AuditRecorder, 'record'>): void {
   switch (e.event) {
-    case 'alert':
+    case 'alert': {
       socket.emit('alert', e.envelope);
+      const alert = e.envelope.data;
+      // An alert about a resident with its health content is a read of it (contract §4.2, issue 13).
+      if (showsHealth(alert) && firstRead(socket, alert.id, alert.emergencyAccess === true)) {
+        const subject = { id: alert.residentId, facilityId: alert.facilityId };
+        audit.record(
+          socket.data.user,
+          subject,
+          'alert.read',
+          'allowed',
+          alertReadNote(alert, `live ${e.envelope.type}`),
+        );
+      }
       return;
+    }
     case 'task': {
       socket.emit('task', e.envelope);
       const task = e.envelope.data;

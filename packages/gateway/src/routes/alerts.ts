@@ -1,17 +1,10 @@
-import {
-  type Alert,
-  AlertQuery,
-  AckAlertRequest,
-  type Consent,
-  PRIORITY_RANK,
-  ResolveAlertRequest,
-} from '@vigil/contracts';
+import { type Alert, AlertQuery, AckAlertRequest, PRIORITY_RANK, ResolveAlertRequest } from '@vigil/contracts';
 import { alertPosition } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { alertInView, withLocationConsent } from '../access.ts';
-import { type AuthUser, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
-import type { GatewayContext, RouteOptions } from '../context.ts';
-import { forbidden, notFound } from '../errors.ts';
+import { alertsForViewer } from '../alert-view.ts';
+import { requireRole, userOf } from '../auth-guard.ts';
+import type { RouteOptions } from '../context.ts';
+import { alertInScope, facilityScope, inScope } from '../scope.ts';
 import { collectPage, linkNext, pageQuery, TimedPageParams } from '../paging.ts';
 import { IdParams } from './facilities.ts';
 
@@ -21,22 +14,6 @@ const RESPONDERS = ['caregiver', 'medical', 'manager'] as const;
 /** High first, then the newest raised (IEC 60601-1-8 priorities; the board's order). */
 export const compareAlerts = (a: Alert, b: Alert) =>
   PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || Date.parse(b.raisedAt) - Date.parse(a.raisedAt);
-
-/** Strips locations the residents have not consented to show, reading each resident once. */
-export async function applyLocationConsent(ctx: GatewayContext, alerts: Alert[]): Promise<Alert[]> {
-  const consents = new Map<string, Consent | undefined>();
-  for (const a of alerts) {
-    if (a.location === undefined || a.residentId === undefined || consents.has(a.residentId)) continue;
-    consents.set(a.residentId, (await ctx.stores.residents.get(a.residentId))?.consent);
-  }
-  return alerts.map((a) => withLocationConsent(a, a.residentId === undefined ? undefined : consents.get(a.residentId)));
-}
-
-async function loadAlert(ctx: GatewayContext, user: AuthUser, id: string): Promise<Alert> {
-  const alert = await ctx.stores.alerts.get(id);
-  if (!alert || !inFacility(user, alert.facilityId)) throw notFound(`alert ${id}`);
-  return alert;
-}
 
 /** `GET /api/alerts`: the contract's filters plus paging, `from`/`to` on `raisedAt` (docs/api.md "Paging"). */
 const AlertListQuery = AlertQuery.extend(TimedPageParams);
@@ -56,25 +33,25 @@ export const alertRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
     };
     const page = await collectPage(
       (after) => ctx.stores.alerts.page(filter, { ...query, ...(after && { after }) }),
-      (a) => alertInView(user, a),
+      (alert) => inScope(user, { kind: 'alert', alert }),
       query,
       alertPosition,
     );
     linkNext(req, reply, 'alerts', page.next);
-    return applyLocationConsent(ctx, page.items);
+    return alertsForViewer(ctx.stores, ctx.audit, user, page.items);
   });
 
   app.get('/:id', { schema: { params: IdParams } }, async (req) => {
     const user = userOf(req);
-    const alert = await loadAlert(ctx, user, req.params.id);
-    if (!alertInView(user, alert)) throw forbidden('this alert is outside your view');
-    const [shown] = await applyLocationConsent(ctx, [alert]);
+    const alert = await alertInScope(ctx, user, req.params.id);
+    const [shown] = await alertsForViewer(ctx.stores, ctx.audit, user, [alert]);
     return shown;
   });
 
   app.post('/:id/ack', { schema: { params: IdParams, body: AckAlertRequest.nullable() } }, async (req) => {
     const user = userOf(req);
-    await loadAlert(ctx, user, req.params.id);
+    // The same scope as reading it (contract §4.2): a caregiver with zones acts on those zones only.
+    await alertInScope(ctx, user, req.params.id);
     requireRole(user, ...RESPONDERS);
     // No body at all arrives as null. DomainError illegal_state (already acknowledged or resolved) → 409 via the error handler.
     const acked = await ctx.alerts.acknowledge(req.params.id, user.id);
@@ -83,16 +60,17 @@ export const alertRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
     } catch (err) {
       req.log.error({ err, alertId: acked.id }, 'onAlertAcknowledged failed');
     }
-    const [shown] = await applyLocationConsent(ctx, [acked]);
+    const [shown] = await alertsForViewer(ctx.stores, ctx.audit, user, [acked]);
     return shown;
   });
 
   app.post('/:id/resolve', { schema: { params: IdParams, body: ResolveAlertRequest } }, async (req) => {
     const user = userOf(req);
-    await loadAlert(ctx, user, req.params.id);
+    // The same scope as reading it (contract §4.2): a caregiver with zones acts on those zones only.
+    await alertInScope(ctx, user, req.params.id);
     requireRole(user, ...RESPONDERS);
     const resolved = await ctx.alerts.resolve(req.params.id, user.id, req.body.outcome, req.body.note);
-    const [shown] = await applyLocationConsent(ctx, [resolved]);
+    const [shown] = await alertsForViewer(ctx.stores, ctx.audit, user, [resolved]);
     return shown;
   });
 };

@@ -2,7 +2,8 @@ import { AUDIT_LIST_DEFAULT_LIMIT, AUDIT_LIST_MAX_LIMIT, type AuditEntry, Id } f
 import type { AuditFilter, AuditStore, PageQuery } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { facilityScope, requireRole, userOf } from '../auth-guard.ts';
+import { requireRole, userOf } from '../auth-guard.ts';
+import { facilityScope } from '../scope.ts';
 import type { RouteOptions } from '../context.ts';
 import { Cursor, linkNext, pageQuery } from '../paging.ts';
 import { QueryTime } from '../query-time.ts';

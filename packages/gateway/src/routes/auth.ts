@@ -2,7 +2,7 @@ import { verifyAgainstDecoy, verifySecret } from '@vigil/auth';
 import { LoginRequest, type LoginResponse, toIso } from '@vigil/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteOptions } from '../context.ts';
-import { ApiError, unauthorized } from '../errors.ts';
+import { ApiError, forbidden, unauthorized } from '../errors.ts';
 
 /** POST /api/auth/login (contract §4.1). */
 export const authRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
@@ -30,6 +30,8 @@ export const authRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
       // Unknown users cost the same argon2 verification as known ones: no enumeration by timing.
       const ok = user ? await verifySecret(user.passwordHash, password) : await verifyAgainstDecoy(password);
       if (!user || !ok) throw unauthorized('invalid username or password');
+      // After the password, so only the account's owner learns it exists and waits (issue 13).
+      if (user.pendingApproval) throw forbidden("this account awaits an admin's approval");
       const { token, expiresAt } = await ctx.tokens.issue({
         userId: user.id,
         role: user.role,

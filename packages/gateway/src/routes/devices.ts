@@ -4,10 +4,11 @@ import { newId, newSecret } from '@vigil/runtime';
 import type { DeviceRecord } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type AuthUser, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
+import { requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
-import { ApiError, badRequest, conflict, notFound } from '../errors.ts';
+import { ApiError, badRequest, conflict } from '../errors.ts';
 import { linkNext, PageParams, pageById, pageQuery } from '../paging.ts';
+import { deviceInScope, facilityScope, inScope } from '../scope.ts';
 import { IdParams } from './facilities.ts';
 import { facilityToProvision } from './provisioning.ts';
 
@@ -27,12 +28,6 @@ async function toDetail(ctx: GatewayContext, d: DeviceRecord): Promise<DeviceDet
     ...(d.battery !== undefined && { battery: d.battery }),
     counters: await ctx.stores.counters.get(d.id),
   };
-}
-
-async function loadDevice(ctx: GatewayContext, user: AuthUser, id: string): Promise<DeviceRecord> {
-  const device = await ctx.stores.devices.get(id);
-  if (!device || !inFacility(user, device.facilityId)) throw notFound(`device ${id}`);
-  return device;
 }
 
 /**
@@ -90,7 +85,10 @@ export const deviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { c
       const user = userOf(req);
       requireRole(user, ...STAFF);
       const scope = facilityScope(user, req.query.facilityId);
-      const list = (await devices.list()).filter((d) => scope === undefined || scope.includes(d.facilityId));
+      const list = (await devices.list()).filter(
+        (device) =>
+          (scope === undefined || scope.includes(device.facilityId)) && inScope(user, { kind: 'device', device }),
+      );
       const page = pageById(list, pageQuery('devices', req.query));
       linkNext(req, reply, 'devices', page.next);
       return Promise.all(page.items.map((d) => toDetail(ctx, d)));
@@ -99,14 +97,14 @@ export const deviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { c
 
   app.get('/:id', { schema: { params: IdParams } }, async (req) => {
     const user = userOf(req);
-    const device = await loadDevice(ctx, user, req.params.id);
+    const device = await deviceInScope(ctx, user, req.params.id);
     requireRole(user, ...STAFF);
     return toDetail(ctx, device);
   });
 
   app.delete('/:id', { schema: { params: IdParams } }, async (req) => {
     const user = userOf(req);
-    const device = await loadDevice(ctx, user, req.params.id);
+    const device = await deviceInScope(ctx, user, req.params.id);
     requireRole(user, 'admin', 'manager');
     if (device.state !== 'decommissioned') {
       const now = ctx.clock.now();

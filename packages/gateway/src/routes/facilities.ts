@@ -2,7 +2,8 @@ import { CreateFacilityRequest, type Facility, FacilityPolicyPatch, Id, RuleSett
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { assertFacility, requireRole, userOf } from '../auth-guard.ts';
+import { requireRole, userOf } from '../auth-guard.ts';
+import { assertFacility } from '../scope.ts';
 import type { RouteOptions } from '../context.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { linkNext, PageParams, pageById, pageQuery } from '../paging.ts';

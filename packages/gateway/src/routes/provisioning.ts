@@ -1,5 +1,6 @@
 import type { Facility } from '@vigil/contracts';
-import { type AuthUser, assertFacility, requireRole } from '../auth-guard.ts';
+import { type AuthUser, requireRole } from '../auth-guard.ts';
+import { assertFacility } from '../scope.ts';
 import type { GatewayContext } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
 

@@ -14,22 +14,32 @@ import { effectiveCriticalLimits, effectiveVitalRules, healthReport, news2FromLa
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { canSeeHealth } from '../access.ts';
+import { canSeeHealth, canSeeVitals } from '../access.ts';
+import { type ResidentView, residentWithoutHealth } from '../health-redaction.ts';
 import type { AuditNote } from '../audit.ts';
-import { type AuthUser, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
+import { type AuthUser, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { emergencyNote, vitalsAccess } from '../emergency-access.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
+import { assertInScope, facilityScope, scopeOf } from '../scope.ts';
 import { IdParams } from './facilities.ts';
 import { facilityToProvision } from './provisioning.ts';
 import { boundedStep, toVitalsResponse } from './vitals-view.ts';
 
-/** A resident the user's facilities hold, else 404 (contract §4.2: existence never leaks). */
+/**
+ * A resident the user's facilities hold, else 404 (contract §4.2: existence never leaks). Whether the
+ * user may reach this resident at all (`scope.ts`) is asked inside each route's audit, so a refusal
+ * (a resident reading someone else) is recorded as denied.
+ */
 export async function loadResident(ctx: GatewayContext, user: AuthUser, id: string): Promise<Resident> {
   const resident = await ctx.stores.residents.get(id);
-  if (!resident || !inFacility(user, resident.facilityId)) throw notFound(`resident ${id}`);
+  if (!resident || scopeOf(user, { kind: 'resident', resident }) === 'other_facility') throw notFound(`resident ${id}`);
   return resident;
 }
+
+/** 403 for a resident in the user's facility but outside their view (scope.ts `residentInView`). */
+const assertResidentInScope = (user: AuthUser, resident: Resident) =>
+  assertInScope(user, { kind: 'resident', resident }, `resident ${resident.id}`);
 
 /**
  * A care plan is checked as a whole against the facility's current rules, as the engine applies it
@@ -125,7 +135,13 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
         pageQuery('residents', req.query),
       );
       linkNext(req, reply, 'residents', page.next);
-      return page.items;
+      // Care plans only where consent and zones let this user see the resident's health (contract
+      // §4.2 "lists included"); each one handed out is a `resident.read`.
+      return page.items.map((r) => {
+        if (!canSeeVitals(user, r)) return residentWithoutHealth(r);
+        ctx.audit.record(user, r, 'resident.read', 'allowed', 'list');
+        return r;
+      });
     },
   );
 
@@ -133,13 +149,25 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
   app.get('/:id', { schema: { params: IdParams } }, async (req) => {
     const user = userOf(req);
     const resident = await loadResident(ctx, user, req.params.id);
-    return ctx.audit.around(user, resident, 'resident.read', () => {
-      if (user.role === 'resident' && user.residentId !== resident.id)
-        throw forbidden('residents see only their own data');
-      // Maintenance staff never see health data.
-      if (user.role === 'maintenance') throw forbidden('maintenance staff do not see residents');
-      return resident;
-    });
+    let note: AuditNote | undefined;
+    return ctx.audit.around(
+      user,
+      resident,
+      'resident.read',
+      async (): Promise<ResidentView> => {
+        // Residents see only their own record; maintenance staff no one's (scope.ts `residentInView`).
+        assertResidentInScope(user, resident);
+        // The care plan as vitals: consent and zones, or an emergency (contract §4.2, §4.3).
+        const access = await vitalsAccess(ctx.stores, user, resident);
+        if (access.via === 'none') {
+          note = 'care plan withheld';
+          return residentWithoutHealth(resident);
+        }
+        if (access.via === 'emergency') note = emergencyNote(access.grant);
+        return resident;
+      },
+      () => note,
+    );
   });
 
   app.get('/:id/vitals', { schema: { params: IdParams, querystring: VitalsQuery } }, async (req) => {
@@ -151,6 +179,7 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       resident,
       'vitals.read',
       async () => {
+        assertResidentInScope(user, resident);
         note = await assertHealthAccess(ctx, user, resident);
         const to = req.query.to ?? ctx.clock.now();
         const from = req.query.from ?? to - 3600_000;
@@ -180,6 +209,7 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       resident,
       'care_plan.change',
       async () => {
+        assertResidentInScope(user, resident);
         requireRole(user, 'admin', 'manager', 'medical');
         if (user.role === 'medical' && !canSeeHealth(user, resident))
           throw forbidden("the resident's consent does not cover your role");
@@ -208,6 +238,7 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       resident,
       'report.read',
       async () => {
+        assertResidentInScope(user, resident);
         note = await assertHealthAccess(ctx, user, resident);
         const to = req.query.to ?? ctx.clock.now();
         const from = req.query.from ?? to - 24 * 3600_000;
@@ -246,6 +277,7 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       resident,
       'consent.change',
       async () => {
+        assertResidentInScope(user, resident);
         // The resident themself, or an admin on their written behalf (contract §4.1).
         const self = user.role === 'resident' && user.residentId === resident.id;
         if (!self && user.role !== 'admin')
@@ -257,7 +289,8 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       detail,
     );
     await ctx.realtime.consentChanged(updated);
-    return updated;
+    // An admin acting on the resident's behalf sees the care plan only as the consent now allows.
+    return canSeeVitals(user, updated) ? updated : residentWithoutHealth(updated);
   });
 };
 

@@ -3,7 +3,9 @@ import { slaReport } from '@vigil/engine';
 import { slaWarningPosition } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { assertFacility, facilityScope, requireRole, userOf } from '../auth-guard.ts';
+import { requireRole, userOf } from '../auth-guard.ts';
+import { assertFacility, facilityScope } from '../scope.ts';
+import { slaWarningForViewer } from '../alert-view.ts';
 import type { RouteOptions } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { collectPage, linkNext, PageParams, pageQuery } from '../paging.ts';
@@ -36,7 +38,8 @@ export const slaRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx 
       slaWarningPosition,
     );
     linkNext(req, reply, 'sla-warnings', page.next);
-    return page.items;
+    // An alert's title inside `detail` follows the resident's consent (alert-view.ts).
+    return Promise.all(page.items.map((w) => slaWarningForViewer(ctx.stores, user, w)));
   });
 
   // `GET /api/sla/report` (contract §4.1, issue 4): per facility, role and staff member over a range

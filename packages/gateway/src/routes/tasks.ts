@@ -3,12 +3,11 @@ import type { Actor } from '@vigil/engine';
 import { taskPosition } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { taskInView } from '../access.ts';
-import { type AuthUser, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
+import { type AuthUser, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { taskContextNote, taskForViewer } from '../emergency-access.ts';
-import { forbidden, notFound } from '../errors.ts';
 import { collectPage, linkNext, pageQuery, TimedPageParams } from '../paging.ts';
+import { facilityScope, inScope, taskInScope } from '../scope.ts';
 import { IdParams } from './facilities.ts';
 
 /**
@@ -60,14 +59,6 @@ export async function applyHealthConsent(ctx: GatewayContext, user: AuthUser, ta
   return out;
 }
 
-/** Another facility's task is 404 (no leaks); one of the user's facility outside their view is 403. */
-async function loadTask(ctx: GatewayContext, user: AuthUser, id: string): Promise<Task> {
-  const task = await ctx.stores.tasks.get(id);
-  if (!task || !inFacility(user, task.facilityId)) throw notFound(`task ${id}`);
-  if (!taskInView(user, task)) throw forbidden('this task is outside your view');
-  return task;
-}
-
 /**
  * Tasks (contract §3.2, §4.1): list, read, accept, start, complete, decline. The transitions, who may
  * take which kind and the deadlines are the TaskService's; DomainErrors map to 403, 404 and 409.
@@ -87,7 +78,7 @@ export const taskRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
     // Oldest first (by creation), as the store keeps them.
     const page = await collectPage(
       (after) => ctx.stores.tasks.page(filter, { ...query, ...(after && { after }) }),
-      (t) => taskInView(user, t),
+      (task) => inScope(user, { kind: 'task', task }),
       query,
       taskPosition,
     );
@@ -97,7 +88,7 @@ export const taskRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
 
   app.get('/:id', { schema: { params: IdParams } }, async (req) => {
     const user = userOf(req);
-    const [shown] = await applyHealthConsent(ctx, user, [await loadTask(ctx, user, req.params.id)]);
+    const [shown] = await applyHealthConsent(ctx, user, [await taskInScope(ctx, user, req.params.id)]);
     return shown;
   });
 
@@ -108,7 +99,7 @@ export const taskRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
       { schema: { params: IdParams, body: TaskActionRequest.nullish() } },
       async (req) => {
         const user = userOf(req);
-        await loadTask(ctx, user, req.params.id);
+        await taskInScope(ctx, user, req.params.id);
         requireRole(user, ...TASK_ACTORS);
         const task = await ctx.tasks[action](req.params.id, actorOf(user), req.body?.note);
         req.log.info({ taskId: task.id, action, by: user.id }, 'task changed');
@@ -120,7 +111,7 @@ export const taskRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
 
   app.post('/:id/decline', { schema: { params: IdParams, body: TaskDeclineRequest.nullish() } }, async (req) => {
     const user = userOf(req);
-    await loadTask(ctx, user, req.params.id);
+    await taskInScope(ctx, user, req.params.id);
     requireRole(user, ...TASK_ACTORS);
     const task = await ctx.tasks.decline(req.params.id, actorOf(user), req.body?.reason);
     // The task now belongs to someone else: the decliner still sees it if it is of their role.

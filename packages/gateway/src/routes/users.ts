@@ -1,13 +1,14 @@
-import { CreateUserRequest, DutyRequest, Id, type PublicUser } from '@vigil/contracts';
+import { CreateUserRequest, DutyRequest, Id, type PublicUser, type Role } from '@vigil/contracts';
 import { hashSecret } from '@vigil/auth';
 import { newId } from '@vigil/runtime';
 import type { UserRecord } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type AuthUser, assertFacility, facilityScope, inFacility, requireRole, userOf } from '../auth-guard.ts';
+import { type AuthUser, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { linkNext, PageParams, pageById, pageQuery } from '../paging.ts';
+import { assertFacility, facilityScope, inFacility, userInScope } from '../scope.ts';
 import { IdParams } from './facilities.ts';
 
 /** The API never shows a password hash (contract §4.1). */
@@ -15,24 +16,23 @@ export function toPublicUser({ passwordHash: _hash, ...user }: UserRecord): Publ
   return user;
 }
 
-const sharesFacility = (user: AuthUser, target: UserRecord) =>
-  user.role === 'admin' || target.facilityIds.some((f) => user.facilityIds.includes(f));
-
 /** Users (contract §4.1, §4.2): admins create anyone; managers create non-admin users of their facilities. */
 export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   const { users } = ctx.stores;
 
   app.post('/', { schema: { body: CreateUserRequest } }, async (req, reply) => {
     const user = userOf(req);
-    requireRole(user, 'admin', 'manager');
     const body = req.body;
+    // Another facility is 404 before any role question, as for every object (contract §4.2).
+    for (const fid of body.facilityIds) assertFacility(user, fid, `facility ${fid}`);
+    requireRole(user, 'admin', 'manager');
     if (user.role === 'manager') {
       if (body.role === 'admin') throw forbidden('a manager cannot create admins');
       if (body.facilityIds.length === 0) throw forbidden('a manager creates users of their own facilities');
     }
     await checkReferences(ctx, user, body);
     const id = body.id ?? newId('usr');
-    if (await users.get(id)) throw conflict(`user ${id} already exists`);
+    const pending = needsApproval(user, body.role);
     const record: UserRecord = {
       id,
       username: body.username,
@@ -42,11 +42,41 @@ export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
       ...(body.zoneIds !== undefined && { zoneIds: body.zoneIds }),
       ...(body.residentId !== undefined && { residentId: body.residentId }),
       onDuty: false,
+      ...(pending && { pendingApproval: true as const }),
+      createdBy: user.id,
       passwordHash: await hashSecret(body.password),
     };
-    // The store rejects a taken username with ConflictError → 409 conflict.
-    await users.put(record);
+    const store = async () => {
+      if (await users.get(id)) throw conflict(`user ${id} already exists`);
+      if (body.residentId !== undefined) await assertNoResidentAccount(ctx, body.residentId);
+      // The store rejects a taken username with ConflictError → 409 conflict.
+      await users.put(record);
+    };
+    // One account per resident (contract §4.1): two admins racing for the same resident are serialised.
+    if (body.residentId !== undefined) await ctx.stores.locks.run(`resident-account:${body.residentId}`, store);
+    else await store();
+    if (pending) {
+      // Until the audit log takes entries about accounts (it holds resident accesses only), the
+      // process log and `GET /api/users` (`pendingApproval`) are where an admin finds these.
+      req.log.warn(
+        { userId: id, role: record.role, createdBy: user.id, facilityIds: record.facilityIds },
+        'clinical account created by a manager awaits admin approval',
+      );
+    }
     return reply.status(201).send(toPublicUser(record));
+  });
+
+  // An admin confirms a clinical account a manager created (issue 13; docs/security.md "Accounts").
+  app.post('/:id/approve', { schema: { params: IdParams } }, async (req) => {
+    const user = userOf(req);
+    const target = await userInScope(ctx, user, req.params.id);
+    requireRole(user, 'admin');
+    if (!target.pendingApproval) throw conflict(`user ${target.id} does not await approval`);
+    const { pendingApproval: _approved, ...rest } = target;
+    const approved: UserRecord = { ...rest, approvedBy: user.id };
+    await users.put(approved);
+    req.log.info({ userId: target.id, role: target.role, approvedBy: user.id }, 'clinical account approved');
+    return toPublicUser(approved);
   });
 
   // In id order, a page at a time (docs/api.md "Paging").
@@ -76,19 +106,42 @@ export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
 
   app.put('/:id/duty', { schema: { params: IdParams, body: DutyRequest } }, async (req) => {
     const user = userOf(req);
-    const target = await users.get(req.params.id);
-    if (!target || (target.id !== user.id && !sharesFacility(user, target))) throw notFound(`user ${req.params.id}`);
+    const target = await userInScope(ctx, user, req.params.id);
     // The user themself, a manager of one of their facilities, or an admin (contract §4.1).
     if (target.id !== user.id && user.role !== 'admin' && user.role !== 'manager') {
       throw forbidden('only the user or a manager may change duty');
     }
+    // An account awaiting approval gets no tasks: it could not sign in to take them.
+    if (target.pendingApproval) throw conflict(`user ${target.id} awaits an admin's approval`);
     const updated = { ...target, onDuty: req.body.onDuty };
     await users.put(updated);
     return toPublicUser(updated);
   });
 };
 
-/** Facilities, zones and the linked resident must exist and be within the creator's reach. */
+/**
+ * Roles that see resident health data under the default consent (contract §4.3: caregiver and medical
+ * true). A manager who creates one has made a login that reads what residents never consented to show
+ * managers, so such an account waits for an admin (issue 13). Admins create them directly; managers'
+ * other accounts (manager, maintenance) see no more than the manager already does.
+ */
+const CLINICAL_ROLES: ReadonlySet<Role> = new Set(['caregiver', 'medical']);
+
+function needsApproval(creator: AuthUser, role: Role): boolean {
+  return creator.role !== 'admin' && CLINICAL_ROLES.has(role);
+}
+
+/** At most one `resident` account per resident record (contract §4.1). */
+async function assertNoResidentAccount(ctx: GatewayContext, residentId: string): Promise<void> {
+  const existing = (await ctx.stores.users.list()).find((u) => u.residentId === residentId);
+  if (existing) throw conflict(`resident ${residentId} already has an account`);
+}
+
+/**
+ * Facilities, zones and the linked resident must exist and be within the creator's reach (another
+ * facility: 404). A `resident` account, which sets that resident's consent, is created by an admin
+ * only (contract §4.1): a manager who could create one could forge the consent of any resident.
+ */
 async function checkReferences(ctx: GatewayContext, user: AuthUser, body: CreateUserRequest) {
   const zones = new Set<string>();
   for (const fid of body.facilityIds) {
@@ -97,6 +150,10 @@ async function checkReferences(ctx: GatewayContext, user: AuthUser, body: Create
     if (!facility) throw notFound(`facility ${fid}`);
     for (const z of facility.zones) zones.add(z.id);
   }
+  if (body.role === 'resident' && user.role !== 'admin')
+    throw forbidden('a resident account is created by an admin only');
+  if (body.role !== 'resident' && body.residentId !== undefined)
+    throw badRequest('residentId links a resident account only');
   const unknownZone = body.zoneIds?.find((z) => !zones.has(z));
   if (unknownZone !== undefined) throw badRequest(`zone ${unknownZone} is not in the user's facilities`);
   if (body.residentId !== undefined) {

@@ -1,0 +1,106 @@
+import type { Alert, Resident, SlaWarning } from '@vigil/contracts';
+import type { Stores } from '@vigil/stores';
+import { canSeeHealth, withLocationConsent } from './access.ts';
+import type { AuditNote, AuditRecorder } from './audit.ts';
+import type { AuthUser } from './auth-guard.ts';
+import { type EmergencyGrant, emergencyGrants } from './emergency-access.ts';
+import { ALERT_KIND_TITLES, withoutHealthContent } from './health-redaction.ts';
+
+/**
+ * An alert as one viewer may see it (contract §4.2, §4.3), the one rule REST and Socket.IO share:
+ * - location only under the resident's location consent (emergency access never widens it);
+ * - health content (title values, `explanation.inputs`, the condition's limits) under the resident's
+ *   health consent for the viewer's role, or by emergency access to this very alert (the viewer is
+ *   assigned to it while it is open and `high`), then marked `emergencyAccess: true`;
+ *   otherwise `withoutHealthContent`.
+ * Facility alerts (no resident) are about a building: unchanged. The stores are read only for a
+ * viewer whom consent refuses, and only for an open `high` alert.
+ */
+export async function alertForViewer(
+  stores: Pick<Stores, 'tasks' | 'alerts'>,
+  user: AuthUser,
+  alert: Alert,
+  resident: Resident | undefined,
+  grantsOf: (r: Resident) => Promise<EmergencyGrant[]> = (r) => emergencyGrants(stores, user, r),
+): Promise<Alert> {
+  if (alert.residentId === undefined) return alert;
+  const located = withLocationConsent(alert, resident?.consent);
+  if (resident && canSeeHealth(user, resident)) return located;
+  if (resident && alert.priority === 'high' && alert.state !== 'resolved') {
+    const grants = await grantsOf(resident);
+    if (grants.some((g) => g.alertId === alert.id)) return { ...located, emergencyAccess: true };
+  }
+  return withoutHealthContent(located);
+}
+
+/** Whether the alert went out with health content about a resident: what `alert.read` records. */
+export const showsHealth = (alert: Alert): alert is Alert & { residentId: string } =>
+  alert.residentId !== undefined && !alert.healthWithheld;
+
+/** The audit note of alerts handed out: their ids, purpose `emergency` for an emergency access. */
+export function alertReadNote(alert: Alert, more?: string): AuditNote {
+  const where = more ? ` (${more})` : '';
+  if (alert.emergencyAccess) return { purpose: 'emergency', detail: `emergency access: alert ${alert.id}${where}` };
+  return `alert ${alert.id}${where}`;
+}
+
+/**
+ * Alerts for one REST answer: each as `alertForViewer` shows it, reading each resident once, and one
+ * `alert.read` audit entry per resident whose alerts went out with health content (contract §4.2:
+ * "every read of resident health data is audited", alert reads included), naming the alerts.
+ */
+export async function alertsForViewer(
+  stores: Pick<Stores, 'residents' | 'tasks' | 'alerts'>,
+  audit: Pick<AuditRecorder, 'record'>,
+  user: AuthUser,
+  alerts: Alert[],
+): Promise<Alert[]> {
+  const residents = new Map<string, Resident | undefined>();
+  for (const a of alerts) {
+    if (a.residentId !== undefined && !residents.has(a.residentId))
+      residents.set(a.residentId, await stores.residents.get(a.residentId));
+  }
+  // A list may hold many open high alerts of one resident: their grants are read once.
+  const grants = new Map<string, Promise<EmergencyGrant[]>>();
+  const grantsOf = (r: Resident) => {
+    const known = grants.get(r.id);
+    if (known) return known;
+    const read = emergencyGrants(stores, user, r);
+    grants.set(r.id, read);
+    return read;
+  };
+  const shown: Alert[] = [];
+  for (const a of alerts)
+    shown.push(await alertForViewer(stores, user, a, residents.get(a.residentId ?? ''), grantsOf));
+
+  const read = new Map<string, Alert[]>();
+  for (const a of shown) if (showsHealth(a)) read.set(a.residentId, [...(read.get(a.residentId) ?? []), a]);
+  for (const [residentId, list] of read) {
+    const subject = { id: residentId, facilityId: list[0]?.facilityId ?? '' };
+    const emergency = list.filter((a) => a.emergencyAccess);
+    const consented = list.filter((a) => !a.emergencyAccess);
+    if (consented.length > 0)
+      audit.record(user, subject, 'alert.read', 'allowed', `alerts ${consented.map((a) => a.id).join(' ')}`);
+    for (const a of emergency) audit.record(user, subject, 'alert.read', 'allowed', alertReadNote(a));
+  }
+  return shown;
+}
+
+/**
+ * An SLA warning as this viewer may see it. The engine writes the alert's title into `detail`
+ * (`high alert "Heart rate high: 163 bpm" not acknowledged within 60 s`), and SLA warnings go to
+ * managers and admins, whom the resident's consent often does not cover: there the quoted title
+ * becomes the kind's plain name (contract §4.2 "any value in its title", in every response and event).
+ */
+export async function slaWarningForViewer(
+  stores: Pick<Stores, 'residents' | 'alerts'>,
+  user: AuthUser,
+  warning: SlaWarning,
+): Promise<SlaWarning> {
+  if (warning.alertId === undefined || !warning.detail.includes('"')) return warning;
+  const alert = await stores.alerts.get(warning.alertId);
+  if (alert?.residentId === undefined) return warning;
+  const resident = await stores.residents.get(alert.residentId);
+  if (resident && canSeeHealth(user, resident)) return warning;
+  return { ...warning, detail: warning.detail.replace(/"[^"]*"/g, `"${ALERT_KIND_TITLES[alert.kind]}"`) };
+}
