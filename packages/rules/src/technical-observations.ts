@@ -18,7 +18,9 @@ export function gapObservation(key: string, kind: AlertKind, rule: string, ts: n
     spec: runSpec(0, 0, Number.MAX_SAFE_INTEGER),
     point: { ts, tier: 0, clear: false, gap: true },
     priority: { 1: 'medium', 2: 'high' },
-    describe: () => ({ title: '', condition: '', inputs: {} }),
+    describe() {
+      return { title: '', condition: '', inputs: {} };
+    },
   };
 }
 
@@ -30,11 +32,13 @@ export function notWornObservation(ts: number, off: boolean, s: RuleSettingsBody
     spec: runSpec(s.notWorn.forMs, 0, Math.max(s.maxGapMs, s.notWorn.forMs)),
     point: { ts, tier: off ? 1 : 0, clear: !off },
     priority: { 1: 'low', 2: 'low' },
-    describe: () => ({
-      title: 'Wearable not worn',
-      condition: `the wearable reports it is off the wrist (worn = false)${s.notWorn.forMs > 0 ? ` for ${formatDuration(s.notWorn.forMs)}` : ''} and what it reads is not a person's; its vital alerts are suspended`,
-      inputs: { worn: false, ts: toIso(ts), deviceId },
-    }),
+    describe() {
+      return {
+        title: 'Wearable not worn',
+        condition: `the wearable reports it is off the wrist (worn = false)${s.notWorn.forMs > 0 ? ` for ${formatDuration(s.notWorn.forMs)}` : ''} and what it reads is not a person's; its vital alerts are suspended`,
+        inputs: { worn: false, ts: toIso(ts), deviceId },
+      };
+    },
   };
 }
 
@@ -56,11 +60,13 @@ export function wearConflictObservation(
     spec: runSpec(s.wearConflict.forMs, 0, Math.max(s.maxGapMs, s.wearConflict.forMs)),
     point: { ts, tier: conflict ? 1 : 0, clear: !conflict },
     priority: { 1: 'low', 2: 'low' },
-    describe: () => ({
-      title: 'Wearable says not worn, but reads a pulse',
-      condition: `worn = false while the readings vary as a living person's do${s.wearConflict.forMs > 0 ? ` for ${formatDuration(s.wearConflict.forMs)}` : ''}; the vitals are judged as if worn: check the wear sensor`,
-      inputs: { worn: false, ...readings, ts: toIso(ts), deviceId },
-    }),
+    describe() {
+      return {
+        title: 'Wearable says not worn, but reads a pulse',
+        condition: `worn = false while the readings vary as a living person's do${s.wearConflict.forMs > 0 ? ` for ${formatDuration(s.wearConflict.forMs)}` : ''}; the vitals are judged as if worn: check the wear sensor`,
+        inputs: { worn: false, ...readings, ts: toIso(ts), deviceId },
+      };
+    },
   };
 }
 
@@ -73,11 +79,13 @@ export function batteryObservation(battery: number, ts: number, s: RuleSettingsB
     spec: runSpec(0, 0, Number.MAX_SAFE_INTEGER),
     point: { ts, tier: battery <= b.criticalPct ? 2 : battery <= b.lowPct ? 1 : 0, clear: battery >= b.clearPct },
     priority: { 1: 'low', 2: 'medium' },
-    describe: (tier) => ({
-      title: `Wearable battery ${battery} %`,
-      condition: `battery ≤ ${tier >= 2 ? b.criticalPct : b.lowPct} %; clears when charged to ≥ ${b.clearPct} %`,
-      inputs: { battery, ts: toIso(ts), deviceId },
-    }),
+    describe(tier) {
+      return {
+        title: `Wearable battery ${battery} %`,
+        condition: `battery ≤ ${tier >= 2 ? b.criticalPct : b.lowPct} %; clears when charged to ≥ ${b.clearPct} %`,
+        inputs: { battery, ts: toIso(ts), deviceId },
+      };
+    },
   };
 }
 
@@ -96,14 +104,16 @@ export function inactivityObservation(
     spec: runSpec(0, 0, Math.max(s.maxGapMs, 30 * 60_000)),
     point: { ts, tier: inactive >= h.afterMs ? 1 : 0, clear: moved },
     priority: { 1: 'medium', 2: 'medium' },
-    describe: () => ({
-      title: `No movement for ${formatDuration(Math.floor(inactive / 60_000) * 60_000)}`,
-      condition: `no steps for ${formatDuration(h.afterMs)} during waking hours ${h.wakeFrom}–${h.wakeTo} (${h.timeZone})`,
-      inputs: {
-        lastMoveAt: a.lastMoveTs !== undefined ? toIso(a.lastMoveTs) : null,
-        steps: a.lastSteps,
-        ts: toIso(ts),
-      },
-    }),
+    describe() {
+      return {
+        title: `No movement for ${formatDuration(Math.floor(inactive / 60_000) * 60_000)}`,
+        condition: `no steps for ${formatDuration(h.afterMs)} during waking hours ${h.wakeFrom}–${h.wakeTo} (${h.timeZone})`,
+        inputs: {
+          lastMoveAt: a.lastMoveTs !== undefined ? toIso(a.lastMoveTs) : null,
+          steps: a.lastSteps,
+          ts: toIso(ts),
+        },
+      };
+    },
   };
 }
