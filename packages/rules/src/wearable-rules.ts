@@ -52,16 +52,21 @@ export interface WearableContext {
   noiseControls?: boolean;
 }
 
-/**
- * The rules and critical limits in force for a resident, worked out once per (settings, care plan)
- * rather than for every sample: both are replaced, never changed in place, when someone edits them.
- */
-const limitsCache = new WeakMap<
-  RuleSettingsBody,
-  WeakMap<CarePlan, { rules: VitalRules; critical: EffectiveCriticalLimits }>
->();
+/** What a resident's rules are, from the facility's settings and the resident's care plan. */
+interface Limits {
+  rules: VitalRules;
+  critical: EffectiveCriticalLimits;
+  inactivity: RuleSettingsBody['inactivity'] & CarePlan['inactivity'];
+}
 
-function limitsFor(settings: RuleSettingsBody, carePlan: CarePlan) {
+/**
+ * The rules, critical limits and inactivity settings in force for a resident, worked out once per
+ * (settings, care plan) rather than for every sample: both are replaced, never changed in place,
+ * when someone edits them.
+ */
+const limitsCache = new WeakMap<RuleSettingsBody, WeakMap<CarePlan, Limits>>();
+
+function limitsFor(settings: RuleSettingsBody, carePlan: CarePlan): Limits {
   let byPlan = limitsCache.get(settings);
   if (!byPlan) {
     byPlan = new WeakMap();
@@ -70,7 +75,11 @@ function limitsFor(settings: RuleSettingsBody, carePlan: CarePlan) {
   let limits = byPlan.get(carePlan);
   if (!limits) {
     const rules = effectiveVitalRules(carePlan, settings.vitals);
-    limits = { rules, critical: effectiveCriticalLimits(settings.criticalLimits, carePlan, rules) };
+    limits = {
+      rules,
+      critical: effectiveCriticalLimits(settings.criticalLimits, carePlan, rules),
+      inactivity: { ...settings.inactivity, ...carePlan.inactivity },
+    };
     byPlan.set(carePlan, limits);
   }
   return limits;
@@ -156,7 +165,7 @@ export function observeWearableSample(
   if (sample.steps !== undefined) {
     const { state, moved } = updateActivity(m.activity, sample.steps, ts);
     m.activity = state;
-    const inactivity = { ...settings.inactivity, ...ctx.carePlan.inactivity };
+    const { inactivity } = limitsFor(settings, ctx.carePlan);
     if (inactivity.enabled) obs.push(inactivityObservation(m.activity, moved, ts, inactivity, settings));
   }
 
