@@ -5,6 +5,12 @@ import { mayPublish, maySubscribe } from './acl.ts';
 import type { DeviceAuthenticator } from './auth.ts';
 import type { DeviceRegistry } from './registry.ts';
 
+/**
+ * Takes a device's message: resolves once it is taken (in the log, or rejected for bad input and
+ * reported), when the broker acknowledges it; rejects when it could not be taken, and then the
+ * broker does not acknowledge it (the embedded broker closes the connection, the external consumer
+ * reconnects), so the device sends it again.
+ */
 export type UplinkHandler = (msg: UplinkMessage) => void | Promise<void>;
 
 export interface HookContext {
@@ -39,7 +45,9 @@ export function createHooks(
    * Hands an accepted publish to the platform and calls back once it is taken (in the log), or at
    * once for `$SYS`. A device that gets no PUBACK keeps the message and sends it again, so nothing
    * acknowledged is ever lost; the wait also slows a device whose partition is far behind
-   * (backpressure).
+   * (backpressure). A handler that fails could not take the message: no PUBACK, and the connection
+   * is closed (3.1.1 has no negative PUBACK; a device resends unacknowledged messages when it
+   * reconnects, while on an open connection it would wait for the PUBACK forever).
    */
   function ingest(deviceId: string, packet: PublishPacket, callback: (err: Error | null) => void): void {
     if (packet.topic.startsWith('$SYS')) {
@@ -57,23 +65,24 @@ export function createHooks(
     try {
       result = ctx.onUplink(msg);
     } catch (err) {
-      registry.countUplinkFailure();
-      log.error({ err, deviceId }, 'uplink handler threw');
-      callback(null);
+      notTaken(err, deviceId, callback);
       return;
     }
     if (!result) {
       callback(null);
       return;
     }
+    // Unnamed arrows: a named closure per message costs tsx's keepNames a defineProperty each.
     result.then(
       () => callback(null),
-      (err: unknown) => {
-        registry.countUplinkFailure();
-        log.error({ err, deviceId }, 'uplink handler failed');
-        callback(null);
-      },
+      (err: unknown) => notTaken(err, deviceId, callback),
     );
+  }
+
+  function notTaken(err: unknown, deviceId: string, callback: (err: Error | null) => void): void {
+    registry.countUplinkFailure();
+    log.error({ err, deviceId }, 'uplink not taken: no PUBACK, connection closed for a resend');
+    callback(new Error('uplink not taken'));
   }
 
   return {

@@ -190,7 +190,7 @@ describe('embedded broker: transport', () => {
     expect(b.broker.stats().oversizedPackets).toBe(1);
   });
 
-  it('keeps going when onUplink throws or rejects', async () => {
+  it('does not acknowledge what onUplink failed to take: closes the connection, takes the resend', async () => {
     let n = 0;
     h = await startBroker(() => {
       n++;
@@ -198,10 +198,11 @@ describe('embedded broker: transport', () => {
       if (n === 2) return Promise.reject(new Error('boom'));
     });
     await provision(h.stores, [{ id: 'dev-1' }]);
-    const client = await h.connect('dev-1');
-    for (let i = 0; i < 3; i++) await client.publishAsync(topicOf('dev-1', 'vitals'), `${i}`, { qos: 1 });
-    await vi.waitFor(() => expect(n).toBe(3));
-    expect(client.connected).toBe(true);
+    const client = await h.connect('dev-1', { reconnectPeriod: 50 });
+    const publishes = [0, 1, 2].map((i) => client.publishAsync(topicOf('dev-1', 'vitals'), `${i}`, { qos: 1 }));
+    await Promise.all(publishes);
+    // Message 0 failed twice (a throw, then a rejection) and was acknowledged only the third time.
+    expect(h.uplinks.map((u) => String(u.payload)).slice(0, 3)).toEqual(['0', '0', '0']);
     expect(h.broker.stats().uplinkFailures).toBe(2);
   });
 

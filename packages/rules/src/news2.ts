@@ -77,23 +77,23 @@ export function news2Risk(score: number, anyThree: boolean): RiskLevel {
 export function scoreNews2(input: News2Input, scale: Spo2Scale, atMs: number): News2 {
   const subscores: News2['subscores'] = {};
   const missing: News2Param[] = [];
-  const put = (param: News2Param, score: number | undefined) => {
-    if (score === undefined) missing.push(param);
-    else subscores[param] = score;
-  };
-  const has = (v: number | undefined): v is number => v !== undefined && Number.isFinite(v);
-  put('rr', has(input.rr) ? scoreRr(input.rr) : undefined);
-  put('spo2', has(input.spo2) ? scoreSpo2(input.spo2, scale, input.onOxygen) : undefined);
-  put('air', input.onOxygen === undefined ? undefined : scoreAir(input.onOxygen));
-  put('sbp', has(input.sbp) ? scoreSbp(input.sbp) : undefined);
-  put('hr', has(input.hr) ? scoreHr(input.hr) : undefined);
-  put('consciousness', input.consciousness === undefined ? undefined : scoreConsciousness(input.consciousness));
-  put('temp', has(input.temp) ? scoreTemp(input.temp) : undefined);
-  const values = Object.values(subscores);
-  const score = values.reduce((a, b) => a + b, 0);
+  put(subscores, missing, 'rr', has(input.rr) ? scoreRr(input.rr) : undefined);
+  put(subscores, missing, 'spo2', has(input.spo2) ? scoreSpo2(input.spo2, scale, input.onOxygen) : undefined);
+  put(subscores, missing, 'air', input.onOxygen === undefined ? undefined : scoreAir(input.onOxygen));
+  put(subscores, missing, 'sbp', has(input.sbp) ? scoreSbp(input.sbp) : undefined);
+  put(subscores, missing, 'hr', has(input.hr) ? scoreHr(input.hr) : undefined);
+  const c = input.consciousness;
+  put(subscores, missing, 'consciousness', c === undefined ? undefined : scoreConsciousness(c));
+  put(subscores, missing, 'temp', has(input.temp) ? scoreTemp(input.temp) : undefined);
+  let score = 0;
+  let anyThree = false;
+  for (const v of Object.values(subscores)) {
+    score += v;
+    if (v === 3) anyThree = true;
+  }
   return {
     score,
-    risk: news2Risk(score, values.includes(3)),
+    risk: news2Risk(score, anyThree),
     partial: missing.length > 0,
     missing,
     subscores,
@@ -101,10 +101,22 @@ export function scoreNews2(input: News2Input, scale: Spo2Scale, atMs: number): N
   };
 }
 
-const acvpu = (c: string | undefined): Consciousness | undefined => {
+// Module-level helpers, not closures: scoring runs for every sample.
+function put(subscores: News2['subscores'], missing: News2Param[], param: News2Param, score: number | undefined) {
+  if (score === undefined) missing.push(param);
+  else subscores[param] = score;
+}
+
+function has(v: number | undefined): v is number {
+  return v !== undefined && Number.isFinite(v);
+}
+
+/** Nearly every sample has no consciousness reading: nothing to parse then. */
+function acvpu(c: string | undefined): Consciousness | undefined {
+  if (c === undefined) return undefined;
   const parsed = ConsciousnessSchema.safeParse(c);
   return parsed.success ? parsed.data : undefined;
-};
+}
 
 /** A reading with its device timestamp (epoch ms), as the latest-vitals store keeps it. */
 interface Timed<T> {
@@ -157,22 +169,25 @@ export function news2FromLatest(
   options: News2Options = {},
 ): News2 {
   const freshness = options.freshness ?? NEWS2_FRESHNESS_MS;
-  const fresh = <T>(r: Timed<T> | undefined, windowMs: number): T | undefined =>
-    r !== undefined && nowMs - r.ts <= (r.freshMs ?? windowMs) ? r.v : undefined;
   const { values } = latest;
   return scoreNews2(
     {
-      rr: fresh(values.rr, freshness.rr),
-      spo2: fresh(values.spo2, freshness.spo2),
-      sbp: fresh(values.sbp, freshness.sbp),
-      hr: fresh(values.hr, freshness.hr),
-      temp: fresh(values.temp, freshness.temp),
-      consciousness: acvpu(fresh(latest.consciousness, freshness.consciousness)),
-      onOxygen: fresh(latest.onOxygen, options.oxygenHoldMs ?? DEVICE_OXYGEN_HOLD_MS) ?? carePlan.onOxygen,
+      rr: fresh(values.rr, freshness.rr, nowMs),
+      spo2: fresh(values.spo2, freshness.spo2, nowMs),
+      sbp: fresh(values.sbp, freshness.sbp, nowMs),
+      hr: fresh(values.hr, freshness.hr, nowMs),
+      temp: fresh(values.temp, freshness.temp, nowMs),
+      consciousness: acvpu(fresh(latest.consciousness, freshness.consciousness, nowMs)),
+      onOxygen: fresh(latest.onOxygen, options.oxygenHoldMs ?? DEVICE_OXYGEN_HOLD_MS, nowMs) ?? carePlan.onOxygen,
     },
     carePlan.spo2Scale ?? 1,
     nowMs,
   );
+}
+
+/** A reading's value while it still counts at `nowMs`. */
+function fresh<T>(r: Timed<T> | undefined, windowMs: number, nowMs: number): T | undefined {
+  return r !== undefined && nowMs - r.ts <= (r.freshMs ?? windowMs) ? r.v : undefined;
 }
 
 const PARAM_NAMES: Record<News2Param, string> = {

@@ -1,7 +1,7 @@
 import { type AlertKind, type RuleSettingsBody, toIso } from '@vigil/contracts';
 import { type ActivityState, inactiveForMs, type WakingHours } from './activity.ts';
 import type { Observation } from './observations.ts';
-import { runSpec } from './persistence.ts';
+import { type PersistenceSpec, runSpec } from './persistence.ts';
 import { formatDuration } from './thresholds.ts';
 
 /**
@@ -9,16 +9,42 @@ import { formatDuration } from './thresholds.ts';
  * separate from physiological ones, never hiding them) and of activity.
  */
 
+/** Specs that depend on the settings alone: made once per settings object, not per sample. */
+interface TechnicalSpecs {
+  notWorn: PersistenceSpec;
+  wearConflict: PersistenceSpec;
+  inactivity: PersistenceSpec;
+}
+
+/** Shared by every observation that uses it (specs are never changed). */
+const UNBROKEN = runSpec(0, 0, Number.MAX_SAFE_INTEGER);
+const specsCache = new WeakMap<RuleSettingsBody, TechnicalSpecs>();
+
+function specsOf(s: RuleSettingsBody): TechnicalSpecs {
+  let specs = specsCache.get(s);
+  if (!specs) {
+    specs = {
+      notWorn: runSpec(s.notWorn.forMs, 0, Math.max(s.maxGapMs, s.notWorn.forMs)),
+      wearConflict: runSpec(s.wearConflict.forMs, 0, Math.max(s.maxGapMs, s.wearConflict.forMs)),
+      inactivity: runSpec(0, 0, Math.max(s.maxGapMs, 30 * 60_000)),
+    };
+    specsCache.set(s, specs);
+  }
+  return specs;
+}
+
 /** Breaks a track's window without observing anything (an unworn device measures air). */
 export function gapObservation(key: string, kind: AlertKind, rule: string, ts: number): Observation {
   return {
     key,
     kind,
     rule,
-    spec: runSpec(0, 0, Number.MAX_SAFE_INTEGER),
+    spec: UNBROKEN,
     point: { ts, tier: 0, clear: false, gap: true },
     priority: { 1: 'medium', 2: 'high' },
-    describe: () => ({ title: '', condition: '', inputs: {} }),
+    describe() {
+      return { title: '', condition: '', inputs: {} };
+    },
   };
 }
 
@@ -27,14 +53,16 @@ export function notWornObservation(ts: number, off: boolean, s: RuleSettingsBody
     key: 'device.not_worn',
     kind: 'device.not_worn',
     rule: 'device-technical.not_worn',
-    spec: runSpec(s.notWorn.forMs, 0, Math.max(s.maxGapMs, s.notWorn.forMs)),
+    spec: specsOf(s).notWorn,
     point: { ts, tier: off ? 1 : 0, clear: !off },
     priority: { 1: 'low', 2: 'low' },
-    describe: () => ({
-      title: 'Wearable not worn',
-      condition: `the wearable reports it is off the wrist (worn = false)${s.notWorn.forMs > 0 ? ` for ${formatDuration(s.notWorn.forMs)}` : ''} and what it reads is not a person's; its vital alerts are suspended`,
-      inputs: { worn: false, ts: toIso(ts), deviceId },
-    }),
+    describe() {
+      return {
+        title: 'Wearable not worn',
+        condition: `the wearable reports it is off the wrist (worn = false)${s.notWorn.forMs > 0 ? ` for ${formatDuration(s.notWorn.forMs)}` : ''} and what it reads is not a person's; its vital alerts are suspended`,
+        inputs: { worn: false, ts: toIso(ts), deviceId },
+      };
+    },
   };
 }
 
@@ -53,14 +81,16 @@ export function wearConflictObservation(
     key: 'device.wear_conflict',
     kind: 'device.wear_conflict',
     rule: 'device-technical.wear_conflict',
-    spec: runSpec(s.wearConflict.forMs, 0, Math.max(s.maxGapMs, s.wearConflict.forMs)),
+    spec: specsOf(s).wearConflict,
     point: { ts, tier: conflict ? 1 : 0, clear: !conflict },
     priority: { 1: 'low', 2: 'low' },
-    describe: () => ({
-      title: 'Wearable says not worn, but reads a pulse',
-      condition: `worn = false while the readings vary as a living person's do${s.wearConflict.forMs > 0 ? ` for ${formatDuration(s.wearConflict.forMs)}` : ''}; the vitals are judged as if worn: check the wear sensor`,
-      inputs: { worn: false, ...readings, ts: toIso(ts), deviceId },
-    }),
+    describe() {
+      return {
+        title: 'Wearable says not worn, but reads a pulse',
+        condition: `worn = false while the readings vary as a living person's do${s.wearConflict.forMs > 0 ? ` for ${formatDuration(s.wearConflict.forMs)}` : ''}; the vitals are judged as if worn: check the wear sensor`,
+        inputs: { worn: false, ...readings, ts: toIso(ts), deviceId },
+      };
+    },
   };
 }
 
@@ -70,14 +100,16 @@ export function batteryObservation(battery: number, ts: number, s: RuleSettingsB
     key: 'device.low_battery',
     kind: 'device.low_battery',
     rule: 'device-technical.battery',
-    spec: runSpec(0, 0, Number.MAX_SAFE_INTEGER),
+    spec: UNBROKEN,
     point: { ts, tier: battery <= b.criticalPct ? 2 : battery <= b.lowPct ? 1 : 0, clear: battery >= b.clearPct },
     priority: { 1: 'low', 2: 'medium' },
-    describe: (tier) => ({
-      title: `Wearable battery ${battery} %`,
-      condition: `battery ≤ ${tier >= 2 ? b.criticalPct : b.lowPct} %; clears when charged to ≥ ${b.clearPct} %`,
-      inputs: { battery, ts: toIso(ts), deviceId },
-    }),
+    describe(tier) {
+      return {
+        title: `Wearable battery ${battery} %`,
+        condition: `battery ≤ ${tier >= 2 ? b.criticalPct : b.lowPct} %; clears when charged to ≥ ${b.clearPct} %`,
+        inputs: { battery, ts: toIso(ts), deviceId },
+      };
+    },
   };
 }
 
@@ -93,17 +125,19 @@ export function inactivityObservation(
     key: 'resident.inactivity',
     kind: 'resident.inactivity',
     rule: 'activity.inactivity',
-    spec: runSpec(0, 0, Math.max(s.maxGapMs, 30 * 60_000)),
+    spec: specsOf(s).inactivity,
     point: { ts, tier: inactive >= h.afterMs ? 1 : 0, clear: moved },
     priority: { 1: 'medium', 2: 'medium' },
-    describe: () => ({
-      title: `No movement for ${formatDuration(Math.floor(inactive / 60_000) * 60_000)}`,
-      condition: `no steps for ${formatDuration(h.afterMs)} during waking hours ${h.wakeFrom}–${h.wakeTo} (${h.timeZone})`,
-      inputs: {
-        lastMoveAt: a.lastMoveTs !== undefined ? toIso(a.lastMoveTs) : null,
-        steps: a.lastSteps,
-        ts: toIso(ts),
-      },
-    }),
+    describe() {
+      return {
+        title: `No movement for ${formatDuration(Math.floor(inactive / 60_000) * 60_000)}`,
+        condition: `no steps for ${formatDuration(h.afterMs)} during waking hours ${h.wakeFrom}–${h.wakeTo} (${h.timeZone})`,
+        inputs: {
+          lastMoveAt: a.lastMoveTs !== undefined ? toIso(a.lastMoveTs) : null,
+          steps: a.lastSteps,
+          ts: toIso(ts),
+        },
+      };
+    },
   };
 }

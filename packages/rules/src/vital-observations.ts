@@ -12,6 +12,9 @@ import type { Observation } from './observations.ts';
 import type { PersistenceSpec, Tier } from './persistence.ts';
 import { describeVital, formatDuration, observeVital, type ThresholdVital, type VitalRules } from './thresholds.ts';
 
+/** Priorities per tier shared by every observation that uses them (never changed). */
+const MEDIUM_HIGH: Observation['priority'] = Object.freeze({ 1: 'medium', 2: 'high' });
+
 /** The persistence spec of a vital condition: its window, the vital's freshness, the fast path. */
 export function vitalSpec(
   s: RuleSettingsBody,
@@ -44,14 +47,16 @@ export function thresholdObservations(
   },
 ): Observation[] {
   const { rule, critical } = ctx;
+  // Both directions share one spec; `describe` is a method, not a closure made per observation.
+  const spec = vitalSpec(ctx.settings, rule.forMs, rule.clearForMs, ctx.sampling);
   return observeVital(vital, value, ts, rule, critical).map((o) => ({
     key: o.kind,
     kind: o.kind,
     rule: `vital-threshold.${vital}_${o.direction}`,
-    spec: vitalSpec(ctx.settings, rule.forMs, rule.clearForMs, ctx.sampling),
-    point: { ...o.point, ...(spot && { spot }) },
-    priority: { 1: 'medium', 2: 'high' },
-    describe: (tier) => {
+    spec,
+    point: spot ? { ...o.point, spot } : o.point,
+    priority: MEDIUM_HIGH,
+    describe(tier) {
       const d = describeVital(vital, o.direction, tier, value, rule, critical);
       const { low, high, criticalLow, criticalHigh, clearMargin } = rule;
       return {
@@ -91,16 +96,18 @@ export function news2Observation(
     rule: 'news2',
     spec: vitalSpec(s, s.news2.forMs, s.news2.clearForMs, sampling),
     point: { ts, tier, clear: judged === undefined, ...(sampling.spot && { spot: true }) },
-    priority: { 1: 'medium', 2: 'high' },
-    describe: (raised) => ({
-      title: judged?.title ?? `NEWS2 ${news2.score}`,
-      condition:
-        raised === 3
-          ? `NEWS2 aggregate ${news2.score} ≥ ${s.criticalLimits.news2} (critical limit): emergency assessment${partialNote(news2)}`
-          : (judged?.condition ?? `NEWS2 ${news2.score}`),
-      inputs: { news2, deviceId },
-      ...(raised < 3 && s.news2.forMs > 0 && { window: `band held ${formatDuration(s.news2.forMs)}` }),
-    }),
+    priority: MEDIUM_HIGH,
+    describe(raised) {
+      return {
+        title: judged?.title ?? `NEWS2 ${news2.score}`,
+        condition:
+          raised === 3
+            ? `NEWS2 aggregate ${news2.score} ≥ ${s.criticalLimits.news2} (critical limit): emergency assessment${partialNote(news2)}`
+            : (judged?.condition ?? `NEWS2 ${news2.score}`),
+        inputs: { news2, deviceId },
+        ...(raised < 3 && s.news2.forMs > 0 && { window: `band held ${formatDuration(s.news2.forMs)}` }),
+      };
+    },
   };
 }
 
@@ -122,19 +129,21 @@ export function baselineObservation(
     spec: { ...vitalSpec(s, b.forMs, b.forMs, sampling), confirmMs: 0, readings: 'stream' },
     point: { ts, tier: hr > judged.limit ? 1 : 0, clear: hr < judged.limit - 5 },
     priority: { 1: 'low', 2: 'low' },
-    describe: () => ({
-      title: `Resting heart rate ${hr} ${bpm}, usually ${Math.round(judged.mean)}`,
-      condition: `resting heart rate above the resident's own baseline ${judged.mean.toFixed(0)} ± ${judged.sd.toFixed(1)} ${bpm} by more than max(${b.minDeltaBpm} ${bpm}, ${b.sdFactor} sd) = ${judged.limit.toFixed(0)} ${bpm} for ${formatDuration(b.forMs)}`,
-      inputs: {
-        hr,
-        baselineMean: round1(judged.mean),
-        baselineSd: round1(judged.sd),
-        limit: round1(judged.limit),
-        ts: toIso(ts),
-        deviceId,
-      },
-      window: `baseline half-life ${formatDuration(b.halfLifeMs)}`,
-    }),
+    describe() {
+      return {
+        title: `Resting heart rate ${hr} ${bpm}, usually ${Math.round(judged.mean)}`,
+        condition: `resting heart rate above the resident's own baseline ${judged.mean.toFixed(0)} ± ${judged.sd.toFixed(1)} ${bpm} by more than max(${b.minDeltaBpm} ${bpm}, ${b.sdFactor} sd) = ${judged.limit.toFixed(0)} ${bpm} for ${formatDuration(b.forMs)}`,
+        inputs: {
+          hr,
+          baselineMean: round1(judged.mean),
+          baselineSd: round1(judged.sd),
+          limit: round1(judged.limit),
+          ts: toIso(ts),
+          deviceId,
+        },
+        window: `baseline half-life ${formatDuration(b.halfLifeMs)}`,
+      };
+    },
   };
 }
 

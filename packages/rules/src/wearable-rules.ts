@@ -9,7 +9,7 @@ import {
 import { type ActivityState, updateActivity } from './activity.ts';
 import { type ArtefactState, filterArtefact } from './artefacts.ts';
 import { type BaselineState, judgeBaseline, updateBaseline } from './baseline.ts';
-import { effectiveCriticalLimits } from './critical-limits.ts';
+import { type EffectiveCriticalLimits, effectiveCriticalLimits } from './critical-limits.ts';
 import { type LatestReadings, NEWS2_FRESHNESS_MS, news2FromLatest } from './news2.ts';
 import type { Description, Observation, SampleVerdict } from './observations.ts';
 import { isSpotReading, samplingOf } from './sampling.ts';
@@ -52,6 +52,39 @@ export interface WearableContext {
   noiseControls?: boolean;
 }
 
+/** What a resident's rules are, from the facility's settings and the resident's care plan. */
+interface Limits {
+  rules: VitalRules;
+  critical: EffectiveCriticalLimits;
+  inactivity: RuleSettingsBody['inactivity'] & CarePlan['inactivity'];
+}
+
+/**
+ * The rules, critical limits and inactivity settings in force for a resident, worked out once per
+ * (settings, care plan) rather than for every sample: both are replaced, never changed in place,
+ * when someone edits them.
+ */
+const limitsCache = new WeakMap<RuleSettingsBody, WeakMap<CarePlan, Limits>>();
+
+function limitsFor(settings: RuleSettingsBody, carePlan: CarePlan): Limits {
+  let byPlan = limitsCache.get(settings);
+  if (!byPlan) {
+    byPlan = new WeakMap();
+    limitsCache.set(settings, byPlan);
+  }
+  let limits = byPlan.get(carePlan);
+  if (!limits) {
+    const rules = effectiveVitalRules(carePlan, settings.vitals);
+    limits = {
+      rules,
+      critical: effectiveCriticalLimits(settings.criticalLimits, carePlan, rules),
+      inactivity: { ...settings.inactivity, ...carePlan.inactivity },
+    };
+    byPlan.set(carePlan, limits);
+  }
+  return limits;
+}
+
 /** Resting = no steps for this long; exertion raises the pulse and is not a deviation from baseline. */
 const RESTING_AFTER_MS = 5 * 60_000;
 
@@ -67,8 +100,7 @@ export function observeWearableSample(
   const controls = ctx.noiseControls !== false;
   const settings = controls ? ctx.settings : withoutNoiseControls(ctx.settings);
   const profile = ctx.profile ?? 'wristband';
-  const rules = effectiveVitalRules(ctx.carePlan, settings.vitals);
-  const critical = effectiveCriticalLimits(settings.criticalLimits, ctx.carePlan, rules);
+  const { rules, critical } = limitsFor(settings, ctx.carePlan);
   const m: ResidentMemory = {
     ...memory,
     artefacts: { ...memory.artefacts },
@@ -133,7 +165,7 @@ export function observeWearableSample(
   if (sample.steps !== undefined) {
     const { state, moved } = updateActivity(m.activity, sample.steps, ts);
     m.activity = state;
-    const inactivity = { ...settings.inactivity, ...ctx.carePlan.inactivity };
+    const { inactivity } = limitsFor(settings, ctx.carePlan);
     if (inactivity.enabled) obs.push(inactivityObservation(m.activity, moved, ts, inactivity, settings));
   }
 

@@ -382,14 +382,13 @@ describe('Ingest: robustness (contract §1.4 "nothing else is affected")', () =>
     expect(h.sink.samples().map((s) => s.seq)).toEqual([2]);
   });
 
-  it('never rejects, even when a store throws', async () => {
+  it('rejects (so the broker does not acknowledge) when a store throws; later messages go through', async () => {
     const h = await createHarness();
-    const broken = {
-      ...h.stores.devices,
-      get: async () => {
+    const broken = Object.assign(Object.create(h.stores.devices), {
+      snapshot: async () => {
         throw new Error('store down');
       },
-    };
+    });
     const ingest = new Ingest({
       ...h.stores,
       devices: broken,
@@ -400,7 +399,7 @@ describe('Ingest: robustness (contract §1.4 "nothing else is affected")', () =>
     });
     await expect(
       ingest.handle({ deviceId: 'dev-1', topic: VITALS_TOPIC, payload: Buffer.from('{}'), receivedAt: 0 }),
-    ).resolves.toBeUndefined();
+    ).rejects.toThrow('store down');
     await h.send('vitals', { ts: h.clock.now(), hr: 70 });
     expect(h.sink.samples()).toHaveLength(1);
   });

@@ -86,13 +86,15 @@ export function rejectionFromIssues(issues: readonly Issue[], prefix = ''): Reje
 
 /** contract §1.4: ts more than 5 min ahead of the platform clock, or older than 24 h. */
 export function checkTs(ts: number, now: number, prefix = ''): Rejection | undefined {
-  const label = (text: string) => (prefix ? `${prefix}: ${text}` : text);
   if (ts > now + INGEST_LIMITS.maxFutureSkewMs) {
-    return { code: 'ts_in_future', detail: label('ts more than 5 min ahead of the platform clock') };
+    return { code: 'ts_in_future', detail: labelled(prefix, 'ts more than 5 min ahead of the platform clock') };
   }
-  if (ts < now - INGEST_LIMITS.maxAgeMs) return { code: 'ts_too_old', detail: label('ts older than 24 h') };
+  if (ts < now - INGEST_LIMITS.maxAgeMs) return { code: 'ts_too_old', detail: labelled(prefix, 'ts older than 24 h') };
   return undefined;
 }
+
+/** A module function, not a closure per call: this runs for every sample. */
+const labelled = (prefix: string, text: string) => (prefix ? `${prefix}: ${text}` : text);
 
 /** Schema + ts bounds for one object carrying `ts` (sample, event, telemetry). */
 export function validateTimed<S extends z.ZodType<{ ts: number }>>(

@@ -56,16 +56,20 @@ export class Admission {
   }
 
   /**
-   * Resolves once admitted (or rejected); never rejects: failures are logged with ids only. Arrival
-   * order is kept per device and lane: a call for help never queues behind the device's own vitals
-   * (which backpressure may be holding).
+   * Resolves once the message is in the log, or once its rejection for bad input (unknown device,
+   * malformed, schema, `ts`) is counted and reported: then the broker acknowledges it (contract §1.4).
+   * Rejects when the message could not be handed over for a reason of the platform's own (a store or
+   * the log failed): the broker must not acknowledge it, so the device keeps it and sends it again.
+   * Arrival order is kept per device and lane: a call for help never queues behind the device's own
+   * vitals (which backpressure may be holding).
    */
   handle(msg: UplinkMessage): Promise<void> {
     const lane = msg.topic.endsWith('/events') ? 'urgent' : 'routine';
     return this.lock
       .run(`${msg.deviceId}|${lane}`, () => this.admit(msg))
       .catch((err: unknown) => {
-        this.log.error({ err, deviceId: msg.deviceId, topic: msg.topic }, 'admission failed');
+        this.log.error({ err, deviceId: msg.deviceId, topic: msg.topic }, 'admission failed: not acknowledged');
+        throw err;
       });
   }
 

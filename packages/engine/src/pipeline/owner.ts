@@ -14,6 +14,9 @@ export interface PartitionOwnerDeps {
   batch?: number;
 }
 
+/** Lets I/O (socket reads and writes, timers) run before going on. */
+const turnOfEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** One lane of one partition: where it is, and its loop. */
 interface LaneLoop {
   partition: number;
@@ -170,6 +173,10 @@ export class PartitionOwner {
       }
       l.cursor = await this.applyAll(l, records);
       l.dirty = true;
+      // A log in memory reads and applies in microtasks alone: without a turn of the event loop
+      // between batches, a backlog of vitals would be applied to its end while no socket is read,
+      // no PUBACK written and no call for help even received.
+      if (l.lane === 'routine') await turnOfEventLoop();
     }
   }
 

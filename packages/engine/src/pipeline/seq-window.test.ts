@@ -47,7 +47,9 @@ describe('SeqWindows (contract §1.1 duplicates)', () => {
     };
     for (let k = 0; k < 20_000; k++) {
       const r = rand(10);
-      const seq = r < 6 ? max + 1 : r < 8 ? Math.max(1, max - rand(40)) : max + 1 + rand(30);
+      // Jumps of a few seqs and of more than a 32-bit word's worth (the window moves by words).
+      const seq =
+        r < 6 ? max + 1 : r < 8 ? Math.max(1, max - rand(40)) : r < 9 ? max + 1 + rand(30) : max + 1 + rand(700);
       // The model: a seq is new unless seen and within the window below the highest.
       const expected = !(seen.has(seq) && seq > max - SEQ_WINDOW);
       expect(w.firstTime('d', 'vitals', seq)).toBe(expected);

@@ -10,6 +10,7 @@ export interface PlatformProcess {
 
 const MAIN = 'services/vigil/src/main.ts';
 
+/** The bare broker is profiled too, so a cost (say `writev`) can be compared per message with the floor's. */
 function profileArgs(): string[] {
   const dir = process.env.BENCH_CPU_PROFILE;
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
@@ -69,7 +70,7 @@ export async function startBareBroker(): Promise<{ proc: PrivateProcess; port: n
       const proc = await startProcess({
         name: 'bare-aedes',
         command: process.execPath,
-        args: ['--import', 'tsx', 'services/vigil/bench/fleet/targets/bare-broker.ts'],
+        args: [...profileArgs(), '--import', 'tsx', 'services/vigil/bench/fleet/targets/bare-broker.ts'],
         cwd: REPO_ROOT,
         env: { PATH: process.env.PATH, BARE_BROKER_PORT: String(port) },
         ready: () => acceptsTcp(port),
