@@ -83,6 +83,8 @@ export class Ingest {
   private readonly owner: PartitionOwner;
   private readonly manager: PartitionManager;
   private started: Promise<void> | undefined;
+  /** `started` has resolved. */
+  private ready = false;
   private stopping = false;
   private readonly log: Logger;
 
@@ -153,14 +155,20 @@ export class Ingest {
     this.started ??= (async () => {
       this.owner.start();
       await this.manager.start();
+      this.ready = true;
     })();
     return this.started;
   }
 
-  /** Admits one message; resolves once it is in the log. Never rejects. */
-  async handle(msg: UplinkMessage): Promise<void> {
-    await this.start();
-    return this.admission.handle(msg);
+  /**
+   * Admits one message: resolves once it is in the log, or rejected for bad input and reported
+   * (both acknowledged); rejects when the platform could not take it, and then the broker must not
+   * acknowledge it (the device keeps it and sends it again).
+   */
+  handle(msg: UplinkMessage): Promise<void> {
+    // Once started, no extra await per message (the hot path).
+    if (this.ready) return this.admission.handle(msg);
+    return this.start().then(() => this.admission.handle(msg));
   }
 
   /** Resolves once every message admitted so far to a partition this process owns is applied. */
