@@ -98,6 +98,8 @@ async function redis(engines: number): Promise<Target> {
       MQTT_PASSWORD: randomBytes(16).toString('base64url'),
       MQTT_ADMIN_USERNAME: mosquitto.admin.username,
       MQTT_ADMIN_PASSWORD: mosquitto.admin.password,
+      // An engine's shared-subscription connections (each appends one message at a time), to size it.
+      ...(process.env.MQTT_CONSUMERS && { MQTT_CONSUMERS: process.env.MQTT_CONSUMERS }),
     };
     const gateway = await startMain('vigil-gateway', { ...shared, VIGIL_ROLE: 'gateway' }, false);
     stops.push(() => gateway.proc.stop());
