@@ -61,6 +61,9 @@ describe('recording (contract §4.2)', () => {
       action: 'vitals.read',
       purpose: 'care',
       outcome: 'allowed',
+      // Chained by the store (issue 13).
+      prevHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(Date.parse(vitals.at)).toBeGreaterThanOrEqual(before);
     expect(Date.parse(vitals.at)).toBeLessThanOrEqual(Date.now());
