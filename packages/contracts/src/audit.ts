@@ -21,6 +21,12 @@ export const AUDIT_ACTIONS = [
    * `explanation`) over REST or Socket.IO; one entry per resident per answer, the alert ids in `detail`.
    */
   'alert.read',
+  /**
+   * Extension (issue 13): account changes, written without a resident: a manager or admin created an
+   * account (`detail` names it and its role), or an admin approved one a manager created.
+   */
+  'account.create',
+  'account.approve',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;
@@ -54,19 +60,77 @@ export type AuditOutcome = z.infer<typeof AuditOutcome>;
  * `GET /api/audit` returns it. `detail` says which task, which consent fields, why it was denied, or
  * (purpose `emergency`) which alert and task opened the access; it never carries a health value.
  */
+/** A SHA-256 digest in lower-case hex: an audit entry's `hash` and `prevHash`. */
+export const AuditHash = z.string().regex(/^[0-9a-f]{64}$/);
+
+/**
+ * `prevHash` of a facility's first chained entry: no entry before it (docs/security.md "Audit
+ * chain").
+ */
+export const AUDIT_GENESIS_HASH = '0'.repeat(64);
+
 export const AuditEntry = z.object({
   id: z.string(),
   at: IsoTime,
   facilityId: Id,
-  residentId: Id,
+  /** Absent only on entries about no resident (`account.create`, `account.approve`). */
+  residentId: Id.optional(),
   actorId: Id,
   actorRole: Role,
   action: AuditAction,
   purpose: AuditPurpose,
   outcome: AuditOutcome,
   detail: z.string().max(500).optional(),
+  /**
+   * Extension (issue 13, contract §4.1): the facility's hash chain, set by the store on append.
+   * `hash` = SHA-256 over `prevHash` and the entry's canonical form (`canonicalAuditEntry` in
+   * @vigil/stores); `prevHash` is the hash of the facility's entry appended before it. Absent on
+   * entries written before the chain existed.
+   */
+  prevHash: AuditHash.optional(),
+  hash: AuditHash.optional(),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/**
+ * Why `GET /api/audit/verify` found a facility's chain broken (machine-readable):
+ * - `hash_mismatch`: the entry does not hash to its `hash` (it was edited);
+ * - `link_mismatch`: its `prevHash` is not the hash of the entry appended before it (one was replaced);
+ * - `missing`: an entry appended before it is gone (deleted, not trimmed by retention);
+ * - `unchained`: an entry without hash where the chain had already started (hash fields stripped);
+ * - `unreadable`: the stored entry does not parse;
+ * - `truncated`: the newest entries are gone (the chain's recorded head is not the last entry);
+ *   `brokenAt` then names the last entry still there, if any.
+ */
+export const AuditChainBreak = z.enum([
+  'hash_mismatch',
+  'link_mismatch',
+  'missing',
+  'unchained',
+  'unreadable',
+  'truncated',
+]);
+export type AuditChainBreak = z.infer<typeof AuditChainBreak>;
+
+/**
+ * `GET /api/audit/verify?facilityId` (contract §4.1): the facility's chain recomputed from its oldest
+ * kept entry. `entries` counts the chained entries checked; `brokenAt` names the first that does not
+ * match. Extensions: `reason`; `unchained`, entries from before the chain existed (not checked);
+ * `anchor`, the `prevHash` of the oldest kept chained entry (the genesis hash until retention trims
+ * the first); `head`, the hash of the newest (record it elsewhere to detect a rewrite of the whole
+ * chain).
+ */
+export const AuditVerification = z.object({
+  facilityId: Id,
+  ok: z.boolean(),
+  entries: z.number().int().nonnegative(),
+  brokenAt: z.string().optional(),
+  reason: AuditChainBreak.optional(),
+  unchained: z.number().int().nonnegative(),
+  anchor: AuditHash.optional(),
+  head: AuditHash.optional(),
+});
+export type AuditVerification = z.infer<typeof AuditVerification>;
 
 /** `GET /api/audit` answers at most `limit` entries: 500 unless asked, never more than 5000. */
 export const AUDIT_LIST_DEFAULT_LIMIT = 500;

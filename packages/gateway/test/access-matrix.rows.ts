@@ -233,4 +233,8 @@ export const ROWS: Record<string, Row> = {
     call: async (c) => ({ path: `/api/audit?facilityId=${facilityOf(c.place)}` }),
     expected: (c) => listGate(c, { roles: ADMINS, byFacility: true }),
   },
+  'GET /api/audit/verify': {
+    call: async (c) => ({ path: `/api/audit/verify?facilityId=${facilityOf(c.place)}` }),
+    expected: (c) => listGate(c, { roles: ADMINS, byFacility: true }),
+  },
 };

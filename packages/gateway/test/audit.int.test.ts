@@ -61,6 +61,9 @@ describe('recording (contract §4.2)', () => {
       action: 'vitals.read',
       purpose: 'care',
       outcome: 'allowed',
+      // Chained by the store (issue 13).
+      prevHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     expect(Date.parse(vitals.at)).toBeGreaterThanOrEqual(before);
     expect(Date.parse(vitals.at)).toBeLessThanOrEqual(Date.now());
@@ -321,8 +324,20 @@ describe('GET /api/audit', () => {
 
 describe('a failing or slow audit store', () => {
   /** A harness whose gateway writes the audit log to `audit`, logging errors into `lines`. */
-  async function harnessWith(audit: AuditStore, maxPending?: number) {
+  /** The parts these tests replace; an append may answer nothing (the recorder ignores it). */
+  type FakeAudit = Pick<AuditStore, 'list'> & { append(entry: AuditEntry): Promise<unknown> };
+
+  async function harnessWith(fake: FakeAudit, maxPending?: number) {
     const stores = createMemoryStores();
+    const audit: AuditStore = {
+      list: fake.list,
+      append: async (entry) => {
+        await fake.append(entry);
+        return entry;
+      },
+      verify: (facilityId) => stores.audit.verify(facilityId),
+      facilities: () => stores.audit.facilities(),
+    };
     await seed(stores);
     const lines: Json[] = [];
     const sink = new Writable({
@@ -369,7 +384,7 @@ describe('a failing or slow audit store', () => {
         new Promise((resolve) =>
           setTimeout(() => {
             stored.push(e);
-            resolve();
+            resolve(e);
           }, 400),
         ),
       list: async () => stored,

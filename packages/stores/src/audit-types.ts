@@ -1,4 +1,4 @@
-import type { AuditEntry } from '@vigil/contracts';
+import type { AuditEntry, AuditVerification } from '@vigil/contracts';
 
 export interface AuditFilter {
   facilityId?: string;
@@ -15,12 +15,18 @@ export interface AuditFilter {
 /**
  * The audit log (contract §4.2: every read or change of resident health data). Append-only: an entry
  * is never changed, and leaves only by retention (by `at`, against the store's clock; 400 days by
- * default) or, in memory, by the count cap.
+ * default) or, in memory, by the count cap. Hash-chained per facility (audit-chain.ts): `append` links
+ * the entry to the facility's previous one atomically, however many processes append at once.
  */
 export interface AuditStore {
-  append(entry: AuditEntry): Promise<void>;
+  /** Appends the entry (any `hash`/`prevHash` it carries is replaced) and answers it as chained. */
+  append(entry: AuditEntry): Promise<AuditEntry>;
   /** Newest first by `at`; entries of the same millisecond, the later appended first. */
   list(filter?: AuditFilter): Promise<AuditEntry[]>;
+  /** Recomputes the facility's chain over its kept entries (`verifyAuditChain`). */
+  verify(facilityId: string): Promise<AuditVerification>;
+  /** The facilities with audit entries (what `pnpm audit:verify` checks). */
+  facilities(): Promise<string[]>;
 }
 
 /**

@@ -12,8 +12,10 @@ import {
   type RedisStoresOptions,
   type RedisTarget,
 } from '../src/index.ts';
+import { auditChainConformance } from './audit-conformance.ts';
 import { boundedStateConformance } from './bounded-conformance.ts';
 import { storeConformance } from './conformance.ts';
+import { redisAuditSuite } from './redis-audit-suite.ts';
 import { entityCacheSuite } from './redis-cache-suite.ts';
 
 /** A private Redis, single or cluster, as the suite needs it. */
@@ -76,6 +78,7 @@ export function redisStoreSuite(
 
   storeConformance(name, onClient);
   boundedStateConformance(name, onClient);
+  auditChainConformance(name, onClient);
   if (encrypted) {
     storeConformance(`${name}, encrypted`, async (now) => {
       const s = await createRedisStores(client!, { keyPrefix: freshPrefix(), now, encryption: { kek: KEK } });
@@ -85,6 +88,7 @@ export function redisStoreSuite(
   }
 
   entityCacheSuite(instance, freshPrefix, () => client!);
+  redisAuditSuite(instance, freshPrefix, () => client!);
 
   describe('across instances on one server', () => {
     it('page indexes are built once over alerts, tasks and warnings stored before they existed', async () => {

@@ -3,7 +3,7 @@ import type { AuditFilter, AuditStore, PageQuery } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole, userOf } from '../auth-guard.ts';
-import { facilityScope } from '../scope.ts';
+import { assertFacility, facilityScope } from '../scope.ts';
 import type { RouteOptions } from '../context.ts';
 import { Cursor, linkNext, pageQuery } from '../paging.ts';
 import { QueryTime } from '../query-time.ts';
@@ -16,6 +16,9 @@ export const AuditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(AUDIT_LIST_MAX_LIMIT).default(AUDIT_LIST_DEFAULT_LIMIT),
   cursor: Cursor.optional(),
 });
+
+/** One facility per check: a manager's, or any for an admin (`pnpm audit:verify` checks them all). */
+export const AuditVerifyQuery = z.object({ facilityId: Id });
 
 /**
  * `GET /api/audit` (contract §4.1, §4.2): who read or changed which resident's health data, when,
@@ -43,6 +46,20 @@ export const auditRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ct
       linkNext(req, reply, 'audit', { key: Date.parse(last.at), id: last.id });
     }
     return shown;
+  });
+
+  /**
+   * `GET /api/audit/verify?facilityId` (contract §4.1): recomputes the facility's hash chain over its
+   * kept entries and names the first that does not match (`AuditVerification`; docs/security.md
+   * "Audit chain"). Admins, and managers of the facility; another facility 404. Always 200: a broken
+   * chain is the answer, not an error of the request.
+   */
+  app.get('/verify', { schema: { querystring: AuditVerifyQuery } }, async (req) => {
+    const user = userOf(req);
+    requireRole(user, 'admin', 'manager');
+    const { facilityId } = req.query;
+    assertFacility(user, facilityId, `facility ${facilityId}`);
+    return ctx.stores.audit.verify(facilityId);
   });
 };
 

@@ -19,6 +19,7 @@ describe('MemoryAuditStore bounds', () => {
     const store = new MemoryAuditStore(() => Date.UTC(2026, 0, 2), { maxEntries: 3 });
     for (let i = 0; i < 5; i++) await store.append(entry(i));
     expect((await store.list()).map((e) => e.id)).toEqual(['au4', 'au3', 'au2']);
+    expect(await store.verify('f1')).toMatchObject({ ok: true, entries: 3 });
   });
 
   it('keeps 100,000 entries by default', async () => {
@@ -27,5 +28,7 @@ describe('MemoryAuditStore bounds', () => {
     const all = await store.list({ limit: 200_000 });
     expect(all).toHaveLength(100_000);
     expect(all.at(-1)?.id).toBe('au1');
-  });
+    // The chain is checked from the oldest kept entry: the first one, trimmed, is the anchor.
+    expect(await store.verify('f1')).toMatchObject({ ok: true, entries: 100_000, anchor: all.at(-1)?.prevHash });
+  }, 30_000);
 });

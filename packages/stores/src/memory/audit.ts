@@ -1,4 +1,10 @@
-import { AUDIT_LIST_DEFAULT_LIMIT, type AuditEntry } from '@vigil/contracts';
+import {
+  AUDIT_GENESIS_HASH,
+  AUDIT_LIST_DEFAULT_LIMIT,
+  type AuditEntry,
+  type AuditVerification,
+} from '@vigil/contracts';
+import { chainAuditEntry, verifyAuditChain } from '../audit-chain.ts';
 import { AUDIT_RETENTION_MS, type AuditFilter, type AuditStore } from '../types.ts';
 
 export interface MemoryAuditOptions {
@@ -10,8 +16,17 @@ export interface MemoryAuditOptions {
 
 interface Kept {
   seq: number;
+  /** Position in the facility's chain, from 1. */
+  chainSeq: number;
   atMs: number;
   entry: AuditEntry;
+}
+
+/** A facility's chain: its newest entry and the last one trimmed. */
+interface Chain {
+  seq: number;
+  head: string;
+  trimmedThrough: number;
 }
 
 /**
@@ -21,6 +36,7 @@ interface Kept {
 export class MemoryAuditStore implements AuditStore {
   private readonly entries: Kept[] = [];
   private seq = 0;
+  private readonly chains = new Map<string, Chain>();
   private readonly retentionMs: number;
   private readonly maxEntries: number;
 
@@ -32,9 +48,35 @@ export class MemoryAuditStore implements AuditStore {
     this.maxEntries = Math.max(1, Math.floor(opts.maxEntries ?? 100_000));
   }
 
-  async append(entry: AuditEntry): Promise<void> {
-    this.entries.push({ seq: ++this.seq, atMs: Date.parse(entry.at), entry: structuredClone(entry) });
+  async append(entry: AuditEntry): Promise<AuditEntry> {
+    // Already past the retention: not kept, and not chained (it would be trimmed at once).
+    if (Date.parse(entry.at) < this.now() - this.retentionMs) return { ...entry };
+    // Synchronous from reading the head to storing the entry: appends never interleave.
+    const chain = this.chains.get(entry.facilityId) ?? { seq: 0, head: AUDIT_GENESIS_HASH, trimmedThrough: 0 };
+    // A copy (every field a string, so the spread in chainAuditEntry copies it whole).
+    const chained = chainAuditEntry(chain.head, entry);
+    chain.seq++;
+    chain.head = chained.hash;
+    this.chains.set(entry.facilityId, chain);
+    this.entries.push({ seq: ++this.seq, chainSeq: chain.seq, atMs: Date.parse(entry.at), entry: chained });
     this.trim();
+    return { ...chained };
+  }
+
+  async verify(facilityId: string): Promise<AuditVerification> {
+    const chain = this.chains.get(facilityId);
+    const stored = this.entries
+      .filter((k) => k.entry.facilityId === facilityId)
+      .map((k) => ({ seq: k.chainSeq, entry: k.entry, id: k.entry.id }));
+    return verifyAuditChain(facilityId, stored, {
+      from: chain && 1,
+      head: chain && { seq: chain.seq, hash: chain.head },
+      trimmedThrough: chain?.trimmedThrough ?? 0,
+    });
+  }
+
+  async facilities(): Promise<string[]> {
+    return [...this.chains.keys()].sort();
   }
 
   async list(f: AuditFilter = {}): Promise<AuditEntry[]> {
@@ -63,6 +105,12 @@ export class MemoryAuditStore implements AuditStore {
     const oldest = this.now() - this.retentionMs;
     let drop = Math.max(0, this.entries.length - this.maxEntries);
     while (drop < this.entries.length && (this.entries[drop]?.atMs ?? 0) < oldest) drop++;
-    if (drop > 0) this.entries.splice(0, drop);
+    if (drop === 0) return;
+    // Dropped in append order, so each facility's chain loses only its oldest entries.
+    for (const k of this.entries.slice(0, drop)) {
+      const chain = this.chains.get(k.entry.facilityId);
+      if (chain) chain.trimmedThrough = Math.max(chain.trimmedThrough, k.chainSeq);
+    }
+    this.entries.splice(0, drop);
   }
 }

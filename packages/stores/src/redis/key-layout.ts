@@ -63,11 +63,15 @@ export const eventLogKeys = (keys: Keys) => ({
   trimmedThrough: keys.tagged('events', 'trimmed-through'),
 });
 
-/** One facility's audit log: every entry, a resident's entries, and the sequence ordering their ties. */
+/**
+ * One facility's audit log: every entry, a resident's entries, the sequence ordering their ties, and
+ * the hash chain's record (head, start, trimmed-through).
+ */
 export const auditKeys = (keys: Keys, facilityId: string) => ({
   entries: keys.facility(facilityId, 'audit'),
   ofResident: (residentId: string) => keys.facility(facilityId, 'audit', 'r', encodeURIComponent(residentId)),
   sequence: keys.facility(facilityId, 'audit', 'n'),
+  chain: keys.facility(facilityId, 'audit', 'chain'),
 });
 
 /** The facilities with audit entries: one small set across facilities, written on its own. */
