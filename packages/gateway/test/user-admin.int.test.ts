@@ -112,7 +112,7 @@ describe('account creation follows the same policy (issue 13 LOW)', () => {
   it('refuses a short or breached password', async () => {
     const short = await createUser({ username: 'newbie', password: 'eight-ch' });
     expect(short.status).toBe(400);
-    const breached = await createUser({ username: 'newbie', password: 'iloveyou1234' });
+    const breached = await createUser({ username: 'newbie', password: 'password1234' });
     expect(breached.status).toBe(400);
     expect(breached.body.error.details).toEqual({ reason: 'password_breached' });
   });
