@@ -8,7 +8,7 @@ import {
   VitalsEventData,
 } from '@vigil/contracts';
 import { io, type Socket } from 'socket.io-client';
-import { logout } from './session.ts';
+import { logout, token } from './session.ts';
 import { applyWarning } from './sla.ts';
 import { applyAlert, applyVitalsSample } from './store.ts';
 import { applyTask } from './tasks.ts';
@@ -57,8 +57,12 @@ export function startLive(opts: LiveOptions): () => void {
     // WebSocket first: behind a load balancer with several gateways, one connection stays on one
     // gateway without sticky sessions; long-polling (which needs them) is only the fallback.
     transports: ['websocket', 'polling'],
-    // A function, so every reconnection sends the latest lastEventId and the server replays from it.
-    auth: (cb) => cb(lastEventId === undefined ? { token: opts.token } : { token: opts.token, lastEventId }),
+    // A function, so every reconnection sends the latest token (refreshed every few minutes) and the
+    // latest lastEventId, and the server replays from it.
+    auth: (cb) => {
+      const t = token() ?? opts.token;
+      cb(lastEventId === undefined ? { token: t } : { token: t, lastEventId });
+    },
     reconnectionDelay: 500,
     reconnectionDelayMax: 5_000,
   });
@@ -172,6 +176,17 @@ function scheduleManualRetry(s: BoardSocket): void {
   retryTimer = setTimeout(() => {
     if (socket === s && !s.connected) s.connect();
   }, MANUAL_RETRY_MS);
+}
+
+/**
+ * After a token refresh: the server closes a socket whose token was revoked (the refresh revokes the
+ * old one), so the socket reconnects at once with the new token and replays from `lastEventId`.
+ */
+export function reconnectLive(): void {
+  const s = socket;
+  if (!s) return;
+  s.disconnect();
+  s.connect();
 }
 
 export function stopLive(): void {

@@ -34,6 +34,12 @@ export function signIn(s: LoginResponse): void {
   session.value = s;
 }
 
+/** A refreshed token for the same session: stored, and the board stays as it is (App keys it by user). */
+export function renewed(s: LoginResponse): void {
+  sessionStorage.setItem(KEY, JSON.stringify(s));
+  session.value = s;
+}
+
 /** Clears the session; the board unmounts, which closes the socket and resets the store. */
 export function logout(reason: string | null = null): void {
   sessionStorage.removeItem(KEY);

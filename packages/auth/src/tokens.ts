@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { Role } from '@vigil/contracts';
 
@@ -8,63 +8,122 @@ export interface TokenClaims {
   facilityIds: string[];
 }
 
+/** A verified token: its claims plus what revocation and refresh need (docs/security.md "Sessions"). */
+export interface VerifiedToken extends TokenClaims {
+  /** `jti`: what logout and refresh revoke. */
+  tokenId: string;
+  /** Epoch ms the token was issued (to the ms, so a cut-off at a password reset is exact). */
+  issuedAt: number;
+  /** Epoch ms of `exp`; every token has one (contract §4.1). */
+  expiresAt: number;
+  /** Epoch ms of the login this token descends from by refreshes (`auth_time`). */
+  sessionStartedAt: number;
+}
+
+export interface IssuedToken {
+  token: string;
+  /** Epoch ms. */
+  expiresAt: number;
+  tokenId: string;
+}
+
 export interface TokenServiceOptions {
   /** HMAC key, at least 32 bytes. A random one is generated when absent (tokens die with the process). */
   secret?: string;
   issuer?: string;
   audience?: string;
+  /** Access token lifetime (contract §4.1: short-lived, default 15 min). */
   ttlSeconds?: number;
+  /** How long after its login a session may still be refreshed (default 12 h, one shift and a margin). */
+  maxSessionSeconds?: number;
   now?: () => number;
 }
 
+export const DEFAULT_TOKEN_TTL_S = 15 * 60;
+export const DEFAULT_MAX_SESSION_S = 12 * 3600;
+
 /**
  * One verifier for REST and Socket.IO (dependencies.md): HS256 only (a fixed algorithm allow-list),
- * issuer and audience checked, expiry enforced.
+ * issuer and audience checked, expiry enforced, and `exp`, `iat`, `jti` and `sub` required: a token
+ * without an expiry is refused even when its signature is right (contract §4.1, issue 13).
+ * Revocation is not here: the gateway checks `tokenId` and the user's cut-off in the stores.
  */
 export class TokenService {
   private readonly key: Uint8Array;
   private readonly issuer: string;
   private readonly audience: string;
   private readonly ttlSeconds: number;
+  readonly maxSessionMs: number;
   private readonly now: () => number;
 
   constructor(opts: TokenServiceOptions = {}) {
     this.key = opts.secret ? new TextEncoder().encode(opts.secret) : randomBytes(32);
     this.issuer = opts.issuer ?? 'vigil';
     this.audience = opts.audience ?? 'vigil-dashboards';
-    this.ttlSeconds = opts.ttlSeconds ?? 12 * 3600;
+    this.ttlSeconds = opts.ttlSeconds ?? DEFAULT_TOKEN_TTL_S;
+    this.maxSessionMs = (opts.maxSessionSeconds ?? DEFAULT_MAX_SESSION_S) * 1000;
     this.now = opts.now ?? Date.now;
   }
 
-  async issue(claims: TokenClaims): Promise<{ token: string; expiresAt: number }> {
-    const iat = Math.floor(this.now() / 1000);
-    const exp = iat + this.ttlSeconds;
-    const token = await new SignJWT({ role: claims.role, fac: claims.facilityIds })
+  /**
+   * A new access token. `sessionStartedAt` carries a refreshed session's login time forward; the
+   * token never outlives the session's maximum age.
+   */
+  async issue(claims: TokenClaims, session: { sessionStartedAt?: number } = {}): Promise<IssuedToken> {
+    const nowMs = this.now();
+    const started = session.sessionStartedAt ?? nowMs;
+    const iat = Math.floor(nowMs / 1000);
+    const exp = Math.min(iat + this.ttlSeconds, Math.floor((started + this.maxSessionMs) / 1000));
+    const tokenId = randomUUID();
+    const token = await new SignJWT({
+      role: claims.role,
+      fac: claims.facilityIds,
+      iat_ms: nowMs,
+      auth_time: Math.floor(started / 1000),
+    })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(claims.userId)
       .setIssuer(this.issuer)
       .setAudience(this.audience)
+      .setJti(tokenId)
       .setIssuedAt(iat)
       .setExpirationTime(exp)
       .sign(this.key);
-    return { token, expiresAt: exp * 1000 };
+    return { token, expiresAt: exp * 1000, tokenId };
   }
 
-  /** The claims of a valid token, or `undefined` for anything else (bad signature, expired, malformed). */
-  async verify(token: string): Promise<TokenClaims | undefined> {
+  /** Whether a session that started at `sessionStartedAt` may still be refreshed. */
+  refreshable(token: VerifiedToken): boolean {
+    return this.now() < token.sessionStartedAt + this.maxSessionMs;
+  }
+
+  /** The claims of a valid token, or `undefined` for anything else (bad signature, expired, no `exp`, malformed). */
+  async verify(token: string): Promise<VerifiedToken | undefined> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
         issuer: this.issuer,
         audience: this.audience,
         currentDate: new Date(this.now()),
+        // jose checks `exp` only when present; a token without one would never die (issue 13).
+        requiredClaims: ['exp', 'iat', 'jti', 'sub'],
       });
       const role = Role.safeParse(payload.role);
       const fac = payload.fac;
-      if (!payload.sub || !role.success || !Array.isArray(fac) || !fac.every((f) => typeof f === 'string')) {
-        return undefined;
-      }
-      return { userId: payload.sub, role: role.data, facilityIds: fac };
+      const { sub, jti, exp, iat } = payload;
+      if (!sub || !jti || exp === undefined || iat === undefined) return undefined;
+      if (!role.success || !Array.isArray(fac) || !fac.every((f) => typeof f === 'string')) return undefined;
+      const issuedAt = typeof payload.iat_ms === 'number' ? payload.iat_ms : iat * 1000;
+      const sessionStartedAt = typeof payload.auth_time === 'number' ? payload.auth_time * 1000 : issuedAt;
+      return {
+        userId: sub,
+        role: role.data,
+        facilityIds: fac,
+        tokenId: jti,
+        issuedAt,
+        expiresAt: exp * 1000,
+        sessionStartedAt,
+      };
     } catch (err) {
       if (err instanceof errors.JOSEError || err instanceof TypeError) return undefined;
       throw err;

@@ -2,7 +2,11 @@ import { z } from 'zod';
 
 /** Contract preamble: identifiers match `^[A-Za-z0-9_.-]{1,64}$`. */
 export const ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-export const Id = z.string().regex(ID_PATTERN, 'identifier must match ^[A-Za-z0-9_.-]{1,64}$');
+/** `.` and `..` match the pattern but are path segments, not names (issue 13): refused everywhere. */
+export const Id = z
+  .string()
+  .regex(ID_PATTERN, 'identifier must match ^[A-Za-z0-9_.-]{1,64}$')
+  .refine((s) => s !== '.' && s !== '..', 'identifier must not be . or ..');
 export type Id = z.infer<typeof Id>;
 
 /** Times on input: epoch milliseconds or an ISO-8601 string; normalised to epoch ms. */

@@ -84,8 +84,24 @@ export const PublicUser = z.object({
   /** Extension: who created the account, and (for one that awaited approval) which admin approved it. */
   createdBy: Id.optional(),
   approvedBy: Id.optional(),
+  /** A disabled account cannot sign in; its tokens and sockets were ended (`PATCH /api/users/{id}`). */
+  disabled: z.literal(true).optional(),
 });
 export type PublicUser = z.infer<typeof PublicUser>;
+/**
+ * `PATCH /api/users/{id}` (contract §4.1): the fields named change; `password` is a reset (every token
+ * of the user is revoked), `disabled: true` revokes them too and disconnects their sockets.
+ */
+export const UpdateUserRequest = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    zoneIds: z.array(Id).max(500).optional(),
+    password: z.string().min(1).max(256).optional(),
+    disabled: z.boolean().optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'name at least one field to change');
+export type UpdateUserRequest = z.infer<typeof UpdateUserRequest>;
 export const DutyRequest = z.object({ onDuty: z.boolean() });
 
 /** Per-vital threshold overrides in a care plan; absent limits use facility defaults. */

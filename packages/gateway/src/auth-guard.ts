@@ -1,8 +1,9 @@
 import type { Role } from '@vigil/contracts';
-import type { TokenService } from '@vigil/auth';
+import type { TokenService, VerifiedToken } from '@vigil/auth';
 import type { Stores } from '@vigil/stores';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from './errors.ts';
+import { tokenRevoked } from './sessions.ts';
 
 /** The caller as every authorisation decision sees it (contract §4.2). */
 export interface AuthUser {
@@ -23,16 +24,22 @@ declare module 'fastify' {
 
 /**
  * Token → user, shared by REST and Socket.IO (dependencies.md: one verifier). The user record is read
- * fresh so a deleted user, or one moved out of a facility, loses access without waiting for expiry.
+ * fresh so a deleted or disabled user, or one moved out of a facility, loses access without waiting
+ * for expiry; a revoked token (logout, refresh, disable, password reset) is refused on every gateway.
  */
-export async function resolveUser(stores: Stores, tokens: TokenService, token: string): Promise<AuthUser | undefined> {
+export async function resolveSession(
+  stores: Stores,
+  tokens: TokenService,
+  token: string,
+): Promise<{ user: AuthUser; token: VerifiedToken } | undefined> {
   const claims = await tokens.verify(token);
   if (!claims) return undefined;
-  const record = await stores.users.get(claims.userId);
-  if (!record || record.role !== claims.role) return undefined;
-  // Issue 13: a clinical account a manager created acts only once an admin approved it.
-  if (record.pendingApproval) return undefined;
-  return {
+  const [record, revoked] = await Promise.all([stores.users.get(claims.userId), tokenRevoked(stores, claims)]);
+  if (!record || record.role !== claims.role || revoked) return undefined;
+  // Issue 13: a disabled account has no session; a clinical account a manager created acts only once
+  // an admin approved it.
+  if (record.disabled || record.pendingApproval) return undefined;
+  const user: AuthUser = {
     id: record.id,
     role: record.role,
     name: record.name,
@@ -40,6 +47,11 @@ export async function resolveUser(stores: Stores, tokens: TokenService, token: s
     ...(record.zoneIds?.length ? { zoneIds: record.zoneIds } : {}),
     ...(record.residentId !== undefined ? { residentId: record.residentId } : {}),
   };
+  return { user, token: claims };
+}
+
+export async function resolveUser(stores: Stores, tokens: TokenService, token: string): Promise<AuthUser | undefined> {
+  return (await resolveSession(stores, tokens, token))?.user;
 }
 
 export function bearerToken(header: string | undefined): string | undefined {

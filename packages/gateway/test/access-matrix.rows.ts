@@ -14,9 +14,10 @@ import {
   taskInView,
   taskKindFor,
   taskShowsHealth,
+  userIdOf,
   vitalsCovers,
 } from './access-matrix.fixture.ts';
-import { type Json, PASSWORD } from './fixtures.ts';
+import { type Json, login, PASSWORD } from './fixtures.ts';
 
 /**
  * One row per REST route the gateway registers (its route table, `gateway.routes`): how to call it
@@ -24,7 +25,8 @@ import { type Json, PASSWORD } from './fixtures.ts';
  * without a row here, and for a row whose route is gone.
  */
 export interface Row {
-  call(c: Case): Promise<{ path: string; body?: unknown }>;
+  /** `token`: a token of the case's user of its own, for routes that use theirs up (refresh, logout). */
+  call(c: Case): Promise<{ path: string; body?: unknown; token?: string }>;
   expected(c: Case): Expect;
   /** Lists: the case's object in the answer, if it is there. */
   find?(body: Json, c: Case): Json | undefined;
@@ -63,7 +65,19 @@ function taskAction(action: string): Row {
   };
 }
 
+/** A session of its own for the case's user: refresh and logout revoke the token they are called with. */
+const ownSession = async (c: Case) => login(c.w.h.base, userIdOf(c.role, c.consent));
+
 export const ROWS: Record<string, Row> = {
+  // Every signed-in user keeps or ends their own session, wherever the case's object is (contract §4.1).
+  'POST /api/auth/refresh': {
+    call: async (c) => ({ path: '/api/auth/refresh', token: await ownSession(c) }),
+    expected: (c) => gate(c, { placeless: true }),
+  },
+  'POST /api/auth/logout': {
+    call: async (c) => ({ path: '/api/auth/logout', token: await ownSession(c) }),
+    expected: (c) => gate(c, { placeless: true }),
+  },
   'POST /api/facilities': {
     call: async () => ({ path: '/api/facilities', body: { id: fresh('mxf'), name: 'New', zones: [] } }),
     expected: (c) => gate(c, { placeless: true, roles: ['admin'] }),
@@ -110,6 +124,10 @@ export const ROWS: Record<string, Row> = {
     call: async () => ({ path: '/api/users?limit=1000' }),
     expected: (c) => listGate(c, { roles: ADMINS }),
     find: (body, c) => byId(`mx-duty-${c.place}`)(body),
+  },
+  'PATCH /api/users/:id': {
+    call: async (c) => ({ path: `/api/users/mx-duty-${c.place}`, body: { name: 'Duty' } }),
+    expected: (c) => gate(c, { roles: ADMINS }),
   },
   'PUT /api/users/:id/duty': {
     call: async (c) => ({ path: `/api/users/mx-duty-${c.place}/duty`, body: { onDuty: false } }),

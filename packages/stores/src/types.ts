@@ -3,6 +3,7 @@ import type { AlertStore, DeadlineStore, PolicyStore, SlaWarningStore, TaskStore
 import type { CounterStore, DeviceStore, FacilityStore, ResidentStore, UserStore } from './entity-types.ts';
 import type { EventLog, LockService, RuleSettingsStore, RuleStateStore, VitalsHistory } from './engine-types.ts';
 import type { PartitionCheckpointStore, PartitionLeaseStore, PartitionLog } from './partition-types.ts';
+import type { RevocationStore } from './revocation-types.ts';
 
 /**
  * One interface per kind of state (architecture.md "Stores"). Every method is async so the Redis
@@ -14,6 +15,7 @@ export * from './engine-types.ts';
 export * from './dispatch-types.ts';
 export * from './audit-types.ts';
 export * from './partition-types.ts';
+export * from './revocation-types.ts';
 
 export interface Stores {
   facilities: FacilityStore;
@@ -32,6 +34,8 @@ export interface Stores {
   policies: PolicyStore;
   audit: AuditStore;
   locks: LockService;
+  /** Revoked tokens and per-user cut-offs: logout, refresh, disable, password reset (issue 13). */
+  revocations: RevocationStore;
   /** Device messages admitted and not yet applied (issue 12). */
   uplinks: PartitionLog;
   leases: PartitionLeaseStore;

@@ -52,7 +52,7 @@ export async function createApp(options: AppOptions = {}) {
     host: '0.0.0.0',
     demo: false,
     simulator: false,
-    tokenTtlS: 12 * 3600,
+    tokenTtlS: 15 * 60,
     topicPrefix: 'care',
     logLevel: 'info',
     sim: { count: 24, rateHz: 1, seed: 42, scenario: 'mixed' },
@@ -97,6 +97,7 @@ export async function createApp(options: AppOptions = {}) {
   const tokens = new TokenService({
     ...(config.jwtSecret && { secret: config.jwtSecret }),
     ttlSeconds: config.tokenTtlS,
+    ...(config.sessionMaxAgeS !== undefined && { maxSessionSeconds: config.sessionMaxAgeS }),
     now: () => clock.now(),
   });
   const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock, locks: stores.locks });

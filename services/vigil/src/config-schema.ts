@@ -36,13 +36,25 @@ export const EnvSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DEMO: bool.default(true),
   ADMIN_USERNAME: z.string().min(1).max(128).optional(),
-  ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must be at least 8 characters').max(256).optional(),
+  // The password policy's length (packages/auth password-policy.ts; issue 13); app.ts checks the rest.
+  ADMIN_PASSWORD: z.string().min(12, 'ADMIN_PASSWORD must be at least 12 characters').max(256).optional(),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  /**
+   * Access token lifetime (contract §4.1: short-lived, default 15 min); boards keep a session going with
+   * `POST /api/auth/refresh` up to `SESSION_MAX_AGE_S` after the login (docs/security.md "Sessions").
+   */
   TOKEN_TTL_S: z.coerce
     .number()
     .int()
     .min(60)
-    .max(7 * 24 * 3600)
+    .max(24 * 3600)
+    .default(15 * 60),
+  /** How long after a login its session may be refreshed (default 12 h: a shift and a margin). */
+  SESSION_MAX_AGE_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
     .default(12 * 3600),
   TOPIC_PREFIX: z
     .string()

@@ -16,7 +16,10 @@ export interface AppConfig {
   adminUsername?: string;
   adminPassword?: string;
   jwtSecret?: string;
+  /** Access token lifetime (default 15 min). */
   tokenTtlS: number;
+  /** How long after a login a session may still be refreshed (default 12 h). */
+  sessionMaxAgeS?: number;
   topicPrefix: string;
   logLevel: string;
   boardDir?: string;

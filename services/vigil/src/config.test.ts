@@ -24,7 +24,7 @@ describe('loadConfig', () => {
       HTTP_PORT: '0',
       MQTT_PORT: '0',
       ADMIN_USERNAME: 'root',
-      ADMIN_PASSWORD: 'long-enough',
+      ADMIN_PASSWORD: 'long-enough-password',
     });
     expect(r.ok && r.config).toMatchObject({
       demo: false,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { PASSWORD_PROBLEMS, passwordProblem } from '@vigil/auth';
 import type { RedisTarget } from '@vigil/stores';
 import { type Env, EnvSchema } from './config-schema.ts';
 import { devicePeppers, encryptionKey } from './config-secrets.ts';
@@ -45,6 +46,9 @@ export function loadConfig(
   if (isSet('ADMIN_USERNAME') !== isSet('ADMIN_PASSWORD')) {
     problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
   }
+  // The first admin's password follows the policy every other password follows (issue 13).
+  const adminPasswordProblem = e.ADMIN_PASSWORD === undefined ? undefined : passwordProblem(e.ADMIN_PASSWORD);
+  if (adminPasswordProblem) problems.push(`ADMIN_PASSWORD: ${PASSWORD_PROBLEMS[adminPasswordProblem]}`);
   if (!bad.has('HTTP_PORT') && !bad.has('MQTT_PORT') && e.HTTP_PORT !== 0 && e.HTTP_PORT === e.MQTT_PORT)
     problems.push('HTTP_PORT and MQTT_PORT must differ');
   if (isSet('MQTT_URL')) {
@@ -102,6 +106,7 @@ export function loadConfig(
       ...(e.ADMIN_PASSWORD && { adminPassword: e.ADMIN_PASSWORD }),
       ...(e.JWT_SECRET && { jwtSecret: e.JWT_SECRET }),
       tokenTtlS: e.TOKEN_TTL_S,
+      sessionMaxAgeS: e.SESSION_MAX_AGE_S,
       topicPrefix: e.TOPIC_PREFIX,
       logLevel: e.LOG_LEVEL,
       ...(e.BOARD_DIR && { boardDir: e.BOARD_DIR }),

@@ -48,14 +48,24 @@ const NAMES = [
   'Song Ning',
 ];
 
-/** Demo passwords are fixed so the README can name them; demo mode is for a laptop, never production. */
+/**
+ * Demo passwords are fixed so the README can name them; demo mode is for a laptop, never production.
+ * They follow the password policy all the same (12 characters or more, not a common password:
+ * demo.test.ts checks), so the demo shows what the policy asks.
+ */
 export const DEMO_ACCOUNTS: DemoAccount[] = [
-  { username: 'manager', password: 'manager-demo', role: 'manager', name: 'Manager Zhou' },
-  { username: 'carer.east', password: 'carer-demo', role: 'caregiver', name: 'Carer Lin (East)', zoneIds: ['east'] },
-  { username: 'carer.west', password: 'carer-demo', role: 'caregiver', name: 'Carer Xu (West)', zoneIds: ['west'] },
-  { username: 'carer', password: 'carer-demo', role: 'caregiver', name: 'Carer Ma (all zones)' },
-  { username: 'doctor', password: 'doctor-demo', role: 'medical', name: 'Dr. Chen' },
-  { username: 'maintenance', password: 'maintenance-demo', role: 'maintenance', name: 'Technician Guo' },
+  { username: 'manager', password: 'zhou-demo-2026', role: 'manager', name: 'Manager Zhou' },
+  {
+    username: 'carer.east',
+    password: 'east-wing-demo',
+    role: 'caregiver',
+    name: 'Carer Lin (East)',
+    zoneIds: ['east'],
+  },
+  { username: 'carer.west', password: 'west-wing-demo', role: 'caregiver', name: 'Carer Xu (West)', zoneIds: ['west'] },
+  { username: 'carer', password: 'all-zones-demo', role: 'caregiver', name: 'Carer Ma (all zones)' },
+  { username: 'doctor', password: 'dr-chen-demo-26', role: 'medical', name: 'Dr. Chen' },
+  { username: 'maintenance', password: 'guo-fixes-demo', role: 'maintenance', name: 'Technician Guo' },
 ];
 
 /** A few care plans that differ from the defaults, so per-resident thresholds show on the board. */

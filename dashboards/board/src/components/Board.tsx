@@ -4,6 +4,7 @@ import { useEffect } from 'preact/hooks';
 import { reloadAll } from '../data.ts';
 import { initDuty, resetDuty } from '../duty.ts';
 import { startLive } from '../live.ts';
+import { startTokenRefresh } from '../token-refresh.ts';
 import { resetSla } from '../sla.ts';
 import { activeHighCount, now, resetStore } from '../store.ts';
 import { resetTasks } from '../tasks.ts';
@@ -29,6 +30,8 @@ export function Board({ session }: { session: LoginResponse }) {
     // REST at once, so the board is not empty while the socket connects; the socket's first connect
     // reloads again so nothing between this snapshot and the live stream is lost.
     void reloadAll();
+    // Tokens live 15 min (contract §4.1): renewed before they expire, the socket moved to the new one.
+    const stopRefresh = startTokenRefresh();
     const stop = startLive({
       token: session.token,
       reload: () => void reloadAll(),
@@ -45,6 +48,7 @@ export function Board({ session }: { session: LoginResponse }) {
       document.title = n > 0 ? `(${n}) HIGH alert${n > 1 ? 's' : ''} — Vigil` : 'Vigil — alert board';
     });
     return () => {
+      stopRefresh();
       stop();
       clearInterval(tick);
       clearInterval(teamTick);
@@ -56,7 +60,7 @@ export function Board({ session }: { session: LoginResponse }) {
       resetDuty();
       document.title = 'Vigil';
     };
-  }, [session.token]);
+  }, [session.user.id]);
 
   // The gateway lets responders (caregiver, medical, manager) acknowledge and resolve; admins provision
   // and watch. The server still decides: a refused action is shown on the card.

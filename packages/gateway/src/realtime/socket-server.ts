@@ -18,6 +18,7 @@ import type { GatewayMetrics } from '../metrics.ts';
 import { inScope, scopeOf } from '../scope.ts';
 import { Fanout } from './fanout.ts';
 import { ReceiptBook } from './receipts.ts';
+import { SessionWatch } from './session-watch.ts';
 import { normaliseLastEventId, replayThenLive } from './replay.ts';
 import { ADMIN_ROOM, facilityRoom, residentRoom, type VigilServer, type VigilSocket, vitalsRoom } from './types.ts';
 import { createVitalsFeed } from './vitals-feed.ts';
@@ -34,6 +35,8 @@ export interface RealtimeDeps {
   audit: AuditRecorder;
   /** Several gateways: the Redis streams adapter (see `GatewayDeps.socketAdapter`). */
   socketAdapter?: ServerOptions['adapter'];
+  /** How often sockets' tokens are checked again (default 2 s; contract §2: closed within 5 s). */
+  sessionCheckMs?: number;
 }
 
 /** Socket.IO on the HTTP port (contract §2): auth, rooms, replay, live fan-out, vitals, receipts. */
@@ -49,7 +52,15 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   const fanout = new Fanout(io, deps.stores, deps.stats, log, deps.audit);
   const vitalsFeed = createVitalsFeed(io, deps.clock, deps.stats, () => fanout.lastDeliveredId);
   const receipts = new ReceiptBook();
+  const sessions = new SessionWatch({
+    stores: deps.stores,
+    tokens: deps.tokens,
+    clock: deps.clock,
+    logger: log,
+    ...(deps.sessionCheckMs !== undefined && { intervalMs: deps.sessionCheckMs }),
+  });
   fanout.start();
+  sessions.start();
 
   // A missing, invalid or expired token: connect_error "unauthorized" (contract §2).
   io.use((socket, next) => {
@@ -71,6 +82,8 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
 
   io.on('connection', (socket) => {
     const d = socket.data;
+    // The middleware checked this token; the watch checks it again until the socket closes (contract §2).
+    sessions.watch(socket, String((socket.handshake.auth as { token?: unknown }).token));
     d.cursor = null;
     d.replaying = true;
     d.buffer = [];
@@ -197,6 +210,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       }
     },
     close() {
+      sessions.stop();
       fanout.stop();
       vitalsFeed.close();
       io.local.disconnectSockets(true);

@@ -1,15 +1,17 @@
-import { CreateUserRequest, DutyRequest, Id, type PublicUser, type Role } from '@vigil/contracts';
+import { CreateUserRequest, DutyRequest, Id, type PublicUser, type Role, UpdateUserRequest } from '@vigil/contracts';
 import { hashSecret } from '@vigil/auth';
 import { newId } from '@vigil/runtime';
 import type { UserRecord } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { acceptedUsername, assertPasswordAccepted } from '../account-policy.ts';
 import { type AuthUser, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { linkNext, PageParams, pageById, pageQuery } from '../paging.ts';
 import { assertFacility, facilityScope, inFacility, userInScope } from '../scope.ts';
 import { IdParams } from './facilities.ts';
+import { updateUser } from './user-update.ts';
 
 /** The API never shows a password hash (contract §4.1). */
 export function toPublicUser({ passwordHash: _hash, ...user }: UserRecord): PublicUser {
@@ -30,12 +32,14 @@ export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
       if (body.role === 'admin') throw forbidden('a manager cannot create admins');
       if (body.facilityIds.length === 0) throw forbidden('a manager creates users of their own facilities');
     }
+    const username = acceptedUsername(body.username);
+    assertPasswordAccepted(body.password);
     await checkReferences(ctx, user, body);
     const id = body.id ?? newId('usr');
     const pending = needsApproval(user, body.role);
     const record: UserRecord = {
       id,
-      username: body.username,
+      username,
       name: body.name,
       role: body.role,
       facilityIds: [...new Set(body.facilityIds)],
@@ -65,6 +69,10 @@ export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
     }
     return reply.status(201).send(toPublicUser(record));
   });
+
+  app.patch('/:id', { schema: { params: IdParams, body: UpdateUserRequest } }, async (req) =>
+    toPublicUser(await updateUser(ctx, userOf(req), req.params.id, req.body)),
+  );
 
   // An admin confirms a clinical account a manager created (issue 13; docs/security.md "Accounts").
   app.post('/:id/approve', { schema: { params: IdParams } }, async (req) => {

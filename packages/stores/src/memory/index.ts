@@ -10,6 +10,7 @@ import { MemoryRuleSettingsStore, MemoryRuleStateStore } from './rules.ts';
 import { MemoryDeadlineStore, MemoryPolicyStore, MemorySlaWarningStore, MemoryTaskStore } from './dispatch.ts';
 import { MemoryPartitionLog } from './partition-log.ts';
 import { MemoryPartitionCheckpointStore, MemoryPartitionLeaseStore } from './partitions.ts';
+import { MemoryRevocationStore } from './revocations.ts';
 
 export * from './alerts.ts';
 export * from './audit.ts';
@@ -22,6 +23,7 @@ export * from './rules.ts';
 export * from './dispatch.ts';
 export * from './partition-log.ts';
 export * from './partitions.ts';
+export * from './revocations.ts';
 
 export interface MemoryStoresOptions {
   /** Audit log retention and count cap (defaults: 400 days, 100,000 entries). */
@@ -52,6 +54,7 @@ export function createMemoryStores(now: () => number = Date.now, opts: MemorySto
     policies: new MemoryPolicyStore(),
     audit: new MemoryAuditStore(now, opts.audit),
     locks: new KeyedLock(),
+    revocations: new MemoryRevocationStore(now),
     uplinks: new MemoryPartitionLog(),
     leases,
     checkpoints: new MemoryPartitionCheckpointStore(leases),

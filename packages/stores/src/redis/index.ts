@@ -19,6 +19,7 @@ import { Sealer } from './sealer.ts';
 import { RedisVitalsHistory } from './vitals-history.ts';
 import { RedisPartitionLog } from './partition-log.ts';
 import { RedisPartitionCheckpointStore, RedisPartitionLeaseStore } from './partitions.ts';
+import { RedisRevocationStore } from './revocations.ts';
 
 export * from './alerts.ts';
 export * from './audit.ts';
@@ -34,6 +35,7 @@ export * from './sealer.ts';
 export * from './vitals-history.ts';
 export * from './partition-log.ts';
 export * from './partitions.ts';
+export * from './revocations.ts';
 export * from './connection.ts';
 export * from './slot.ts';
 export type { SnapshotCacheOptions } from './snapshot-cache.ts';
@@ -208,6 +210,7 @@ export async function createRedisStores(
     policies: new RedisPolicyStore(client, keys),
     audit: new RedisAuditStore(client, keys, now, opts.audit),
     locks,
+    revocations: new RedisRevocationStore(client, keys, now),
     uplinks,
     leases: new RedisPartitionLeaseStore(client, keys),
     checkpoints: new RedisPartitionCheckpointStore(client, keys, sealer),
