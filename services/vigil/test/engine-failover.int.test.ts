@@ -1,5 +1,5 @@
 import type { AlertEnvelope } from '@vigil/contracts';
-import { createRedisStores, type RedisStores } from '@vigil/stores';
+import type { RedisStores } from '@vigil/stores';
 import { requireBinary } from '@vigil/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,7 +10,14 @@ import {
 } from '../../../packages/stores/test/redis-server.ts';
 import { FleetWearable } from './fleet-wearable.ts';
 import { createPlatformClient } from './harness.ts';
-import { sharedSecrets, startVigilProcess, type VigilProcess, watchBoardOnDuty } from './vigil-process.ts';
+import {
+  ackedNotInHistory,
+  sharedSecrets,
+  startVigilProcess,
+  storesLike,
+  type VigilProcess,
+  watchBoardOnDuty,
+} from './vigil-process.ts';
 
 const skip = requireBinary(REDIS_SERVER, REDIS_INSTALL_HINT, 'engine failover test');
 
@@ -142,20 +149,11 @@ describe.skipIf(skip)('an engine of two killed under load', () => {
 
       // Every acknowledged sample reaches its resident's history (read straight from Redis), once the
       // survivor has worked through the backlog the takeover left it.
-      stores = await createRedisStores(redis.url, {
-        keyPrefix: env.REDIS_KEY_PREFIX,
-        encryption: { kek: Buffer.from(env.ENCRYPTION_KEY as string, 'base64') },
-      });
+      stores = await storesLike(redis.url, env);
       const history = stores.vitals;
-      const notInHistory = async () => {
-        const missing: string[] = [];
-        for (const [i, w] of wearables.entries()) {
-          const seen = new Set((await history.range(`r${i + 1}`, w.tsOf(1), w.tsOf(SAMPLES))).map((p) => p.ts));
-          for (const seq of w.acked) if (!seen.has(w.tsOf(seq))) missing.push(`${w.deviceId}#${seq}`);
-        }
-        return missing;
-      };
-      await expect.poll(notInHistory, { timeout: 30_000, interval: 500 }).toEqual([]);
+      await expect
+        .poll(() => ackedNotInHistory(history, wearables, SAMPLES), { timeout: 30_000, interval: 500 })
+        .toEqual([]);
       // No alert raised twice: the takeover's replay found them open (nothing more arrives late).
       await sleep(1_000);
       expect(keys(raised(seen))).toEqual(expected);

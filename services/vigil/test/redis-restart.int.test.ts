@@ -1,4 +1,4 @@
-import { createRedisStores, type RedisStores } from '@vigil/stores';
+import type { RedisStores } from '@vigil/stores';
 import { requireBinary } from '@vigil/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,7 +9,14 @@ import {
 } from '../../../packages/stores/test/redis-server.ts';
 import { FleetWearable } from './fleet-wearable.ts';
 import { createPlatformClient } from './harness.ts';
-import { sharedSecrets, startVigilProcess, type VigilProcess, watchBoardOnDuty } from './vigil-process.ts';
+import {
+  ackedNotInHistory,
+  sharedSecrets,
+  startVigilProcess,
+  storesLike,
+  type VigilProcess,
+  watchBoardOnDuty,
+} from './vigil-process.ts';
 
 const skip = requireBinary(REDIS_SERVER, REDIS_INSTALL_HINT, 'redis restart test');
 
@@ -104,20 +111,11 @@ describe.skipIf(skip)('Redis restarted under load', () => {
       await expect.poll(() => vigil.readyz(), { timeout: 10_000, interval: 200 }).toBe(200);
       await Promise.all(wearables.map((w) => w.settled()));
       for (const w of wearables) expect(w.acked.size, `${w.deviceId} acknowledged`).toBe(SAMPLES);
-      stores = await createRedisStores(redis.url, {
-        keyPrefix: env.REDIS_KEY_PREFIX,
-        encryption: { kek: Buffer.from(env.ENCRYPTION_KEY as string, 'base64') },
-      });
+      stores = await storesLike(redis.url, env);
       const history = stores.vitals;
-      const notInHistory = async () => {
-        const missing: string[] = [];
-        for (const [i, w] of wearables.entries()) {
-          const have = new Set((await history.range(`r${i + 1}`, w.tsOf(1), w.tsOf(SAMPLES))).map((p) => p.ts));
-          for (const seq of w.acked) if (!have.has(w.tsOf(seq))) missing.push(`${w.deviceId}#${seq}`);
-        }
-        return missing;
-      };
-      await expect.poll(notInHistory, { timeout: 30_000, interval: 500 }).toEqual([]);
+      await expect
+        .poll(() => ackedNotInHistory(history, wearables, SAMPLES), { timeout: 30_000, interval: 500 })
+        .toEqual([]);
 
       // The SOS pressed while Redis was down is on the board once, after the recovery.
       type Alert = { kind: string; residentId?: string; occurrences: number };

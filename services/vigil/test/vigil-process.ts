@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { AlertEnvelope } from '@vigil/contracts';
+import { createRedisStores, type RedisStores, type VitalsHistory } from '@vigil/stores';
 import { freePort, type PrivateProcess, startProcess } from '@vigil/testkit';
 import type { createPlatformClient } from './harness.ts';
 
@@ -86,4 +87,36 @@ export async function watchBoardOnDuty(platform: ReturnType<typeof createPlatfor
   const seen: AlertEnvelope[] = [];
   board.on('alert', (e: AlertEnvelope) => seen.push(e));
   return seen;
+}
+
+/** A wearable of a fault test: the seqs the broker acknowledged, and each seq's device time. */
+export interface AckedWearable {
+  deviceId: string;
+  acked: ReadonlySet<number>;
+  tsOf(seq: number): number;
+}
+
+/**
+ * The acknowledged samples missing from their resident's history (`r<i+1>` for the i-th wearable),
+ * as `device#seq`: read from Redis through stores of their own, as any other process would.
+ */
+export async function ackedNotInHistory(
+  history: VitalsHistory,
+  wearables: readonly AckedWearable[],
+  samples: number,
+): Promise<string[]> {
+  const missing: string[] = [];
+  for (const [i, w] of wearables.entries()) {
+    const have = new Set((await history.range(`r${i + 1}`, w.tsOf(1), w.tsOf(samples))).map((p) => p.ts));
+    for (const seq of w.acked) if (!have.has(w.tsOf(seq))) missing.push(`${w.deviceId}#${seq}`);
+  }
+  return missing;
+}
+
+/** Stores on the processes' Redis, opened with their key prefix and key (`sharedSecrets`). */
+export function storesLike(redisUrl: string, env: NodeJS.ProcessEnv): Promise<RedisStores> {
+  return createRedisStores(redisUrl, {
+    keyPrefix: env.REDIS_KEY_PREFIX as string,
+    encryption: { kek: Buffer.from(env.ENCRYPTION_KEY as string, 'base64') },
+  });
 }
