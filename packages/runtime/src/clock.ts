@@ -17,6 +17,33 @@ export const systemClock: Clock = {
   },
 };
 
+/**
+ * Runs `work` every `intervalMs` on `clock`, each run `intervalMs` after the previous one ended (never
+ * two at once, however long one takes); a failed run goes to `onError` and the next still comes.
+ * Returns the stop.
+ */
+export function repeatAfter(
+  clock: Clock,
+  intervalMs: number,
+  work: () => Promise<unknown>,
+  onError: (err: unknown) => void,
+): () => void {
+  let stopped = false;
+  let cancel: () => void;
+  const tick = () => {
+    work()
+      .catch(onError)
+      .finally(() => {
+        if (!stopped) cancel = clock.setTimeout(tick, intervalMs);
+      });
+  };
+  cancel = clock.setTimeout(tick, intervalMs);
+  return () => {
+    stopped = true;
+    cancel();
+  };
+}
+
 /** A clock tests move by hand; timers fire in due order as time advances. */
 export class ManualClock implements Clock {
   private timers: { at: number; fn: () => void; id: number }[] = [];

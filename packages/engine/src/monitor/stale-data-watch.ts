@@ -1,6 +1,6 @@
 import { type Priority, type RuleSettingsBody, toIso } from '@vigil/contracts';
 import { formatDuration, formatSpan } from '@vigil/rules';
-import type { Clock, Logger } from '@vigil/runtime';
+import { type Clock, type Logger, repeatAfter } from '@vigil/runtime';
 import { alertSubject, type DeviceRecord, type Stores } from '@vigil/stores';
 import type { AlertService } from '../alerts/alert-service.ts';
 import type { RuleSettingsService } from '../rules/rule-settings-service.ts';
@@ -47,14 +47,12 @@ export class StaleDataWatch {
   }
 
   start(intervalMs = STALE_DATA_SWEEP_MS): void {
-    const tick = () => {
-      this.sweep()
-        .catch((err: unknown) => this.log.error({ err }, 'stale-data sweep failed'))
-        .finally(() => {
-          if (this.cancel) this.cancel = this.deps.clock.setTimeout(tick, intervalMs);
-        });
-    };
-    this.cancel = this.deps.clock.setTimeout(tick, intervalMs);
+    this.cancel ??= repeatAfter(
+      this.deps.clock,
+      intervalMs,
+      () => this.sweep(),
+      (err) => this.log.error({ err }, 'stale-data sweep failed'),
+    );
   }
 
   stop(): void {

@@ -1,4 +1,4 @@
-import type { Clock, Logger } from '@vigil/runtime';
+import { type Clock, type Logger, repeatAfter } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
 
 const DAY_MS = 24 * 3_600_000;
@@ -64,14 +64,12 @@ export class RetentionSweeper {
   }
 
   start(intervalMs = RETENTION_SWEEP_MS): void {
-    const tick = () => {
-      this.sweep()
-        .catch((err: unknown) => this.log.error({ err }, 'retention sweep failed'))
-        .finally(() => {
-          if (this.cancel) this.cancel = this.deps.clock.setTimeout(tick, intervalMs);
-        });
-    };
-    this.cancel = this.deps.clock.setTimeout(tick, intervalMs);
+    this.cancel ??= repeatAfter(
+      this.deps.clock,
+      intervalMs,
+      () => this.sweep(),
+      (err) => this.log.error({ err }, 'retention sweep failed'),
+    );
   }
 
   stop(): void {
