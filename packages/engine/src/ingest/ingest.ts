@@ -82,6 +82,7 @@ export class Ingest {
   private readonly admission: Admission;
   private readonly owner: PartitionOwner;
   private readonly manager: PartitionManager;
+  private readonly backpressure: Backpressure;
   private started: Promise<void> | undefined;
   /** `started` has resolved. */
   private ready = false;
@@ -93,16 +94,18 @@ export class Ingest {
     const p = deps.partitioning ?? memoryPartitioning();
     const { log, durable, states } = p;
     const partitions = states.partitions;
-    const backpressure = new Backpressure(deps.maxBacklog);
+    const backpressure = new Backpressure({
+      ...(deps.maxBacklog !== undefined && { max: deps.maxBacklog }),
+      backlog: (partition) => log.backlog(partition, 'routine'),
+      onError: (err) => this.log.warn({ err }, 'partition backlog unknown: vitals of that partition stay held'),
+    });
+    this.backpressure = backpressure;
     const applier = new Applier({ ...deps, seqsOf: (partition) => states.get(partition).seqs });
     const owner = new PartitionOwner({
       log,
       apply: (partition, record) => applier.apply(record, partition),
-      applied: async (partition, lane, offset) => {
-        // Not durable: once applied, a record is done with. Durable: trimmed behind checkpoints.
-        if (!durable) await log.trim(partition, lane, offset);
-        if (lane === 'routine') backpressure.applied(partition, await log.backlog(partition, lane));
-      },
+      // Not durable: once applied, a record is done with. Durable: trimmed behind checkpoints.
+      ...(!durable && { applied: (partition, lane, offset) => log.trim(partition, lane, offset) }),
       logger: deps.logger,
     });
     this.owner = owner;
@@ -184,6 +187,7 @@ export class Ingest {
   /** Hands the partitions over (checkpointed, released) and stops applying. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.backpressure.close();
     if (!this.started) return;
     await this.started;
     await this.manager.stop();

@@ -1,6 +1,5 @@
 import { silentLogger } from '@vigil/runtime';
 import { describe, expect, it } from 'vitest';
-import { Backpressure } from './backpressure.ts';
 import { MemoryPartitionLog } from '@vigil/stores';
 import { PartitionOwner } from './owner.ts';
 import type { UplinkRecord } from './uplink-log.ts';
@@ -60,26 +59,5 @@ describe('PartitionOwner', () => {
     // Each waited at most for the records already being applied (a batch per partition).
     for (const at of sosAt) expect(at - before).toBeLessThanOrEqual(2 * 8);
     expect(applied).toHaveLength(402);
-  });
-});
-
-describe('Backpressure', () => {
-  it('holds routine admissions of a partition far behind until its owner caught up to half', async () => {
-    const bp = new Backpressure(4);
-    for (let i = 0; i < 4; i++) await bp.admitted(0);
-    let released = false;
-    const held = bp.admitted(0).then(() => {
-      released = true;
-    });
-    // Another partition is not held.
-    await bp.admitted(1);
-    await new Promise((r) => setImmediate(r));
-    expect(released).toBe(false);
-    bp.applied(0, 3);
-    await new Promise((r) => setImmediate(r));
-    expect(released).toBe(false);
-    bp.applied(0, 2);
-    await held;
-    expect(released).toBe(true);
   });
 });

@@ -164,19 +164,26 @@ export class PartitionOwner {
 
   private async drain(l: LaneLoop): Promise<void> {
     while (l.dirty && !this.stopped && !l.gone) {
+      if (l.lane === 'routine') {
+        // Vitals wait one turn of the event loop before the read, so the appends of every socket
+        // read in this turn are fetched in one round trip instead of one each. Calls for help never do.
+        await turnOfEventLoop();
+        await this.yieldToUrgent();
+      }
       l.dirty = false;
-      if (l.lane === 'routine') await this.yieldToUrgent();
       const records = await this.deps.log.read(l.partition, l.lane, l.cursor, this.batch);
       if (records.length === 0) {
         if (l.lane === 'urgent') this.setUrgent(l.partition, false);
         continue;
       }
       l.cursor = await this.applyAll(l, records);
-      l.dirty = true;
-      // A log in memory reads and applies in microtasks alone: without a turn of the event loop
-      // between batches, a backlog of vitals would be applied to its end while no socket is read,
-      // no PUBACK written and no call for help even received.
-      if (l.lane === 'routine') await turnOfEventLoop();
+      // A short batch was the lane's end when read: an append since has woken the loop (`wake` after
+      // the log has it, here or, through the log's wake channel, elsewhere), so no empty read to check.
+      if (records.length >= this.batch) l.dirty = true;
+      else if (l.lane === 'urgent' && !l.dirty) this.setUrgent(l.partition, false);
+      // (A log in memory reads and applies in microtasks alone: without that turn of the event loop
+      // between batches, a backlog of vitals would be applied to its end while no socket is read, no
+      // PUBACK written and no call for help even received.)
     }
   }
 

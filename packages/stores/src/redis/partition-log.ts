@@ -7,8 +7,8 @@ import type { Sealer } from './sealer.ts';
 /**
  * The partition log on Redis Streams (issue 12): one stream per partition and lane, hash-tagged by
  * partition (`{p12}`) so a partition's keys live on one Redis Cluster slot. An append is one XADD;
- * with the client's auto-pipelining, the appends of one tick go in one round trip, and each
- * resolves when Redis has it, which is when the broker may acknowledge the message. Records are
+ * the vitals appended in one turn of the event loop go in one write and one round trip (`nextTurn`
+ * and the client's auto-pipelining), and each resolves when Redis has it, which is when the broker may acknowledge the message. Records are
  * sealed under their facility's key (health data is encrypted at rest).
  *
  * Owners in other processes learn of appends through one pub/sub channel, a message per tick naming
@@ -20,6 +20,7 @@ export class RedisPartitionLog<R = unknown> implements PartitionLog<R> {
   private pendingWake = new Set<string>();
   private wakeScheduled = false;
   private subscriber: RedisClient | undefined;
+  private turn: Promise<void> | undefined;
 
   constructor(
     private readonly redis: RedisClient,
@@ -39,6 +40,11 @@ export class RedisPartitionLog<R = unknown> implements PartitionLog<R> {
     const raw = this.sealer?.enabled
       ? await this.sealer.seal(facilityId, ctx(partition, lane), record)
       : toJson(record);
+    // Vitals are sent at the next turn of the event loop, with every other append of this turn in one
+    // write (the client pipelines what is asked in one tick): one message per socket read arrives from
+    // each broker connection, so waiting for the tick alone would still cost a write and a round trip
+    // apiece. Calls for help go at once.
+    if (lane === 'routine') await this.nextTurn();
     await this.redis.xadd(this.stream(partition, lane), '*', 'r', raw);
     for (const l of this.listeners) l(partition, lane);
     this.pendingWake.add(`${partition}:${lane}`);
@@ -46,6 +52,17 @@ export class RedisPartitionLog<R = unknown> implements PartitionLog<R> {
       this.wakeScheduled = true;
       setImmediate(() => this.flushWake());
     }
+  }
+
+  /** Resolves at the next turn of the event loop; every append that asks before then shares it. */
+  private nextTurn(): Promise<void> {
+    this.turn ??= new Promise((resolve) =>
+      setImmediate(() => {
+        this.turn = undefined;
+        resolve();
+      }),
+    );
+    return this.turn;
   }
 
   async read(partition: number, lane: LogLane, after: string | undefined, max: number): Promise<LoggedRecord<R>[]> {

@@ -1,4 +1,5 @@
 import { acceptsTcp, freePort, type PrivateProcess, startProcess } from '@vigil/testkit';
+import { PLATFORM_NODE_FLAGS } from '../../../src/node-flags.ts';
 import { REPO_ROOT } from '../ipc.ts';
 
 export interface PlatformProcess {
@@ -9,6 +10,16 @@ export interface PlatformProcess {
 }
 
 const MAIN = 'services/vigil/src/main.ts';
+
+/**
+ * The flags the product runs with (services/vigil/src/node-flags.ts), given to the bare broker too so
+ * the ratio compares code, not heap settings. `BENCH_NODE_FLAGS` replaces them (space-separated; an
+ * empty value runs Node's defaults), to measure what a flag is worth in one run against another.
+ */
+function nodeFlags(): readonly string[] {
+  const given = process.env.BENCH_NODE_FLAGS;
+  return given === undefined ? PLATFORM_NODE_FLAGS : given.split(/\s+/).filter(Boolean);
+}
 
 /** The bare broker is profiled too, so a cost (say `writev`) can be compared per message with the floor's. */
 function profileArgs(): string[] {
@@ -36,7 +47,7 @@ export async function startMain(
         command: process.execPath,
         // BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of each product process there on exit (how
         // the per-message costs in docs/performance.md were found; open it in Chrome DevTools).
-        args: [...profileArgs(), '--import', 'tsx', MAIN],
+        args: [...nodeFlags(), ...profileArgs(), '--import', 'tsx', MAIN],
         cwd: REPO_ROOT,
         env: {
           PATH: process.env.PATH,
@@ -70,7 +81,13 @@ export async function startBareBroker(): Promise<{ proc: PrivateProcess; port: n
       const proc = await startProcess({
         name: 'bare-aedes',
         command: process.execPath,
-        args: [...profileArgs(), '--import', 'tsx', 'services/vigil/bench/fleet/targets/bare-broker.ts'],
+        args: [
+          ...nodeFlags(),
+          ...profileArgs(),
+          '--import',
+          'tsx',
+          'services/vigil/bench/fleet/targets/bare-broker.ts',
+        ],
         cwd: REPO_ROOT,
         env: { PATH: process.env.PATH, BARE_BROKER_PORT: String(port) },
         ready: () => acceptsTcp(port),
