@@ -54,6 +54,20 @@ describe('TokenService', () => {
     expect(await t.verify('')).toBeUndefined();
   });
 
+  it('answers a token verified before from memory until it expires; a changed byte never hits', async () => {
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const t = new TokenService({ secret: 'x'.repeat(32), ttlSeconds: 60, now: () => now });
+    const { token } = await t.issue({ userId: 'u1', role: 'caregiver', facilityIds: ['f1'] });
+    const first = await t.verify(token);
+    expect(await t.verify(token)).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const [head, body, sig = ''] = token.split('.');
+    const flipped = `${head}.${body}.${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`;
+    expect(await t.verify(flipped)).toBeUndefined();
+    now += 60_000;
+    expect(await t.verify(token)).toBeUndefined();
+  });
+
   it('refuses the none algorithm', async () => {
     const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
     const body = Buffer.from(
