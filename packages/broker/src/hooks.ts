@@ -23,6 +23,7 @@ export interface HookContext {
 }
 
 /** 3.1.1 CONNACK return codes used here. */
+const IDENTIFIER_REJECTED = 2;
 const BAD_USERNAME_OR_PASSWORD = 4;
 const NOT_AUTHORIZED = 5;
 const SERVER_UNAVAILABLE = 3;
@@ -92,6 +93,16 @@ export function createHooks(
     },
 
     authenticate(client, username, password, done) {
+      // contract §1: the client id must equal the device id, so a new connection can replace (take
+      // over, in aedes' registerClient, after this hook) only the device's own older session. Decided
+      // from the packet alone, before the store or the secret is looked at: the answer is the same
+      // for a known or unknown device and a right or wrong secret, so it reveals nothing.
+      if (client.id !== username) {
+        registry.countIdentifierRejected();
+        log.info({ deviceId: username?.slice(0, 64) }, 'mqtt client id differs from the device id: refused');
+        done(connackError(IDENTIFIER_REJECTED, 'identifier rejected'), false);
+        return;
+      }
       ctx.authenticator.authenticate(username, password).then(
         (identity) => {
           if (!identity) {

@@ -14,6 +14,8 @@ export interface DeviceStats {
 export interface BrokerStats {
   connectedDevices: number;
   authFailures: number;
+  /** CONNECTs whose client id was not the device id (contract §1, return code 2). */
+  identifierRejections: number;
   aclViolations: number;
   refusedSubscriptions: number;
   oversizedPackets: number;
@@ -22,14 +24,14 @@ export interface BrokerStats {
 }
 
 /**
- * Authenticated connections and ACL counters. The identity is attached to the aedes client object,
- * never derived from the client id (which the device chooses freely).
+ * Authenticated connections and ACL counters. The identity is attached to the aedes client object
+ * by authentication, never derived from the client id (which only has to equal the username).
  */
 export class DeviceRegistry {
   private readonly identities = new WeakMap<Client, DeviceIdentity>();
   private readonly byDevice = new Map<string, Set<Client>>();
   private readonly perDevice = new Map<string, DeviceStats>();
-  private readonly totals = { authFailures: 0, oversizedPackets: 0, uplinkFailures: 0 };
+  private readonly totals = { authFailures: 0, identifierRejections: 0, oversizedPackets: 0, uplinkFailures: 0 };
 
   attach(client: Client, identity: DeviceIdentity): void {
     this.identities.set(client, identity);
@@ -80,6 +82,9 @@ export class DeviceRegistry {
   }
   countAuthFailure(): void {
     this.totals.authFailures++;
+  }
+  countIdentifierRejected(): void {
+    this.totals.identifierRejections++;
   }
   countOversizedPacket(): void {
     this.totals.oversizedPackets++;

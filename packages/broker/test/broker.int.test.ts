@@ -52,15 +52,14 @@ describe('embedded broker: authentication (contract §1)', () => {
     });
   }
 
-  it('disconnectDevice closes every connection of a device', async () => {
+  it("disconnectDevice closes the device's connection and no other", async () => {
     const b = await harness();
     const c1 = await b.connect('dev-1');
-    const c2 = await b.connect('dev-1');
     const other = await b.connect('dev-2');
     await vi.waitFor(() => expect(b.broker.stats().connectedDevices).toBe(2));
-    const both = Promise.all([closed(c1), closed(c2)]);
-    expect(await b.broker.disconnectDevice('dev-1')).toBe(2);
-    await both;
+    const gone = closed(c1);
+    expect(await b.broker.disconnectDevice('dev-1')).toBe(1);
+    await gone;
     expect(other.connected).toBe(true);
   });
 });
@@ -102,7 +101,7 @@ describe('embedded broker: ACL (contract §1)', () => {
 
   it('hands every allowed publish to onUplink with the authenticated device id', async () => {
     const b = await harness();
-    const client = await b.connect('dev-1', { clientId: 'anything-goes' });
+    const client = await b.connect('dev-1');
     for (const channel of ['vitals', 'events', 'telemetry', 'status']) {
       await client.publishAsync(topicOf('dev-1', channel), `{"n":"${channel}"}`, {
         qos: 1,
@@ -255,13 +254,19 @@ describe('embedded broker: transport', () => {
       const client = await mqtt.connectAsync(`ws://127.0.0.1:${port}/mqtt`, {
         username: 'dev-1',
         password: SECRET,
+        clientId: 'dev-1',
         reconnectPeriod: 0,
       });
       await client.publishAsync(topicOf('dev-1', 'vitals'), '{"ws":true}', { qos: 1 });
       await vi.waitFor(() => expect(b.uplinks).toHaveLength(1));
       expect(b.uplinks[0]?.deviceId).toBe('dev-1');
       const refused = await mqtt
-        .connectAsync(`ws://127.0.0.1:${port}/mqtt`, { username: 'dev-1', password: 'nope', reconnectPeriod: 0 })
+        .connectAsync(`ws://127.0.0.1:${port}/mqtt`, {
+          username: 'dev-1',
+          password: 'nope',
+          clientId: 'dev-1',
+          reconnectPeriod: 0,
+        })
         .then(
           () => undefined,
           (e: Error & { code?: number }) => e.code,

@@ -36,7 +36,7 @@ describe.skipIf(skip)('external Mosquitto: authentication and ACL (contract §1)
     const client = await mqtt.connectAsync(m.server.url, {
       username: deviceId,
       password,
-      clientId: `${deviceId}-${randomBytes(3).toString('hex')}`,
+      clientId: deviceId, // contract §1: the client id is the device id
       reconnectPeriod: 0,
       connectTimeout: 5000,
       ...opts,
@@ -222,6 +222,7 @@ describe.skipIf(skip)('external Mosquitto: dynsec config written without mosquit
       const client = await mqtt.connectAsync(server.url, {
         username: 'band-1',
         password: 'a-secret',
+        clientId: 'band-1',
         reconnectPeriod: 0,
       });
       await client.endAsync();

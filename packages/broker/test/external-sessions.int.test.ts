@@ -45,7 +45,12 @@ describe.skipIf(skip)('ExternalBroker engine sessions on Mosquitto', () => {
     const id = `band-s${++n}`;
     const secret = randomBytes(24).toString('base64url');
     await m.provisioner.provisionDevice({ deviceId: id, facilityId: FACILITY, secret });
-    const client = await mqtt.connectAsync(m.server.url, { username: id, password: secret, reconnectPeriod: 0 });
+    const client = await mqtt.connectAsync(m.server.url, {
+      username: id,
+      password: secret,
+      clientId: id,
+      reconnectPeriod: 0,
+    });
     m.clients.push(client);
     return { id, client };
   }

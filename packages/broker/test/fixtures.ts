@@ -82,7 +82,7 @@ export async function startBroker(
       const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
         username: deviceId,
         password: SECRET,
-        clientId: `${deviceId}-${Math.random().toString(36).slice(2, 8)}`,
+        clientId: deviceId, // contract §1: the client id is the device id
         reconnectPeriod: 0,
         connectTimeout: 5000,
         ...opts,

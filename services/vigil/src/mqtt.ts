@@ -65,6 +65,11 @@ export async function createMqttSide(
           () => s().authFailures,
         ],
         [
+          'vigil_mqtt_identifier_rejections',
+          'MQTT CONNECTs refused because the client id was not the device id (return code 2).',
+          () => s().identifierRejections,
+        ],
+        [
           'vigil_mqtt_acl_violations',
           "Publishes outside the device's own topics (connection closed).",
           () => s().aclViolations,
@@ -99,6 +104,8 @@ export async function createMqttSide(
       await provisioner.start();
       await provisioner.applyDefaultAcl();
       await provisioner.ensurePlatformClient({ username: m.username, password: m.password });
+      // contract §1: device clients provisioned before client ids were bound get bound now.
+      await provisioner.bindDeviceClientIds();
       await external.start();
       return 0;
     },

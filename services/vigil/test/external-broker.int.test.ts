@@ -82,4 +82,30 @@ describe.skipIf(skip)('the platform on an external Mosquitto', () => {
       )
       .toBe('refused');
   });
+
+  it("refuses a device id that is the platform's login or one of its client ids (409), and keeps working", async () => {
+    const admin = await p.login('admin', 'admin-pass-123');
+    for (const id of ['vigil-engine', mosquitto.admin.username, 'vigil-engine-e1-urgent']) {
+      const r = await p.api<{ error: { code: string } }>('POST', '/api/devices', admin, {
+        id,
+        facilityId: 'f1',
+        kind: 'sensor',
+      });
+      expect(r.status, id).toBe(409);
+    }
+    // The platform's own login was not replaced: a new device still connects and is ingested.
+    const d = await p.must<{ id: string; secret: string }>('POST', '/api/devices', admin, {
+      id: 'sensor-after',
+      facilityId: 'f1',
+      kind: 'sensor',
+    });
+    const sensor = await connect(d.id, d.secret);
+    await sensor.publishAsync(`care/f1/devices/${d.id}/telemetry`, JSON.stringify({ ts: Date.now(), smoke: false }), {
+      qos: 1,
+    });
+    await expect
+      .poll(async () => (await p.app.stores.counters.get(d.id)).accepted, { timeout: 5000 })
+      .toBeGreaterThanOrEqual(1);
+    await sensor.endAsync();
+  });
 });

@@ -43,8 +43,13 @@ export interface DeviceClientStats {
 
 const RECENT_COMMANDS = 20;
 
-/** mqtt.js connection refusals meaning bad credentials: 3.1.1 codes 4/5, MQTT 5 reason codes 134/135. */
-const AUTH_REFUSALS = new Set([4, 5, 134, 135]);
+/**
+ * mqtt.js connection refusals that a retry cannot cure: bad credentials (3.1.1 codes 4/5, MQTT 5
+ * reason codes 134/135) and a client id that is not the device id (contract §1: 3.1.1 code 2, MQTT 5
+ * 133). The simulator always connects with client id = device id, so the latter means a broker
+ * misconfiguration; counted with the refusals rather than retried every `reconnectPeriodMs`.
+ */
+const AUTH_REFUSALS = new Set([2, 4, 5, 133, 134, 135]);
 
 const emptyStats = (): DeviceClientStats => ({
   published: { vitals: 0, events: 0, telemetry: 0, status: 0 },

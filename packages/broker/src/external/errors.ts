@@ -37,7 +37,12 @@ export type DynsecErrorCode =
   /** The user may not use `$CONTROL/dynamic-security/v1` (not a dynsec admin). */
   | 'DYNSEC_NOT_ADMIN'
   /** An id that is not a contract identifier: it would put MQTT wildcards or levels into an ACL. */
-  | 'DYNSEC_INVALID_ID';
+  | 'DYNSEC_INVALID_ID'
+  /**
+   * A device id that is the username of a client that is not a device's (the platform's login, the
+   * dynsec admin) or lies in the platform's client-id space (`vigil-engine-…`): refused, never taken over.
+   */
+  | 'DYNSEC_RESERVED_ID';
 
 export class DynsecError extends Error {
   constructor(
@@ -51,4 +56,9 @@ export class DynsecError extends Error {
     super(message);
     this.name = 'DynsecError';
   }
+}
+
+/** A dynsec response with `error` as a `DynsecError` (`DYNSEC_COMMAND_FAILED`, Mosquitto's text in `detail`). */
+export function commandFailed(r: { command: string; error?: string }): DynsecError {
+  return new DynsecError('DYNSEC_COMMAND_FAILED', `${r.command} failed: ${r.error}`, r.command, r.error);
 }

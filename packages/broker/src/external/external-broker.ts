@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   DEFAULT_TOPIC_PREFIX,
   type DeviceCommand,
@@ -14,6 +13,7 @@ import type { BackoffOptions } from './backoff.ts';
 import { ManagedConnection } from './connection.ts';
 import { ConsumerConnection } from './consumer-connection.ts';
 import { ExternalBrokerError } from './errors.ts';
+import { consumerClientId, downlinkClientId, gatewayClientId, randomSuffix } from './platform-client-ids.ts';
 import { DEFAULT_SHARE_GROUP, sharedLaneFilters } from './uplink.ts';
 
 export interface ExternalBrokerOptions {
@@ -85,14 +85,6 @@ export const DEFAULT_RECEIVE_MAXIMUM = 16;
 export const DEFAULT_SESSION_EXPIRY_S = 3600;
 
 /**
- * The client id of an engine's consumer: the urgent lane's, or routine consumer `n`'s. Stable, so a
- * restart under the same identity resumes the session.
- */
-export function consumerClientId(engineId: string, slot: number | 'urgent'): string {
-  return `vigil-engine-${engineId}-${slot}`;
-}
-
-/**
  * The platform's side of an external Mosquitto (contract §1 with `MQTT_URL`): MQTT 5 connections that
  * take this engine's share of every device uplink through the shared subscriptions
  * `$share/{group}/{prefix}/+/devices/+/{channel}` (one for calls for help, `consumers` for the rest)
@@ -140,7 +132,7 @@ export class ExternalBroker implements DeviceDownlink {
     if (this.downlinks) throw new Error('ExternalBroker already started');
     const { opts } = this;
     const consumes = opts.consume ?? true;
-    const random = randomBytes(6).toString('hex');
+    const random = randomSuffix();
     const common = {
       url: opts.url,
       ...(opts.username !== undefined && { username: opts.username }),
@@ -154,7 +146,7 @@ export class ExternalBroker implements DeviceDownlink {
     this.downlinks = new ManagedConnection({
       ...common,
       // Nothing of a downlink connection's session is worth keeping: a clean one, never colliding.
-      clientId: consumes ? `vigil-engine-${opts.engineId ?? random}-down-${random}` : `vigil-gateway-${random}`,
+      clientId: consumes ? downlinkClientId(opts.engineId ?? random) : gatewayClientId(),
       onConnected: () => Promise.resolve(),
     });
     if (consumes) {

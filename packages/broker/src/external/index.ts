@@ -1,5 +1,4 @@
 export {
-  consumerClientId,
   DEFAULT_CONSUMERS,
   DEFAULT_RECEIVE_MAXIMUM,
   DEFAULT_SESSION_EXPIRY_S,
@@ -7,6 +6,7 @@ export {
   type ExternalBrokerOptions,
   type ExternalBrokerStats,
 } from './external-broker.ts';
+export { consumerClientId, isPlatformClientId, PLATFORM_CLIENT_ID_PREFIXES } from './platform-client-ids.ts';
 export { type DeviceCredentials, MosquittoProvisioner, type MosquittoProvisionerOptions } from './provisioner.ts';
 export {
   DEFAULT_ACL_ACCESS,

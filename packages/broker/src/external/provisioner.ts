@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { DEFAULT_TOPIC_PREFIX, ID_PATTERN } from '@vigil/contracts';
 import { type Clock, type Logger, silentLogger, systemClock } from '@vigil/runtime';
 import type { BackoffOptions } from './backoff.ts';
@@ -11,8 +10,10 @@ import {
   PLATFORM_ROLE,
   platformAcls,
 } from './dynsec-acl.ts';
+import { getClient, isBound, isDeviceClient, listClients } from './device-clients.ts';
 import { type DynsecCommand, DynsecChannel, type DynsecResponse } from './dynsec-channel.ts';
-import { DynsecError } from './errors.ts';
+import { commandFailed, DynsecError } from './errors.ts';
+import { isPlatformClientId, provisionerClientId } from './platform-client-ids.ts';
 import { DEFAULT_SHARE_GROUP } from './uplink.ts';
 
 export interface MosquittoProvisionerOptions {
@@ -44,6 +45,8 @@ export interface DeviceCredentials {
 /** Mosquitto 2.0.11's error texts for the idempotent cases. */
 const ALREADY_EXISTS = /already exists/i;
 const NOT_FOUND = /not found/i;
+/** `modifyClient`s per control message when binding existing device clients. */
+const BIND_BATCH = 100;
 
 /**
  * Device authentication and the contract §1 ACL enforced by Mosquitto itself, provisioned by the
@@ -81,7 +84,7 @@ export class MosquittoProvisioner {
       url: this.opts.url,
       username: this.opts.username,
       password: this.opts.password,
-      clientId: this.opts.clientId ?? `vigil-provisioner-${randomBytes(4).toString('hex')}`,
+      clientId: this.opts.clientId ?? provisionerClientId(),
       keepaliveS: 30,
       startTimeoutMs: this.opts.startTimeoutMs ?? 30_000,
       ...(this.opts.reconnect && { reconnect: this.opts.reconnect }),
@@ -112,21 +115,49 @@ export class MosquittoProvisioner {
   /** The engine workers' client and role (`platformAcls`); a second call updates password and ACLs. */
   async ensurePlatformClient(credentials: { username: string; password: string }): Promise<void> {
     await this.upsertRole(PLATFORM_ROLE, platformAcls(this.prefix, this.group));
-    await this.upsertClient(credentials.username, credentials.password, PLATFORM_ROLE);
+    // Not bound to a client id: the engines connect as many (platform-client-ids.ts).
+    await this.upsertClient({
+      username: credentials.username,
+      password: credentials.password,
+      rolename: PLATFORM_ROLE,
+    });
     this.log.info({ username: credentials.username }, 'mosquitto platform client ready');
   }
 
   /**
-   * A device's client and role (`deviceAcls`). Provisioning again replaces the secret and the ACL
-   * (e.g. a new secret, or the device moved to another facility).
+   * A device's client, bound to client id = device id (contract §1), and role (`deviceAcls`).
+   * Provisioning again replaces the secret and the ACL (e.g. a new secret, or the device moved to
+   * another facility). Refused (`DYNSEC_RESERVED_ID`) for an id that is not a device's to take.
    */
   async provisionDevice(device: DeviceCredentials): Promise<void> {
     checkId('deviceId', device.deviceId);
     checkId('facilityId', device.facilityId);
+    await this.checkDeviceIdFree(device.deviceId);
     const role = deviceRoleName(device.deviceId);
     await this.upsertRole(role, deviceAcls(this.prefix, device.facilityId, device.deviceId));
-    await this.upsertClient(device.deviceId, device.secret, role);
+    await this.upsertClient({ username: device.deviceId, password: device.secret, rolename: role, bindClientId: true });
     this.log.info({ deviceId: device.deviceId, facilityId: device.facilityId }, 'device provisioned on mosquitto');
+  }
+
+  /**
+   * contract §1 for device clients provisioned before client ids were bound: binds each to client
+   * id = device id (`modifyClient`, which makes Mosquitto close the device's connection; it
+   * reconnects with its own id). Idempotent, cheap once done: run at every platform start, before
+   * the engines consume. Resolves with how many it bound.
+   */
+  async bindDeviceClientIds(): Promise<number> {
+    const send = (commands: DynsecCommand[]) => this.channel.send(commands);
+    const unbound = (await listClients(send)).filter((c) => isDeviceClient(c) && !isBound(c));
+    for (let i = 0; i < unbound.length; i += BIND_BATCH) {
+      const batch = unbound.slice(i, i + BIND_BATCH);
+      const responses = await send(
+        batch.map((c) => ({ command: 'modifyClient', username: c.username, clientid: c.username })),
+      );
+      const failure = responses.find((r) => r.error);
+      if (failure) throw commandFailed(failure);
+    }
+    if (unbound.length > 0) this.log.info({ devices: unbound.length }, 'device clients bound to their client id');
+    return unbound.length;
   }
 
   /**
@@ -139,30 +170,47 @@ export class MosquittoProvisioner {
       { command: 'deleteClient', username: deviceId },
       { command: 'deleteRole', rolename: deviceRoleName(deviceId) },
     ]);
-    for (const r of [client, role]) if (r?.error && !NOT_FOUND.test(r.error)) throw failed(r);
+    for (const r of [client, role]) if (r?.error && !NOT_FOUND.test(r.error)) throw commandFailed(r);
     this.log.info({ deviceId }, 'device removed from mosquitto');
   }
 
   private async upsertRole(rolename: string, acls: DynsecAcl[]): Promise<void> {
     const [created] = await this.channel.send([{ command: 'createRole', rolename, acls }]);
     if (!created?.error) return;
-    if (!ALREADY_EXISTS.test(created.error)) throw failed(created);
+    if (!ALREADY_EXISTS.test(created.error)) throw commandFailed(created);
     // modifyRole with `acls` replaces the role's whole ACL list.
     await this.run({ command: 'modifyRole', rolename, acls });
   }
 
-  private async upsertClient(username: string, password: string, rolename: string): Promise<void> {
-    const roles = [{ rolename }];
-    const [created] = await this.channel.send([{ command: 'createClient', username, password, roles }]);
+  /**
+   * A device id must name no client but a device's (else provisioning would replace, say, the
+   * platform's password and role) and no client id of the platform's own connections (else the
+   * device, bound to that id, would take over an engine's session).
+   */
+  private async checkDeviceIdFree(deviceId: string): Promise<void> {
+    const reserved = (why: string) => new DynsecError('DYNSEC_RESERVED_ID', `device id ${deviceId} ${why}`);
+    if (isPlatformClientId(deviceId)) throw reserved("is in the platform's client-id space");
+    const existing = await getClient((commands) => this.channel.send(commands), deviceId);
+    if (existing && !isDeviceClient(existing)) throw reserved('is the username of a client that is not a device');
+  }
+
+  private async upsertClient(c: { username: string; password: string; rolename: string; bindClientId?: boolean }) {
+    const fields = {
+      username: c.username,
+      password: c.password,
+      roles: [{ rolename: c.rolename }],
+      ...(c.bindClientId && { clientid: c.username }),
+    };
+    const [created] = await this.channel.send([{ command: 'createClient', ...fields }]);
     if (!created?.error) return;
-    if (!ALREADY_EXISTS.test(created.error)) throw failed(created);
-    await this.run({ command: 'modifyClient', username, password, roles });
+    if (!ALREADY_EXISTS.test(created.error)) throw commandFailed(created);
+    await this.run({ command: 'modifyClient', ...fields });
   }
 
   private async run(command: DynsecCommand): Promise<DynsecResponse> {
     const [response] = await this.channel.send([command]);
     if (!response) throw new DynsecError('DYNSEC_COMMAND_FAILED', `no response to ${command.command}`, command.command);
-    if (response.error) throw failed(response);
+    if (response.error) throw commandFailed(response);
     return response;
   }
 
@@ -170,10 +218,6 @@ export class MosquittoProvisioner {
     this.channel.failAll(new DynsecError('DYNSEC_OFFLINE', 'provisioner closed'));
     await this.connection?.close();
   }
-}
-
-function failed(r: DynsecResponse): DynsecError {
-  return new DynsecError('DYNSEC_COMMAND_FAILED', `${r.command} failed: ${r.error}`, r.command, r.error);
 }
 
 /** An id outside the contract's pattern could put `+`, `#` or `/` into an ACL topic. */

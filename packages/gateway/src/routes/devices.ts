@@ -57,6 +57,9 @@ export const deviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { c
       try {
         await ctx.onDeviceProvisioned({ id, facilityId: body.facilityId, secret });
       } catch (err) {
+        // The external broker refuses an id that is not a device's to take (its platform login, its
+        // admin, the platform's client ids): not an outage, so no "try again".
+        if ((err as { code?: unknown }).code === 'DYNSEC_RESERVED_ID') throw conflict(`device id ${id} is reserved`);
         req.log.error({ err, deviceId: id }, 'device provisioning in the broker failed');
         throw new ApiError('unavailable', 'the MQTT broker could not be reached to provision the device; try again');
       }
