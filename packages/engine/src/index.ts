@@ -24,3 +24,4 @@ export * from './dispatch/deadline-runner.ts';
 export * from './dispatch/dispatch-system.ts';
 export * from './dispatch/sla-report.ts';
 export * from './retention/retention-sweeper.ts';
+export * from './alerts/location-retention.ts';

@@ -1,4 +1,4 @@
-import { type Alert, type Consent, healthVisibleTo, type Resident, type Task, zonesCover } from '@vigil/contracts';
+import { healthVisibleTo, type Resident, type Task, zonesCover } from '@vigil/contracts';
 import type { AuthUser } from './auth-guard.ts';
 import { inFacility } from './scope.ts';
 
@@ -19,15 +19,6 @@ export function canSeeVitals(
   resident: Pick<Resident, 'id' | 'facilityId' | 'consent' | 'zoneId'>,
 ): boolean {
   return canSeeHealth(user, resident) && zonesCover(user, resident.zoneId);
-}
-
-/** Location is shown only under the resident's separate location consent (contract §1.2, §4.3). */
-export function withLocationConsent(alert: Alert, consent: Consent | undefined): Alert {
-  if (alert.location === undefined || (alert.residentId !== undefined && consent?.location)) return alert;
-  // Facility alerts (no resident) carry a place in the building, not a person's whereabouts.
-  if (alert.residentId === undefined) return alert;
-  const { location: _hidden, ...rest } = alert;
-  return rest;
 }
 
 /**

@@ -1,46 +1,80 @@
-import type { Alert, Resident, SlaWarning } from '@vigil/contracts';
+import type { Alert, Location, Resident, SlaWarning } from '@vigil/contracts';
+import { respondersNeedLocation, withoutLocation } from '@vigil/engine';
 import type { Stores } from '@vigil/stores';
-import { canSeeHealth, withLocationConsent } from './access.ts';
+import { canSeeHealth } from './access.ts';
 import type { AuditNote, AuditRecorder } from './audit.ts';
 import type { AuthUser } from './auth-guard.ts';
 import { type EmergencyGrant, emergencyGrants } from './emergency-access.ts';
 import { ALERT_KIND_TITLES, withoutHealthContent } from './health-redaction.ts';
 
+/** How `alertForViewer` reaches what it needs beyond the alert in hand (both read lazily). */
+export interface AlertViewSources {
+  /** The viewer's emergency grants for a resident (a list reads them once per resident). */
+  grantsOf?: (r: Resident) => Promise<EmergencyGrant[]>;
+  /**
+   * The location as stored now, for an alert taken from the event log, which never holds a
+   * resident's location (engine location-retention.ts). Absent: the alert's own (a stored alert).
+   */
+  storedLocation?: () => Promise<Location | undefined>;
+}
+
 /**
  * An alert as one viewer may see it (contract §4.2, §4.3), the one rule REST and Socket.IO share:
- * - location only under the resident's location consent (emergency access never widens it);
  * - health content (title values, `explanation.inputs`, the condition's limits) under the resident's
- *   health consent for the viewer's role, or by emergency access to this very alert (the viewer is
- *   assigned to it while it is open and `high`), then marked `emergencyAccess: true`;
- *   otherwise `withoutHealthContent`.
- * Facility alerts (no resident) are about a building: unchanged. The stores are read only for a
- * viewer whom consent refuses, and only for an open `high` alert.
+ *   health consent for the viewer's role; otherwise `withoutHealthContent`;
+ * - the location (contract §1.2, issue 13) under the resident's location consent, to the roles their
+ *   consent admits (§4.2 counts location among the health content a role without consent never sees);
+ * - either, by emergency access, to the responders of this very alert (assigned to it while it is
+ *   open and `high`, emergency-access.ts), then marked `emergencyAccess: true` and audited with
+ *   purpose `emergency` (`alertReadNote`). When it resolves the engine drops the stored location
+ *   unless the location consent keeps it.
+ * Facility alerts (no resident) are about a building: unchanged. The stores are read only for an
+ * open `high` alert that consent alone does not fully show to this viewer, and (`storedLocation`,
+ * events only) for the location of a viewer who may see one.
  */
 export async function alertForViewer(
   stores: Pick<Stores, 'tasks' | 'alerts'>,
   user: AuthUser,
   alert: Alert,
   resident: Resident | undefined,
-  grantsOf: (r: Resident) => Promise<EmergencyGrant[]> = (r) => emergencyGrants(stores, user, r),
+  sources: AlertViewSources = {},
 ): Promise<Alert> {
   if (alert.residentId === undefined) return alert;
-  const located = withLocationConsent(alert, resident?.consent);
-  if (resident && canSeeHealth(user, resident)) return located;
-  if (resident && alert.priority === 'high' && alert.state !== 'resolved') {
-    const grants = await grantsOf(resident);
-    if (grants.some((g) => g.alertId === alert.id)) return { ...located, emergencyAccess: true };
+  const bare = withoutLocation(alert);
+  const locate = sources.storedLocation ?? (async () => alert.location);
+  const located = async (a: Alert): Promise<Alert> => {
+    const location = await locate();
+    return location === undefined ? a : { ...a, location };
+  };
+  const responder = async () => {
+    if (!resident || !respondersNeedLocation(alert)) return false;
+    const grants = await (sources.grantsOf ?? ((r) => emergencyGrants(stores, user, r)))(resident);
+    return grants.some((g) => g.alertId === alert.id);
+  };
+  if (resident && canSeeHealth(user, resident)) {
+    if (resident.consent.location) return located(bare);
+    // Health under consent, the location only by emergency access (read first: most alerts have none).
+    const shown = await located(bare);
+    if (shown.location === undefined || !(await responder())) return bare;
+    return { ...shown, emergencyAccess: true };
   }
-  return withoutHealthContent(located);
+  if (await responder()) return { ...(await located(bare)), emergencyAccess: true };
+  return withoutHealthContent(bare);
 }
 
 /** Whether the alert went out with health content about a resident: what `alert.read` records. */
 export const showsHealth = (alert: Alert): alert is Alert & { residentId: string } =>
   alert.residentId !== undefined && !alert.healthWithheld;
 
-/** The audit note of alerts handed out: their ids, purpose `emergency` for an emergency access. */
+/**
+ * The audit note of alerts handed out: their ids, purpose `emergency` for an emergency access, which
+ * says when the resident's location went out with it.
+ */
 export function alertReadNote(alert: Alert, more?: string): AuditNote {
   const where = more ? ` (${more})` : '';
-  if (alert.emergencyAccess) return { purpose: 'emergency', detail: `emergency access: alert ${alert.id}${where}` };
+  const what = alert.location === undefined ? '' : ' with location';
+  if (alert.emergencyAccess)
+    return { purpose: 'emergency', detail: `emergency access: alert ${alert.id}${what}${where}` };
   return `alert ${alert.id}${where}`;
 }
 
@@ -71,7 +105,7 @@ export async function alertsForViewer(
   };
   const shown: Alert[] = [];
   for (const a of alerts)
-    shown.push(await alertForViewer(stores, user, a, residents.get(a.residentId ?? ''), grantsOf));
+    shown.push(await alertForViewer(stores, user, a, residents.get(a.residentId ?? ''), { grantsOf }));
 
   const read = new Map<string, Alert[]>();
   for (const a of shown) if (showsHealth(a)) read.set(a.residentId, [...(read.get(a.residentId) ?? []), a]);

@@ -13,7 +13,7 @@ import { inFacility } from './scope.ts';
  *
  * Decided afresh on every access from the stores (no grant is cached): when the alert is resolved or
  * the task leaves the responder (completed, declined, cancelled, escalated to someone else), the next
- * request is refused as before. Location is not health data and stays under its own consent.
+ * request is refused as before. The alert's location follows the same grant (alert-view.ts).
  */
 
 /** Which alert and task open the access (ids only: they go into the audit `detail`). */

@@ -270,8 +270,9 @@ export const taskFor = (c: Case) => {
 };
 
 /**
- * Location follows its own consent, for every viewer alike (contract §1.2, §4.3): an alert that is
- * shown carries it exactly when the resident's location consent is on. Undefined: nothing to judge.
+ * Location follows the location consent and the viewer's role's consent (contract §1.2, §4.2, §4.3;
+ * emergency access aside, which these medium alerts never open): here every consent is on or every
+ * one off, so an alert that is shown carries it exactly when the consent is on. Undefined: nothing to judge.
  */
 export function locationProblem(alert: Json, consent: ConsentState): string | undefined {
   const has = alert?.location !== undefined;

@@ -15,6 +15,7 @@ let clock: ManualClock;
 const tokens: Record<string, string> = {};
 const as = (u: string) => tokens[u] ?? '';
 const sockets: Socket[] = [];
+const WHERE = { lat: 30.27, lon: 120.16 };
 
 beforeAll(async () => {
   clock = new ManualClock(Date.now());
@@ -97,7 +98,7 @@ describe('without an emergency (contract §4.3 consent alone)', () => {
 
 describe('during a high alert (contract §4.3 emergency access)', () => {
   it('lets the assigned responder see vitals, the report and the task context, audited as emergency', async () => {
-    high = await raise(h.alerts, { kind: 'sos', priority: 'high', title: 'SOS' });
+    high = await raise(h.alerts, { kind: 'sos', priority: 'high', title: 'SOS', location: WHERE });
     highTask = await assignTask(high, 'tk_high');
     const vitals = await get('care1', '/api/residents/r1/vitals');
     expect(vitals.status).toBe(200);
@@ -117,10 +118,20 @@ describe('during a high alert (contract §4.3 emergency access)', () => {
       expect(entry).toMatchObject({ residentId: 'r1', facilityId: 'f1', outcome: 'allowed', actorRole: 'caregiver' });
       expect(entry.detail).toBe(detail);
     }
-    // GET /api/audit returns them, and the location stays under its own consent (never widened).
+    // GET /api/audit returns them. The alert's location goes to the responder too (r1's location
+    // consent is off: issue 13), audited as an emergency access that handed it out.
     const audit = (await get('manager1', '/api/audit?residentId=r1')).body as AuditEntry[];
     expect(audit.filter((e) => e.purpose === 'emergency').length).toBeGreaterThanOrEqual(3);
-    expect((await get('care1', `/api/alerts/${high.id}`)).body).not.toHaveProperty('location');
+    expect((await get('care1', `/api/alerts/${high.id}`)).body).toMatchObject({
+      location: WHERE,
+      emergencyAccess: true,
+    });
+    await entryFor({
+      actorId: 'care1',
+      action: 'alert.read',
+      purpose: 'emergency',
+      detail: `emergency access: alert ${high.id} with location`,
+    });
   });
 
   it('gives nothing to a caregiver who is not assigned, nor to managers', async () => {
@@ -130,6 +141,8 @@ describe('during a high alert (contract §4.3 emergency access)', () => {
     expect(await task('manager1', highTask.id)).not.toHaveProperty('context');
     expect(await status('manager1', '/api/residents/r1/vitals')).toBe(403);
     expect(await entries({ actorId: 'care3', purpose: 'emergency' })).toEqual([]);
+    for (const u of ['care3', 'manager1'])
+      expect((await get(u, `/api/alerts/${high.id}`)).body).not.toHaveProperty('location');
   });
 
   it('sends the task context over Socket.IO to the responder only, audited as emergency', async () => {
@@ -202,6 +215,9 @@ describe('when the emergency ends (contract §4.3)', () => {
     // The task is still in the store as assigned (no dispatcher here): the resolved alert alone ends it.
     expect(await task('care1', highTask.id)).not.toHaveProperty('context');
     expect(await subscribe(['r1'])).toMatchObject({ error: { code: 'forbidden' } });
+    // The location ended with it: dropped from the record (no location consent), so shown to no one.
+    expect(await h.stores.alerts.get(high.id)).not.toHaveProperty('location');
+    expect((await get('care1', `/api/alerts/${high.id}`)).body).not.toHaveProperty('location');
   });
 
   it('ends when the task is no longer the responder’s (completed), while the alert is still open', async () => {

@@ -97,7 +97,13 @@ export async function seed(stores: Stores): Promise<void> {
 /** Deps of a gateway over empty stores (for tests that only listen and close). */
 export function minimalDeps(clock: Clock = systemClock): GatewayDeps {
   const stores = createMemoryStores(() => clock.now());
-  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock, locks: stores.locks });
+  const alerts = new AlertService({
+    alerts: stores.alerts,
+    events: stores.events,
+    clock,
+    locks: stores.locks,
+    residents: stores.residents,
+  });
   const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
   const dispatch = createDispatchSystem({ stores, alerts, ruleSettings, clock, logger: silentLogger() });
   return {
@@ -116,7 +122,13 @@ export async function startHarness(opts: { clock?: Clock; deps?: Partial<Gateway
   const clock = opts.clock ?? systemClock;
   const stores = createMemoryStores(() => clock.now());
   await seed(stores);
-  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock, locks: stores.locks });
+  const alerts = new AlertService({
+    alerts: stores.alerts,
+    events: stores.events,
+    clock,
+    locks: stores.locks,
+    residents: stores.residents,
+  });
   const ready = { value: true };
   const decommissioned: string[] = [];
   const acknowledged: Alert[] = [];

@@ -100,7 +100,13 @@ export async function createApp(options: AppOptions = {}) {
     ...(config.sessionMaxAgeS !== undefined && { maxSessionSeconds: config.sessionMaxAgeS }),
     now: () => clock.now(),
   });
-  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock, locks: stores.locks });
+  const alerts = new AlertService({
+    alerts: stores.alerts,
+    events: stores.events,
+    clock,
+    locks: stores.locks,
+    residents: stores.residents,
+  });
 
   let ready = false;
   let ingest: Ingest | undefined;

@@ -11,8 +11,9 @@ import {
   toIso,
 } from '@vigil/contracts';
 import { type Clock, newId } from '@vigil/runtime';
-import { type AlertStore, alertSubject, type EventLog, type LockService } from '@vigil/stores';
+import { type AlertStore, alertSubject, type EventLog, type LockService, type ResidentStore } from '@vigil/stores';
 import { illegalState, notFound } from '../errors.ts';
+import { type LocationConsent, locationConsentFrom, loggedAlert, retainedLocation } from './location-retention.ts';
 import { isReraise, isSameCall, isSameEpisode, reraised } from './reraise.ts';
 
 type AlertEventType = (typeof ALERT_EVENT_TYPES)[number];
@@ -64,6 +65,11 @@ export interface AlertServiceDeps {
   clock: Clock;
   /** `stores.locks`: one open alert per (subject, kind) across every engine process. */
   locks: LockService;
+  /**
+   * Where the resident's location consent is read (location-retention.ts). Without it no location
+   * outlives its open `high` alert: nothing proves the consent.
+   */
+  residents?: Pick<ResidentStore, 'get'>;
 }
 
 /**
@@ -75,8 +81,10 @@ export interface AlertServiceDeps {
  */
 export class AlertService {
   private readonly lock: LockService;
+  private readonly locationConsent: LocationConsent;
   constructor(private readonly deps: AlertServiceDeps) {
     this.lock = deps.locks;
+    this.locationConsent = locationConsentFrom(deps.residents);
   }
 
   raise(input: RaiseInput, options: RaiseOptions = {}): Promise<Alert> {
@@ -101,17 +109,16 @@ export class AlertService {
         };
         // contract §3.1: a new call for help or a worsening is never folded into a counter.
         if (isReraise(open, input, options.escalation === true)) {
-          const again = reraised(updated, open, clock.now());
-          await alerts.put(again);
+          const again = await this.store(reraised(updated, open, clock.now()));
           await this.emit('alert.reraised', again);
           return again;
         }
-        await alerts.put(updated);
+        const stored = await this.store(updated);
         const returned = updated.conditionHolds !== open.conditionHolds;
-        if (returned || options.escalation || worthTelling(open, updated)) await this.emit('alert.updated', updated);
-        return updated;
+        if (returned || options.escalation || worthTelling(open, updated)) await this.emit('alert.updated', stored);
+        return stored;
       }
-      const alert: Alert = {
+      const alert = await this.store({
         id: newId('al'),
         facilityId: input.facilityId,
         ...(input.residentId && { residentId: input.residentId }),
@@ -129,8 +136,7 @@ export class AlertService {
         escalationLevel: 0,
         ...(input.location && { location: input.location }),
         ...(input.conditionHolds !== undefined && { conditionHolds: input.conditionHolds }),
-      };
-      await alerts.put(alert);
+      });
       await this.emit('alert.raised', alert);
       return alert;
     });
@@ -152,8 +158,7 @@ export class AlertService {
       if (!open) return undefined;
       const seen = Math.min(at, this.deps.clock.now());
       if (seen <= Date.parse(open.lastSeenAt)) return open;
-      const updated: Alert = { ...open, lastSeenAt: toIso(seen) };
-      await this.deps.alerts.put(updated);
+      const updated = await this.store({ ...open, lastSeenAt: toIso(seen) });
       if (worthTelling({ ...open, occurrences: 2 }, updated)) await this.emit('alert.updated', updated);
       return updated;
     });
@@ -251,12 +256,42 @@ export class AlertService {
       const fresh = await this.deps.alerts.get(id);
       if (!fresh) throw notFound(`alert ${id}`);
       const next = change(fresh);
-      if (next) {
-        await this.deps.alerts.put(next);
-        await this.emit(type, next);
-      }
-      return next;
+      if (!next) return next;
+      const stored = await this.store(next);
+      await this.emit(type, stored);
+      return stored as R;
     });
+  }
+
+  /**
+   * Drops the stored locations the resident's consent no longer allows (it was withdrawn): those of
+   * resolved alerts and of open ones no responder needs; an open `high` alert keeps its location for
+   * its responders until it resolves (location-retention.ts). No event: the event log holds no
+   * resident location. Returns how many alerts lost their location.
+   */
+  async forgetLocations(residentId: string): Promise<number> {
+    let forgotten = 0;
+    for (const listed of await this.deps.alerts.list({ residentId })) {
+      if (listed.location === undefined) continue;
+      const key = this.key(listed.facilityId, alertSubject(listed), listed.kind);
+      const dropped = await this.lock.run(key, async () => {
+        const fresh = await this.deps.alerts.get(listed.id);
+        if (fresh?.location === undefined) return false;
+        const kept = await retainedLocation(fresh, this.locationConsent);
+        if (kept === fresh) return false;
+        await this.deps.alerts.put(kept);
+        return true;
+      });
+      if (dropped) forgotten++;
+    }
+    return forgotten;
+  }
+
+  /** Every write of an alert goes through here: the location only as long as it may be kept. */
+  private async store(alert: Alert): Promise<Alert> {
+    const kept = await retainedLocation(alert, this.locationConsent);
+    await this.deps.alerts.put(kept);
+    return kept;
   }
 
   /** Taken inside `subject:` (monitor) and `stale:` locks, never the other way round. */
@@ -265,6 +300,7 @@ export class AlertService {
   }
 
   private async emit(type: AlertEventType, alert: Alert) {
-    await this.deps.events.append({ event: 'alert', type, facilityId: alert.facilityId, data: alert });
+    // Never a resident's location in the log (location-retention.ts `loggedAlert`).
+    await this.deps.events.append({ event: 'alert', type, facilityId: alert.facilityId, data: loggedAlert(alert) });
   }
 }

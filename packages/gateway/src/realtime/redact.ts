@@ -1,4 +1,4 @@
-import type { LoggedEvent, Resident } from '@vigil/contracts';
+import type { Location, LoggedEvent, Resident } from '@vigil/contracts';
 import type { Stores } from '@vigil/stores';
 import { alertForViewer, slaWarningForViewer } from '../alert-view.ts';
 import type { AuthUser } from '../auth-guard.ts';
@@ -10,9 +10,10 @@ export type EventView = (user: AuthUser) => Promise<LoggedEvent>;
 /**
  * Applies the resident's consent to an event before any socket sees it (contract §4.3). The resident
  * is read once per event, not once per socket:
- * - an alert is shown as `alertForViewer` says (alert-view.ts, the rule REST uses too): location
- *   under the location consent, health content (title values, inputs) under the viewer's health
- *   consent or emergency access to that alert;
+ * - an alert is shown as `alertForViewer` says (alert-view.ts, the rule REST uses too): health
+ *   content (title values, inputs) under the viewer's health consent, the location (read from the
+ *   stored alert: the log keeps none) under the location consent, either by emergency access to that
+ *   alert;
  * - a task's `context` (vitals, NEWS2, trend) is health data: it stays for the viewers the resident's
  *   health consent covers (it depends on the viewer's role, hence the per-viewer step), and for a
  *   viewer it does not cover only by emergency access (contract §4.3: assigned to that open `high`
@@ -27,8 +28,15 @@ export async function redactEvent(
     const alert = e.envelope.data;
     if (alert.residentId === undefined) return async () => e;
     const resident: Resident | undefined = await stores.residents.get(alert.residentId);
+    // The log's copy holds no location: the stored one, read once per event and only for a viewer
+    // who may see it. A replay after the alert resolved finds none unless the consent kept it.
+    let stored: Promise<Location | undefined> | undefined;
+    const storedLocation = () => {
+      stored ??= stores.alerts.get(alert.id).then((a) => a?.location);
+      return stored;
+    };
     return async (user) => {
-      const shown = await alertForViewer(stores, user, alert, resident);
+      const shown = await alertForViewer(stores, user, alert, resident, { storedLocation });
       return shown === alert ? e : { event: 'alert', envelope: { ...e.envelope, data: shown } };
     };
   }

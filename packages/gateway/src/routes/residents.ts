@@ -288,6 +288,9 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       },
       detail,
     );
+    // Location consent withdrawn: the stored locations it kept go too (engine location-retention.ts);
+    // an open high alert keeps its own for its responders until it resolves (contract §4.3).
+    if (!updated.consent.location) await ctx.alerts.forgetLocations(updated.id);
     await ctx.realtime.consentChanged(updated);
     // An admin acting on the resident's behalf sees the care plan only as the consent now allows.
     return canSeeVitals(user, updated) ? updated : residentWithoutHealth(updated);
