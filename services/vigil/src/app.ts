@@ -73,7 +73,10 @@ export async function createApp(options: AppOptions = {}) {
     ? await createRedisStores(config.redis, {
         keyPrefix: config.redis.keyPrefix,
         now,
-        encryption: { kek: config.redis.encryptionKey },
+        encryption: {
+          kek: config.redis.encryptionKey,
+          ...(config.redis.encryptionAlgorithm && { algorithm: config.redis.encryptionAlgorithm }),
+        },
         onConnectionError: (err) => logger.warn({ err }, 'redis connection error (reconnecting)'),
         // Background work nobody awaits: timed write-outs (tried again) and the cache invalidation feed.
         onError: (err) => logger.error({ err }, 'redis background write failed'),

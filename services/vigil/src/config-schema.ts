@@ -1,5 +1,5 @@
 import { isScenarioName, SCENARIO_NAMES } from '@vigil/simulator';
-import type { RedisClusterNode } from '@vigil/stores';
+import { ENCRYPTION_ALGORITHMS, type RedisClusterNode } from '@vigil/stores';
 import { z } from 'zod';
 
 const PORT_MESSAGE = 'must be a port number from 0 to 65535 (0 picks a free port)';
@@ -135,6 +135,14 @@ export const EnvSchema = z.object({
    */
   ENCRYPTION_KEY: z.string().optional(),
   ENCRYPTION_KEY_FILE: z.string().min(1).optional(),
+  /**
+   * The cipher that seals health data at rest (docs/deploy.md "Encryption at rest"): `aes-256-gcm`, or
+   * `sm4` (SM4-CTR + HMAC-SM3, the national algorithms). Each sealed value names its algorithm, so a
+   * switch either way keeps what was sealed before readable.
+   */
+  ENCRYPTION_ALGORITHM: z
+    .enum(ENCRYPTION_ALGORITHMS, { error: `must be one of ${ENCRYPTION_ALGORITHMS.join(', ')}` })
+    .default('aes-256-gcm'),
   /**
    * Server pepper of the device secret hashes (HMAC-SHA-256; packages/auth/src/device-secrets.ts): 32
    * random bytes in base64, or a file holding them. Several, comma- or newline-separated, rotate it:

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { PASSWORD_PROBLEMS, passwordProblem } from '@vigil/auth';
-import type { RedisTarget } from '@vigil/stores';
+import { algorithmAvailable, type RedisTarget } from '@vigil/stores';
 import { type Env, EnvSchema } from './config-schema.ts';
 import { devicePeppers, encryptionKey } from './config-secrets.ts';
 import type { AppConfig, ConfigResult } from './config-types.ts';
@@ -70,6 +70,9 @@ export function loadConfig(
     problems.push(
       `ENCRYPTION_KEY or ENCRYPTION_KEY_FILE is required with ${redisVar} (health data is encrypted at rest)`,
     );
+  // A FIPS-only OpenSSL build has no SM4 or SM3: said at start, not at the first write.
+  if (!bad.has('ENCRYPTION_ALGORITHM') && !algorithmAvailable(e.ENCRYPTION_ALGORITHM))
+    problems.push(`ENCRYPTION_ALGORITHM=${e.ENCRYPTION_ALGORITHM} is not available in this Node's OpenSSL`);
   const peppers = devicePeppers(e, readFile);
   if (typeof peppers === 'string') problems.push(peppers);
   else if (redisVar && peppers === undefined)
@@ -176,5 +179,9 @@ function redisOf(e: Env, encryptionKey: Buffer): { redis: NonNullable<AppConfig[
     : e.REDIS_CLUSTER_NODES
       ? { clusterNodes: e.REDIS_CLUSTER_NODES }
       : undefined;
-  return target && { redis: { ...target, keyPrefix: e.REDIS_KEY_PREFIX, encryptionKey } };
+  return (
+    target && {
+      redis: { ...target, keyPrefix: e.REDIS_KEY_PREFIX, encryptionKey, encryptionAlgorithm: e.ENCRYPTION_ALGORITHM },
+    }
+  );
 }
