@@ -15,6 +15,7 @@ import {
   PartitionStates,
   type UplinkLog,
 } from '@vigil/engine';
+import type { WebSocketAttachment } from '@vigil/broker';
 import { createGateway } from '@vigil/gateway';
 import { type Clock, createLogger, type Logger, systemClock } from '@vigil/runtime';
 import { createSimulator, MIXED } from '@vigil/simulator';
@@ -192,6 +193,7 @@ export async function createApp(options: AppOptions = {}) {
   });
 
   let simulator: ReturnType<typeof createSimulator> | undefined;
+  let mqttWebSocket: WebSocketAttachment | undefined;
   let demoAccounts: DemoAccount[] = [];
 
   return {
@@ -205,7 +207,7 @@ export async function createApp(options: AppOptions = {}) {
     logger,
 
     /** Starts listening; resolves with the ports actually bound (0 picks free ones). */
-    async start(): Promise<{ httpPort: number; mqttPort: number; demoAccounts: DemoAccount[] }> {
+    async start(): Promise<{ httpPort: number; mqttPort: number; mqttsPort?: number; demoAccounts: DemoAccount[] }> {
       if (runsGateway && config.adminUsername && config.adminPassword && !(await hasAdmin(stores))) {
         await stores.users.put({
           id: 'admin',
@@ -232,6 +234,9 @@ export async function createApp(options: AppOptions = {}) {
           await mqtt.onDeviceProvisioned({ id: d.deviceId, facilityId: d.facilityId, secret: d.secret });
       }
       if (gateway && links) await links.relayVitalsTo(gateway.vitalsFeed);
+      // Devices over WebSocket on /mqtt of the HTTP port, same broker, authentication and ACL.
+      if (gateway && mqtt.attachWebSocket && config.mqttWebSocket !== false)
+        mqttWebSocket = mqtt.attachWebSocket(gateway.app.server);
       const httpPort = gateway
         ? await gateway.listen(config.httpPort, config.host)
         : await (probes as ProbeServer).listen(config.httpPort, config.host);
@@ -251,7 +256,8 @@ export async function createApp(options: AppOptions = {}) {
         });
         await simulator.start();
       }
-      return { httpPort, mqttPort, demoAccounts };
+      const mqttsPort = mqtt.tlsPort();
+      return { httpPort, mqttPort, ...(mqttsPort !== undefined && { mqttsPort }), demoAccounts };
     },
 
     /** Shutdown order (dependencies.md): not ready → simulator → HTTP and Socket.IO → MQTT. */
@@ -261,6 +267,8 @@ export async function createApp(options: AppOptions = {}) {
       sweeper.stop();
       await dispatch.stop();
       await simulator?.stop();
+      // Device WebSockets before the HTTP server: an upgraded socket would otherwise wait for its cut.
+      await mqttWebSocket?.close();
       await gateway?.close();
       await probes?.close();
       await mqtt.close();

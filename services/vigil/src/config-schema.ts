@@ -34,6 +34,15 @@ export const EnvSchema = z.object({
   HTTP_PORT: port.default(8080),
   MQTT_PORT: port.default(1883),
   HOST: z.string().min(1).default('0.0.0.0'),
+  /**
+   * MQTT over TLS on the embedded broker (docs/deploy.md "Devices over TLS and WebSocket"): on with
+   * MQTT_TLS_CERT and MQTT_TLS_KEY (PEM files), on MQTTS_PORT (0 picks a free port). Plain MQTT_PORT stays.
+   */
+  MQTTS_PORT: port.default(8883),
+  MQTT_TLS_CERT: z.string().min(1).optional(),
+  MQTT_TLS_KEY: z.string().min(1).optional(),
+  /** MQTT over WebSocket on `/mqtt` of HTTP_PORT, with the embedded broker (contract §1). */
+  MQTT_WEBSOCKET: bool.default(true),
   DEMO: bool.default(true),
   ADMIN_USERNAME: z.string().min(1).max(128).optional(),
   // The password policy's length (packages/auth password-policy.ts; issue 13); app.ts checks the rest.

@@ -1,5 +1,6 @@
 import type { RetentionPolicy } from '@vigil/engine';
 import type { EncryptionAlgorithm, RedisTarget } from '@vigil/stores';
+import type { MqttTlsConfig } from './config-tls.ts';
 
 /** What a process runs (architecture.md "Scale-out path"; `VIGIL_ROLE`). */
 export type ProcessRole = 'all' | 'engine' | 'gateway';
@@ -10,6 +11,10 @@ export interface AppConfig {
   role?: ProcessRole;
   httpPort: number;
   mqttPort: number;
+  /** MQTT over TLS on the embedded broker as well, when certificate and key are given. */
+  mqttTls?: MqttTlsConfig;
+  /** MQTT over WebSocket on `/mqtt` of the HTTP port (embedded broker); on when absent. */
+  mqttWebSocket?: boolean;
   host: string;
   demo: boolean;
   simulator: boolean;

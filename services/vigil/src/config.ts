@@ -4,6 +4,7 @@ import { PASSWORD_PROBLEMS, passwordProblem } from '@vigil/auth';
 import { algorithmAvailable, type RedisTarget } from '@vigil/stores';
 import { type Env, EnvSchema } from './config-schema.ts';
 import { devicePeppers, encryptionKey } from './config-secrets.ts';
+import { mqttTls } from './config-tls.ts';
 import type { AppConfig, ConfigResult } from './config-types.ts';
 
 export { type Env, EnvSchema } from './config-schema.ts';
@@ -55,6 +56,21 @@ export function loadConfig(
     for (const k of ['MQTT_USERNAME', 'MQTT_PASSWORD', 'MQTT_ADMIN_USERNAME', 'MQTT_ADMIN_PASSWORD'] as const)
       if (!isSet(k)) problems.push(`${k} is required with MQTT_URL`);
   }
+  const tls = mqttTls(e, readFile);
+  if (Array.isArray(tls)) problems.push(...tls);
+  if (isSet('MQTTS_PORT') && tls === undefined)
+    problems.push('MQTTS_PORT needs MQTT_TLS_CERT and MQTT_TLS_KEY (MQTT over TLS is off without them)');
+  for (const other of ['MQTT_PORT', 'HTTP_PORT'] as const) {
+    if (tls && !bad.has('MQTTS_PORT') && !bad.has(other) && e.MQTTS_PORT !== 0 && e.MQTTS_PORT === e[other])
+      problems.push(`MQTTS_PORT and ${other} must differ`);
+  }
+  // An external Mosquitto serves its own listeners; the embedded ones are not started.
+  if (isSet('MQTT_URL')) {
+    for (const k of ['MQTT_TLS_CERT', 'MQTT_TLS_KEY', 'MQTTS_PORT'] as const)
+      if (isSet(k)) problems.push(`${k} is for the embedded broker: with MQTT_URL, configure TLS in Mosquitto`);
+    if (isSet('MQTT_WEBSOCKET') && e.MQTT_WEBSOCKET)
+      problems.push('MQTT_WEBSOCKET is for the embedded broker: with MQTT_URL, configure WebSocket in Mosquitto');
+  }
   if (isSet('INFLUX_URL') && !isSet('INFLUX_BUCKET') && !isSet('INFLUX_DATABASE'))
     problems.push('INFLUX_BUCKET or INFLUX_DATABASE is required with INFLUX_URL');
   // One Redis or one cluster: the variable that names it, in the messages of what it requires.
@@ -102,6 +118,8 @@ export function loadConfig(
       role: e.VIGIL_ROLE,
       httpPort: e.HTTP_PORT,
       mqttPort: e.MQTT_PORT,
+      ...(tls && !Array.isArray(tls) && { mqttTls: tls }),
+      mqttWebSocket: e.MQTT_WEBSOCKET,
       host: e.HOST,
       demo,
       simulator: demo && e.SIM_COUNT > 0,
