@@ -39,6 +39,8 @@ export interface MqttTlsOptions {
   /** PEM: the server certificate (with its chain) and its private key. */
   cert: Buffer;
   key: Buffer;
+  /** PEM CA certificates: when given, a client must present a certificate one of them signed. */
+  clientCa?: Buffer;
 }
 
 export interface EmbeddedBroker {
@@ -112,7 +114,12 @@ export async function createEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise
       maxPacketBytes,
       onOversized,
       log,
-      tls: { cert: opts.tls.cert, key: opts.tls.key },
+      tls: {
+        cert: opts.tls.cert,
+        key: opts.tls.key,
+        // Mutual TLS on top of the secret: no handshake without a certificate from this CA.
+        ...(opts.tls.clientCa && { ca: opts.tls.clientCa, requestCert: true, rejectUnauthorized: true }),
+      },
     });
   const attachments: WebSocketAttachment[] = [];
   let closing: Promise<void> | undefined;

@@ -18,14 +18,18 @@ export interface TestCa {
   ca: Buffer;
   cert: Buffer;
   key: Buffer;
+  /** A client certificate signed by the same CA (extended key usage clientAuth), and its key. */
+  clientCert: Buffer;
+  clientKey: Buffer;
   remove(): Promise<void>;
 }
 
 const run = promisify(execFile);
 
 /**
- * A throwaway CA and a server certificate it signed, for `localhost` and 127.0.0.1 (P-256, one day),
- * made by the openssl CLI in a temp dir of their own: TLS tests trust this CA and nothing else.
+ * A throwaway CA, a server certificate it signed for `localhost` and 127.0.0.1 and a client
+ * certificate (P-256, one day), made by the openssl CLI in a temp dir of their own: TLS tests trust
+ * this CA and nothing else.
  */
 export async function makeTestCa(name = 'Vigil Test CA'): Promise<TestCa> {
   const dir = await mkdtemp(join(tmpdir(), 'vigil-ca-'));
@@ -77,6 +81,25 @@ export async function makeTestCa(name = 'Vigil Test CA'): Promise<TestCa> {
       '-extfile',
       at('server.ext'),
     ]);
+    await run(OPENSSL, ['req', ...ec, '-keyout', at('client.key'), '-out', at('client.csr'), '-subj', '/CN=device']);
+    await writeFile(at('client.ext'), 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n');
+    await run(OPENSSL, [
+      'x509',
+      '-req',
+      '-in',
+      at('client.csr'),
+      '-CA',
+      at('ca.crt'),
+      '-CAkey',
+      at('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      at('client.crt'),
+      '-days',
+      '1',
+      '-extfile',
+      at('client.ext'),
+    ]);
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
     throw err;
@@ -89,6 +112,8 @@ export async function makeTestCa(name = 'Vigil Test CA'): Promise<TestCa> {
     ca: await readFile(at('ca.crt')),
     cert: await readFile(at('server.crt')),
     key: await readFile(at('server.key')),
+    clientCert: await readFile(at('client.crt')),
+    clientKey: await readFile(at('client.key')),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -41,6 +41,8 @@ export const EnvSchema = z.object({
   MQTTS_PORT: port.default(8883),
   MQTT_TLS_CERT: z.string().min(1).optional(),
   MQTT_TLS_KEY: z.string().min(1).optional(),
+  /** Mutual TLS: devices must also present a certificate signed by this CA (PEM file; optional). */
+  MQTT_TLS_CLIENT_CA: z.string().min(1).optional(),
   /** MQTT over WebSocket on `/mqtt` of HTTP_PORT, with the embedded broker (contract §1). */
   MQTT_WEBSOCKET: bool.default(true),
   DEMO: bool.default(true),

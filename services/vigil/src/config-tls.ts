@@ -5,12 +5,15 @@ export interface MqttTlsConfig {
   port: number;
   cert: Buffer;
   key: Buffer;
+  /** Devices must also present a certificate signed by one of these (MQTT_TLS_CLIENT_CA). */
+  clientCa?: Buffer;
 }
 
 interface TlsEnv {
   MQTTS_PORT: number;
   MQTT_TLS_CERT?: string | undefined;
   MQTT_TLS_KEY?: string | undefined;
+  MQTT_TLS_CLIENT_CA?: string | undefined;
 }
 
 /**
@@ -19,10 +22,17 @@ interface TlsEnv {
  * rather than a listener that fails every handshake. Problems never quote the files' content.
  */
 export function mqttTls(e: TlsEnv, readFile: (path: string) => string): MqttTlsConfig | string[] | undefined {
-  if (e.MQTT_TLS_CERT === undefined && e.MQTT_TLS_KEY === undefined) return undefined;
+  if (e.MQTT_TLS_CERT === undefined && e.MQTT_TLS_KEY === undefined)
+    return e.MQTT_TLS_CLIENT_CA === undefined ? undefined : ['MQTT_TLS_CLIENT_CA needs MQTT_TLS_CERT and MQTT_TLS_KEY'];
   if (e.MQTT_TLS_CERT === undefined || e.MQTT_TLS_KEY === undefined)
     return ['MQTT_TLS_CERT and MQTT_TLS_KEY must be set together (PEM files of the certificate and its key)'];
   const problems: string[] = [];
+  const clientCaText =
+    e.MQTT_TLS_CLIENT_CA === undefined
+      ? undefined
+      : read('MQTT_TLS_CLIENT_CA', e.MQTT_TLS_CLIENT_CA, readFile, problems);
+  if (clientCaText !== undefined && !isCertificate(clientCaText))
+    problems.push(`MQTT_TLS_CLIENT_CA: ${e.MQTT_TLS_CLIENT_CA} is not a PEM certificate`);
   const certText = read('MQTT_TLS_CERT', e.MQTT_TLS_CERT, readFile, problems);
   const keyText = read('MQTT_TLS_KEY', e.MQTT_TLS_KEY, readFile, problems);
   let cert: X509Certificate | undefined;
@@ -44,7 +54,21 @@ export function mqttTls(e: TlsEnv, readFile: (path: string) => string): MqttTlsC
   if (cert && key && !cert.checkPrivateKey(key))
     problems.push('MQTT_TLS_KEY is not the private key of the certificate in MQTT_TLS_CERT');
   if (problems.length > 0 || certText === undefined || keyText === undefined) return problems;
-  return { port: e.MQTTS_PORT, cert: Buffer.from(certText), key: Buffer.from(keyText) };
+  return {
+    port: e.MQTTS_PORT,
+    cert: Buffer.from(certText),
+    key: Buffer.from(keyText),
+    ...(clientCaText !== undefined && { clientCa: Buffer.from(clientCaText) }),
+  };
+}
+
+function isCertificate(pem: string): boolean {
+  try {
+    new X509Certificate(pem);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function read(name: string, path: string, readFile: (path: string) => string, problems: string[]) {

@@ -66,7 +66,7 @@ export function loadConfig(
   }
   // An external Mosquitto serves its own listeners; the embedded ones are not started.
   if (isSet('MQTT_URL')) {
-    for (const k of ['MQTT_TLS_CERT', 'MQTT_TLS_KEY', 'MQTTS_PORT'] as const)
+    for (const k of ['MQTT_TLS_CERT', 'MQTT_TLS_KEY', 'MQTT_TLS_CLIENT_CA', 'MQTTS_PORT'] as const)
       if (isSet(k)) problems.push(`${k} is for the embedded broker: with MQTT_URL, configure TLS in Mosquitto`);
     if (isSet('MQTT_WEBSOCKET') && e.MQTT_WEBSOCKET)
       problems.push('MQTT_WEBSOCKET is for the embedded broker: with MQTT_URL, configure WebSocket in Mosquitto');

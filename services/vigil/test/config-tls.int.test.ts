@@ -86,4 +86,19 @@ describe.skipIf(skip)('MQTT TLS and WebSocket configuration', () => {
     expect(problems({ ...external, MQTT_WEBSOCKET: 'false' })).toEqual([]);
     expect(problems({ MQTT_WEBSOCKET: 'maybe' })).toEqual(['MQTT_WEBSOCKET: must be true or false']);
   });
+
+  it('MQTT_TLS_CLIENT_CA: a PEM certificate, with the pair', () => {
+    const pair = { MQTT_TLS_CERT: ca.serverCertFile, MQTT_TLS_KEY: ca.serverKeyFile };
+    const on = loadConfig({ ...pair, MQTT_TLS_CLIENT_CA: ca.caCertFile });
+    expect(on.ok && on.config.mqttTls?.clientCa).toEqual(ca.ca);
+    expect(problems({ MQTT_TLS_CLIENT_CA: ca.caCertFile })).toEqual([
+      'MQTT_TLS_CLIENT_CA needs MQTT_TLS_CERT and MQTT_TLS_KEY',
+    ]);
+    expect(problems({ ...pair, MQTT_TLS_CLIENT_CA: notPem })).toEqual([
+      `MQTT_TLS_CLIENT_CA: ${notPem} is not a PEM certificate`,
+    ]);
+    expect(problems({ ...pair, MQTT_TLS_CLIENT_CA: '/nowhere/ca.crt' })).toEqual([
+      'MQTT_TLS_CLIENT_CA: cannot read /nowhere/ca.crt (ENOENT)',
+    ]);
+  });
 });

@@ -182,3 +182,54 @@ describe('MQTT_WEBSOCKET=false', () => {
     }
   });
 });
+
+describe.skipIf(skip)('MQTT_TLS_CLIENT_CA: mutual TLS on top of the secret', () => {
+  it('lets in a device with a certificate of that CA and its secret, no one without either', async () => {
+    const [ca, rogue] = await Promise.all([makeTestCa(), makeTestCa('Someone Else CA')]);
+    const loaded = loadConfig({
+      MQTT_TLS_CERT: ca.serverCertFile,
+      MQTT_TLS_KEY: ca.serverKeyFile,
+      MQTT_TLS_CLIENT_CA: ca.caCertFile,
+      MQTTS_PORT: '0',
+    });
+    if (!loaded.ok) throw new Error(loaded.problems.join('; '));
+    const app = await createApp({
+      httpPort: 0,
+      mqttPort: 0,
+      host: '127.0.0.1',
+      demo: false,
+      adminUsername: 'admin',
+      adminPassword: 'admin-pass-123',
+      logLevel: 'silent',
+      mqttTls: loaded.config.mqttTls!,
+    });
+    const opened: MqttClient[] = [];
+    try {
+      const ports = await app.start();
+      const p = createPlatformClient(`http://127.0.0.1:${ports.httpPort}`, `mqtt://127.0.0.1:${ports.mqttPort}`);
+      const { devices } = await p.provision(1);
+      const { deviceId, secret } = devices[0]!;
+      const connect = (password: string, cert?: { cert: Buffer; key: Buffer }) =>
+        connectOnce(
+          `mqtts://127.0.0.1:${ports.mqttsPort}`,
+          { username: deviceId, password, clientId: deviceId, ca: ca.ca, ...cert },
+          opened,
+        ).then(
+          () => 'connected',
+          (e: Error & { code?: number | string }) => e.code ?? e.message,
+        );
+      const mine = { cert: ca.clientCert, key: ca.clientKey };
+      expect(await connect(secret, mine)).toBe('connected');
+      // The certificate does not replace the secret.
+      expect(await connect('not-the-secret', mine)).toBe(4);
+      // No certificate, or one of another CA: no TLS session at all, so no CONNACK.
+      expect(await connect(secret)).not.toMatch(/connected|^4$/);
+      expect(await connect(secret, { cert: rogue.clientCert, key: rogue.clientKey })).not.toMatch(/connected|^4$/);
+      p.closeClients();
+    } finally {
+      for (const c of opened) c.end(true);
+      await app.stop();
+      await Promise.all([ca.remove(), rogue.remove()]);
+    }
+  });
+});
