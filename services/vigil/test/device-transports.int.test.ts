@@ -7,6 +7,7 @@ import {
   aclViolationCloses,
   type Connect,
   connectOnce,
+  foreignSubscriptionRefused,
   sosReachesBoard,
   wrongSecretRefused,
 } from './device-transports.ts';
@@ -87,6 +88,10 @@ describe.skipIf(skip)('devices over TLS and WebSocket (embedded broker)', () => 
       await aclViolationCloses(p, overTls, w1(), w2().deviceId);
     });
 
+    it("a subscription to another device's commands is refused (SUBACK 0x80)", async () => {
+      await foreignSubscriptionRefused(overTls, w1(), w2().deviceId);
+    });
+
     it('a client that does not trust the CA, or speaks plain MQTT to the TLS port, does not get in', async () => {
       const untrusted = await overTls(w1().deviceId, w1().secret, { ca: rogue.ca }).catch(
         (e: NodeJS.ErrnoException) => e,
@@ -132,6 +137,10 @@ describe.skipIf(skip)('devices over TLS and WebSocket (embedded broker)', () => 
 
     it("a publish to another device's topic closes the connection, unprocessed", async () => {
       await aclViolationCloses(p, overWs, w2(), w1().deviceId);
+    });
+
+    it("a subscription to another device's commands is refused (SUBACK 0x80)", async () => {
+      await foreignSubscriptionRefused(overWs, w2(), w1().deviceId);
     });
 
     it('another path is not MQTT', async () => {

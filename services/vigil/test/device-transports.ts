@@ -83,3 +83,18 @@ export async function aclViolationCloses(
   await new Promise((r) => setTimeout(r, 300));
   expect(await p.accepted(victimId)).toBe(before);
 }
+
+/** Subscribing to another device's commands is refused with SUBACK 0x80; the connection stays up. */
+export async function foreignSubscriptionRefused(
+  connect: Connect,
+  device: { deviceId: string; secret: string },
+  victimId: string,
+) {
+  const client = await connect(device.deviceId, device.secret);
+  const err = await client
+    .subscribeAsync(`care/f1/devices/${victimId}/commands`, { qos: 1 })
+    .catch((e: Error & { packet?: { granted?: number[] } }) => e);
+  expect((err as { packet?: { granted?: number[] } }).packet?.granted).toEqual([128]);
+  expect(client.connected).toBe(true);
+  await client.endAsync();
+}
