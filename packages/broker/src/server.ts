@@ -17,8 +17,11 @@ export interface TcpListenerOptions {
 /** Thrown by `listen()` when the port is taken (contract §5: a clear start-up error). */
 export class PortInUseError extends Error {
   readonly code = 'EADDRINUSE';
-  constructor(readonly port: number) {
-    super(`MQTT port ${port} is already in use`);
+  constructor(
+    readonly port: number,
+    what = 'MQTT',
+  ) {
+    super(`${what} port ${port} is already in use`);
   }
 }
 
@@ -65,7 +68,8 @@ export class TcpListener {
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException) => {
         this.server.off('listening', onListening);
-        if (err.code === 'EADDRINUSE') reject(new PortInUseError(this.opts.port));
+        if (err.code === 'EADDRINUSE')
+          reject(new PortInUseError(this.opts.port, this.opts.tls ? 'MQTT over TLS' : 'MQTT'));
         else reject(err);
       };
       const onListening = () => {

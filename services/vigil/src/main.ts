@@ -41,6 +41,7 @@ try {
   if (/port \d+ is already in use/.test(message)) {
     console.error('  Stop whatever holds it (e.g. a local Mosquitto on 1883), or choose other ports:');
     console.error('  HTTP_PORT=8081 MQTT_PORT=1884 pnpm start');
+    if (message.startsWith('MQTT over TLS')) console.error('  or for MQTT over TLS: MQTTS_PORT=8884');
   }
   process.exit(1);
 }

@@ -76,6 +76,22 @@ describe.skipIf(skip)('devices over TLS and WebSocket (embedded broker)', () => 
       expect(ports.mqttsPort).not.toBe(ports.mqttPort);
     });
 
+    it('a TLS port already in use is a clear start-up error naming it', async () => {
+      const second = await createApp({
+        httpPort: 0,
+        mqttPort: 0,
+        host: '127.0.0.1',
+        demo: false,
+        logLevel: 'silent',
+        mqttTls: { port: ports.mqttsPort!, cert: ca.cert, key: ca.key },
+      });
+      try {
+        await expect(second.start()).rejects.toThrow(`MQTT over TLS port ${ports.mqttsPort} is already in use`);
+      } finally {
+        await second.stop();
+      }
+    });
+
     it('a device trusting the CA connects with its secret and its SOS reaches the board', async () => {
       await sosReachesBoard(p, overTls, w1());
     });
