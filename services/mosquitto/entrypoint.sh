@@ -11,7 +11,7 @@ fi
 CONF=/mosquitto/config/mosquitto.conf
 CERTS=/mosquitto/certs
 if [ -f "$CERTS/server.crt" ] && [ -f "$CERTS/server.key" ]; then
-  cat "$CONF" /mosquitto/config/tls-listener.conf > /tmp/mosquitto.conf
+  { cat "$CONF"; echo; cat /mosquitto/config/tls-listener.conf; } > /tmp/mosquitto.conf
   CONF=/tmp/mosquitto.conf
   echo "vigil: MQTT over TLS on 8883 with $CERTS/server.crt"
 else

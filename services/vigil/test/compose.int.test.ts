@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +42,8 @@ describe('docker-compose.yml', () => {
     expect(tls).toMatch(/^keyfile \/mosquitto\/certs\/server\.key$/m);
     const entrypoint = readFileSync(`${root}services/mosquitto/entrypoint.sh`, 'utf8');
     expect(entrypoint).toContain('/mosquitto/config/tls-listener.conf');
+    // It parses as a POSIX shell script (what the image's /bin/sh runs).
+    expect(() => execFileSync('sh', ['-n', `${root}services/mosquitto/entrypoint.sh`])).not.toThrow();
     const mosquitto = compose.services.mosquitto as ComposeService & { volumes?: string[]; ports?: string[] };
     expect(mosquitto.ports).toEqual(expect.arrayContaining(['1883:1883', '8883:8883']));
     // MQTT_TLS_DIR unset: ./certs/mqtt (git-ignored) next to the compose file.
