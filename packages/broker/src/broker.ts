@@ -30,11 +30,24 @@ export interface EmbeddedBrokerOptions {
   maxPacketBytes?: number;
   /** Largest keepalive a device may ask for, seconds. Default 300. */
   keepaliveLimitS?: number;
+  /** MQTT over TLS as well (docs/deploy.md "Devices over TLS"): its port (0 picks one), cert and key. */
+  tls?: MqttTlsOptions;
+}
+
+export interface MqttTlsOptions {
+  port: number;
+  /** PEM: the server certificate (with its chain) and its private key. */
+  cert: Buffer;
+  key: Buffer;
+  /** PEM CA certificates: when given, a client must present a certificate one of them signed. */
+  clientCa?: Buffer;
 }
 
 export interface EmbeddedBroker {
   /** Starts the TCP listener; resolves with the actual port; rejects with `PortInUseError`. */
   listen(): Promise<number>;
+  /** Starts the TLS listener when `tls` was given; resolves with its port, or undefined without one. */
+  listenTls(): Promise<number | undefined>;
   /** Publishes as the platform (ACL-exempt). */
   publish(topic: string, payload: Buffer | string, qos?: QoS): Promise<void>;
   /** The `DeviceDownlink` port: errors at QoS 0, commands at QoS 1. */
@@ -92,6 +105,22 @@ export async function createEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise
     onOversized,
     log,
   });
+  // Same aedes, so the same authentication, ACL, hooks and packet-size guard as plain TCP.
+  const tls =
+    opts.tls &&
+    new TcpListener(aedes, {
+      port: opts.tls.port,
+      host: opts.host ?? '0.0.0.0',
+      maxPacketBytes,
+      onOversized,
+      log,
+      tls: {
+        cert: opts.tls.cert,
+        key: opts.tls.key,
+        // Mutual TLS on top of the secret: no handshake without a certificate from this CA.
+        ...(opts.tls.clientCa && { ca: opts.tls.clientCa, requestCert: true, rejectUnauthorized: true }),
+      },
+    });
   const attachments: WebSocketAttachment[] = [];
   let closing: Promise<void> | undefined;
 
@@ -99,6 +128,7 @@ export async function createEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise
     aedes,
     downlink: new BrokerDownlink(aedes, prefix),
     listen: () => tcp.listen(),
+    listenTls: async () => tls?.listen(),
     publish: (topic, payload, qos = 0) => publishAsPlatform(aedes, topic, payload, qos),
     async disconnectDevice(deviceId) {
       authenticator.forget(deviceId);
@@ -116,7 +146,7 @@ export async function createEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise
     close() {
       closing ??= (async () => {
         // Stop accepting first, then close clients (their wills go out), then aedes itself.
-        const listening = tcp.close();
+        const listening = Promise.all([tcp.close(), tls?.close()]);
         await Promise.all(attachments.map((a) => a.close()));
         await new Promise<void>((resolve) => aedes.close(() => resolve()));
         await listening;

@@ -1,4 +1,9 @@
-export { createEmbeddedBroker, type EmbeddedBroker, type EmbeddedBrokerOptions } from './broker.ts';
+export {
+  createEmbeddedBroker,
+  type EmbeddedBroker,
+  type EmbeddedBrokerOptions,
+  type MqttTlsOptions,
+} from './broker.ts';
 export { PortInUseError } from './server.ts';
 export { BrokerDownlink, DOWNLINK_QOS, type QoS } from './downlink.ts';
 export { mayPublish, maySubscribe } from './acl.ts';

@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import type { Aedes } from 'aedes';
 import type { Logger } from '@vigil/runtime';
 import { guardPacketSize } from './packet-size-guard.ts';
@@ -9,17 +10,22 @@ export interface TcpListenerOptions {
   maxPacketBytes: number;
   onOversized: () => void;
   log: Logger;
+  /** MQTT over TLS (8883) instead of plain TCP: certificate, key, and optionally client-CA settings. */
+  tls?: TlsOptions;
 }
 
 /** Thrown by `listen()` when the port is taken (contract §5: a clear start-up error). */
 export class PortInUseError extends Error {
   readonly code = 'EADDRINUSE';
-  constructor(readonly port: number) {
-    super(`MQTT port ${port} is already in use`);
+  constructor(
+    readonly port: number,
+    what = 'MQTT',
+  ) {
+    super(`${what} port ${port} is already in use`);
   }
 }
 
-/** The plain TCP front of the embedded broker. */
+/** A TCP front of the embedded broker: plain (1883), or TLS (8883) with `tls`. */
 export class TcpListener {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
@@ -28,7 +34,20 @@ export class TcpListener {
     private readonly aedes: Aedes,
     private readonly opts: TcpListenerOptions,
   ) {
-    this.server = createServer((socket) => this.accept(socket));
+    if (!opts.tls) {
+      this.server = createServer((socket) => this.accept(socket));
+      return;
+    }
+    // Devices get the same broker, authentication and ACL as on 1883: only the transport differs.
+    const tls = createTlsServer({ handshakeTimeout: 10_000, ...opts.tls }, (socket) => this.accept(socket));
+    // TCP_NODELAY on the raw socket, before the handshake (which it speeds up too); see accept().
+    tls.on('connection', (raw: Socket) => raw.setNoDelay(true));
+    // A client that does not trust our certificate, or speaks plain MQTT to this port: its socket is
+    // closed by node; the reason is logged at debug, like aedes's connection errors.
+    tls.on('tlsClientError', (err: Error, socket) =>
+      opts.log.debug({ remote: socket.remoteAddress, err: err.message }, 'mqtts handshake failed'),
+    );
+    this.server = tls;
   }
 
   private accept(socket: Socket): void {
@@ -49,7 +68,8 @@ export class TcpListener {
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException) => {
         this.server.off('listening', onListening);
-        if (err.code === 'EADDRINUSE') reject(new PortInUseError(this.opts.port));
+        if (err.code === 'EADDRINUSE')
+          reject(new PortInUseError(this.opts.port, this.opts.tls ? 'MQTT over TLS' : 'MQTT'));
         else reject(err);
       };
       const onListening = () => {

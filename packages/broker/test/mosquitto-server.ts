@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { acceptsTcp, onFreePort, startProcess } from '@vigil/testkit';
+import { acceptsTcp, freePort, onFreePort, startProcess } from '@vigil/testkit';
 
 /**
  * A private Mosquitto 2 with the dynamic-security plugin for infrastructure tests (STYLE.md §10):
@@ -24,6 +25,9 @@ export interface MosquittoServer {
   pid: number;
   /** The dynsec admin created at init. */
   admin: { username: string; password: string };
+  /** With `tls`: the MQTT-over-TLS listener's port and URL. */
+  tlsPort?: number;
+  tlsUrl?: string;
   /** Everything Mosquitto logged so far (for failure messages). */
   output(): string;
   /** Stops and starts again on the same port with the same dynsec config (clients, roles survive). */
@@ -34,6 +38,20 @@ export interface MosquittoServer {
 export interface StartMosquittoOptions {
   /** How the dynsec config is created: `mosquitto_ctrl dynsec init` (default when installed) or our own JSON. */
   init?: 'mosquitto_ctrl' | 'json';
+  /**
+   * A TLS listener as well, configured by the shipped services/mosquitto/tls-listener.conf (what
+   * docker compose runs) on a free loopback port, with `server.crt` and `server.key` from `certDir`.
+   */
+  tls?: { certDir: string };
+}
+
+const SHIPPED_TLS_LISTENER = fileURLToPath(new URL('../../../services/mosquitto/tls-listener.conf', import.meta.url));
+
+/** The shipped TLS listener, on a private port and the test's certificate directory. */
+async function tlsListenerConf(port: number, certDir: string): Promise<string> {
+  const shipped = await readFile(SHIPPED_TLS_LISTENER, 'utf8');
+  if (!/^listener 8883$/m.test(shipped)) throw new Error('tls-listener.conf has no `listener 8883` line');
+  return shipped.replace(/^listener 8883$/m, `listener ${port} 127.0.0.1`).replaceAll('/mosquitto/certs', certDir);
 }
 
 const ADMIN_USER = 'vigil-admin';
@@ -110,6 +128,7 @@ export async function startMosquitto(opts: StartMosquittoOptions = {}): Promise<
   const admin = { username: ADMIN_USER, password: randomBytes(16).toString('base64url') };
   const init = opts.init ?? (existsSync(MOSQUITTO_CTRL) ? 'mosquitto_ctrl' : 'json');
   return onFreePort(async (port) => {
+    const tlsPort = opts.tls ? await freePort() : undefined;
     const running = await startProcess({
       name: 'mosquitto',
       command: MOSQUITTO,
@@ -117,15 +136,17 @@ export async function startMosquitto(opts: StartMosquittoOptions = {}): Promise<
       args: async (dir) => {
         await initDynsec(join(dir, 'dynamic-security.json'), admin.password, init);
         const conf = join(dir, 'mosquitto.conf');
-        await writeFile(conf, mosquittoConf(port, dir));
+        const tls = opts.tls && tlsPort ? await tlsListenerConf(tlsPort, opts.tls.certDir) : '';
+        await writeFile(conf, mosquittoConf(port, dir) + tls);
         return ['-c', conf];
       },
-      ready: () => acceptsTcp(port),
+      ready: async () => (await acceptsTcp(port)) && (tlsPort === undefined || (await acceptsTcp(tlsPort))),
       readiness: `listen on port ${port}`,
     });
     const server: MosquittoServer = {
       url: `mqtt://127.0.0.1:${port}`,
       port,
+      ...(tlsPort !== undefined && { tlsPort, tlsUrl: `mqtts://127.0.0.1:${tlsPort}` }),
       pid: running.pid,
       admin,
       output: () => running.output(),

@@ -4,7 +4,13 @@ import type { MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { BackoffOptions } from '../src/external/backoff.ts';
 import { type ExternalBroker, MosquittoProvisioner } from '../src/index.ts';
-import { haveMosquitto, MOSQUITTO_INSTALL_HINT, type MosquittoServer, startMosquitto } from './mosquitto-server.ts';
+import {
+  haveMosquitto,
+  MOSQUITTO_INSTALL_HINT,
+  type MosquittoServer,
+  type StartMosquittoOptions,
+  startMosquitto,
+} from './mosquitto-server.ts';
 
 /**
  * The set-up every external-broker suite shares, registered on the calling `describe`: a private
@@ -12,7 +18,9 @@ import { haveMosquitto, MOSQUITTO_INSTALL_HINT, type MosquittoServer, startMosqu
  * login (`platform`), and the device clients and `ExternalBroker`s a test opens (push them to
  * `clients` / `brokers`), closed after each test. In CI a missing Mosquitto fails, never skips.
  */
-export function useProvisionedMosquitto(opts: { provisionerReconnect?: BackoffOptions } = {}) {
+export function useProvisionedMosquitto(
+  opts: { provisionerReconnect?: BackoffOptions; mosquitto?: () => StartMosquittoOptions } = {},
+) {
   let server: MosquittoServer | undefined;
   let provisioner: MosquittoProvisioner | undefined;
   const fixture = {
@@ -31,7 +39,7 @@ export function useProvisionedMosquitto(opts: { provisionerReconnect?: BackoffOp
 
   beforeAll(async () => {
     if (!haveMosquitto) throw new Error(MOSQUITTO_INSTALL_HINT);
-    server = await startMosquitto();
+    server = await startMosquitto(opts.mosquitto?.());
     provisioner = new MosquittoProvisioner({
       url: server.url,
       ...server.admin,

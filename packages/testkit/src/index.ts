@@ -1,1 +1,2 @@
 export * from './private-server.ts';
+export * from './test-ca.ts';

@@ -15,6 +15,7 @@ import {
   PartitionStates,
   type UplinkLog,
 } from '@vigil/engine';
+import type { WebSocketAttachment } from '@vigil/broker';
 import { createGateway } from '@vigil/gateway';
 import { type Clock, createLogger, type Logger, systemClock } from '@vigil/runtime';
 import { createSimulator, MIXED } from '@vigil/simulator';
@@ -73,7 +74,10 @@ export async function createApp(options: AppOptions = {}) {
     ? await createRedisStores(config.redis, {
         keyPrefix: config.redis.keyPrefix,
         now,
-        encryption: { kek: config.redis.encryptionKey },
+        encryption: {
+          kek: config.redis.encryptionKey,
+          ...(config.redis.encryptionAlgorithm && { algorithm: config.redis.encryptionAlgorithm }),
+        },
         onConnectionError: (err) => logger.warn({ err }, 'redis connection error (reconnecting)'),
         // Background work nobody awaits: timed write-outs (tried again) and the cache invalidation feed.
         onError: (err) => logger.error({ err }, 'redis background write failed'),
@@ -195,6 +199,7 @@ export async function createApp(options: AppOptions = {}) {
   });
 
   let simulator: ReturnType<typeof createSimulator> | undefined;
+  let mqttWebSocket: WebSocketAttachment | undefined;
   let demoAccounts: DemoAccount[] = [];
 
   return {
@@ -208,7 +213,7 @@ export async function createApp(options: AppOptions = {}) {
     logger,
 
     /** Starts listening; resolves with the ports actually bound (0 picks free ones). */
-    async start(): Promise<{ httpPort: number; mqttPort: number; demoAccounts: DemoAccount[] }> {
+    async start(): Promise<{ httpPort: number; mqttPort: number; mqttsPort?: number; demoAccounts: DemoAccount[] }> {
       if (runsGateway && config.adminUsername && config.adminPassword && !(await hasAdmin(stores))) {
         await stores.users.put({
           id: 'admin',
@@ -235,6 +240,9 @@ export async function createApp(options: AppOptions = {}) {
           await mqtt.onDeviceProvisioned({ id: d.deviceId, facilityId: d.facilityId, secret: d.secret });
       }
       if (gateway && links) await links.relayVitalsTo(gateway.vitalsFeed);
+      // Devices over WebSocket on /mqtt of the HTTP port, same broker, authentication and ACL.
+      if (gateway && mqtt.attachWebSocket && config.mqttWebSocket !== false)
+        mqttWebSocket = mqtt.attachWebSocket(gateway.app.server);
       const httpPort = gateway
         ? await gateway.listen(config.httpPort, config.host)
         : await (probes as ProbeServer).listen(config.httpPort, config.host);
@@ -254,7 +262,8 @@ export async function createApp(options: AppOptions = {}) {
         });
         await simulator.start();
       }
-      return { httpPort, mqttPort, demoAccounts };
+      const mqttsPort = mqtt.tlsPort();
+      return { httpPort, mqttPort, ...(mqttsPort !== undefined && { mqttsPort }), demoAccounts };
     },
 
     /** Shutdown order (dependencies.md): not ready → simulator → HTTP and Socket.IO → MQTT. */
@@ -264,6 +273,8 @@ export async function createApp(options: AppOptions = {}) {
       sweeper.stop();
       await dispatch.stop();
       await simulator?.stop();
+      // Device WebSockets before the HTTP server: an upgraded socket would otherwise wait for its cut.
+      await mqttWebSocket?.close();
       await gateway?.close();
       await probes?.close();
       await mqtt.close();

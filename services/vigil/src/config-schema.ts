@@ -1,5 +1,5 @@
 import { isScenarioName, SCENARIO_NAMES } from '@vigil/simulator';
-import type { RedisClusterNode } from '@vigil/stores';
+import { ENCRYPTION_ALGORITHMS, type RedisClusterNode } from '@vigil/stores';
 import { z } from 'zod';
 
 const PORT_MESSAGE = 'must be a port number from 0 to 65535 (0 picks a free port)';
@@ -34,6 +34,17 @@ export const EnvSchema = z.object({
   HTTP_PORT: port.default(8080),
   MQTT_PORT: port.default(1883),
   HOST: z.string().min(1).default('0.0.0.0'),
+  /**
+   * MQTT over TLS on the embedded broker (docs/deploy.md "Devices over TLS and WebSocket"): on with
+   * MQTT_TLS_CERT and MQTT_TLS_KEY (PEM files), on MQTTS_PORT (0 picks a free port). Plain MQTT_PORT stays.
+   */
+  MQTTS_PORT: port.default(8883),
+  MQTT_TLS_CERT: z.string().min(1).optional(),
+  MQTT_TLS_KEY: z.string().min(1).optional(),
+  /** Mutual TLS: devices must also present a certificate signed by this CA (PEM file; optional). */
+  MQTT_TLS_CLIENT_CA: z.string().min(1).optional(),
+  /** MQTT over WebSocket on `/mqtt` of HTTP_PORT, with the embedded broker (contract §1). */
+  MQTT_WEBSOCKET: bool.default(true),
   DEMO: bool.default(true),
   ADMIN_USERNAME: z.string().min(1).max(128).optional(),
   // The password policy's length (packages/auth password-policy.ts; issue 13); app.ts checks the rest.
@@ -135,6 +146,14 @@ export const EnvSchema = z.object({
    */
   ENCRYPTION_KEY: z.string().optional(),
   ENCRYPTION_KEY_FILE: z.string().min(1).optional(),
+  /**
+   * The cipher that seals health data at rest (docs/deploy.md "Encryption at rest"): `aes-256-gcm`, or
+   * `sm4` (SM4-CTR + HMAC-SM3, the national algorithms). Each sealed value names its algorithm, so a
+   * switch either way keeps what was sealed before readable.
+   */
+  ENCRYPTION_ALGORITHM: z
+    .enum(ENCRYPTION_ALGORITHMS, { error: `must be one of ${ENCRYPTION_ALGORITHMS.join(', ')}` })
+    .default('aes-256-gcm'),
   /**
    * Server pepper of the device secret hashes (HMAC-SHA-256; packages/auth/src/device-secrets.ts): 32
    * random bytes in base64, or a file holding them. Several, comma- or newline-separated, rotate it:

@@ -1,5 +1,6 @@
 import type { RetentionPolicy } from '@vigil/engine';
-import type { RedisTarget } from '@vigil/stores';
+import type { EncryptionAlgorithm, RedisTarget } from '@vigil/stores';
+import type { MqttTlsConfig } from './config-tls.ts';
 
 /** What a process runs (architecture.md "Scale-out path"; `VIGIL_ROLE`). */
 export type ProcessRole = 'all' | 'engine' | 'gateway';
@@ -10,6 +11,10 @@ export interface AppConfig {
   role?: ProcessRole;
   httpPort: number;
   mqttPort: number;
+  /** MQTT over TLS on the embedded broker as well, when certificate and key are given. */
+  mqttTls?: MqttTlsConfig;
+  /** MQTT over WebSocket on `/mqtt` of the HTTP port (embedded broker); on when absent. */
+  mqttWebSocket?: boolean;
   host: string;
   demo: boolean;
   simulator: boolean;
@@ -26,9 +31,10 @@ export interface AppConfig {
   sim: { count: number; rateHz: number; seed: number; scenario: string };
   /**
    * Redis for all state instead of memory (architecture.md), with the key-encryption key that seals
-   * the health data kept there (docs/deploy.md "Encryption at rest").
+   * the health data kept there and the cipher that seals it, AES-256-GCM when absent (docs/deploy.md
+   * "Encryption at rest").
    */
-  redis?: RedisTarget & { keyPrefix: string; encryptionKey: Buffer };
+  redis?: RedisTarget & { keyPrefix: string; encryptionKey: Buffer; encryptionAlgorithm?: EncryptionAlgorithm };
   /**
    * Peppers of the device secret hashes, newest first (the first makes new hashes). Without one, a
    * random pepper per start when the stores are in memory; with Redis, argon2id (slow, as before).

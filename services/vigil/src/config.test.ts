@@ -69,7 +69,12 @@ describe('loadConfig', () => {
       ENCRYPTION_KEY: KEY_B64,
       DEVICE_SECRET_PEPPER: PEPPER_B64,
     });
-    expect(r.ok && r.config.redis).toEqual({ url: 'redis://redis:6379/0', keyPrefix: 'lakeside:', encryptionKey: KEY });
+    expect(r.ok && r.config.redis).toEqual({
+      url: 'redis://redis:6379/0',
+      keyPrefix: 'lakeside:',
+      encryptionKey: KEY,
+      encryptionAlgorithm: 'aes-256-gcm',
+    });
     expect(r.ok && r.config.devicePeppers).toEqual([PEPPER]);
   });
 
@@ -84,6 +89,7 @@ describe('loadConfig', () => {
       ],
       keyPrefix: 'vigil:',
       encryptionKey: KEY,
+      encryptionAlgorithm: 'aes-256-gcm',
     });
     const problems = (env: Record<string, string>) => {
       const got = loadConfig(env);
@@ -224,6 +230,25 @@ describe('loadConfig', () => {
     ]);
     // A bad key is refused without echoing it.
     for (const p of problems({ ENCRYPTION_KEY: 'not-a-key-at-all' })) expect(p).not.toContain('not-a-key');
+  });
+
+  it('seals with ENCRYPTION_ALGORITHM: aes-256-gcm by default, or sm4; anything else is listed with the rest', () => {
+    const redis = {
+      REDIS_URL: 'redis://redis:6379/0',
+      JWT_SECRET: 'x'.repeat(32),
+      ENCRYPTION_KEY: KEY_B64,
+      DEVICE_SECRET_PEPPER: PEPPER_B64,
+    };
+    const sm4 = loadConfig({ ...redis, ENCRYPTION_ALGORITHM: 'sm4' });
+    expect(sm4.ok && sm4.config.redis?.encryptionAlgorithm).toBe('sm4');
+    expect(loadConfig({ ...redis, ENCRYPTION_ALGORITHM: 'sm4-ctr', HTTP_PORT: 'x', JWT_SECRET: 'short' })).toEqual({
+      ok: false,
+      problems: [
+        'HTTP_PORT: must be a port number from 0 to 65535 (0 picks a free port)',
+        'JWT_SECRET: JWT_SECRET must be at least 32 characters',
+        'ENCRYPTION_ALGORITHM: must be one of aes-256-gcm, sm4',
+      ],
+    });
   });
 
   it('takes a TSDB for the vitals history, which needs a bucket or a database', () => {

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { PASSWORD_PROBLEMS, passwordProblem } from '@vigil/auth';
-import type { RedisTarget } from '@vigil/stores';
+import { algorithmAvailable, type RedisTarget } from '@vigil/stores';
 import { type Env, EnvSchema } from './config-schema.ts';
 import { devicePeppers, encryptionKey } from './config-secrets.ts';
+import { mqttTls } from './config-tls.ts';
 import type { AppConfig, ConfigResult } from './config-types.ts';
 
 export { type Env, EnvSchema } from './config-schema.ts';
@@ -55,6 +56,21 @@ export function loadConfig(
     for (const k of ['MQTT_USERNAME', 'MQTT_PASSWORD', 'MQTT_ADMIN_USERNAME', 'MQTT_ADMIN_PASSWORD'] as const)
       if (!isSet(k)) problems.push(`${k} is required with MQTT_URL`);
   }
+  const tls = mqttTls(e, readFile);
+  if (Array.isArray(tls)) problems.push(...tls);
+  if (isSet('MQTTS_PORT') && tls === undefined)
+    problems.push('MQTTS_PORT needs MQTT_TLS_CERT and MQTT_TLS_KEY (MQTT over TLS is off without them)');
+  for (const other of ['MQTT_PORT', 'HTTP_PORT'] as const) {
+    if (tls && !bad.has('MQTTS_PORT') && !bad.has(other) && e.MQTTS_PORT !== 0 && e.MQTTS_PORT === e[other])
+      problems.push(`MQTTS_PORT and ${other} must differ`);
+  }
+  // An external Mosquitto serves its own listeners; the embedded ones are not started.
+  if (isSet('MQTT_URL')) {
+    for (const k of ['MQTT_TLS_CERT', 'MQTT_TLS_KEY', 'MQTT_TLS_CLIENT_CA', 'MQTTS_PORT'] as const)
+      if (isSet(k)) problems.push(`${k} is for the embedded broker: with MQTT_URL, configure TLS in Mosquitto`);
+    if (isSet('MQTT_WEBSOCKET') && e.MQTT_WEBSOCKET)
+      problems.push('MQTT_WEBSOCKET is for the embedded broker: with MQTT_URL, configure WebSocket in Mosquitto');
+  }
   if (isSet('INFLUX_URL') && !isSet('INFLUX_BUCKET') && !isSet('INFLUX_DATABASE'))
     problems.push('INFLUX_BUCKET or INFLUX_DATABASE is required with INFLUX_URL');
   // One Redis or one cluster: the variable that names it, in the messages of what it requires.
@@ -70,6 +86,9 @@ export function loadConfig(
     problems.push(
       `ENCRYPTION_KEY or ENCRYPTION_KEY_FILE is required with ${redisVar} (health data is encrypted at rest)`,
     );
+  // A FIPS-only OpenSSL build has no SM4 or SM3: said at start, not at the first write.
+  if (!bad.has('ENCRYPTION_ALGORITHM') && !algorithmAvailable(e.ENCRYPTION_ALGORITHM))
+    problems.push(`ENCRYPTION_ALGORITHM=${e.ENCRYPTION_ALGORITHM} is not available in this Node's OpenSSL`);
   const peppers = devicePeppers(e, readFile);
   if (typeof peppers === 'string') problems.push(peppers);
   else if (redisVar && peppers === undefined)
@@ -99,6 +118,8 @@ export function loadConfig(
       role: e.VIGIL_ROLE,
       httpPort: e.HTTP_PORT,
       mqttPort: e.MQTT_PORT,
+      ...(tls && !Array.isArray(tls) && { mqttTls: tls }),
+      mqttWebSocket: e.MQTT_WEBSOCKET,
       host: e.HOST,
       demo,
       simulator: demo && e.SIM_COUNT > 0,
@@ -176,5 +197,9 @@ function redisOf(e: Env, encryptionKey: Buffer): { redis: NonNullable<AppConfig[
     : e.REDIS_CLUSTER_NODES
       ? { clusterNodes: e.REDIS_CLUSTER_NODES }
       : undefined;
-  return target && { redis: { ...target, keyPrefix: e.REDIS_KEY_PREFIX, encryptionKey } };
+  return (
+    target && {
+      redis: { ...target, keyPrefix: e.REDIS_KEY_PREFIX, encryptionKey, encryptionAlgorithm: e.ENCRYPTION_ALGORITHM },
+    }
+  );
 }

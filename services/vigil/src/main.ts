@@ -18,9 +18,10 @@ const logger = createLogger({ level: config.logLevel });
 
 try {
   const app = await createApp({ ...config, logger });
-  const { httpPort, mqttPort, demoAccounts } = await app.start();
-  // contract §5: the chosen ports are logged as {"msg":"listening","http":N,"mqtt":N}.
-  logger.info({ http: httpPort, mqtt: mqttPort }, 'listening');
+  const { httpPort, mqttPort, mqttsPort, demoAccounts } = await app.start();
+  // contract §5: the chosen ports are logged as {"msg":"listening","http":N,"mqtt":N} (and "mqtts":N
+  // with MQTT over TLS).
+  logger.info({ http: httpPort, mqtt: mqttPort, ...(mqttsPort !== undefined && { mqtts: mqttsPort }) }, 'listening');
   if (demoAccounts.length) {
     const url = `http://localhost:${httpPort}`;
     const rows = demoAccounts.map((a) => `    ${a.username.padEnd(12)} ${a.password.padEnd(14)} ${a.role}`);
@@ -40,6 +41,7 @@ try {
   if (/port \d+ is already in use/.test(message)) {
     console.error('  Stop whatever holds it (e.g. a local Mosquitto on 1883), or choose other ports:');
     console.error('  HTTP_PORT=8081 MQTT_PORT=1884 pnpm start');
+    if (message.startsWith('MQTT over TLS')) console.error('  or for MQTT over TLS: MQTTS_PORT=8884');
   }
   process.exit(1);
 }

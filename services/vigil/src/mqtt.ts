@@ -1,4 +1,11 @@
-import { createEmbeddedBroker, ExternalBroker, MosquittoProvisioner, type UplinkHandler } from '@vigil/broker';
+import type { Server as HttpServer } from 'node:http';
+import {
+  createEmbeddedBroker,
+  ExternalBroker,
+  MosquittoProvisioner,
+  type UplinkHandler,
+  type WebSocketAttachment,
+} from '@vigil/broker';
 import type { DeviceSecretSettings } from '@vigil/auth';
 import type { DeviceDownlink } from '@vigil/engine';
 import type { Clock, Logger } from '@vigil/runtime';
@@ -10,6 +17,10 @@ export interface MqttSide {
   downlink: DeviceDownlink;
   /** Starts it; resolves with the embedded broker's port (0 with an external broker). */
   start(): Promise<number>;
+  /** The embedded broker's MQTT-over-TLS port once started; undefined without TLS or broker. */
+  tlsPort(): number | undefined;
+  /** The embedded broker only: MQTT over WebSocket on `/mqtt` of an HTTP server (contract §1). */
+  attachWebSocket?: (server: HttpServer) => WebSocketAttachment;
   close(): Promise<void>;
   /** An external broker must learn a new device's secret before the device can connect. */
   onDeviceProvisioned?: (device: { id: string; facilityId: string; secret: string }) => Promise<void>;
@@ -49,11 +60,19 @@ export async function createMqttSide(
       topicPrefix: config.topicPrefix,
       logger,
       onUplink: deps.onUplink,
+      ...(config.mqttTls && { tls: config.mqttTls }),
     });
     const s = () => broker.stats();
+    let tlsPort: number | undefined;
     return {
       downlink: broker.downlink,
-      start: () => broker.listen(),
+      async start() {
+        const port = await broker.listen();
+        tlsPort = await broker.listenTls();
+        return port;
+      },
+      tlsPort: () => tlsPort,
+      attachWebSocket: (server) => broker.attachWebSocket(server, '/mqtt'),
       close: () => broker.close(),
       onDeviceDecommissioned: (id) => broker.disconnectDevice(id),
       deviceUrl: (port) => `mqtt://127.0.0.1:${port}`,
@@ -109,6 +128,7 @@ export async function createMqttSide(
       await external.start();
       return 0;
     },
+    tlsPort: () => undefined,
     async close() {
       await external.close();
       await provisioner.close();

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +30,24 @@ describe('docker-compose.yml', () => {
     expect(conf).toMatch(/^allow_anonymous false$/m);
     expect(conf).toMatch(/^plugin \/usr\/lib\/mosquitto_dynamic_security\.so$/m);
     expect(existsSync(`${root}services/mosquitto/entrypoint.sh`)).toBe(true);
+  });
+
+  it('serves MQTT over TLS on 8883 from a mounted certificate volume, with the same authentication and ACL', () => {
+    const conf = readFileSync(`${root}services/mosquitto/mosquitto.conf`, 'utf8');
+    // One plugin for every listener: the device logins and ACLs apply on 8883 as on 1883.
+    expect(conf).toMatch(/^per_listener_settings false$/m);
+    const tls = readFileSync(`${root}services/mosquitto/tls-listener.conf`, 'utf8');
+    expect(tls).toMatch(/^listener 8883$/m);
+    expect(tls).toMatch(/^certfile \/mosquitto\/certs\/server\.crt$/m);
+    expect(tls).toMatch(/^keyfile \/mosquitto\/certs\/server\.key$/m);
+    const entrypoint = readFileSync(`${root}services/mosquitto/entrypoint.sh`, 'utf8');
+    expect(entrypoint).toContain('/mosquitto/config/tls-listener.conf');
+    // It parses as a POSIX shell script (what the image's /bin/sh runs).
+    expect(() => execFileSync('sh', ['-n', `${root}services/mosquitto/entrypoint.sh`])).not.toThrow();
+    const mosquitto = compose.services.mosquitto as ComposeService & { volumes?: string[]; ports?: string[] };
+    expect(mosquitto.ports).toEqual(expect.arrayContaining(['1883:1883', '8883:8883']));
+    // MQTT_TLS_DIR unset: ./certs/mqtt (git-ignored) next to the compose file.
+    expect(mosquitto.volumes?.map((v) => substitute(v, sample))).toContain('./certs/mqtt:/mosquitto/certs:ro');
   });
 
   const compose = parse(readFileSync(`${root}docker-compose.yml`, 'utf8'), { merge: true }) as {
@@ -87,7 +106,10 @@ describe('docker-compose.yml', () => {
         url: 'redis://redis:6379/0',
         keyPrefix: 'vigil:',
         encryptionKey: Buffer.alloc(32, 1),
+        encryptionAlgorithm: 'aes-256-gcm',
       });
+      // Every process seals with the same algorithm.
+      expect(env.ENCRYPTION_ALGORITHM).toBe(envOf('engine-1').ENCRYPTION_ALGORITHM);
       // Every process seals and opens with the same key.
       expect(env.ENCRYPTION_KEY).toBe(envOf('engine-1').ENCRYPTION_KEY);
       expect(config.config.influx).toMatchObject({ url: 'http://influxdb:8086', bucket: 'vitals', database: 'vitals' });

@@ -10,6 +10,7 @@ import { RedisEventLog, type RedisEventLogOptions } from './event-log.ts';
 import { RedisCounterStore } from './ingest-state.ts';
 import { type RedisLockOptions, RedisLockService } from './locks.ts';
 import { RedisRuleSettingsStore, RedisRuleStateStore } from './rules.ts';
+import { DEFAULT_ENCRYPTION_ALGORITHM, type EncryptionAlgorithm } from '../crypto/algorithms.ts';
 import { DekKeyring } from '../crypto/keyring.ts';
 import { FieldCipher } from '../crypto/field-cipher.ts';
 import { Keys, type RedisClient } from './script.ts';
@@ -57,10 +58,10 @@ export interface RedisStoresOptions {
   /**
    * Encryption at rest ("health data is encrypted at rest"; dependencies.md "field encryption"): with
    * a 32-byte key-encryption key, the health-bearing bodies (vitals history, rule memory, alerts, tasks,
-   * residents, event data) are sealed with AES-256-GCM under per-facility DEKs kept in Redis wrapped by
-   * it. Without it, everything is stored as plain JSON (as before).
+   * residents, event data) are sealed with `algorithm` (AES-256-GCM by default, or SM4-CTR + HMAC-SM3)
+   * under per-facility DEKs kept in Redis wrapped by it. Without it, everything is stored as plain JSON.
    */
-  encryption?: { kek: Buffer };
+  encryption?: { kek: Buffer; algorithm?: EncryptionAlgorithm };
   /** The connection's errors while it reconnects (Redis down), for the log; never thrown. */
   onConnectionError?: (err: unknown) => void;
   /**
@@ -158,9 +159,10 @@ export async function createRedisStores(
   let sealer: Sealer | undefined;
   if (opts.encryption) {
     try {
-      const keyring = new DekKeyring(client, keys, opts.encryption.kek);
+      const algorithm = opts.encryption.algorithm ?? DEFAULT_ENCRYPTION_ALGORITHM;
+      const keyring = new DekKeyring(client, keys, opts.encryption.kek, { algorithm });
       await keyring.verify();
-      sealer = new Sealer(client, keys, new FieldCipher(keyring));
+      sealer = new Sealer(client, keys, new FieldCipher(keyring, { algorithm }));
     } catch (err) {
       if (owned) client.disconnect();
       throw err;
