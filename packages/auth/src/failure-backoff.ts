@@ -1,5 +1,6 @@
 import type { Clock } from '@vigil/runtime';
 import { LRUCache } from 'lru-cache';
+import { sourceKey } from './source-address.ts';
 
 /**
  * Back-off after failed authentications (issue 13 "cheap where unauthenticated"; docs/security.md
@@ -97,9 +98,10 @@ export class FailureBackoff {
     this.trustMs = opts.trustMs ?? DEFAULT_BACKOFF.trustMs;
   }
 
-  /** May `name` try to authenticate from `address` now? Cheap: map lookups only. */
-  check(address: string, name: string): BackoffVerdict {
+  /** May `name` try to authenticate from `remoteAddress` now? Cheap: map lookups only. */
+  check(remoteAddress: string | undefined, name: string): BackoffVerdict {
     const now = this.opts.clock.now();
+    const address = sourceKey(remoteAddress);
     const pairKey = `${address}\u0000${name}`;
     const trustedUntil = this.trusted.get(pairKey);
     const trusted = trustedUntil !== undefined && trustedUntil > now;
