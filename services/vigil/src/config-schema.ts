@@ -56,6 +56,13 @@ export const EnvSchema = z.object({
     .min(60)
     .max(30 * 24 * 3600)
     .default(12 * 3600),
+  /**
+   * argon2id work (password hashes and verifications) at once, and waiting; beyond that a login is
+   * answered 503 `busy` at once (issue 13 "cheap where unauthenticated"; docs/security.md "Login and
+   * CONNECT floods"). Defaults: one per core (at most the libuv pool less one), 8 waiting per running one.
+   */
+  ARGON2_MAX_CONCURRENT: z.coerce.number().int().min(1).max(64).optional(),
+  ARGON2_MAX_QUEUED: z.coerce.number().int().min(0).max(10_000).optional(),
   TOPIC_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}$/)

@@ -53,6 +53,17 @@ describe('loadConfig', () => {
     expect(r.problems).toContain('MQTT_PORT: must be a port number from 0 to 65535 (0 picks a free port)');
   });
 
+  it('bounds argon2id work as configured, the queue following the concurrency, and reports bad values', () => {
+    const set = loadConfig({ ARGON2_MAX_CONCURRENT: '3' });
+    expect(set.ok && set.config.argon2).toEqual({ maxConcurrent: 3, maxQueued: 24 });
+    const both = loadConfig({ ARGON2_MAX_CONCURRENT: '2', ARGON2_MAX_QUEUED: '0' });
+    expect(both.ok && both.config.argon2).toEqual({ maxConcurrent: 2, maxQueued: 0 });
+    const bad = loadConfig({ ARGON2_MAX_CONCURRENT: '0', ARGON2_MAX_QUEUED: 'lots', HTTP_PORT: 'x' });
+    expect(bad.ok ? [] : bad.problems.map((p) => p.split(':')[0])).toEqual(
+      expect.arrayContaining(['ARGON2_MAX_CONCURRENT', 'ARGON2_MAX_QUEUED', 'HTTP_PORT']),
+    );
+  });
+
   it('takes REDIS_URL with a key prefix, and then needs a shared JWT_SECRET, an encryption key and a pepper', () => {
     expect(loadConfig({ REDIS_URL: 'redis://redis:6379/0' })).toEqual({
       ok: false,
