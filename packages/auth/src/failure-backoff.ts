@@ -48,8 +48,9 @@ export interface FailureBackoffOptions {
 
 export const DEFAULT_BACKOFF = {
   pair: { freeFailures: 5, baseDelayMs: 1000, maxDelayMs: 60_000 },
-  name: { freeFailures: 20, baseDelayMs: 1000, maxDelayMs: 30_000 },
-  address: { freeFailures: 20, baseDelayMs: 1000, maxDelayMs: 60_000 },
+  // Only names not trusted there count on these two: a NAT's staff signing in as usual never do.
+  name: { freeFailures: 10, baseDelayMs: 1000, maxDelayMs: 30_000 },
+  address: { freeFailures: 10, baseDelayMs: 1000, maxDelayMs: 60_000 },
   forgetAfterMs: 15 * 60_000,
   trustMs: 30 * 24 * 3_600_000,
   maxKeys: 50_000,

@@ -15,12 +15,15 @@ const ARGON2ID = 2; // @node-rs/argon2 Algorithm.Argon2id (a const enum, so not 
 const OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 /**
- * One per core, leaving a libuv thread (4 by default) for file and DNS work; 8 waiting per running
- * one: a queued login starts within ~8 × 45 ms.
+ * One per core but one: the event loop keeps a core to itself, so a flood of logins never slows the
+ * alarms this process exists for (on 2 cores argon2id at 2 at once took the event loop's CPU and a
+ * login p50 to 485 ms; docs/performance.md "Login and CONNECT floods"). At most the libuv pool (4 by
+ * default) less one, left for file and DNS work. 8 waiting per running one: a queued login starts
+ * within ~8 × 45 ms.
  */
 export function defaultArgon2Limits(): WorkGateOptions {
   const pool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
-  const maxConcurrent = Math.max(1, Math.min(availableParallelism(), pool - 1));
+  const maxConcurrent = Math.max(1, Math.min(availableParallelism() - 1, pool - 1));
   return { maxConcurrent, maxQueued: 8 * maxConcurrent };
 }
 

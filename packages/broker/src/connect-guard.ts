@@ -18,7 +18,7 @@ const BAD_USERNAME_OR_PASSWORD = 4;
  */
 export const DEVICE_BACKOFF: { pair: BackoffPolicy; name: BackoffPolicy; address: BackoffPolicy } = {
   pair: DEFAULT_BACKOFF.pair,
-  name: DEFAULT_BACKOFF.name,
+  name: { ...DEFAULT_BACKOFF.name, freeFailures: 20 },
   address: { freeFailures: 100, baseDelayMs: 1000, maxDelayMs: 10_000 },
 };
 
