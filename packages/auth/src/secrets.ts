@@ -18,14 +18,17 @@ const OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallel
  * One per core but one: the event loop keeps a core to itself, so a flood of logins never slows the
  * alarms this process exists for (on 2 cores argon2id at 2 at once took the event loop's CPU and a
  * login p50 to 485 ms; docs/performance.md "Login and CONNECT floods"). At most the libuv pool (4 by
- * default) less one, left for file and DNS work. 8 waiting per running one: a queued login starts
- * within ~8 × 45 ms.
+ * default) less one, left for file and DNS work. 8 waiting per running one, and none that would wait
+ * over half a second: a login starts within 0.5 s or is told at once to come back.
  */
 export function defaultArgon2Limits(): WorkGateOptions {
   const pool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
   const maxConcurrent = Math.max(1, Math.min(availableParallelism() - 1, pool - 1));
-  return { maxConcurrent, maxQueued: 8 * maxConcurrent };
+  return { maxConcurrent, maxQueued: 8 * maxConcurrent, maxWaitMs: DEFAULT_MAX_WAIT_MS };
 }
+
+/** Half the 1 s a login may take (issue 13): the rest is the verification itself and the round trip. */
+export const DEFAULT_MAX_WAIT_MS = 500;
 
 let gate = new WorkGate(defaultArgon2Limits());
 

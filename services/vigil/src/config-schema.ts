@@ -59,10 +59,13 @@ export const EnvSchema = z.object({
   /**
    * argon2id work (password hashes and verifications) at once, and waiting; beyond that a login is
    * answered 503 `busy` at once (issue 13 "cheap where unauthenticated"; docs/security.md "Login and
-   * CONNECT floods"). Defaults: cores less one (1 to 3: the event loop keeps a core), 8 waiting per running one.
+   * CONNECT floods"). Defaults: cores less one (1 to 3: the event loop keeps a core), 8 waiting per
+   * running one.
    */
   ARGON2_MAX_CONCURRENT: z.coerce.number().int().min(1).max(64).optional(),
   ARGON2_MAX_QUEUED: z.coerce.number().int().min(0).max(10_000).optional(),
+  /** The longest a login may wait for argon2id before it is refused instead (default 500). */
+  ARGON2_MAX_WAIT_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   TOPIC_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}$/)

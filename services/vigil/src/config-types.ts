@@ -20,8 +20,8 @@ export interface AppConfig {
   tokenTtlS: number;
   /** How long after a login a session may still be refreshed (default 12 h). */
   sessionMaxAgeS?: number;
-  /** The bound on argon2id work in this process (ARGON2_MAX_CONCURRENT, ARGON2_MAX_QUEUED); absent: defaults. */
-  argon2?: { maxConcurrent: number; maxQueued: number };
+  /** The bound on argon2id work in this process (ARGON2_MAX_CONCURRENT, _QUEUED, _WAIT_MS); absent: defaults. */
+  argon2?: { maxConcurrent: number; maxQueued: number; maxWaitMs: number };
   topicPrefix: string;
   logLevel: string;
   boardDir?: string;

@@ -55,12 +55,17 @@ describe('loadConfig', () => {
 
   it('bounds argon2id work as configured, the queue following the concurrency, and reports bad values', () => {
     const set = loadConfig({ ARGON2_MAX_CONCURRENT: '3' });
-    expect(set.ok && set.config.argon2).toEqual({ maxConcurrent: 3, maxQueued: 24 });
-    const both = loadConfig({ ARGON2_MAX_CONCURRENT: '2', ARGON2_MAX_QUEUED: '0' });
-    expect(both.ok && both.config.argon2).toEqual({ maxConcurrent: 2, maxQueued: 0 });
-    const bad = loadConfig({ ARGON2_MAX_CONCURRENT: '0', ARGON2_MAX_QUEUED: 'lots', HTTP_PORT: 'x' });
+    expect(set.ok && set.config.argon2).toEqual({ maxConcurrent: 3, maxQueued: 24, maxWaitMs: 500 });
+    const all = loadConfig({ ARGON2_MAX_CONCURRENT: '2', ARGON2_MAX_QUEUED: '0', ARGON2_MAX_WAIT_MS: '250' });
+    expect(all.ok && all.config.argon2).toEqual({ maxConcurrent: 2, maxQueued: 0, maxWaitMs: 250 });
+    const bad = loadConfig({
+      ARGON2_MAX_CONCURRENT: '0',
+      ARGON2_MAX_QUEUED: 'lots',
+      ARGON2_MAX_WAIT_MS: '1',
+      HTTP_PORT: 'x',
+    });
     expect(bad.ok ? [] : bad.problems.map((p) => p.split(':')[0])).toEqual(
-      expect.arrayContaining(['ARGON2_MAX_CONCURRENT', 'ARGON2_MAX_QUEUED', 'HTTP_PORT']),
+      expect.arrayContaining(['ARGON2_MAX_CONCURRENT', 'ARGON2_MAX_QUEUED', 'ARGON2_MAX_WAIT_MS', 'HTTP_PORT']),
     );
   });
 

@@ -183,5 +183,5 @@ function redisOf(e: Env, encryptionKey: Buffer): { redis: NonNullable<AppConfig[
 /** Set values, the rest defaults; the queue follows a configured concurrency (8 waiting per running). */
 function argon2Of(e: Env): NonNullable<AppConfig['argon2']> {
   const maxConcurrent = e.ARGON2_MAX_CONCURRENT ?? defaultArgon2Limits().maxConcurrent;
-  return { maxConcurrent, maxQueued: e.ARGON2_MAX_QUEUED ?? 8 * maxConcurrent };
+  return { maxConcurrent, maxQueued: e.ARGON2_MAX_QUEUED ?? 8 * maxConcurrent, maxWaitMs: e.ARGON2_MAX_WAIT_MS };
 }
