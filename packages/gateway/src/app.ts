@@ -32,6 +32,8 @@ export function buildApp(ctx: GatewayContext, routes: RegisteredRoute[] = []): F
     // Request lines carry resident ids; errors are logged by the error handler instead.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // `req.ip` is what failed logins back off under (routes/auth.ts): the client's, never the proxy's.
+    trustProxy: ctx.trustProxy ? [...ctx.trustProxy] : false,
   }) as unknown as FastifyInstance;
   // Before any route: the table is what the access matrix test walks (route-table.ts).
   recordRoutes(app, routes);

@@ -47,6 +47,11 @@ export interface GatewayDeps {
    * 13); successes are never limited. Default: `DEFAULT_BACKOFF` on `clock`, in this process's memory.
    */
   loginBackoff?: FailureBackoff;
+  /**
+   * Reverse proxies (addresses, CIDR blocks) whose X-Forwarded-For names the client: a login backs off
+   * under the client's address, not the proxy's. Absent: the TCP peer, and the header is ignored.
+   */
+  trustProxy?: readonly string[];
   /** How the audit log is written (to `stores.audit`); defaults suit production. */
   auditOptions?: AuditOptions;
   /**

@@ -22,13 +22,19 @@ interface Answer {
 }
 
 /** A login sent from `from` (a 127.0.0.x address of this host). */
-function loginFrom(from: string, username: string, password: string): Promise<Answer> {
-  const url = new URL('/api/auth/login', h.base);
+function loginFrom(
+  from: string,
+  username: string,
+  password: string,
+  headers: Record<string, string> = {},
+  base = h.base,
+): Promise<Answer> {
+  const url = new URL('/api/auth/login', base);
   const payload = JSON.stringify({ username, password });
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: 'POST', localAddress: from, headers: { 'content-type': 'application/json' }, agent: false },
+      { method: 'POST', localAddress: from, headers: { 'content-type': 'application/json', ...headers }, agent: false },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -115,5 +121,30 @@ describe('login back-off (issue 13)', () => {
     limitArgon2(defaultArgon2Limits());
     const i = answers.findIndex((a) => a.status === 503);
     expect(await statuses(`127.0.2.${i + 1}`, `someone-${i}`, 'wrong-guess', 5)).toEqual(Array(5).fill(401));
+  });
+});
+
+describe('login back-off behind a reverse proxy (TRUST_PROXY)', () => {
+  let proxied: Harness;
+  const PROXY = '127.0.0.9';
+  beforeAll(async () => {
+    proxied = await startHarness({ deps: { trustProxy: [PROXY] } });
+  });
+  afterAll(() => proxied.close());
+  const via = (from: string, client: string, username: string, password: string) =>
+    loginFrom(from, username, password, { 'x-forwarded-for': client }, proxied.base);
+
+  it("backs off the client's address that the proxy names, not the proxy's, so other clients still sign in", async () => {
+    for (let i = 0; i < 10; i++)
+      expect((await via(PROXY, '203.0.113.5', `nobody-${i}`, 'guess-guess')).status).toBe(401);
+    expect((await via(PROXY, '203.0.113.5', 'someone', 'guess-guess')).status).toBe(429);
+    // Behind the same proxy, a client never seen before is not that sprayer.
+    expect((await via(PROXY, '203.0.113.6', 'care1', PASSWORD)).status).toBe(200);
+  });
+
+  it('ignores X-Forwarded-For from anyone but the proxy: a client cannot choose its own address', async () => {
+    for (let i = 0; i < 5; i++)
+      expect((await via('127.0.0.10', `198.51.100.${i}`, 'care2', 'wrong-guess')).status).toBe(401);
+    expect((await via('127.0.0.10', '198.51.100.99', 'care2', 'wrong-guess')).status).toBe(429);
   });
 });

@@ -137,6 +137,7 @@ export async function createApp(options: AppOptions = {}) {
         tasks: dispatch.tasks,
         tokens,
         ...(deviceSecrets && { deviceSecrets }),
+        ...(config.trustProxy && { trustProxy: config.trustProxy }),
         clock,
         logger: logger.child({ module: 'gateway' }),
         ...(boardDir && { boardDir }),

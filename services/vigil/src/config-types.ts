@@ -22,6 +22,8 @@ export interface AppConfig {
   sessionMaxAgeS?: number;
   /** The bound on argon2id work in this process (ARGON2_MAX_CONCURRENT, _QUEUED, _WAIT_MS); absent: defaults. */
   argon2?: { maxConcurrent: number; maxQueued: number; maxWaitMs: number };
+  /** Reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY); absent: none. */
+  trustProxy?: readonly string[];
   topicPrefix: string;
   logLevel: string;
   boardDir?: string;

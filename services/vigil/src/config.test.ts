@@ -69,6 +69,18 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes TRUST_PROXY as addresses and CIDR blocks, and names a bad one', () => {
+    const r = loadConfig({ TRUST_PROXY: '10.0.0.5, 172.16.0.0/12,fd00::/8' });
+    expect(r.ok && r.config.trustProxy).toEqual(['10.0.0.5', '172.16.0.0/12', 'fd00::/8']);
+    const none = loadConfig({});
+    expect(none.ok && none.config.trustProxy).toBeUndefined();
+    for (const bad of ['proxy.local', '10.0.0.0/33', '10.0.0.1/8/2', '*'])
+      expect(loadConfig({ TRUST_PROXY: bad })).toEqual({
+        ok: false,
+        problems: ['TRUST_PROXY: must be IP addresses or CIDR blocks separated by commas, e.g. 10.0.0.5,172.16.0.0/12'],
+      });
+  });
+
   it('takes REDIS_URL with a key prefix, and then needs a shared JWT_SECRET, an encryption key and a pepper', () => {
     expect(loadConfig({ REDIS_URL: 'redis://redis:6379/0' })).toEqual({
       ok: false,

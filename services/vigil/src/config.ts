@@ -108,6 +108,7 @@ export function loadConfig(
       tokenTtlS: e.TOKEN_TTL_S,
       sessionMaxAgeS: e.SESSION_MAX_AGE_S,
       argon2: argon2Of(e),
+      ...(e.TRUST_PROXY && { trustProxy: Object.freeze(e.TRUST_PROXY) }),
       topicPrefix: e.TOPIC_PREFIX,
       logLevel: e.LOG_LEVEL,
       ...(e.BOARD_DIR && { boardDir: e.BOARD_DIR }),
