@@ -1,5 +1,4 @@
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import { ConflictError } from '@vigil/stores';
 import { DomainError } from '@vigil/engine';
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
@@ -81,7 +80,6 @@ export function buildApp(ctx: GatewayContext, routes: RegisteredRoute[] = []): F
       },
     },
   });
-  void app.register(rateLimit, { global: false });
 
   const spaFallback = ctx.boardDir ? registerStatic(app, ctx.boardDir) : undefined;
   app.setNotFoundHandler((req, reply) => {
