@@ -1,4 +1,4 @@
-import type { DeviceSecretSettings } from '@vigil/auth';
+import type { DeviceSecretSettings, FailureBackoff } from '@vigil/auth';
 import type { Server as HttpServer } from 'node:http';
 import { Aedes } from 'aedes';
 import { DEFAULT_TOPIC_PREFIX } from '@vigil/contracts';
@@ -6,6 +6,7 @@ import type { DeviceDownlink } from '@vigil/engine';
 import { type Clock, type Logger, silentLogger, systemClock } from '@vigil/runtime';
 import type { DeviceStore } from '@vigil/stores';
 import { DeviceAuthenticator } from './auth.ts';
+import { deviceBackoff, guardConnect } from './connect-guard.ts';
 import { BrokerDownlink, publishAsPlatform, type QoS } from './downlink.ts';
 import { createHooks, type UplinkHandler } from './hooks.ts';
 import { type BrokerStats, DeviceRegistry } from './registry.ts';
@@ -30,6 +31,8 @@ export interface EmbeddedBrokerOptions {
   maxPacketBytes?: number;
   /** Largest keepalive a device may ask for, seconds. Default 300. */
   keepaliveLimitS?: number;
+  /** Back-off after refused CONNECTs (issue 13); default `DEVICE_BACKOFF` (connect-guard.ts). */
+  connectBackoff?: FailureBackoff;
   /** MQTT over TLS as well (docs/deploy.md "Devices over TLS"): its port (0 picks one), cert and key. */
   tls?: MqttTlsOptions;
 }
@@ -81,6 +84,11 @@ export async function createEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise
   });
   const aedes = await Aedes.createBroker({
     ...hooks,
+    authenticate: guardConnect(
+      hooks.authenticate,
+      opts.connectBackoff ?? deviceBackoff(opts.clock ?? systemClock),
+      log,
+    ),
     // Bounds per-client state against a misbehaving device (QoS 2 awaiting PUBREL, pre-CONNACK queue).
     maxInflightInbound: 100,
     queueLimit: 42,

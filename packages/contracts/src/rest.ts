@@ -20,6 +20,11 @@ export const API_ERROR_CODES = [
   'internal',
   /** Extension: a part the request needs (e.g. the external MQTT broker) is not reachable; 503. */
   'unavailable',
+  /**
+   * Extension: too much password work in progress (issue 13: argon2id runs behind a bounded gate); 503
+   * with Retry-After. Nothing was checked: try again, it is not a wrong password.
+   */
+  'busy',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 export const ApiErrorBody = z.object({

@@ -1,5 +1,4 @@
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import { ConflictError } from '@vigil/stores';
 import { DomainError } from '@vigil/engine';
 import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
@@ -32,6 +31,8 @@ export function buildApp(ctx: GatewayContext, routes: RegisteredRoute[] = []): F
     // Request lines carry resident ids; errors are logged by the error handler instead.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // `req.ip` is what failed logins back off under (routes/auth.ts): the client's, never the proxy's.
+    trustProxy: ctx.trustProxy ? [...ctx.trustProxy] : false,
   }) as unknown as FastifyInstance;
   // Before any route: the table is what the access matrix test walks (route-table.ts).
   recordRoutes(app, routes);
@@ -79,7 +80,6 @@ export function buildApp(ctx: GatewayContext, routes: RegisteredRoute[] = []): F
       },
     },
   });
-  void app.register(rateLimit, { global: false });
 
   const spaFallback = ctx.boardDir ? registerStatic(app, ctx.boardDir) : undefined;
   app.setNotFoundHandler((req, reply) => {

@@ -1,4 +1,4 @@
-import type { DeviceSecretSettings, TokenService } from '@vigil/auth';
+import type { DeviceSecretSettings, FailureBackoff, TokenService } from '@vigil/auth';
 import type { Alert, Resident } from '@vigil/contracts';
 import type { AlertService, PolicyService, RuleSettingsService, TaskService } from '@vigil/engine';
 import type { Clock, Logger } from '@vigil/runtime';
@@ -42,8 +42,16 @@ export interface GatewayDeps {
   onDeviceDecommissioned?: (deviceId: string) => void;
   /** E.g. the `vibrate` command to the SOS wearer's device (contract §1 `commands`). */
   onAlertAcknowledged?: (alert: Alert) => void;
-  /** Login attempts per IP and username; default 10 a minute. */
-  loginRateLimit?: { max: number; timeWindowMs: number };
+  /**
+   * Back-off after failed logins, per address and username (packages/auth failure-backoff.ts; issue
+   * 13); successes are never limited. Default: `DEFAULT_BACKOFF` on `clock`, in this process's memory.
+   */
+  loginBackoff?: FailureBackoff;
+  /**
+   * Reverse proxies (addresses, CIDR blocks) whose X-Forwarded-For names the client: a login backs off
+   * under the client's address, not the proxy's. Absent: the TCP peer, and the header is ignored.
+   */
+  trustProxy?: readonly string[];
   /** How the audit log is written (to `stores.audit`); defaults suit production. */
   auditOptions?: AuditOptions;
   /**

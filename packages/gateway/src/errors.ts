@@ -12,6 +12,7 @@ export const STATUS_OF: Record<ApiErrorCode, number> = {
   payload_too_large: 413,
   internal: 500,
   unavailable: 503,
+  busy: 503,
 };
 
 /** An error a route throws on purpose; the error handler renders it as `{ error: { code, message } }`. */

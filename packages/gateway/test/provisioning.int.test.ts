@@ -7,7 +7,7 @@ const tokens: Record<string, string> = {};
 const as = (user: string) => tokens[user] ?? '';
 
 beforeAll(async () => {
-  h = await startHarness({ deps: { loginRateLimit: { max: 5, timeWindowMs: 60_000 } } });
+  h = await startHarness();
   for (const u of ['admin', 'manager1', 'care1', 'care1z2', 'medical1', 'manager2', 'care2', 'res1user']) {
     tokens[u] = await login(h.base, u);
   }
@@ -41,7 +41,7 @@ describe('login (contract §4.1)', () => {
     expect(unknown.body).toEqual(wrong.body);
   });
 
-  it('rate-limits attempts per IP and username with 429 rate_limited', async () => {
+  it('backs off failed attempts per address and username with 429 rate_limited (login-backoff.int.test.ts)', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
       const res = await api(h.base, 'POST', '/api/auth/login', { body: { username: 'ghost2', password: 'bad-guess' } });

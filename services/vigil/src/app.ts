@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { hashSecret, TokenService } from '@vigil/auth';
+import { hashSecret, limitArgon2, TokenService } from '@vigil/auth';
 import type { Alert } from '@vigil/contracts';
 import {
   AlertService,
@@ -24,7 +24,7 @@ import { createTsdbHistory } from '@vigil/tsdb';
 import type { AppConfig } from './config.ts';
 import { type DemoAccount, seedDemo } from './demo.ts';
 import { deviceSecretSettings } from './device-secrets.ts';
-import { createMetricsRegistry, engineGauges } from './metrics.ts';
+import { argon2Gauges, createMetricsRegistry, engineGauges } from './metrics.ts';
 import { createMqttSide } from './mqtt.ts';
 import { ProbeServer } from './probe-server.ts';
 import { RedisLinks } from './redis-links.ts';
@@ -63,6 +63,8 @@ export async function createApp(options: AppOptions = {}) {
   const runsEngine = role !== 'gateway';
   const runsGateway = role !== 'engine';
   const clock = options.clock ?? systemClock;
+  // One bound per process: the CPU and libuv pool argon2id runs on are the process's (secrets.ts).
+  if (config.argon2) limitArgon2(config.argon2);
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const now = () => clock.now();
   const retention = config.retention;
@@ -132,6 +134,7 @@ export async function createApp(options: AppOptions = {}) {
   const isReady = () => ready && (redisStores?.connected() ?? true);
   const registry = createMetricsRegistry([
     ...mqtt.gauges,
+    ...argon2Gauges(),
     ...engineGauges(() => ingest?.owned().length ?? 0, redisStores && (() => redisStores.connected())),
   ]);
   const gateway = !runsGateway
@@ -144,6 +147,7 @@ export async function createApp(options: AppOptions = {}) {
         tasks: dispatch.tasks,
         tokens,
         ...(deviceSecrets && { deviceSecrets }),
+        ...(config.trustProxy && { trustProxy: config.trustProxy }),
         clock,
         logger: logger.child({ module: 'gateway' }),
         ...(boardDir && { boardDir }),

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isScenarioName, SCENARIO_NAMES } from '@vigil/simulator';
 import { ENCRYPTION_ALGORITHMS, type RedisClusterNode } from '@vigil/stores';
 import { z } from 'zod';
@@ -22,6 +23,19 @@ const clusterNodes = z
       return { host: n.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(n.slice(at + 1)) };
     }),
   );
+/** An IP address, or a CIDR block (`10.0.0.0/8`, `fd00::/8`). */
+const isIpOrCidr = (text: string): boolean => {
+  const [ip = '', bits, extra] = text.split('/');
+  const family = isIP(ip);
+  if (family === 0 || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
+const proxies = z
+  .string()
+  .transform((text) => text.split(',').map((p) => p.trim()))
+  .refine((list) => list.every(isIpOrCidr), {
+    error: 'must be IP addresses or CIDR blocks separated by commas, e.g. 10.0.0.5,172.16.0.0/12',
+  });
 const retentionDays = z.coerce.number().int().min(1).max(3650);
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
@@ -67,6 +81,22 @@ export const EnvSchema = z.object({
     .min(60)
     .max(30 * 24 * 3600)
     .default(12 * 3600),
+  /**
+   * argon2id work (password hashes and verifications) at once, and waiting; beyond that a login is
+   * answered 503 `busy` at once (issue 13 "cheap where unauthenticated"; docs/security.md "Login and
+   * CONNECT floods"). Defaults: cores less one (1 to 3: the event loop keeps a core), 8 waiting per
+   * running one.
+   */
+  ARGON2_MAX_CONCURRENT: z.coerce.number().int().min(1).max(64).optional(),
+  ARGON2_MAX_QUEUED: z.coerce.number().int().min(0).max(10_000).optional(),
+  /** The longest a login may wait for argon2id before it is refused instead (default 500). */
+  ARGON2_MAX_WAIT_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  /**
+   * The reverse proxies in front of HTTP (docs/deploy.md "Behind a reverse proxy"): from these alone
+   * X-Forwarded-For is believed, so a login's source address is the client's, not the proxy's. Unset:
+   * the TCP peer, whatever the header says (a client cannot choose its own address).
+   */
+  TRUST_PROXY: proxies.optional(),
   TOPIC_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}$/)

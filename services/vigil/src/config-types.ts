@@ -25,6 +25,10 @@ export interface AppConfig {
   tokenTtlS: number;
   /** How long after a login a session may still be refreshed (default 12 h). */
   sessionMaxAgeS?: number;
+  /** The bound on argon2id work in this process (ARGON2_MAX_CONCURRENT, _QUEUED, _WAIT_MS); absent: defaults. */
+  argon2?: { maxConcurrent: number; maxQueued: number; maxWaitMs: number };
+  /** Reverse proxies whose X-Forwarded-For is believed (TRUST_PROXY); absent: none. */
+  trustProxy?: readonly string[];
   topicPrefix: string;
   logLevel: string;
   boardDir?: string;

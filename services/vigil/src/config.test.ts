@@ -53,6 +53,34 @@ describe('loadConfig', () => {
     expect(r.problems).toContain('MQTT_PORT: must be a port number from 0 to 65535 (0 picks a free port)');
   });
 
+  it('bounds argon2id work as configured, the queue following the concurrency, and reports bad values', () => {
+    const set = loadConfig({ ARGON2_MAX_CONCURRENT: '3' });
+    expect(set.ok && set.config.argon2).toEqual({ maxConcurrent: 3, maxQueued: 24, maxWaitMs: 500 });
+    const all = loadConfig({ ARGON2_MAX_CONCURRENT: '2', ARGON2_MAX_QUEUED: '0', ARGON2_MAX_WAIT_MS: '250' });
+    expect(all.ok && all.config.argon2).toEqual({ maxConcurrent: 2, maxQueued: 0, maxWaitMs: 250 });
+    const bad = loadConfig({
+      ARGON2_MAX_CONCURRENT: '0',
+      ARGON2_MAX_QUEUED: 'lots',
+      ARGON2_MAX_WAIT_MS: '1',
+      HTTP_PORT: 'x',
+    });
+    expect(bad.ok ? [] : bad.problems.map((p) => p.split(':')[0])).toEqual(
+      expect.arrayContaining(['ARGON2_MAX_CONCURRENT', 'ARGON2_MAX_QUEUED', 'ARGON2_MAX_WAIT_MS', 'HTTP_PORT']),
+    );
+  });
+
+  it('takes TRUST_PROXY as addresses and CIDR blocks, and names a bad one', () => {
+    const r = loadConfig({ TRUST_PROXY: '10.0.0.5, 172.16.0.0/12,fd00::/8' });
+    expect(r.ok && r.config.trustProxy).toEqual(['10.0.0.5', '172.16.0.0/12', 'fd00::/8']);
+    const none = loadConfig({});
+    expect(none.ok && none.config.trustProxy).toBeUndefined();
+    for (const bad of ['proxy.local', '10.0.0.0/33', '10.0.0.1/8/2', '*'])
+      expect(loadConfig({ TRUST_PROXY: bad })).toEqual({
+        ok: false,
+        problems: ['TRUST_PROXY: must be IP addresses or CIDR blocks separated by commas, e.g. 10.0.0.5,172.16.0.0/12'],
+      });
+  });
+
   it('takes REDIS_URL with a key prefix, and then needs a shared JWT_SECRET, an encryption key and a pepper', () => {
     expect(loadConfig({ REDIS_URL: 'redis://redis:6379/0' })).toEqual({
       ok: false,

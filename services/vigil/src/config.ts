@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { PASSWORD_PROBLEMS, passwordProblem } from '@vigil/auth';
+import { defaultArgon2Limits, PASSWORD_PROBLEMS, passwordProblem } from '@vigil/auth';
 import { algorithmAvailable, type RedisTarget } from '@vigil/stores';
 import { type Env, EnvSchema } from './config-schema.ts';
 import { devicePeppers, encryptionKey } from './config-secrets.ts';
@@ -128,6 +128,8 @@ export function loadConfig(
       ...(e.JWT_SECRET && { jwtSecret: e.JWT_SECRET }),
       tokenTtlS: e.TOKEN_TTL_S,
       sessionMaxAgeS: e.SESSION_MAX_AGE_S,
+      argon2: argon2Of(e),
+      ...(e.TRUST_PROXY && { trustProxy: Object.freeze(e.TRUST_PROXY) }),
       topicPrefix: e.TOPIC_PREFIX,
       logLevel: e.LOG_LEVEL,
       ...(e.BOARD_DIR && { boardDir: e.BOARD_DIR }),
@@ -202,4 +204,10 @@ function redisOf(e: Env, encryptionKey: Buffer): { redis: NonNullable<AppConfig[
       redis: { ...target, keyPrefix: e.REDIS_KEY_PREFIX, encryptionKey, encryptionAlgorithm: e.ENCRYPTION_ALGORITHM },
     }
   );
+}
+
+/** Set values, the rest defaults; the queue follows a configured concurrency (8 waiting per running). */
+function argon2Of(e: Env): NonNullable<AppConfig['argon2']> {
+  const maxConcurrent = e.ARGON2_MAX_CONCURRENT ?? defaultArgon2Limits().maxConcurrent;
+  return { maxConcurrent, maxQueued: e.ARGON2_MAX_QUEUED ?? 8 * maxConcurrent, maxWaitMs: e.ARGON2_MAX_WAIT_MS };
 }

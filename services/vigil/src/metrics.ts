@@ -1,3 +1,4 @@
+import { argon2Stats } from '@vigil/auth';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { MqttSide } from './mqtt.ts';
 
@@ -40,4 +41,17 @@ export function engineGauges(partitionsOwned: () => number, redisConnected?: () 
       () => (redisConnected() ? 1 : 0),
     ]);
   return gauges;
+}
+
+/** The argon2id work gate (issue 13): a `refused` that climbs means logins answered 503 `busy`. */
+export function argon2Gauges(): GaugeSpec[] {
+  return [
+    ['vigil_argon2_running', 'argon2id hashes and verifications running now.', () => argon2Stats().running],
+    ['vigil_argon2_queued', 'argon2id work waiting for a slot now.', () => argon2Stats().queued],
+    [
+      'vigil_argon2_refused',
+      'argon2id work refused because the queue was full (logins answered 503 busy, CONNACK 3), since start.',
+      () => argon2Stats().refused,
+    ],
+  ];
 }

@@ -93,5 +93,8 @@ describe('SOS from a wearable to a caregiver board (in process)', () => {
     expect(text).toMatch(/^vigil_mqtt_auth_failures 0/m);
     expect(text).toMatch(/^vigil_http_requests_total\{method="POST",route="\/api\/alerts\/:id\/ack",status="200"\} 1/m);
     expect(text).toContain('vigil_process_resident_memory_bytes');
+    // The argon2id gate (issue 13): nothing refused in a quiet run.
+    expect(text).toMatch(/^vigil_argon2_refused 0/m);
+    expect(text).toMatch(/^vigil_argon2_queued 0/m);
   });
 });

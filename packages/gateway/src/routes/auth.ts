@@ -1,10 +1,11 @@
-import { normaliseUsername, verifyAgainstDecoy, verifySecret } from '@vigil/auth';
+import { FailureBackoff, normaliseUsername, verifyAgainstDecoy, verifySecret, WorkGateBusyError } from '@vigil/auth';
 import { LoginRequest, type LoginResponse, toIso } from '@vigil/contracts';
 import type { UserRecord } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { bearerToken, resolveSession } from '../auth-guard.ts';
 import type { RouteOptions } from '../context.ts';
-import { ApiError, forbidden, unauthorized } from '../errors.ts';
+import { forbidden, unauthorized } from '../errors.ts';
+import { backingOff, busy } from '../login-refusals.ts';
 import { revokeToken } from '../sessions.ts';
 
 /**
@@ -13,7 +14,8 @@ import { revokeToken } from '../sessions.ts';
  * new one, up to the session's maximum age from the login (docs/security.md "Sessions").
  */
 export const authRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
-  const limit = ctx.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 };
+  // Issue 13 "cheap where unauthenticated": only failures back off, per address and username.
+  const backoff = ctx.loginBackoff ?? new FailureBackoff({ clock: ctx.clock });
 
   const session = async (user: UserRecord, sessionStartedAt?: number): Promise<LoginResponse> => {
     const { token, expiresAt } = await ctx.tokens.issue(
@@ -43,37 +45,39 @@ export const authRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
     return found;
   };
 
-  app.post(
-    '/login',
-    {
-      schema: { body: LoginRequest },
-      config: {
-        rateLimit: {
-          max: limit.max,
-          timeWindow: limit.timeWindowMs,
-          // After validation, so the key can include the username: one attacker cannot lock out a whole
-          // care home behind one NAT address, and one account cannot be guessed from many tabs.
-          hook: 'preHandler',
-          keyGenerator: (req) =>
-            `${req.ip}|${normaliseUsername(String((req.body as { username?: unknown }).username)).toLowerCase()}`,
-          errorResponseBuilder: (_req, c) =>
-            new ApiError('rate_limited', `too many login attempts; retry in ${c.after}`),
-        },
-      },
-    },
-    async (req): Promise<LoginResponse> => {
-      const { password } = req.body;
-      // Usernames are stored in NFKC form (usernames.ts): "ｃａｒｅ１" signs in as "care1".
-      const user = await ctx.stores.users.getByUsername(normaliseUsername(req.body.username));
+  app.post('/login', { schema: { body: LoginRequest } }, async (req, reply): Promise<LoginResponse> => {
+    const { password } = req.body;
+    // Usernames are stored in NFKC form (usernames.ts): "ｃａｒｅ１" signs in as "care1".
+    const username = normaliseUsername(req.body.username);
+    // Answered before any store read or argon2id: a flood of refused attempts costs a map lookup each.
+    const verdict = backoff.check(req.ip, username.toLowerCase());
+    if (!verdict.allowed) throw backingOff(reply, verdict.retryAfterMs);
+    const { attempt } = verdict;
+    try {
+      const user = await ctx.stores.users.getByUsername(username);
+      // A name that signed in from this address before goes ahead of strangers' work.
+      const lane = attempt.trusted ? 'trusted' : 'untrusted';
       // Unknown users cost the same argon2 verification as known ones: no enumeration by timing.
-      const ok = user ? await verifySecret(user.passwordHash, password) : await verifyAgainstDecoy(password);
-      if (!user || !ok) throw unauthorized('invalid username or password');
+      const ok = user
+        ? await verifySecret(user.passwordHash, password, { lane })
+        : await verifyAgainstDecoy(password, { lane });
+      if (!user || !ok) {
+        attempt.failed();
+        throw unauthorized('invalid username or password');
+      }
+      attempt.succeeded();
       // After the password, so only the account's owner learns its state (issue 13).
       if (user.disabled) throw forbidden('this account is disabled');
       if (user.pendingApproval) throw forbidden("this account awaits an admin's approval");
-      return session(user);
-    },
-  );
+      return await session(user);
+    } catch (err) {
+      if (err instanceof WorkGateBusyError) throw busy(reply, err.retryAfterMs);
+      throw err;
+    } finally {
+      // Not checked (gate full, store down): neither a failure nor a success. A no-op once settled.
+      attempt.abandoned();
+    }
+  });
 
   // A new token for a still-valid one, which is revoked: rotation, so a copy of the old token is
   // worth nothing once its owner refreshed, and of two refreshes with one token only the first wins.
