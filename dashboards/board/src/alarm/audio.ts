@@ -40,6 +40,8 @@ let master: GainNode | null = null;
 let analyser: AnalyserNode | null = null;
 const waves = new Map<BurstPriority, PeriodicWave>();
 const live = new Set<OscillatorNode>();
+/** One gain per burst: fading it silences the burst at once, whatever its oscillators are scheduled to do. */
+const burstGains = new Set<GainNode>();
 const bursts: Burst[] = [];
 
 function context(): AudioContext | null {
@@ -89,6 +91,10 @@ export function playBurst(priority: BurstPriority, loudness: Loudness): void {
   const t0 = c.currentTime + 0.02;
   const peak = GAIN[priority][loudness];
   const pulses = burstSchedule(priority);
+  const out = c.createGain();
+  out.connect(master);
+  burstGains.add(out);
+  let remaining = pulses.length;
   for (const p of pulses) {
     const osc = c.createOscillator();
     osc.setPeriodicWave(wave(c, priority));
@@ -100,10 +106,14 @@ export function playBurst(priority: BurstPriority, loudness: Loudness): void {
     env.gain.linearRampToValueAtTime(peak, start + edge);
     env.gain.setValueAtTime(peak, start + p.duration - edge);
     env.gain.linearRampToValueAtTime(0, start + p.duration);
-    osc.connect(env).connect(master);
+    osc.connect(env).connect(out);
     osc.addEventListener('ended', () => {
       live.delete(osc);
       env.disconnect();
+      if (--remaining === 0) {
+        out.disconnect();
+        burstGains.delete(out);
+      }
     });
     live.add(osc);
     osc.start(start);
@@ -113,13 +123,27 @@ export function playBurst(priority: BurstPriority, loudness: Loudness): void {
   if (bursts.length > 20) bursts.shift();
 }
 
-/** Cuts every scheduled pulse at once: acknowledged, muted, or signed out. */
+/** How fast a stopped burst fades: fast enough to be "at once", slow enough not to click. */
+const CUT_S = 0.01;
+
+/**
+ * Cuts every scheduled pulse at once: acknowledged, muted, or signed out. The burst's gain is ramped to
+ * zero rather than disconnected, so the graph (and the analyser the probe reads) hears true silence.
+ */
 export function stopAudio(): void {
+  if (!ctx) return;
+  const t = ctx.currentTime;
+  for (const g of burstGains) {
+    g.gain.cancelScheduledValues(t);
+    g.gain.setValueAtTime(g.gain.value, t);
+    g.gain.linearRampToValueAtTime(0, t + CUT_S);
+  }
+  burstGains.clear();
   for (const osc of live) {
     try {
-      osc.stop();
+      osc.stop(t + 2 * CUT_S);
     } catch {
-      // Not started yet in some engines: it is dropped with the set either way.
+      // An engine that refuses a second stop(): the faded gain keeps it silent until its own stop time.
     }
   }
   live.clear();

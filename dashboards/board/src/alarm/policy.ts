@@ -47,7 +47,8 @@ export interface Decision {
 type AlarmAlert = Pick<Alert, 'id' | 'priority' | 'state' | 'raisedAt' | 'reraisedAt'>;
 
 /** One call for help: the alert, and its latest re-raise (a re-raise is a new call, contract §3.1). */
-export const callKey = (a: Pick<Alert, 'id' | 'raisedAt' | 'reraisedAt'>): string => `${a.id}@${a.reraisedAt ?? a.raisedAt}`;
+export const callKey = (a: Pick<Alert, 'id' | 'raisedAt' | 'reraisedAt'>): string =>
+  `${a.id}@${a.reraisedAt ?? a.raisedAt}`;
 
 export function decideAlarm(
   alerts: readonly AlarmAlert[],

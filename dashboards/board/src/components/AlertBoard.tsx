@@ -12,9 +12,11 @@ interface Props {
 export function AlertBoard({ canAck, canResolve }: Props) {
   const list = openAlerts.value;
   const active = list.filter((a) => a.state === 'active').length;
-  const top = useRef<HTMLElement>(null);
+  const top = useRef<HTMLDivElement>(null);
   return (
-    <section class="panel panel--alerts" aria-labelledby="alerts-heading" ref={top}>
+    <section class="panel panel--alerts" aria-labelledby="alerts-heading">
+      {/* Where new calls appear: the "new alarms" chip watches it and scrolls back to it. */}
+      <div class="alert-list__top" ref={top} />
       <NewAlarmChip top={top} />
       <div class="panel__head">
         <h2 id="alerts-heading">Open alerts</h2>

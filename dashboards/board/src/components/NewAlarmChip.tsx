@@ -11,7 +11,7 @@ const TOPBAR_PX = 72;
  * "↑ N new alarms": a new call arrived while the caregiver had scrolled the alert list away from its
  * top, where new calls appear. One click scrolls back.
  */
-export function NewAlarmChip({ top }: { top: RefObject<HTMLElement> }) {
+export function NewAlarmChip({ top }: { top: RefObject<HTMLDivElement> }) {
   const unseen = useSignal(0);
   const topInView = useSignal(true);
 
