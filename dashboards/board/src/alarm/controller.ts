@@ -1,6 +1,6 @@
 import { effect, signal, untracked } from '@preact/signals';
 import { openAlerts } from '../store.ts';
-import { audioState, playBurst, prepareAudio, stopAudio } from './audio.ts';
+import { audioState, playBurst, prepareAudio, stopAudio, unlockAudio } from './audio.ts';
 import type { BurstPriority } from './burst.ts';
 import { type AlarmMemory, decideAlarm, EMPTY_MEMORY } from './policy.ts';
 import { muteUntil } from './mute.ts';
@@ -54,7 +54,13 @@ export function startAlarm(): () => void {
     untracked(step);
   });
   const tick = setInterval(step, TICK_MS);
+  // After a reload there was no sign-in click: any click or key on the board is the gesture audio needs.
+  const opts = { capture: true } as const;
+  document.addEventListener('pointerdown', unlockAudio, opts);
+  document.addEventListener('keydown', unlockAudio, opts);
   return () => {
+    document.removeEventListener('pointerdown', unlockAudio, opts);
+    document.removeEventListener('keydown', unlockAudio, opts);
     stopEffect();
     clearInterval(tick);
     stopAudio();
