@@ -184,8 +184,8 @@ describe.skipIf(!haveChromium)('caregiver board alarms (Chromium)', () => {
     await hearAlarm(page);
     const first = await page.evaluate(() => __vigilAlarm.bursts[0]);
     expect(first).toEqual({ priority: 'high', loudness: 'normal', pulses: 10, at: expect.any(Number) });
-    // The burst interval is 5 s: a second burst comes unless someone acknowledges.
-    await page.waitForFunction(() => __vigilAlarm.bursts.length >= 2, undefined, { timeout: 7_000 });
+    // A 3.5 s burst, then 4 s of silence: a second burst comes unless someone acknowledges.
+    await page.waitForFunction(() => __vigilAlarm.bursts.length >= 2, undefined, { timeout: 10_000 });
     expect(await card('high').getAttribute('class')).toContain('card--pulse');
   });
 
@@ -196,8 +196,8 @@ describe.skipIf(!haveChromium)('caregiver board alarms (Chromium)', () => {
     const countdown = mute.getByTestId('alarm-mute-countdown');
     const t1 = (await countdown.textContent()) ?? '';
     expect(t1).toMatch(/^[12]:\d\d$/);
-    // Across a whole burst interval: no pulse in flight, nothing heard, no new burst.
-    const quiet = await listen(page, 5_500);
+    // Across a whole repeat period (7.5 s): no pulse in flight, nothing heard, no new burst.
+    const quiet = await listen(page, 8_000);
     expect(quiet).toEqual({ peak: 0, newBursts: 0 });
     const t2 = (await countdown.textContent()) ?? '';
     expect(t2 < t1).toBe(true);
@@ -212,7 +212,7 @@ describe.skipIf(!haveChromium)('caregiver board alarms (Chromium)', () => {
     await card('high', 'acknowledged').waitFor({ timeout: 5_000 });
     expect(await card('high', 'acknowledged').getAttribute('class')).not.toContain('card--pulse');
     await page.waitForFunction(() => __vigilAlarm.playing === 0, undefined, { timeout: 2_000 });
-    const after = await listen(page, 5_500);
+    const after = await listen(page, 8_000);
     expect(after).toEqual({ peak: 0, newBursts: 0 });
   });
 

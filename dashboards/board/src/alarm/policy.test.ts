@@ -7,7 +7,11 @@ import {
   HIGH_RERAISED_INTERVAL_MS,
   MEDIUM_REPEAT_MS,
   MEDIUM_RERAISED_REPEAT_MS,
+  BURST_MS,
 } from './policy.ts';
+
+const HIGH_PERIOD = BURST_MS.high + HIGH_INTERVAL_MS;
+const RERAISED_PERIOD = BURST_MS.high + HIGH_RERAISED_INTERVAL_MS;
 
 type P = 'high' | 'medium' | 'low';
 type S = 'active' | 'acknowledged';
@@ -35,8 +39,10 @@ function run(alerts: Parameters<typeof decideAlarm>[0], from: number, to: number
 
 describe('decideAlarm', () => {
   it('a high alert plays at once and repeats every burst interval until acknowledged', () => {
-    const plays = run([alert('a', 'high')], T0, T0 + 12_000);
-    expect(plays.map((p) => p.at)).toEqual([0, HIGH_INTERVAL_MS, 2 * HIGH_INTERVAL_MS]);
+    // The silence between bursts (t_b) runs from the end of one burst to the start of the next.
+    expect(BURST_MS.high).toBe(3_500);
+    const plays = run([alert('a', 'high')], T0, T0 + 2 * HIGH_PERIOD + 1_000);
+    expect(plays.map((p) => p.at)).toEqual([0, HIGH_PERIOD, 2 * HIGH_PERIOD]);
     expect(plays.every((p) => p.priority === 'high' && p.loudness === 'normal')).toBe(true);
     expect(run([alert('a', 'high', 'acknowledged')], T0, T0 + 12_000)).toEqual([]);
   });
@@ -59,18 +65,30 @@ describe('decideAlarm', () => {
   });
 
   it('a re-raised alert is louder and more urgent than a first call', () => {
-    const high = run([alert('a', 'high', 'active', '2026-01-01T08:10:00.000Z')], T0, T0 + 5_000);
-    expect(high.map((p) => p.at)).toEqual([0, HIGH_RERAISED_INTERVAL_MS, 2 * HIGH_RERAISED_INTERVAL_MS]);
+    const high = run([alert('a', 'high', 'active', '2026-01-01T08:10:00.000Z')], T0, T0 + 2 * RERAISED_PERIOD);
+    expect(high.map((p) => p.at)).toEqual([0, RERAISED_PERIOD, 2 * RERAISED_PERIOD]);
     expect(high.every((p) => p.loudness === 'loud')).toBe(true);
     const med = run([alert('m', 'medium', 'active', '2026-01-01T08:10:00.000Z')], T0, T0 + 61_000, 1_000);
     expect(med.map((p) => p.at)).toEqual([0, MEDIUM_RERAISED_REPEAT_MS]);
     expect(med[0]?.loudness).toBe('loud');
   });
 
-  it('a re-raise of an already sounding alert is a new call: it plays at once', () => {
+  it('a re-raise of an already sounding alert is a new call: it plays as soon as the burst ends', () => {
     let d = decideAlarm([alert('a', 'high')], T0, 0, EMPTY_MEMORY);
-    d = decideAlarm([alert('a', 'high', 'active', '2026-01-01T08:10:00.000Z')], T0 + 500, 0, d.memory);
+    const reraised = [alert('a', 'high', 'active', '2026-01-01T08:10:00.000Z')];
+    // The 10-pulse burst lasts 3.5 s; bursts never overlap.
+    d = decideAlarm(reraised, T0 + 500, 0, d.memory);
+    expect(d.play).toBeNull();
+    d = decideAlarm(reraised, T0 + 3_500, 0, d.memory);
     expect(d.play).toEqual({ priority: 'high', loudness: 'loud' });
+  });
+
+  it('a second medium call during a medium burst waits for it to end', () => {
+    let d = decideAlarm([alert('m', 'medium')], T0, 0, EMPTY_MEMORY);
+    d = decideAlarm([alert('m', 'medium'), alert('n', 'medium')], T0 + 500, 0, d.memory);
+    expect(d.play).toBeNull();
+    d = decideAlarm([alert('m', 'medium'), alert('n', 'medium')], T0 + 1_000, 0, d.memory);
+    expect(d.play?.priority).toBe('medium');
   });
 
   it('mute silences until it expires, then the alarm resumes', () => {
@@ -94,7 +112,7 @@ describe('decideAlarm', () => {
     d = decideAlarm([alert('a', 'high'), alert('m', 'medium')], T0 + 1_000, mutedUntil, d.memory);
     expect(d.play).toBeNull();
     expect(d.mutedUntil).toBe(mutedUntil);
-    d = decideAlarm([alert('a', 'high'), alert('b', 'high')], T0 + 2_000, mutedUntil, d.memory);
+    d = decideAlarm([alert('a', 'high'), alert('b', 'high')], T0 + 4_000, mutedUntil, d.memory);
     expect(d.play?.priority).toBe('high');
     expect(d.mutedUntil).toBe(0);
   });
