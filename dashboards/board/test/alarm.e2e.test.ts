@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
@@ -15,6 +17,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 const BOARD_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BOARD_DIST = join(BOARD_ROOT, 'dist');
+const SCREENSHOT_DIR = join(tmpdir(), 'vigil-board-e2e');
 
 const FACILITY = 'fac-alarm';
 const RESIDENT = 'res-grace';
@@ -158,6 +161,7 @@ describe.skipIf(!haveChromium)('caregiver board alarms (Chromium)', () => {
     await context.grantPermissions(['notifications'], { origin: base });
     page = await context.newPage();
     page.on('pageerror', (err) => console.error('page error:', err.message));
+    await mkdir(SCREENSHOT_DIR, { recursive: true });
   });
 
   afterAll(async () => {
@@ -199,6 +203,7 @@ describe.skipIf(!haveChromium)('caregiver board alarms (Chromium)', () => {
     // Across a whole repeat period (7.5 s): no pulse in flight, nothing heard, no new burst.
     const quiet = await listen(page, 8_000);
     expect(quiet).toEqual({ peak: 0, newBursts: 0 });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'board-alarm-muted.png') });
     const t2 = (await countdown.textContent()) ?? '';
     expect(t2 < t1).toBe(true);
 
@@ -278,6 +283,7 @@ describe.skipIf(!haveChromium)('caregiver board alarms (Chromium)', () => {
     expect(await badge('high')).toEqual(['rgb(179, 38, 30)', 'rgb(255, 255, 255)']);
     expect(await badge('medium')).toEqual(['rgb(255, 208, 0)', 'rgb(43, 26, 0)']);
     expect(await badge('low')).toEqual(['rgb(0, 188, 212)', 'rgb(0, 43, 51)']);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'board-alarm-colours.png'), fullPage: true });
   });
 
   it('a new alarm while scrolled away shows "↑ 1 new alarm", which scrolls back', async () => {
@@ -288,6 +294,7 @@ describe.skipIf(!haveChromium)('caregiver board alarms (Chromium)', () => {
     const chip = page.getByTestId('new-alarms');
     await chip.waitFor({ timeout: 5_000 });
     expect(await chip.textContent()).toBe('↑ 1 new alarm');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'board-alarm-new-chip.png') });
     await chip.click();
     await chip.waitFor({ state: 'detached', timeout: 2_000 });
     const top = await page.locator('#alerts-heading').evaluate((el) => el.getBoundingClientRect().top);
@@ -300,6 +307,10 @@ describe.skipIf(!haveChromium)('caregiver board alarms (Chromium)', () => {
     await page.evaluate(() => __vigilAlarm.context?.suspend());
     const banner = page.getByTestId('sound-banner');
     await banner.waitFor({ timeout: 2_000 });
+    // Visible wherever the board is scrolled (the last test left it scrolled to the alert list).
+    const box = await banner.boundingBox();
+    expect(box && box.y >= 0 && box.y < 200).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'board-alarm-sound-off.png') });
     expect(await banner.textContent()).toContain('Click here to enable alarm sound');
     await banner.click();
     await page.waitForFunction(() => __vigilAlarm.state === 'running', undefined, { timeout: 2_000 });

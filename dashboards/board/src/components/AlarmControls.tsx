@@ -20,7 +20,7 @@ export function AlarmControls() {
           onClick={unmuteAlarm}
           aria-label={`Alarm sound paused, ${formatCountdown(left)} left. Turn sound back on`}
         >
-          🔇 Paused <span data-testid="alarm-mute-countdown">{formatCountdown(left)}</span>
+          Sound paused <span data-testid="alarm-mute-countdown">{formatCountdown(left)}</span>
         </button>
       ) : (
         <button
@@ -30,7 +30,7 @@ export function AlarmControls() {
           data-muted="false"
           onClick={muteAlarm}
         >
-          🔔 Mute {minutes} min
+          Mute {minutes} min
         </button>
       )}
       {notifyPermission.value === 'default' && (
