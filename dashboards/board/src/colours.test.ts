@@ -47,6 +47,9 @@ describe('board colours', () => {
     ['--stale-ink', '--stale-bg'],
     ['--ink-2', '--surface'],
     ['--ink-3', '--surface'],
+    // Secondary text also sits on the page background and the vital cells (#f4f6f9, lighter than --bg).
+    ['--ink-2', '--bg'],
+    ['--ink-3', '--bg'],
   ])('text %s on %s is at least 4.5:1 (WCAG AA)', (fg, bg) => {
     expect(contrastRatio(v(fg), v(bg))).toBeGreaterThanOrEqual(4.5);
   });
