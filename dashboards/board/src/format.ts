@@ -7,6 +7,7 @@ import {
   type Explanation,
   perVital,
   type Priority,
+  type Resident,
   type RiskLevel,
   type Role,
   VITAL_KEYS,
@@ -260,4 +261,24 @@ export function calledAgain(a: Pick<Alert, 'state' | 'reraisedAt'>): string | un
   if (a.state === 'resolved' || a.reraisedAt === undefined) return undefined;
   const ms = Date.parse(a.reraisedAt);
   return Number.isFinite(ms) ? `Called again ${clockTime(ms)}` : 'Called again';
+}
+
+/** Room, zone and (only under the resident's location consent) GPS, as one line. */
+export function placeText(
+  alert: Pick<Alert, 'roomId' | 'zoneId' | 'location'>,
+  resident: Pick<Resident, 'roomId' | 'zoneId'> | undefined,
+): string {
+  const parts: string[] = [];
+  const room = alert.roomId ?? resident?.roomId;
+  const zone = alert.zoneId ?? resident?.zoneId;
+  if (room) parts.push(`Room ${room}`);
+  if (zone) parts.push(`Zone ${zone}`);
+  const loc = alert.location;
+  // Location is only present under the resident's location consent (contract §1.2, §4.3).
+  if (loc && 'lat' in loc) {
+    parts.push(
+      `GPS ${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}${loc.accuracyM ? ` ±${Math.round(loc.accuracyM)} m` : ''}`,
+    );
+  }
+  return parts.join(' · ');
 }

@@ -1,5 +1,7 @@
+import { useRef } from 'preact/hooks';
 import { alertsError, loading, openAlerts, recentlyResolved, residents } from '../store.ts';
 import { AlertCard } from './AlertCard.tsx';
+import { NewAlarmChip } from './NewAlarmChip.tsx';
 import { ResolvedList } from './ResolvedList.tsx';
 
 interface Props {
@@ -10,8 +12,12 @@ interface Props {
 export function AlertBoard({ canAck, canResolve }: Props) {
   const list = openAlerts.value;
   const active = list.filter((a) => a.state === 'active').length;
+  const top = useRef<HTMLDivElement>(null);
   return (
     <section class="panel panel--alerts" aria-labelledby="alerts-heading">
+      {/* Where new calls appear: the "new alarms" chip watches it and scrolls back to it. */}
+      <div class="alert-list__top" ref={top} />
+      <NewAlarmChip top={top} />
       <div class="panel__head">
         <h2 id="alerts-heading">Open alerts</h2>
         <span class="panel__count" aria-live="polite">

@@ -3,7 +3,16 @@ import { type Alert, RESOLVE_OUTCOMES, type Resident, type ResolveOutcome } from
 import { useEffect } from 'preact/hooks';
 import { ApiError, describeError } from '../api.ts';
 import { acknowledge, refreshAlert, resolve } from '../data.ts';
-import { calledAgain, clockTime, conditionStatus, explain, OUTCOME_LABEL, PRIORITY_LABEL, since } from '../format.ts';
+import {
+  calledAgain,
+  clockTime,
+  placeText,
+  conditionStatus,
+  explain,
+  OUTCOME_LABEL,
+  PRIORITY_LABEL,
+  since,
+} from '../format.ts';
 import { markDisplayed } from '../live.ts';
 import { session } from '../session.ts';
 import { calledAt, now, toMs } from '../store.ts';
@@ -17,22 +26,6 @@ interface Props {
 
 /** How long a freshly raised card keeps its arrival animation. */
 const NEW_FOR_MS = 30_000;
-
-function place(alert: Alert, resident: Resident | undefined): string {
-  const parts: string[] = [];
-  const room = alert.roomId ?? resident?.roomId;
-  const zone = alert.zoneId ?? resident?.zoneId;
-  if (room) parts.push(`Room ${room}`);
-  if (zone) parts.push(`Zone ${zone}`);
-  const loc = alert.location;
-  // Location is only present under the resident's location consent (contract §1.2, §4.3).
-  if (loc && 'lat' in loc) {
-    parts.push(
-      `GPS ${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}${loc.accuracyM ? ` ±${Math.round(loc.accuracyM)} m` : ''}`,
-    );
-  }
-  return parts.join(' · ');
-}
 
 function who(userId: string | undefined): string {
   if (!userId) return 'someone';
@@ -77,7 +70,12 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
   const classes = ['card', `card--${alert.priority}`, `card--${alert.state}`];
   // A latched alert whose condition cleared: calmer (no pulse), still open until a person resolves it.
   if (status && !status.holds) classes.push('card--cleared');
-  else if (isNew && alert.state === 'active') classes.push('card--new');
+  else {
+    if (isNew && alert.state === 'active') classes.push('card--new');
+    // An active high alert pulses until someone acknowledges it, however long that takes (IEC 60601-1-8
+    // alarm signal: it does not stop by itself).
+    if (alert.priority === 'high' && alert.state === 'active') classes.push('card--pulse');
+  }
 
   return (
     <article
@@ -115,8 +113,8 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
 
       <p class="card__who">
         {residentName && <strong>{residentName}</strong>}
-        {residentName && place(alert, resident) ? ' · ' : ''}
-        {place(alert, resident)}
+        {residentName && placeText(alert, resident) ? ' · ' : ''}
+        {placeText(alert, resident)}
       </p>
 
       <p class="card__time">

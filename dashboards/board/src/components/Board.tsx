@@ -1,6 +1,8 @@
 import { effect } from '@preact/signals';
 import type { LoginResponse } from '@vigil/contracts';
 import { useEffect } from 'preact/hooks';
+import { startAlarm } from '../alarm/controller.ts';
+import { startNotifications } from '../alarm/notifications.ts';
 import { reloadAll } from '../data.ts';
 import { initDuty, resetDuty } from '../duty.ts';
 import { startLive } from '../live.ts';
@@ -16,6 +18,7 @@ import { Header } from './Header.tsx';
 import { MyTasks } from './MyTasks.tsx';
 import { ResidentTiles } from './ResidentTiles.tsx';
 import { SlaPanel } from './SlaPanel.tsx';
+import { SoundBanner } from './SoundBanner.tsx';
 import { TeamPanel } from './TeamPanel.tsx';
 
 const TICK_MS = 5_000;
@@ -25,6 +28,7 @@ const RESPONDERS = ['caregiver', 'medical', 'manager'] as const;
 
 export function Board({ session }: { session: LoginResponse }) {
   const manager = isManagerRole(session.user.role);
+  const staff = session.user.role !== 'resident';
   useEffect(() => {
     initDuty(session.user);
     // REST at once, so the board is not empty while the socket connects; the socket's first connect
@@ -47,7 +51,12 @@ export function Board({ session }: { session: LoginResponse }) {
       const n = activeHighCount.value;
       document.title = n > 0 ? `(${n}) HIGH alert${n > 1 ? 's' : ''} — Vigil` : 'Vigil — alert board';
     });
+    // The alarm sound and system notifications are for care staff only (a resident's board shows no alerts).
+    const stopAlarm = staff ? startAlarm() : undefined;
+    const stopNotifications = staff ? startNotifications() : undefined;
     return () => {
+      stopAlarm?.();
+      stopNotifications?.();
       stopRefresh();
       stop();
       clearInterval(tick);
@@ -70,6 +79,7 @@ export function Board({ session }: { session: LoginResponse }) {
     <div class="app">
       <Header user={session.user} />
       <ConnectionBanner />
+      {staff && <SoundBanner />}
       {session.user.role === 'resident' ? (
         <main class="layout layout--single">
           <p class="empty">This board is for care staff. Your own data and consent settings are not shown here.</p>

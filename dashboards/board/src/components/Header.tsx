@@ -3,6 +3,7 @@ import { ROLE_LABEL } from '../format.ts';
 import { type ConnectionState, connection } from '../live.ts';
 import { logout } from '../session.ts';
 import { isTaskRole } from '../tasks-format.ts';
+import { AlarmControls } from './AlarmControls.tsx';
 import { DutyToggle } from './DutyToggle.tsx';
 
 const STATUS: Record<ConnectionState, { text: string; cls: string }> = {
@@ -25,6 +26,7 @@ export function Header({ user }: { user: SessionUser }) {
           <span class="conn__dot" aria-hidden="true" />
           {st.text}
         </span>
+        {user.role !== 'resident' && <AlarmControls />}
         {isTaskRole(user.role) && <DutyToggle />}
         <span class="topbar__user">
           <span class="topbar__name">{user.name ?? user.id}</span>

@@ -1,5 +1,6 @@
 import { useSignal } from '@preact/signals';
 import type { LoginResponse } from '@vigil/contracts';
+import { unlockAudio } from '../alarm/audio.ts';
 import { ApiError, api } from '../api.ts';
 import { logoutReason, signIn } from '../session.ts';
 
@@ -24,6 +25,8 @@ export function Login() {
 
   const onSubmit = async (e: Event) => {
     e.preventDefault();
+    // The sign-in click is the user gesture browsers require before audio: the alarm can sound from then on.
+    unlockAudio();
     if (busy.value) return;
     busy.value = true;
     error.value = null;
