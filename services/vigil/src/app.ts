@@ -118,7 +118,8 @@ export async function createApp(options: AppOptions = {}) {
   const boardDir = config.boardDir ?? (existsSync(DEFAULT_BOARD_DIR) ? DEFAULT_BOARD_DIR : undefined);
   const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
   const dispatch = createDispatchSystem({ stores, alerts, ruleSettings, clock, logger });
-  // Ready once started, and while Redis answers: without it nothing is acknowledged or judged.
+  // Ready once started, and while Redis answers PINGs in time (a hung Redis too: reachability.ts):
+  // without it nothing is acknowledged or judged.
   const isReady = () => ready && (redisStores?.connected() ?? true);
   const registry = createMetricsRegistry([
     ...mqtt.gauges,
@@ -138,6 +139,8 @@ export async function createApp(options: AppOptions = {}) {
         logger: logger.child({ module: 'gateway' }),
         ...(boardDir && { boardDir }),
         ready: isReady,
+        // REST and Socket.IO fail fast while Redis does not answer (issue 13 item 6).
+        ...(redisStores && { reachability: redisStores.reachability }),
         registry,
         ...(links && { socketAdapter: links.socketAdapter() }),
         ...(mqtt.onDeviceProvisioned && { onDeviceProvisioned: mqtt.onDeviceProvisioned }),

@@ -20,6 +20,7 @@ import { RedisVitalsHistory } from './vitals-history.ts';
 import { RedisPartitionLog } from './partition-log.ts';
 import { RedisPartitionCheckpointStore, RedisPartitionLeaseStore } from './partitions.ts';
 import { RedisRevocationStore } from './revocations.ts';
+import { type ReachabilityOptions, RedisReachability, type StoreReachability } from './reachability.ts';
 
 export * from './alerts.ts';
 export * from './audit.ts';
@@ -37,6 +38,7 @@ export * from './partition-log.ts';
 export * from './partitions.ts';
 export * from './revocations.ts';
 export * from './connection.ts';
+export * from './reachability.ts';
 export * from './slot.ts';
 export type { SnapshotCacheOptions } from './snapshot-cache.ts';
 export type { RedisClient } from './script.ts';
@@ -77,6 +79,8 @@ export interface RedisStoresOptions {
    * "Write-behind").
    */
   flushMs?: number;
+  /** How Redis being unreachable is noticed (reachability.ts; defaults: a PING every 250 ms, 1 s). */
+  reachability?: ReachabilityOptions;
 }
 
 export type RedisStores = Stores & {
@@ -84,8 +88,13 @@ export type RedisStores = Stores & {
   flush(): Promise<void>;
   /** Stops the event tail and the lock renewals, and closes the connections these stores opened (not a client passed in). */
   close(): Promise<void>;
-  /** The connection is up and Redis answers (not loading, not reconnecting): `/readyz`. */
+  /**
+   * The connection is up and Redis answers PINGs in time (not hung, loading or reconnecting):
+   * `/readyz`. The same as `reachability.reachable()`.
+   */
   connected(): boolean;
+  /** Whether Redis answers now, and when that changes: REST and Socket.IO fail fast on it. */
+  reachability: StoreReachability;
 };
 
 /** How long `close()` waits for buffered writes (Redis away: they would wait for it for ever). */
@@ -193,6 +202,9 @@ export async function createRedisStores(
     if (owned) client.disconnect();
     throw err;
   }
+  // Wall-clock time, not the injected clock: this times a network, not the domain.
+  const reachability = new RedisReachability(client, opts.reachability);
+  reachability.start();
   return {
     facilities: new RedisFacilityStore(client, keys),
     users: new RedisUserStore(client, keys),
@@ -221,6 +233,7 @@ export async function createRedisStores(
      */
     flush,
     async close() {
+      reachability.stop();
       // First: the buffered writes still need the connection. With Redis away they would wait for it
       // for ever, so they are dropped: a partition's next owner replays what they came from.
       const discard = client.status !== 'ready';
@@ -240,6 +253,7 @@ export async function createRedisStores(
       else if (owned) client.disconnect();
       if (unflushed !== undefined) throw unflushed;
     },
-    connected: () => client.status === 'ready',
+    connected: () => reachability.reachable(),
+    reachability,
   };
 }
