@@ -15,6 +15,7 @@ import { FieldCipher } from '../crypto/field-cipher.ts';
 import { Keys, type RedisClient } from './script.ts';
 import { connectRedis, type RedisTarget } from './connection.ts';
 import { moveToTaggedLayout } from './legacy-layout.ts';
+import { BlindIndex } from './blind-index.ts';
 import { Sealer } from './sealer.ts';
 import { RedisVitalsHistory } from './vitals-history.ts';
 import { RedisPartitionLog } from './partition-log.ts';
@@ -184,7 +185,12 @@ export async function createRedisStores(
   const devices = new RedisDeviceStore(client, keys, bus, { ...writeBehind, ...(opts.cache && { cache: opts.cache }) });
   const counters = new RedisCounterStore(client, keys, writeBehind);
   const tasks = new RedisTaskStore(client, keys, sealer);
-  const alerts = new RedisAlertStore(client, keys, sealer);
+  const alerts = new RedisAlertStore(
+    client,
+    keys,
+    sealer,
+    opts.encryption ? new BlindIndex(opts.encryption.kek) : undefined,
+  );
   const slaWarnings = new RedisSlaWarningStore(client, keys, sealer);
   const vitals = new RedisVitalsHistory(client, keys, opts.vitalsCapacityPerResident, sealer, {
     onError,
@@ -197,6 +203,7 @@ export async function createRedisStores(
   try {
     await tasks.backfillIndexes();
     await alerts.pages.backfill();
+    await alerts.blindOpenIndex();
     await slaWarnings.backfillIndexes();
   } catch (err) {
     if (owned) client.disconnect();
