@@ -22,6 +22,7 @@ import { createMemoryStores, createRedisStores, type Stores } from '@vigil/store
 import { createTsdbHistory } from '@vigil/tsdb';
 import type { AppConfig } from './config.ts';
 import { type DemoAccount, seedDemo } from './demo.ts';
+import { retireDemoAccounts } from './demo-retire.ts';
 import { deviceSecretSettings } from './device-secrets.ts';
 import { createMetricsRegistry, engineGauges } from './metrics.ts';
 import { createMqttSide } from './mqtt.ts';
@@ -217,6 +218,8 @@ export async function createApp(options: AppOptions = {}) {
           passwordHash: await hashSecret(config.adminPassword),
         });
       }
+      // Without the demo, its published passwords must open nothing (issue 13 LOW).
+      if (runsGateway && !config.demo) await retireDemoAccounts(stores, clock.now(), tokens.maxSessionMs, logger);
       const demo = config.demo
         ? await seedDemo(stores, config.sim.count, clock.now(), config.sim.scenario === MIXED, deviceSecrets)
         : undefined;

@@ -33,7 +33,11 @@ const bool = z
 export const EnvSchema = z.object({
   HTTP_PORT: port.default(8080),
   MQTT_PORT: port.default(1883),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  /**
+   * Interface to bind. Default `0.0.0.0`, except with the demo (its passwords are in the README): then
+   * `127.0.0.1`, so a laptop's demo is not open to its network unless HOST says so (issue 13 LOW).
+   */
+  HOST: z.string().min(1).optional(),
   DEMO: bool.default(true),
   ADMIN_USERNAME: z.string().min(1).max(128).optional(),
   // The password policy's length (packages/auth password-policy.ts; issue 13); app.ts checks the rest.

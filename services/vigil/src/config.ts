@@ -99,7 +99,7 @@ export function loadConfig(
       role: e.VIGIL_ROLE,
       httpPort: e.HTTP_PORT,
       mqttPort: e.MQTT_PORT,
-      host: e.HOST,
+      host: e.HOST ?? (demo ? '127.0.0.1' : '0.0.0.0'),
       demo,
       simulator: demo && e.SIM_COUNT > 0,
       ...(e.ADMIN_USERNAME && { adminUsername: e.ADMIN_USERNAME }),
