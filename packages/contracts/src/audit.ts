@@ -31,7 +31,7 @@ export const AUDIT_ACTIONS = [
   'account.approve',
   'account.disable',
   'account.enable',
-  'account.password_reset',
+  'account.password',
   'account.update',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);

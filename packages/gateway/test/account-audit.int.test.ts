@@ -84,7 +84,7 @@ describe('account changes are audited (issue 13)', () => {
       'account.create by admin',
       'account.disable by manager1',
       'account.enable by manager1',
-      'account.password_reset by manager1',
+      'account.password by manager1',
       'account.update by manager1',
     ]);
     expect(entries.find((e) => e.action === 'account.update')?.detail).toContain('name, zoneIds');

@@ -79,7 +79,7 @@ function auditChanges(ctx: GatewayContext, caller: AuthUser, target: UserRecord,
       `${account}; tokens issued before the disable stay refused`,
     );
   if (body.password !== undefined)
-    ctx.audit.recordAccount(caller, target, 'account.password_reset', `${account}; every token revoked`);
+    ctx.audit.recordAccount(caller, target, 'account.password', `${account}; every token revoked`);
   const changed = (['name', 'zoneIds'] as const).filter((k) => body[k] !== undefined);
   if (changed.length > 0)
     ctx.audit.recordAccount(caller, target, 'account.update', `${account}: ${changed.join(', ')} changed`);
