@@ -78,6 +78,22 @@ describe.skipIf(skip)('the open-alert index under encryption at rest', () => {
     }
   });
 
+  it('names the lock of an alert (facility, resident, kind) by a keyed hash too', async () => {
+    const prefix = `oi-${++runs}:`;
+    const stores: RedisStores = await open(prefix);
+    try {
+      // The alert service's lock name for one open alert per (subject, kind).
+      const named = await stores.locks.run('alert:f1|r1|vital.spo2_low', () => everythingNamed(prefix));
+      expect(named).toContain(':lock:');
+      // Keyed names are base64url: no `.`, `|` or `%` (an encoded `|`) can come from them.
+      expect(named).not.toContain('vital.');
+      expect(named).not.toContain('%7C');
+      expect(named).not.toContain('|');
+    } finally {
+      await stores.close();
+    }
+  });
+
   it('renames entries written in plaintext before, at start', async () => {
     const prefix = `oi-${++runs}:`;
     const first = await open(prefix);

@@ -177,7 +177,9 @@ export async function createRedisStores(
     }
   }
   const events = new RedisEventLog(client, keys, now, opts.events, sealer);
-  const locks = new RedisLockService(client, keys, opts.locks);
+  // Index entries and lock names that would say which resident has which condition (blind-index.ts).
+  const blind = opts.encryption ? new BlindIndex(opts.encryption.kek) : undefined;
+  const locks = new RedisLockService(client, keys, opts.locks, blind);
   const uplinks = new RedisPartitionLog(client, keys, sealer, opts.events?.onError);
   const onError = opts.onError ?? onConnectionError ?? (() => undefined);
   const bus = new InvalidationBus(client, keys, onError);
@@ -185,12 +187,7 @@ export async function createRedisStores(
   const devices = new RedisDeviceStore(client, keys, bus, { ...writeBehind, ...(opts.cache && { cache: opts.cache }) });
   const counters = new RedisCounterStore(client, keys, writeBehind);
   const tasks = new RedisTaskStore(client, keys, sealer);
-  const alerts = new RedisAlertStore(
-    client,
-    keys,
-    sealer,
-    opts.encryption ? new BlindIndex(opts.encryption.kek) : undefined,
-  );
+  const alerts = new RedisAlertStore(client, keys, sealer, blind);
   const slaWarnings = new RedisSlaWarningStore(client, keys, sealer);
   const vitals = new RedisVitalsHistory(client, keys, opts.vitalsCapacityPerResident, sealer, {
     onError,
