@@ -107,6 +107,18 @@ export function startLive(opts: LiveOptions): () => void {
     if (!s.active) scheduleManualRetry(s);
   });
 
+  // Extension `service` (issue 13): the gateway's Redis stopped answering, so no event can reach this
+  // board; say so (the banner) instead of showing a quiet facility. Once it answers again, events
+  // resume; a REST reload covers anything the outage may have hidden.
+  s.on('service', (e) => {
+    if (socket !== s) return;
+    if (e.type === 'service.unavailable') connection.value = 'lost';
+    else if (connection.value === 'lost') {
+      connection.value = 'live';
+      opts.reload();
+    }
+  });
+
   s.on('alert', (e) => {
     track(e.id);
     const parsed = Alert.safeParse(e.data);

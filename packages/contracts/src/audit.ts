@@ -22,11 +22,17 @@ export const AUDIT_ACTIONS = [
    */
   'alert.read',
   /**
-   * Extension (issue 13): account changes, written without a resident: a manager or admin created an
-   * account (`detail` names it and its role), or an admin approved one a manager created.
+   * Extension (issue 13): account changes, written without a resident, into the chain of each facility
+   * the account serves: a manager or admin created an account (`detail` names it and its role; a
+   * clinical account a manager created says `flag manager_created_clinical`), an admin approved one,
+   * `PATCH /api/users/{id}` disabled or enabled it, reset its password, or changed its name or zones.
    */
   'account.create',
   'account.approve',
+  'account.disable',
+  'account.enable',
+  'account.password',
+  'account.update',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;
@@ -73,7 +79,7 @@ export const AuditEntry = z.object({
   id: z.string(),
   at: IsoTime,
   facilityId: Id,
-  /** Absent only on entries about no resident (`account.create`, `account.approve`). */
+  /** Absent only on entries about no resident (the `account.*` actions). */
   residentId: Id.optional(),
   actorId: Id,
   actorRole: Role,

@@ -7,6 +7,7 @@ export * from './ingest-errors.ts';
 export * from './topics.ts';
 export * from './news2.ts';
 export * from './alert.ts';
+export * from './alert-kind-titles.ts';
 export * from './task.ts';
 export * from './sla.ts';
 export * from './roles.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertKind, Priority } from './alert.ts';
 import { Id, IsoTime } from './ids.ts';
 
 export const SlaWarningKind = z.enum([
@@ -23,7 +24,16 @@ export const SlaWarning = z.object({
   limitMs: z.number().int().nonnegative(),
   actualMs: z.number().int().nonnegative().optional(),
   count: z.number().int().nonnegative().optional(),
+  /**
+   * Plain words for a manager. Never a health value (issue 13): an `alert_unacknowledged` warning names
+   * the alert by id, plain kind name, rule and resident id, never by its title ("Heart rate high:
+   * 163 bpm"), so it can go to managers whom the resident's consent does not cover, as it is.
+   */
   detail: z.string(),
   raisedAt: IsoTime,
+  /** Extension (issue 13), `alert_unacknowledged`: the alert's kind, priority and resident. */
+  alertKind: AlertKind.optional(),
+  alertPriority: Priority.optional(),
+  residentId: Id.optional(),
 });
 export type SlaWarning = z.infer<typeof SlaWarning>;

@@ -79,6 +79,23 @@ export type LoggedEvent =
   | { event: 'device'; envelope: DeviceEnvelope };
 export type SocketEventName = LoggedEvent['event'] | 'vitals' | 'sync';
 
+/**
+ * Extension (issue 13 "fail fast, say so"): event `service`, sent by a gateway to its sockets when its
+ * state store stops or starts answering again. While `unavailable`, no event reaches the socket (the
+ * event log cannot be read) and REST answers 503: a board shows that it is not live rather than a quiet
+ * facility. After `available`, events resume where they stopped (nothing is lost: the log kept them).
+ * Not an event of the log: no `id`, no facility.
+ */
+export const ServiceStatus = z.object({
+  type: z.enum(['service.unavailable', 'service.available']),
+  at: IsoTime,
+  /** What is missing, while unavailable. */
+  dependency: z.literal('redis').optional(),
+  /** Seconds a client should wait before it tries REST again, while unavailable. */
+  retryAfterS: z.number().int().positive().optional(),
+});
+export type ServiceStatus = z.infer<typeof ServiceStatus>;
+
 /** Server → client events (contract §2), shared by the gateway and every dashboard. */
 export interface ServerToClientEvents {
   alert: (e: AlertEnvelope) => void;
@@ -87,6 +104,7 @@ export interface ServerToClientEvents {
   device: (e: DeviceEnvelope) => void;
   vitals: (e: VitalsEnvelope) => void;
   sync: (e: SyncEnvelope) => void;
+  service: (e: ServiceStatus) => void;
 }
 
 export const SubscribeVitalsRequest = z.object({ residentIds: z.array(Id).max(500) });

@@ -121,16 +121,19 @@ export async function alertsForViewer(
 }
 
 /**
- * An SLA warning as this viewer may see it. The engine writes the alert's title into `detail`
- * (`high alert "Heart rate high: 163 bpm" not acknowledged within 60 s`), and SLA warnings go to
- * managers and admins, whom the resident's consent often does not cover: there the quoted title
- * becomes the kind's plain name (contract §4.2 "any value in its title", in every response and event).
+ * An SLA warning as this viewer may see it. The engine writes no health value into a warning
+ * (deadline-runner.ts `unacknowledgedDetail`: alert id, plain kind name, rule, resident), so a warning
+ * goes out as it is. Warnings written before that quoted the alert's title
+ * (`high alert "Heart rate high: 163 bpm" not acknowledged within 60 s`) and stay in the stores for
+ * their retention: for a viewer whom the resident's consent does not cover, such a quoted title
+ * becomes the kind's plain name (contract §4.2 "any value in its title").
  */
 export async function slaWarningForViewer(
   stores: Pick<Stores, 'residents' | 'alerts'>,
   user: AuthUser,
   warning: SlaWarning,
 ): Promise<SlaWarning> {
+  // Only the old form quotes a title; the current one is never rewritten.
   if (warning.alertId === undefined || !warning.detail.includes('"')) return warning;
   const alert = await stores.alerts.get(warning.alertId);
   if (alert?.residentId === undefined) return warning;

@@ -6,7 +6,8 @@ import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompi
 import type { ApiErrorBody } from '@vigil/contracts';
 import { authenticate } from './auth-guard.ts';
 import type { GatewayContext } from './context.ts';
-import { ApiError, STATUS_OF } from './errors.ts';
+import { ApiError, RETRY_AFTER_S, STATUS_OF } from './errors.ts';
+import { failFast } from './fail-fast.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -51,7 +52,10 @@ export function buildApp(ctx: GatewayContext, routes: RegisteredRoute[] = []): F
 
   app.setErrorHandler((err, req, reply) => {
     const { status, body } = toErrorResponse(err);
-    if (status >= 500) req.log.error({ err, route: req.routeOptions.url }, 'request failed');
+    // Refused because the stores are unreachable (fail-fast.ts): expected while Redis is away, and
+    // logged by the stores already; the client learns when to try again.
+    if (body.error.code === 'unavailable') void reply.header('retry-after', String(RETRY_AFTER_S));
+    else if (status >= 500) req.log.error({ err, route: req.routeOptions.url }, 'request failed');
     void reply.status(status).send(body);
   });
 
@@ -65,6 +69,8 @@ export function buildApp(ctx: GatewayContext, routes: RegisteredRoute[] = []): F
   app.addHook('onResponse', async (req, reply) => {
     ctx.stats.httpRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode);
   });
+  // Before any route reads the stores: refuse at once while they are unreachable (issue 13 item 6).
+  if (ctx.reachability) failFast(app, ctx.reachability, ctx.stats);
 
   void app.register(helmet, {
     contentSecurityPolicy: {

@@ -13,6 +13,9 @@ import type { AuthUser } from './auth-guard.ts';
 import { ApiError } from './errors.ts';
 import type { GatewayMetrics } from './metrics.ts';
 
+/** The audit actions about accounts rather than residents (contracts `AUDIT_ACTIONS`). */
+export type AccountAction = Extract<AuditAction, `account.${string}`>;
+
 export interface AuditOptions {
   /** Entries on their way to a slow store beyond this are logged instead of stored (default 10,000). */
   maxPending?: number;
@@ -73,6 +76,44 @@ export class AuditRecorder {
       outcome,
       ...(detail !== undefined && { detail: detail.slice(0, 500) }),
     };
+    this.append(entry);
+  }
+
+  /**
+   * Records a change of an account (issue 13: creation, approval, disable, password reset): who did it
+   * (actor and role), to whom (`detail` names the account), when. An account belongs to no resident;
+   * the entry goes into the chain of each facility the account serves, where that facility's managers
+   * and admins read it. An account of no facility (an admin) has no chain: the process log keeps it.
+   */
+  recordAccount(
+    actor: AuthUser,
+    account: { id: string; facilityIds: readonly string[] },
+    action: AccountAction,
+    detail: string,
+  ): void {
+    if (account.facilityIds.length === 0) {
+      this.log.info(
+        { actorId: actor.id, userId: account.id, action, detail },
+        'account change (no facility to audit it in)',
+      );
+      return;
+    }
+    for (const facilityId of new Set(account.facilityIds)) {
+      this.append({
+        id: newId('au'),
+        at: toIso(this.clock.now()),
+        facilityId,
+        actorId: actor.id,
+        actorRole: actor.role,
+        action,
+        purpose: auditPurposeOf(actor.role),
+        outcome: 'allowed',
+        detail: detail.slice(0, 500),
+      });
+    }
+  }
+
+  private append(entry: AuditEntry): void {
     if (this.pending.size >= this.maxPending) {
       this.lost(entry, new Error(`${this.pending.size} audit writes still pending`));
       return;

@@ -2,7 +2,7 @@ import type { DeviceSecretSettings, FailureBackoff, TokenService } from '@vigil/
 import type { Alert, Resident } from '@vigil/contracts';
 import type { AlertService, PolicyService, RuleSettingsService, TaskService } from '@vigil/engine';
 import type { Clock, Logger } from '@vigil/runtime';
-import type { Stores } from '@vigil/stores';
+import type { StoreReachability, Stores } from '@vigil/stores';
 import type { Registry } from 'prom-client';
 import type { ServerOptions } from 'socket.io';
 import type { AuditOptions, AuditRecorder } from './audit.ts';
@@ -27,6 +27,11 @@ export interface GatewayDeps {
   boardDir?: string;
   /** `/readyz` answers 503 while this returns false (e.g. during start-up or shutdown). */
   ready?: () => boolean;
+  /**
+   * Whether the stores answer now (Redis: reachability.ts). While they do not, REST answers 503
+   * `unavailable` and Socket.IO says so, instead of waiting (fail-fast.ts). Absent: always reachable.
+   */
+  reachability?: StoreReachability;
   /**
    * The Prometheus registry `/metrics` exposes; the composition root registers broker, ingest and
    * process metrics on it too. A private one is made when absent.

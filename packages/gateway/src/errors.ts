@@ -35,3 +35,13 @@ export const forbidden = (message = 'not allowed for your role') => new ApiError
 /** Also used for objects of other facilities: their existence must not leak (contract §4.2). */
 export const notFound = (what: string) => new ApiError('not_found', `${what} not found`);
 export const conflict = (message: string) => new ApiError('conflict', message);
+
+/** How long a client is told to wait (`Retry-After`) when the stores are unreachable. */
+export const RETRY_AFTER_S = 5;
+
+/**
+ * The stores (Redis) do not answer (issue 13 item 6): 503 with `Retry-After`, at once, instead of a
+ * request that waits for them. `details.dependency` says what is missing.
+ */
+export const unavailable = (message = 'the state store (Redis) is unreachable; try again shortly') =>
+  new ApiError('unavailable', message, { dependency: 'redis', retryAfterS: RETRY_AFTER_S });

@@ -1,4 +1,4 @@
-import type { Alert, AlertKind, Resident } from '@vigil/contracts';
+import { type Alert, ALERT_KIND_TITLES, type Resident } from '@vigil/contracts';
 
 /**
  * What is left of health content where the resident's consent does not cover a viewer (contract
@@ -7,35 +7,8 @@ import type { Alert, AlertKind, Resident } from '@vigil/contracts';
  * decided by the callers (access.ts consent, emergency-access.ts), this only says what remains.
  */
 
-/**
- * The plain name of each alert kind: the title a viewer without consent sees ("Heart rate high", never
- * "Heart rate high: 163 bpm"). A Record, so a new kind cannot ship without its plain name.
- */
-export const ALERT_KIND_TITLES: Record<AlertKind, string> = {
-  'vital.hr_high': 'Heart rate high',
-  'vital.hr_low': 'Heart rate low',
-  'vital.spo2_low': 'SpO2 low',
-  'vital.rr_high': 'Respiratory rate high',
-  'vital.rr_low': 'Respiratory rate low',
-  'vital.sbp_high': 'Blood pressure high',
-  'vital.sbp_low': 'Blood pressure low',
-  'vital.temp_high': 'Temperature high',
-  'vital.temp_low': 'Temperature low',
-  news2: 'NEWS2 alert',
-  sos: 'SOS button pressed',
-  fall: 'Fall detected',
-  'device.offline': 'Wearable offline',
-  'device.low_battery': 'Wearable battery low',
-  'device.not_worn': 'Wearable not worn',
-  'device.wear_conflict': 'Wearable wear sensor in doubt',
-  'device.no_data': 'Wearable silent',
-  'facility.water_leak': 'Water leak',
-  'facility.smoke': 'Smoke',
-  'facility.power_loss': 'Power loss',
-  'facility.air_temp': 'Room temperature',
-  'resident.inactivity': 'No movement',
-  'vital.hr_baseline': 'Resting heart rate above baseline',
-};
+/** The plain name of each alert kind (in @vigil/contracts, which the engine's SLA warnings use too). */
+export { ALERT_KIND_TITLES } from '@vigil/contracts';
 
 const WITHHELD_CONDITION = "withheld: the resident's consent does not cover your role";
 

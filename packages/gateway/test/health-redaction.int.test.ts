@@ -130,7 +130,7 @@ describe('alerts after consent is withdrawn (contract §4.2)', () => {
     expect(live).toHaveLength(1);
   });
 
-  it('an SLA warning naming the alert carries its plain name for a manager without consent', async () => {
+  it('an SLA warning written before the engine left titles out carries the plain name for a manager without consent', async () => {
     const alert = await heartRateHigh();
     const board = recordingSocket(h.base, { token: tokens.manager1 });
     sockets.push(board.socket);

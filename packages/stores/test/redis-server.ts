@@ -20,6 +20,10 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts it again on the same port and dir (a durable one loads what it acknowledged). */
   restart(): Promise<void>;
+  /** SIGSTOP: a hung server, whose connections stay open while nothing is answered. */
+  pause(): void;
+  /** SIGCONT after `pause`. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -74,7 +78,17 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
         await waitUntil(async () => !(await ping(port)), { timeoutMs: 5_000, what: 'redis-server did not die' });
       },
       restart: () => server.restart(),
-      stop: () => server.stop(),
+      pause: () => process.kill(server.pid, 'SIGSTOP'),
+      resume: () => process.kill(server.pid, 'SIGCONT'),
+      // A stopped server would ignore SIGTERM until its grace ran out.
+      async stop() {
+        try {
+          process.kill(server.pid, 'SIGCONT');
+        } catch {
+          // Already gone (killed): nothing to wake.
+        }
+        await server.stop();
+      },
     };
   });
 }

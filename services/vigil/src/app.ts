@@ -23,6 +23,7 @@ import { createMemoryStores, createRedisStores, type Stores } from '@vigil/store
 import { createTsdbHistory } from '@vigil/tsdb';
 import type { AppConfig } from './config.ts';
 import { type DemoAccount, seedDemo } from './demo.ts';
+import { retireDemoAccounts } from './demo-retire.ts';
 import { deviceSecretSettings } from './device-secrets.ts';
 import { argon2Gauges, createMetricsRegistry, engineGauges } from './metrics.ts';
 import { createMqttSide } from './mqtt.ts';
@@ -130,7 +131,8 @@ export async function createApp(options: AppOptions = {}) {
   const boardDir = config.boardDir ?? (existsSync(DEFAULT_BOARD_DIR) ? DEFAULT_BOARD_DIR : undefined);
   const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
   const dispatch = createDispatchSystem({ stores, alerts, ruleSettings, clock, logger });
-  // Ready once started, and while Redis answers: without it nothing is acknowledged or judged.
+  // Ready once started, and while Redis answers PINGs in time (a hung Redis too: reachability.ts):
+  // without it nothing is acknowledged or judged.
   const isReady = () => ready && (redisStores?.connected() ?? true);
   const registry = createMetricsRegistry([
     ...mqtt.gauges,
@@ -152,6 +154,8 @@ export async function createApp(options: AppOptions = {}) {
         logger: logger.child({ module: 'gateway' }),
         ...(boardDir && { boardDir }),
         ready: isReady,
+        // REST and Socket.IO fail fast while Redis does not answer (issue 13 item 6).
+        ...(redisStores && { reachability: redisStores.reachability }),
         registry,
         ...(links && { socketAdapter: links.socketAdapter() }),
         ...(mqtt.onDeviceProvisioned && { onDeviceProvisioned: mqtt.onDeviceProvisioned }),
@@ -229,6 +233,8 @@ export async function createApp(options: AppOptions = {}) {
           passwordHash: await hashSecret(config.adminPassword),
         });
       }
+      // Without the demo, its published passwords must open nothing (issue 13 LOW).
+      if (runsGateway && !config.demo) await retireDemoAccounts(stores, clock.now(), tokens.maxSessionMs, logger);
       const demo = config.demo
         ? await seedDemo(stores, config.sim.count, clock.now(), config.sim.scenario === MIXED, deviceSecrets)
         : undefined;

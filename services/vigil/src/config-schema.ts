@@ -47,7 +47,11 @@ const bool = z
 export const EnvSchema = z.object({
   HTTP_PORT: port.default(8080),
   MQTT_PORT: port.default(1883),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  /**
+   * Interface to bind. Default `0.0.0.0`, except with the demo (its passwords are in the README): then
+   * `127.0.0.1`, so a laptop's demo is not open to its network unless HOST says so (issue 13 LOW).
+   */
+  HOST: z.string().min(1).optional(),
   /**
    * MQTT over TLS on the embedded broker (docs/deploy.md "Devices over TLS and WebSocket"): on with
    * MQTT_TLS_CERT and MQTT_TLS_KEY (PEM files), on MQTTS_PORT (0 picks a free port). Plain MQTT_PORT stays.

@@ -120,7 +120,7 @@ export function loadConfig(
       mqttPort: e.MQTT_PORT,
       ...(tls && !Array.isArray(tls) && { mqttTls: tls }),
       mqttWebSocket: e.MQTT_WEBSOCKET,
-      host: e.HOST,
+      host: e.HOST ?? (demo ? '127.0.0.1' : '0.0.0.0'),
       demo,
       simulator: demo && e.SIM_COUNT > 0,
       ...(e.ADMIN_USERNAME && { adminUsername: e.ADMIN_USERNAME }),

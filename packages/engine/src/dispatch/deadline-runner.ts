@@ -1,3 +1,4 @@
+import { type Alert, ALERT_KIND_TITLES } from '@vigil/contracts';
 import type { Clock, Logger } from '@vigil/runtime';
 import type { Deadline, Stores } from '@vigil/stores';
 import type { AlertService } from '../alerts/alert-service.ts';
@@ -114,8 +115,27 @@ export class DeadlineRunner {
       alertId: alert.id,
       limitMs: limit,
       actualMs: this.deps.clock.now() - Math.min(d.dueAt - limit, Date.parse(alert.reraisedAt ?? alert.raisedAt)),
-      detail: `${alert.priority} alert "${alert.title}" not acknowledged within ${Math.round(limit / 1000)} s`,
+      detail: unacknowledgedDetail(alert, limit),
+      alertKind: alert.kind,
+      alertPriority: alert.priority,
+      residentId: alert.residentId,
     });
     if (warned) await this.deps.alerts.escalate(alert.id);
   }
+}
+
+/**
+ * What a manager needs of an alert nobody acknowledged, and nothing more: which alert (id, plain kind
+ * name, rule), about whom (resident id), since when, against which limit. Never the title: it carries
+ * the values that fired ("Heart rate high: 163 bpm"), and SLA warnings go to managers whom the
+ * resident's consent often does not cover (contract §4.2; issue 13).
+ */
+export function unacknowledgedDetail(alert: Alert, limitMs: number): string {
+  const about = [
+    `alert ${alert.id}`,
+    `rule ${alert.explanation.rule}`,
+    ...(alert.residentId !== undefined ? [`resident ${alert.residentId}`] : []),
+    `raised ${alert.reraisedAt ?? alert.raisedAt}`,
+  ];
+  return `${alert.priority} alert ${ALERT_KIND_TITLES[alert.kind]} (${about.join(', ')}) not acknowledged within ${Math.round(limitMs / 1000)} s`;
 }

@@ -1,4 +1,11 @@
-import { type SlaWarning, type SlaWarningKind, type Task, toIso } from '@vigil/contracts';
+import {
+  type AlertKind,
+  type Priority,
+  type SlaWarning,
+  type SlaWarningKind,
+  type Task,
+  toIso,
+} from '@vigil/contracts';
 import type { Clock } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
 import type { PolicyService } from './policy-service.ts';
@@ -14,7 +21,11 @@ export interface WarningInput {
   limitMs: number;
   actualMs?: number;
   count?: number;
+  /** Plain words, never a health value (contract SlaWarning `detail`). */
   detail: string;
+  alertKind?: AlertKind;
+  alertPriority?: Priority;
+  residentId?: string | undefined;
 }
 
 interface ConsultStreak {
@@ -65,6 +76,9 @@ export class SlaMonitor {
       ...(w.count !== undefined && { count: w.count }),
       detail: w.detail,
       raisedAt: toIso(this.deps.clock.now()),
+      ...(w.alertKind && { alertKind: w.alertKind }),
+      ...(w.alertPriority && { alertPriority: w.alertPriority }),
+      ...(w.residentId && { residentId: w.residentId }),
     };
     await slaWarnings.put(warning);
     await events.append({ event: 'sla', type: 'sla.warning', facilityId: w.facilityId, data: warning });

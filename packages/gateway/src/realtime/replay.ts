@@ -8,6 +8,8 @@ import { redactEvent } from './redact.ts';
 import { emitLogged, type VigilSocket } from './types.ts';
 
 const PAGE = 1000;
+/** What the event log issues (Redis stream ids and the memory log's alike): `<ms>-<seq>`. */
+const EVENT_ID = /^\d{1,20}-\d{1,20}$/;
 /** Beyond this many events a board is better off reloading over REST (`complete: false`). */
 const MAX_REPLAY = 50_000;
 
@@ -40,7 +42,11 @@ export async function replayThenLive(
   let complete = true;
 
   if (requested !== undefined) {
-    if (last === null || compareEventIds(requested, last) > 0) {
+    if (!EVENT_ID.test(requested)) {
+      // Not an id the log issues (issue 13 LOW: "abc" compared as NaN and replayed a subset with
+      // `complete: true`): nothing is replayed, and the board is told to reload over REST.
+      complete = false;
+    } else if (last === null || compareEventIds(requested, last) > 0) {
       // An id the log never issued (another log, or one lost to a restart): reload over REST.
       complete = last === null && /^0-0$/.test(requested);
     } else {

@@ -9,7 +9,7 @@ import {
 import type { TokenService } from '@vigil/auth';
 import type { TaskService } from '@vigil/engine';
 import type { Clock, Logger } from '@vigil/runtime';
-import type { Stores } from '@vigil/stores';
+import type { StoreReachability, Stores } from '@vigil/stores';
 import { Server, type ServerOptions } from 'socket.io';
 import type { AuditNote, AuditRecorder } from '../audit.ts';
 import { resolveUser } from '../auth-guard.ts';
@@ -18,6 +18,12 @@ import type { GatewayMetrics } from '../metrics.ts';
 import { inScope, scopeOf } from '../scope.ts';
 import { Fanout } from './fanout.ts';
 import { ReceiptBook } from './receipts.ts';
+import {
+  announceServiceStatus,
+  UNAVAILABLE_ACK,
+  unavailableHandshakeError,
+  unlessUnreachable,
+} from './service-status.ts';
 import { SessionWatch } from './session-watch.ts';
 import { normaliseLastEventId, replayThenLive } from './replay.ts';
 import { ADMIN_ROOM, facilityRoom, residentRoom, type VigilServer, type VigilSocket, vitalsRoom } from './types.ts';
@@ -37,6 +43,8 @@ export interface RealtimeDeps {
   socketAdapter?: ServerOptions['adapter'];
   /** How often sockets' tokens are checked again (default 2 s; contract §2: closed within 5 s). */
   sessionCheckMs?: number;
+  /** Whether the stores answer now: handshakes and requests fail fast while they do not (fail-fast.ts). */
+  reachability?: StoreReachability;
 }
 
 /** Socket.IO on the HTTP port (contract §2): auth, rooms, replay, live fan-out, vitals, receipts. */
@@ -61,6 +69,14 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   });
   fanout.start();
   sessions.start();
+  const stopAnnouncing = deps.reachability && announceServiceStatus(io, deps.reachability, deps.clock, log);
+
+  // Stores unreachable: connect_error "unavailable" at once (the token cannot be checked), not a
+  // handshake that hangs until Redis is back (issue 13 "fail fast, say so").
+  io.use((_socket, next) => {
+    if (deps.reachability && !deps.reachability.reachable()) return next(unavailableHandshakeError());
+    next();
+  });
 
   // A missing, invalid or expired token: connect_error "unauthorized" (contract §2).
   io.use((socket, next) => {
@@ -94,10 +110,13 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     });
     socket.on('subscribe:vitals', (req, ack) => {
       const reply = typeof ack === 'function' ? ack : () => {};
-      subscribeVitals(socket, req).then(reply, (err: unknown) => {
-        log.error({ err }, 'subscribe:vitals failed');
-        reply({ error: { code: 'internal', message: 'internal error' } });
-      });
+      unlessUnreachable(deps.reachability, () => subscribeVitals(socket, req), UNAVAILABLE_ACK).then(
+        reply,
+        (err: unknown) => {
+          log.error({ err }, 'subscribe:vitals failed');
+          reply({ error: { code: 'internal', message: 'internal error' } });
+        },
+      );
     });
     socket.on('receipt', (req) => {
       // Invalid receipts are ignored: a receipt is a hint for SLA, never worth an error to a board.
@@ -210,6 +229,7 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
       }
     },
     close() {
+      stopAnnouncing?.();
       sessions.stop();
       fanout.stop();
       vitalsFeed.close();

@@ -41,6 +41,7 @@ export async function updateUser(
   const revokes = body.password !== undefined || body.disabled === true;
   if (revokes) await revokeUserTokens(ctx.stores, ctx.tokens, target.id, ctx.clock.now());
   await ctx.stores.users.put(updated);
+  auditChanges(ctx, caller, target, body);
   ctx.logger.info(
     {
       userId: target.id,
@@ -61,4 +62,25 @@ async function assertZonesOf(ctx: GatewayContext, target: UserRecord, zoneIds: s
   }
   const unknown = zoneIds.find((z) => !zones.has(z));
   if (unknown !== undefined) throw badRequest(`zone ${unknown} is not in the user's facilities`);
+}
+
+/**
+ * Issue 13: each kind of change is its own audit action (who, role, when; the account in `detail`),
+ * so "who disabled her?" or "who reset his password?" is one filter. The new password is never written.
+ */
+function auditChanges(ctx: GatewayContext, caller: AuthUser, target: UserRecord, body: UpdateUserRequest): void {
+  const account = `account ${target.id} (${target.role})`;
+  if (body.disabled === true && !target.disabled) ctx.audit.recordAccount(caller, target, 'account.disable', account);
+  if (body.disabled === false && target.disabled)
+    ctx.audit.recordAccount(
+      caller,
+      target,
+      'account.enable',
+      `${account}; tokens issued before the disable stay refused`,
+    );
+  if (body.password !== undefined)
+    ctx.audit.recordAccount(caller, target, 'account.password', `${account}; every token revoked`);
+  const changed = (['name', 'zoneIds'] as const).filter((k) => body[k] !== undefined);
+  if (changed.length > 0)
+    ctx.audit.recordAccount(caller, target, 'account.update', `${account}: ${changed.join(', ')} changed`);
 }

@@ -59,9 +59,10 @@ export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
     // One account per resident (contract §4.1): two admins racing for the same resident are serialised.
     if (body.residentId !== undefined) await ctx.stores.locks.run(`resident-account:${body.residentId}`, store);
     else await store();
+    // Issue 13: every account is audited with who made it; a clinical account a manager made is
+    // flagged there (and in the process log), where the admin who must approve it looks.
+    ctx.audit.recordAccount(user, record, 'account.create', accountCreatedDetail(record, pending));
     if (pending) {
-      // Until the audit log takes entries about accounts (it holds resident accesses only), the
-      // process log and `GET /api/users` (`pendingApproval`) are where an admin finds these.
       req.log.warn(
         { userId: id, role: record.role, createdBy: user.id, facilityIds: record.facilityIds },
         'clinical account created by a manager awaits admin approval',
@@ -83,6 +84,12 @@ export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
     const { pendingApproval: _approved, ...rest } = target;
     const approved: UserRecord = { ...rest, approvedBy: user.id };
     await users.put(approved);
+    ctx.audit.recordAccount(
+      user,
+      approved,
+      'account.approve',
+      `account ${target.id} (${target.role}) approved; created by ${target.createdBy ?? 'unknown'}`,
+    );
     req.log.info({ userId: target.id, role: target.role, approvedBy: user.id }, 'clinical account approved');
     return toPublicUser(approved);
   });
@@ -134,6 +141,14 @@ export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
  * other accounts (manager, maintenance) see no more than the manager already does.
  */
 const CLINICAL_ROLES: ReadonlySet<Role> = new Set(['caregiver', 'medical']);
+
+/** The `account.create` audit detail; the flag is a fixed token, so a search for it finds them all. */
+export const MANAGER_CREATED_CLINICAL_FLAG = 'flag manager_created_clinical';
+
+function accountCreatedDetail(record: UserRecord, pending: boolean): string {
+  const base = `account ${record.id} (${record.role}) username ${record.username}`;
+  return pending ? `${base}; ${MANAGER_CREATED_CLINICAL_FLAG}: awaits admin approval` : base;
+}
 
 function needsApproval(creator: AuthUser, role: Role): boolean {
   return creator.role !== 'admin' && CLINICAL_ROLES.has(role);

@@ -2,6 +2,7 @@ import type { Alert, AlertKind } from '@vigil/contracts';
 import { alertSubject } from '../memory/alerts.ts';
 import type { AlertFilter, AlertStore, PageQuery } from '../types.ts';
 import { AlertPages } from './alert-pages.ts';
+import type { BlindIndex } from './blind-index.ts';
 import { OrderedCollection } from './collection.ts';
 import { alertKeys } from './key-layout.ts';
 import { type Keys, LuaScript, type RedisClient } from './script.ts';
@@ -32,7 +33,21 @@ end
 return 1
 `);
 
-/** With encryption on, the whole body (its `explanation.inputs` hold vital values) is sealed; the indexes stay plain. */
+/** Moves an index entry to a new field (kept if one is already there: it is newer). KEYS: index; ARGV: old, new. */
+const RENAME_ENTRY = new LuaScript(`
+local id = redis.call('HGET', KEYS[1], ARGV[1])
+if id then
+  redis.call('HSETNX', KEYS[1], ARGV[2], id)
+  redis.call('HDEL', KEYS[1], ARGV[1])
+end
+return 1
+`);
+
+/**
+ * With encryption on, the whole body (its `explanation.inputs` hold vital values) is sealed, and the
+ * open index's entries are named by a keyed hash (blind-index.ts), since `facility|resident|kind` says
+ * which resident has which condition now; the other indexes hold ids and times only.
+ */
 export class RedisAlertStore implements AlertStore {
   private readonly c: OrderedCollection<Alert>;
   private readonly openIndex: string;
@@ -44,6 +59,7 @@ export class RedisAlertStore implements AlertStore {
     private readonly redis: RedisClient,
     keys: Keys,
     sealer?: Sealer,
+    private readonly blind?: BlindIndex,
   ) {
     this.c = new OrderedCollection(
       redis,
@@ -63,7 +79,7 @@ export class RedisAlertStore implements AlertStore {
       [
         alert.id,
         await this.c.encode(alert.id, alert),
-        openKey(alert.facilityId, alertSubject(alert), alert.kind),
+        this.openEntry(alert.facilityId, alertSubject(alert), alert.kind),
         isOpen(alert) ? '1' : '0',
       ],
     );
@@ -72,7 +88,34 @@ export class RedisAlertStore implements AlertStore {
     return this.c.get(id);
   }
   async findOpen(facilityId: string, subject: string, kind: AlertKind) {
-    return this.c.getIndirect(this.openIndex, openKey(facilityId, subject, kind));
+    return this.c.getIndirect(this.openIndex, this.openEntry(facilityId, subject, kind));
+  }
+
+  private openEntry(facilityId: string, subject: string, kind: string): string {
+    const plain = openKey(facilityId, subject, kind);
+    return this.blind ? this.blind.of(plain) : plain;
+  }
+
+  /**
+   * At start, with encryption on: entries written in plaintext before (`facility|subject|kind`, a
+   * keyed one never holds `|`) are renamed to their keyed form, so open alerts stay found. Processes of
+   * the old version still running would write plaintext again: upgrade every process together.
+   */
+  async blindOpenIndex(): Promise<number> {
+    if (!this.blind) return 0;
+    let renamed = 0;
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(this.openIndex, cursor, 'COUNT', 500);
+      cursor = next;
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const field = flat[i] as string;
+        if (!field.includes('|')) continue;
+        await RENAME_ENTRY.run(this.redis, [this.openIndex], [field, this.blind.of(field)]);
+        renamed++;
+      }
+    } while (cursor !== '0');
+    return renamed;
   }
   page(filter: AlertFilter, query: PageQuery) {
     return this.pages.page(filter, query);

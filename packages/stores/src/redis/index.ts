@@ -16,11 +16,13 @@ import { FieldCipher } from '../crypto/field-cipher.ts';
 import { Keys, type RedisClient } from './script.ts';
 import { connectRedis, type RedisTarget } from './connection.ts';
 import { moveToTaggedLayout } from './legacy-layout.ts';
+import { BlindIndex } from './blind-index.ts';
 import { Sealer } from './sealer.ts';
 import { RedisVitalsHistory } from './vitals-history.ts';
 import { RedisPartitionLog } from './partition-log.ts';
 import { RedisPartitionCheckpointStore, RedisPartitionLeaseStore } from './partitions.ts';
 import { RedisRevocationStore } from './revocations.ts';
+import { type ReachabilityOptions, RedisReachability, type StoreReachability } from './reachability.ts';
 
 export * from './alerts.ts';
 export * from './audit.ts';
@@ -38,6 +40,7 @@ export * from './partition-log.ts';
 export * from './partitions.ts';
 export * from './revocations.ts';
 export * from './connection.ts';
+export * from './reachability.ts';
 export * from './slot.ts';
 export type { SnapshotCacheOptions } from './snapshot-cache.ts';
 export type { RedisClient } from './script.ts';
@@ -78,6 +81,8 @@ export interface RedisStoresOptions {
    * "Write-behind").
    */
   flushMs?: number;
+  /** How Redis being unreachable is noticed (reachability.ts; defaults: a PING every 250 ms, 1 s). */
+  reachability?: ReachabilityOptions;
 }
 
 export type RedisStores = Stores & {
@@ -85,8 +90,13 @@ export type RedisStores = Stores & {
   flush(): Promise<void>;
   /** Stops the event tail and the lock renewals, and closes the connections these stores opened (not a client passed in). */
   close(): Promise<void>;
-  /** The connection is up and Redis answers (not loading, not reconnecting): `/readyz`. */
+  /**
+   * The connection is up and Redis answers PINGs in time (not hung, loading or reconnecting):
+   * `/readyz`. The same as `reachability.reachable()`.
+   */
   connected(): boolean;
+  /** Whether Redis answers now, and when that changes: REST and Socket.IO fail fast on it. */
+  reachability: StoreReachability;
 };
 
 /** How long `close()` waits for buffered writes (Redis away: they would wait for it for ever). */
@@ -169,7 +179,9 @@ export async function createRedisStores(
     }
   }
   const events = new RedisEventLog(client, keys, now, opts.events, sealer);
-  const locks = new RedisLockService(client, keys, opts.locks);
+  // Index entries and lock names that would say which resident has which condition (blind-index.ts).
+  const blind = opts.encryption ? new BlindIndex(opts.encryption.kek) : undefined;
+  const locks = new RedisLockService(client, keys, opts.locks, blind);
   const uplinks = new RedisPartitionLog(client, keys, sealer, opts.events?.onError);
   const onError = opts.onError ?? onConnectionError ?? (() => undefined);
   const bus = new InvalidationBus(client, keys, onError);
@@ -177,7 +189,7 @@ export async function createRedisStores(
   const devices = new RedisDeviceStore(client, keys, bus, { ...writeBehind, ...(opts.cache && { cache: opts.cache }) });
   const counters = new RedisCounterStore(client, keys, writeBehind);
   const tasks = new RedisTaskStore(client, keys, sealer);
-  const alerts = new RedisAlertStore(client, keys, sealer);
+  const alerts = new RedisAlertStore(client, keys, sealer, blind);
   const slaWarnings = new RedisSlaWarningStore(client, keys, sealer);
   const vitals = new RedisVitalsHistory(client, keys, opts.vitalsCapacityPerResident, sealer, {
     onError,
@@ -190,11 +202,15 @@ export async function createRedisStores(
   try {
     await tasks.backfillIndexes();
     await alerts.pages.backfill();
+    await alerts.blindOpenIndex();
     await slaWarnings.backfillIndexes();
   } catch (err) {
     if (owned) client.disconnect();
     throw err;
   }
+  // Wall-clock time, not the injected clock: this times a network, not the domain.
+  const reachability = new RedisReachability(client, opts.reachability);
+  reachability.start();
   return {
     facilities: new RedisFacilityStore(client, keys),
     users: new RedisUserStore(client, keys),
@@ -223,6 +239,7 @@ export async function createRedisStores(
      */
     flush,
     async close() {
+      reachability.stop();
       // First: the buffered writes still need the connection. With Redis away they would wait for it
       // for ever, so they are dropped: a partition's next owner replays what they came from.
       const discard = client.status !== 'ready';
@@ -242,6 +259,7 @@ export async function createRedisStores(
       else if (owned) client.disconnect();
       if (unflushed !== undefined) throw unflushed;
     },
-    connected: () => client.status === 'ready',
+    connected: () => reachability.reachable(),
+    reachability,
   };
 }

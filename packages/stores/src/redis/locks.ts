@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { KeyedLock } from '../memory/locks.ts';
 import { type LockService, LockTimeoutError } from '../types.ts';
+import type { BlindIndex } from './blind-index.ts';
 import { type Keys, LuaScript, type RedisClient } from './script.ts';
 
 export interface RedisLockOptions {
@@ -51,6 +52,12 @@ export class RedisLockService implements LockService {
     private readonly redis: RedisClient,
     private readonly keys: Keys,
     opts: RedisLockOptions = {},
+    /**
+     * With encryption at rest, lock names go to Redis as keyed hashes: an alert's lock is named by
+     * facility, resident and kind (`alert:f1|r1|vital.spo2_low`), which says who has which condition now
+     * (issue 13 LOW, as the open-alert index). Every process must name them alike: upgrade together.
+     */
+    private readonly blind?: BlindIndex,
   ) {
     this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
     this.acquireTimeoutMs = opts.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
@@ -68,7 +75,7 @@ export class RedisLockService implements LockService {
   }
 
   private async exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const lockKey = this.keys.keyFor('lock', key);
+    const lockKey = this.keys.keyFor('lock', this.blind ? this.blind.of(key) : key);
     const token = randomUUID();
     await this.acquire(key, lockKey, token);
     const renewal = setInterval(() => {
