@@ -231,7 +231,9 @@ describe('stale data against the device’s own rhythm, through MQTT', () => {
 
   beforeAll(async () => {
     clock = new ManualClock(Date.now());
-    p = await startPlatform({ clock });
+    // The test moves the platform's clock 21 min on; a 15 min token would expire on the way and the
+    // session watch would close the board's socket (contract §2) before the warning reached it.
+    p = await startPlatform({ clock, tokenTtlS: 3600 });
   });
   afterAll(async () => {
     await p?.stop();

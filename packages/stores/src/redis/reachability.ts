@@ -81,7 +81,10 @@ export class RedisReachability implements StoreReachability {
 
   private tick(): void {
     if (this.pingSentAt === undefined && this.client.status === 'ready') this.ping();
-    this.evaluate();
+    // Judged after this turn's I/O: timers run before socket reads, so an event loop that was busy for
+    // a second would otherwise find the PING "unanswered" with its answer already waiting in the
+    // socket, and call a Redis that answered in time unreachable.
+    setImmediate(this.evaluate);
   }
 
   private ping(): void {
