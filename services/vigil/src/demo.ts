@@ -10,6 +10,8 @@ export interface DemoAccount {
   role: Role;
   name: string;
   zoneIds?: string[];
+  /** A `resident` account: whose own data it sees and whose consent it sets. */
+  residentId?: string;
 }
 
 export const DEMO_FACILITY_ID = 'lakeside';
@@ -66,6 +68,16 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'carer', password: 'all-zones-demo', role: 'caregiver', name: 'Carer Ma (all zones)' },
   { username: 'doctor', password: 'dr-chen-demo-26', role: 'medical', name: 'Dr. Chen' },
   { username: 'maintenance', password: 'guo-fixes-demo', role: 'maintenance', name: 'Technician Guo' },
+  // One account per role (issue 14), so a newcomer can try every board: the admin, and the first
+  // resident (res-001) signing in to see their own data and set their consent.
+  { username: 'admin.demo', password: 'admin-lakeside-demo', role: 'admin', name: 'Administrator Qian' },
+  {
+    username: 'resident',
+    password: 'grandma-wang-demo',
+    role: 'resident',
+    name: 'Resident (res-001)',
+    residentId: 'res-001',
+  },
 ];
 
 /** A few care plans that differ from the defaults, so per-resident thresholds show on the board. */
@@ -114,6 +126,7 @@ export async function seedDemo(
   await stores.facilities.put({ id: facilityId, name: 'Lakeside Wellness & Travel-Care Residence', zones: ZONES });
 
   for (const [i, a] of DEMO_ACCOUNTS.entries()) {
+    if (a.residentId && count < 1) continue; // no residents seeded: no resident to sign in as
     await stores.users.put({
       id: `staff-${i + 1}`,
       username: a.username,
@@ -121,7 +134,8 @@ export async function seedDemo(
       role: a.role,
       facilityIds: [facilityId],
       ...(a.zoneIds && { zoneIds: a.zoneIds }),
-      onDuty: true,
+      ...(a.residentId && { residentId: a.residentId }),
+      onDuty: a.role !== 'resident' && a.role !== 'admin',
       passwordHash: await hashSecret(a.password),
     });
   }

@@ -24,7 +24,10 @@ try {
   logger.info({ http: httpPort, mqtt: mqttPort, ...(mqttsPort !== undefined && { mqtts: mqttsPort }) }, 'listening');
   if (demoAccounts.length) {
     const url = `http://localhost:${httpPort}`;
-    const rows = demoAccounts.map((a) => `    ${a.username.padEnd(12)} ${a.password.padEnd(14)} ${a.role}`);
+    const width = (key: 'username' | 'password') => Math.max(...demoAccounts.map((a) => a[key].length));
+    const rows = demoAccounts.map(
+      (a) => `    ${a.username.padEnd(width('username'))}  ${a.password.padEnd(width('password'))}  ${a.role}`,
+    );
     console.log(
       `\nVigil demo is running: open ${url}\n  Demo accounts (username, password, role):\n${rows.join('\n')}\n`,
     );
