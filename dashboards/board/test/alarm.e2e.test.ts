@@ -1,41 +1,19 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../../services/vigil/src/app.ts';
+import { BOARD_DIST, launchChromium, prepareBoard, rest, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
 
 /**
  * The caregiver board's alarms end to end: real SOS, fall and device events over MQTT into the whole
  * platform in this process, the board in Debian's Chromium. The sound is asserted where it really is:
  * the AudioContext running and the level measured by an AnalyserNode after the master gain.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-const BOARD_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BOARD_DIST = join(BOARD_ROOT, 'dist');
-const SCREENSHOT_DIR = join(tmpdir(), 'vigil-board-e2e');
 
 const FACILITY = 'fac-alarm';
 const RESIDENT = 'res-grace';
 const CAREGIVER = { username: 'cara', password: 'cara-pass-123', name: 'Cara Carer' };
-
-async function rest<T>(base: string, method: string, path: string, token?: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-      ...(token && { authorization: `Bearer ${token}` }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
 
 interface Probe {
   state: string;
@@ -71,7 +49,7 @@ async function listen(page: Page, ms: number): Promise<{ peak: number; newBursts
   }, ms);
 }
 
-describe.skipIf(!haveChromium)('caregiver board alarms (Chromium)', () => {
+describe.skipIf(skipBrowserTests)('caregiver board alarms (Chromium)', () => {
   let app: App | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext;
@@ -89,10 +67,7 @@ describe.skipIf(!haveChromium)('caregiver board alarms (Chromium)', () => {
     page.locator(`[role="article"][data-priority="${priority}"][data-state="${state}"]`);
 
   beforeAll(async () => {
-    if (!existsSync(join(BOARD_DIST, 'index.html'))) {
-      const { build } = await import('vite');
-      await build({ root: BOARD_ROOT, configFile: join(BOARD_ROOT, 'vite.config.ts'), logLevel: 'warn' });
-    }
+    await prepareBoard();
     app = await createApp({
       httpPort: 0,
       mqttPort: 0,
@@ -143,25 +118,14 @@ describe.skipIf(!haveChromium)('caregiver board alarms (Chromium)', () => {
     ({ id: wearableId, client: wearable } = await connect('wearable'));
     ({ id: sensorId, client: sensor } = await connect('wearable'));
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        // Tests only: headless has no one to click for audio. The board itself relies on the login click.
-        '--autoplay-policy=no-user-gesture-required',
-      ],
-    });
+    browser = await launchChromium([
+      // Tests only: headless has no one to click for audio. The board itself relies on the login click.
+      '--autoplay-policy=no-user-gesture-required',
+    ]);
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.grantPermissions(['notifications'], { origin: base });
     page = await context.newPage();
     page.on('pageerror', (err) => console.error('page error:', err.message));
-    await mkdir(SCREENSHOT_DIR, { recursive: true });
   });
 
   afterAll(async () => {

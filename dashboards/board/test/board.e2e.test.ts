@@ -1,47 +1,20 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Alert, LoginResponse, Task } from '@vigil/contracts';
 import mqtt from 'mqtt';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../../services/vigil/src/app.ts';
+import { BOARD_DIST, launchChromium, prepareBoard, rest, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
 
 /**
  * The caregiver's path end to end, in a real browser against the whole platform in this process:
  * login → resident tile → a real SOS over MQTT → the card appears → Acknowledge → the platform agrees.
  * Debian's Chromium only: this machine (and CI) cannot download a browser.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const INSTALL_HINT = `no browser at ${CHROMIUM}: install Debian's chromium: apt-get install -y chromium`;
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && !process.env.CI) console.warn(`board e2e skipped: ${INSTALL_HINT}`);
-
-const BOARD_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BOARD_DIST = join(BOARD_ROOT, 'dist');
-const SCREENSHOT_DIR = join(tmpdir(), 'vigil-board-e2e');
-
 const FACILITY = 'fac-e2e';
 const RESIDENT = 'res-ada';
 const CAREGIVER = { username: 'carol', password: 'carol-pass-123', name: 'Carol Carer' };
 const MANAGER = { username: 'mia', password: 'mia-pass-1234', name: 'Mia Manager' };
-
-/** Fails fast on a non-2xx so provisioning problems read as such, not as a missing card later. */
-async function rest<T>(base: string, method: string, path: string, token?: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-      ...(token && { authorization: `Bearer ${token}` }),
-    },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
 
 async function signIn(base: string, username: string, password: string): Promise<LoginResponse> {
   return rest<LoginResponse>(base, 'POST', '/api/auth/login', undefined, { username, password });
@@ -57,7 +30,7 @@ async function haveTaskRoutes(base: string, token: string): Promise<boolean> {
   return res.ok;
 }
 
-describe.skipIf(!haveChromium && !process.env.CI)('caregiver board (Chromium)', () => {
+describe.skipIf(skipBrowserTests)('caregiver board (Chromium)', () => {
   let app: App | undefined;
   let browser: Browser | undefined;
   let page: Page;
@@ -67,13 +40,7 @@ describe.skipIf(!haveChromium && !process.env.CI)('caregiver board (Chromium)', 
   let device$: mqtt.MqttClient | undefined;
 
   beforeAll(async () => {
-    if (!haveChromium) throw new Error(INSTALL_HINT);
-    // `pnpm test:e2e` builds first; build here only when dist is missing so a bare `vitest run` works
-    // without rebuilding under another test that may be serving it.
-    if (!existsSync(join(BOARD_DIST, 'index.html'))) {
-      const { build } = await import('vite');
-      await build({ root: BOARD_ROOT, configFile: join(BOARD_ROOT, 'vite.config.ts'), logLevel: 'warn' });
-    }
+    await prepareBoard();
 
     app = await createApp({
       httpPort: 0,
@@ -111,22 +78,10 @@ describe.skipIf(!haveChromium && !process.env.CI)('caregiver board (Chromium)', 
       residentId: RESIDENT,
     });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     // A landscape ward tablet.
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (err) => console.error('page error:', err.message));
-    await mkdir(SCREENSHOT_DIR, { recursive: true });
   });
 
   afterAll(async () => {
