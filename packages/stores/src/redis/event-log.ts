@@ -60,15 +60,23 @@ if trimmed then redis.call('SET', KEYS[2], trimmed) end
 return id
 `);
 
+/**
+ * The stream's last generated id ('0-0' when it has none), which outlives trimming. A script because
+ * it routes by its key: a bare `XINFO STREAM key` names no key position ioredis knows, so on a Redis
+ * Cluster it went to any master and failed with MOVED when that one did not hold the stream (a board
+ * socket's setup failed one time in three). KEYS: stream.
+ */
+const LAST_ID = new LuaScript(`
+local info = redis.pcall('XINFO', 'STREAM', KEYS[1])
+if type(info) ~= 'table' or info.err then return '0-0' end
+for i = 1, #info, 2 do
+  if info[i] == 'last-generated-id' then return info[i + 1] end
+end
+return '0-0'
+`);
+
 type Entry = [id: string, fields: string[]];
 const VALID_ID = /^\d{1,15}(-\d{1,19})?$/;
-
-/** A field of an `XINFO STREAM` reply (a flat name, value list). */
-function infoField(info: unknown, name: string): unknown {
-  if (!Array.isArray(info)) return undefined;
-  for (let i = 0; i + 1 < info.length; i += 2) if (info[i] === name) return info[i + 1];
-  return undefined;
-}
 
 /**
  * Where a sealed `data` field belongs. The stream id is chosen inside the append script, after sealing,
@@ -178,8 +186,7 @@ export class RedisEventLog implements EventLog {
   }
 
   private async lastIdOn(redis: RedisClient): Promise<string | null> {
-    if ((await redis.exists(this.key)) === 0) return null;
-    const last = String(infoField(await redis.xinfo('STREAM', this.key), 'last-generated-id') ?? '0-0');
+    const last = String(await LAST_ID.run(redis, [this.key]));
     return last === '0-0' ? null : last;
   }
 
