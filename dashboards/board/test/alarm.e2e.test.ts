@@ -3,6 +3,7 @@ import mqtt from 'mqtt';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../../services/vigil/src/app.ts';
+import { TEST_PLATFORM } from '../../../services/vigil/test/harness.ts';
 import { BOARD_DIST, launchChromium, prepareBoard, rest, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
 
 /**
@@ -69,14 +70,8 @@ describe.skipIf(skipBrowserTests)('caregiver board alarms (Chromium)', () => {
   beforeAll(async () => {
     await prepareBoard();
     app = await createApp({
-      httpPort: 0,
-      mqttPort: 0,
-      host: '127.0.0.1',
-      demo: false,
+      ...TEST_PLATFORM,
       simulator: false,
-      adminUsername: 'admin',
-      adminPassword: 'admin-pass-123',
-      logLevel: 'silent',
       boardDir: BOARD_DIST,
     });
     const ports = await app.start();

@@ -11,7 +11,7 @@ import {
   sosReachesBoard,
   wrongSecretRefused,
 } from './device-transports.ts';
-import { createPlatformClient } from './harness.ts';
+import { createPlatformClient, TEST_PLATFORM } from './harness.ts';
 
 const skip = requireBinary(OPENSSL, OPENSSL_INSTALL_HINT, 'device transports (TLS, WebSocket)');
 
@@ -36,13 +36,7 @@ describe.skipIf(skip)('devices over TLS and WebSocket (embedded broker)', () => 
     if (!loaded.ok) throw new Error(loaded.problems.join('; '));
     expect(loaded.config).toMatchObject({ mqttTls: { port: 0 }, mqttWebSocket: true });
     app = await createApp({
-      httpPort: 0,
-      mqttPort: 0,
-      host: '127.0.0.1',
-      demo: false,
-      adminUsername: 'admin',
-      adminPassword: 'admin-pass-123',
-      logLevel: 'silent',
+      ...TEST_PLATFORM,
       mqttTls: loaded.config.mqttTls!,
       mqttWebSocket: loaded.config.mqttWebSocket!,
     });
@@ -175,13 +169,7 @@ describe('MQTT_WEBSOCKET=false', () => {
     const loaded = loadConfig({ MQTT_WEBSOCKET: 'false' });
     if (!loaded.ok) throw new Error(loaded.problems.join('; '));
     const app = await createApp({
-      httpPort: 0,
-      mqttPort: 0,
-      host: '127.0.0.1',
-      demo: false,
-      adminUsername: 'admin',
-      adminPassword: 'admin-pass-123',
-      logLevel: 'silent',
+      ...TEST_PLATFORM,
       mqttWebSocket: loaded.config.mqttWebSocket!,
     });
     const opened: MqttClient[] = [];
@@ -219,13 +207,7 @@ describe.skipIf(skip)('MQTT_TLS_CLIENT_CA: mutual TLS on top of the secret', () 
     });
     if (!loaded.ok) throw new Error(loaded.problems.join('; '));
     const app = await createApp({
-      httpPort: 0,
-      mqttPort: 0,
-      host: '127.0.0.1',
-      demo: false,
-      adminUsername: 'admin',
-      adminPassword: 'admin-pass-123',
-      logLevel: 'silent',
+      ...TEST_PLATFORM,
       mqttTls: loaded.config.mqttTls!,
     });
     const opened: MqttClient[] = [];

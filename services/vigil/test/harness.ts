@@ -9,17 +9,19 @@ export type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
  * Starts the whole platform in-process on free ports (no demo, no simulator) and offers the calls a
  * test or benchmark needs: REST as any user, device connections, board sockets.
  */
+/** What every in-process platform of the tests starts with: free loopback ports, no demo, a known admin. */
+export const TEST_PLATFORM = {
+  httpPort: 0,
+  mqttPort: 0,
+  host: '127.0.0.1',
+  demo: false,
+  adminUsername: 'admin',
+  adminPassword: 'admin-pass-123',
+  logLevel: 'silent',
+} as const satisfies AppOptions;
+
 export async function startPlatform(opts: Omit<AppOptions, 'httpPort' | 'mqttPort'> = {}) {
-  const app = await createApp({
-    httpPort: 0,
-    mqttPort: 0,
-    host: '127.0.0.1',
-    demo: false,
-    adminUsername: 'admin',
-    adminPassword: 'admin-pass-123',
-    logLevel: 'silent',
-    ...opts,
-  });
+  const app = await createApp({ ...TEST_PLATFORM, ...opts });
   const { httpPort, mqttPort } = await app.start();
   const client = createPlatformClient(`http://127.0.0.1:${httpPort}`, `mqtt://127.0.0.1:${mqttPort}`);
   return {
