@@ -1,2 +1,3 @@
 export * from './private-server.ts';
 export * from './test-ca.ts';
+export * from './clear-text.ts';

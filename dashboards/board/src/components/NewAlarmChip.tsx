@@ -8,27 +8,36 @@ import { openAlerts } from '../store.ts';
 const TOPBAR_PX = 72;
 
 /**
+ * Whether the list top is visible below the top bar, read from layout at this moment. The observer's
+ * view of it arrives a frame or more after a scroll; a call landing in that gap would be counted as
+ * seen while the caregiver is already looking elsewhere.
+ */
+function inViewNow(el: HTMLElement): boolean {
+  const r = el.getBoundingClientRect();
+  return r.bottom >= TOPBAR_PX && r.top <= window.innerHeight;
+}
+
+/**
  * "↑ N new alarms": a new call arrived while the caregiver had scrolled the alert list away from its
  * top, where new calls appear. One click scrolls back.
  */
 export function NewAlarmChip({ top }: { top: RefObject<HTMLDivElement> }) {
   const unseen = useSignal(0);
-  const topInView = useSignal(true);
 
   useEffect(() => {
     const el = top.current;
     if (!el) return;
     const io = new IntersectionObserver(
       ([entry]) => {
-        topInView.value = entry?.isIntersecting ?? true;
-        if (topInView.value) unseen.value = 0;
+        // Scrolled back to the top: everything there has been seen.
+        if (entry?.isIntersecting ?? true) unseen.value = 0;
       },
       { rootMargin: `-${TOPBAR_PX}px 0px 0px 0px` },
     );
     io.observe(el);
     let known = new Set<string>();
     const stop = effect(() => {
-      const r = countUnseen(openAlerts.value, known, unseen.peek(), topInView.peek());
+      const r = countUnseen(openAlerts.value, known, unseen.peek(), inViewNow(el));
       known = r.known;
       unseen.value = r.unseen;
     });

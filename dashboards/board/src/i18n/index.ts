@@ -1,0 +1,3 @@
+export * from './format.ts';
+export * from './locale.ts';
+export * from './messages.ts';
