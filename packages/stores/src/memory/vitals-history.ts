@@ -1,4 +1,5 @@
 import type { LatestVitals, VitalsHistory, VitalsPoint } from '../types.ts';
+import { VitalsSeries } from './vitals-series.ts';
 
 const NUMERIC = ['hr', 'spo2', 'rr', 'sbp', 'dbp', 'temp', 'battery', 'steps'] as const;
 
@@ -6,15 +7,16 @@ const NUMERIC = ['hr', 'spo2', 'rr', 'sbp', 'dbp', 'temp', 'battery', 'steps'] a
 const MIN_SHARE = 100;
 
 /**
- * Bounded in-memory history: a ring per resident (architecture.md embedded default). Points arrive
- * mostly in order; a late point (store-and-forward) is inserted at its place. Bounded twice (issue 12
+ * Bounded in-memory history: a series of numeric rows per resident (architecture.md embedded default;
+ * vitals-series.ts says why not objects). Points arrive mostly in order; a late point
+ * (store-and-forward) is inserted at its place. Bounded twice (issue 12
  * "bounded state"): at most `capacityPerResident` points each, and about `maxPoints` in all, shared
- * evenly among the residents (a ring is cut to its share when it next grows), so memory stays flat
+ * evenly among the residents (a series is cut to its share when it next grows), so memory stays flat
  * however many residents publish; `trimBefore` drops points by age. Long history at scale belongs in
  * a TSDB (`INFLUX_URL`).
  */
 export class MemoryVitalsHistory implements VitalsHistory {
-  private readonly rings = new Map<string, VitalsPoint[]>();
+  private readonly series = new Map<string, VitalsSeries>();
   private readonly latestByResident = new Map<string, LatestVitals>();
   constructor(
     private readonly capacityPerResident = 20_000,
@@ -22,20 +24,17 @@ export class MemoryVitalsHistory implements VitalsHistory {
   ) {}
 
   private shareOfBudget(): number {
-    return Math.min(this.capacityPerResident, Math.max(MIN_SHARE, Math.floor(this.maxPoints / this.rings.size)));
+    return Math.min(this.capacityPerResident, Math.max(MIN_SHARE, Math.floor(this.maxPoints / this.series.size)));
   }
 
   async append(residentId: string, point: VitalsPoint) {
-    let ring = this.rings.get(residentId);
+    let ring = this.series.get(residentId);
     if (!ring) {
-      ring = [];
-      this.rings.set(residentId, ring);
+      ring = new VitalsSeries();
+      this.series.set(residentId, ring);
     }
-    let i = ring.length;
-    while (i > 0 && (ring[i - 1]?.ts ?? 0) > point.ts) i--;
-    ring.splice(i, 0, { ...point });
-    const share = this.shareOfBudget();
-    if (ring.length > share) ring.splice(0, ring.length - share);
+    ring.insert(point);
+    ring.keepNewest(this.shareOfBudget());
 
     let latest = this.latestByResident.get(residentId);
     if (!latest) {
@@ -65,15 +64,14 @@ export class MemoryVitalsHistory implements VitalsHistory {
   }
 
   async trimBefore(residentId: string, before: number) {
-    const ring = this.rings.get(residentId);
+    const ring = this.series.get(residentId);
     if (!ring) return 0;
-    let drop = 0;
-    while (drop < ring.length && (ring[drop]?.ts ?? 0) < before) drop++;
-    ring.splice(0, drop);
+    const drop = ring.countBefore(before);
+    ring.dropOldest(drop);
     return drop;
   }
 
   async range(residentId: string, from: number, to: number) {
-    return (this.rings.get(residentId) ?? []).filter((p) => p.ts >= from && p.ts <= to).map((p) => ({ ...p }));
+    return this.series.get(residentId)?.range(from, to) ?? [];
   }
 }
