@@ -21,6 +21,8 @@ export const AUDIT_ACTIONS = [
    * `explanation`) over REST or Socket.IO; one entry per resident per answer, the alert ids in `detail`.
    */
   'alert.read',
+  /** Extension (issue 15): the resident's vitals and NEWS2 exported as a FHIR R4 Bundle (contract §4.4). */
+  'fhir.export',
   /**
    * Extension (issue 13): account changes, written without a resident, into the chain of each facility
    * the account serves: a manager or admin created an account (`detail` names it and its role; a

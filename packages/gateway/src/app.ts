@@ -14,6 +14,7 @@ import { authRoutes } from './routes/auth.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { facilityRoutes } from './routes/facilities.ts';
 import { healthRoutes } from './routes/health.ts';
+import { residentFhirRoutes } from './routes/resident-fhir.ts';
 import { residentRoutes } from './routes/residents.ts';
 import { slaRoutes } from './routes/sla.ts';
 import { taskRoutes } from './routes/tasks.ts';
@@ -101,6 +102,7 @@ export function buildApp(ctx: GatewayContext, routes: RegisteredRoute[] = []): F
       await api.register(facilityRoutes, { ctx, prefix: '/facilities' });
       await api.register(userRoutes, { ctx, prefix: '/users' });
       await api.register(residentRoutes, { ctx, prefix: '/residents' });
+      await api.register(residentFhirRoutes, { ctx, prefix: '/residents' });
       await api.register(deviceRoutes, { ctx, prefix: '/devices' });
       await api.register(alertRoutes, { ctx, prefix: '/alerts' });
       await api.register(taskRoutes, { ctx, prefix: '/tasks' });

@@ -160,6 +160,10 @@ export const ROWS: Record<string, Row> = {
     call: async (c) => ({ path: `/api/residents/${fixed(c).resident}/report` }),
     expected: (c) => gate(c, { view: residentInView, requires: vitalsCovers }),
   },
+  'GET /api/residents/:id/fhir': {
+    call: async (c) => ({ path: `/api/residents/${fixed(c).resident}/fhir` }),
+    expected: (c) => gate(c, { view: residentInView, requires: vitalsCovers }),
+  },
   'PUT /api/residents/:id/care-plan': {
     call: async (c) => ({ path: `/api/residents/${fixed(c).resident}/care-plan`, body: { onOxygen: true } }),
     // A clinical decision: managers and admins by role; medical staff under consent.

@@ -38,7 +38,7 @@ export async function loadResident(ctx: GatewayContext, user: AuthUser, id: stri
 }
 
 /** 403 for a resident in the user's facility but outside their view (scope.ts `residentInView`). */
-const assertResidentInScope = (user: AuthUser, resident: Resident) =>
+export const assertResidentInScope = (user: AuthUser, resident: Resident) =>
   assertInScope(user, { kind: 'resident', resident }, `resident ${resident.id}`);
 
 /**
@@ -70,7 +70,7 @@ const VitalsQuery = z.object({
   to: QueryTime.optional(),
   step: z.coerce.number().int().min(1000).max(86_400_000).optional(),
 });
-const MAX_RANGE_MS = 31 * 24 * 3600_000;
+export const MAX_RANGE_MS = 31 * 24 * 3600_000;
 
 const STAFF = ['admin', 'manager', 'caregiver', 'medical'] as const;
 
@@ -79,7 +79,7 @@ const STAFF = ['admin', 'manager', 'caregiver', 'medical'] as const;
  * where those refuse, emergency access (§4.3: a responder to an open `high` alert about them). Returns
  * the audit note: none for consent (the role's purpose), purpose `emergency` with the alert and task.
  */
-async function assertHealthAccess(
+export async function assertHealthAccess(
   ctx: GatewayContext,
   user: AuthUser,
   resident: Resident,

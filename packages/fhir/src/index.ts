@@ -1,0 +1,5 @@
+export * from './bundle.ts';
+export * from './codes.ts';
+export * from './ids.ts';
+export type { HistoryPoint } from './stepping.ts';
+export * from './validate.ts';
