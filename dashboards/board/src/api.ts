@@ -1,4 +1,5 @@
 import { logout, token } from './session.ts';
+import { tCommon } from './i18n/common.ts';
 
 /** A failed request with the contract's error shape `{ error: { code, message } }` (contract §4). */
 export class ApiError extends Error {
@@ -44,7 +45,7 @@ export async function api<T>(
     });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
-    throw new ApiError(0, NETWORK_ERROR, 'Cannot reach the Vigil server. Check the network connection.');
+    throw new ApiError(0, NETWORK_ERROR, tCommon('noServer'));
   }
 
   const text = await res.text();
@@ -64,7 +65,7 @@ export async function api<T>(
     const message = typeof e?.message === 'string' ? e.message : `${res.status} ${res.statusText}`;
     const retry = Number(res.headers.get('retry-after'));
     // An expired or revoked token: a board that silently shows nothing new is worse than a login form.
-    if (res.status === 401 && !opts.anonymous) logout('Your session has ended. Please sign in again.');
+    if (res.status === 401 && !opts.anonymous) logout(tCommon('sessionEnded'));
     throw new ApiError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : undefined);
   }
   return json as T;

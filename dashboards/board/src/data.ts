@@ -20,6 +20,7 @@ import {
   setResidents,
   toMs,
 } from './store.ts';
+import { tCommon } from './i18n/common.ts';
 
 interface VitalsResponse {
   residentId: string;
@@ -71,7 +72,7 @@ async function loadAlerts(): Promise<void> {
     replaceOpenAlerts(open);
     alertsError.value = null;
   } catch (err) {
-    alertsError.value = `Could not load alerts: ${describeError(err)}`;
+    alertsError.value = tCommon('couldNotLoadAlerts', { reason: describeError(err) });
     return;
   }
   // "Recently resolved" is context, not safety: a failure here stays off the board (console only).
@@ -101,7 +102,7 @@ async function loadResidents(): Promise<void> {
     subscribeVitals(shared.map((r) => r.id));
     await Promise.all(shared.map((r) => loadVitals(r.id)));
   } catch (err) {
-    residentsError.value = `Could not load residents: ${describeError(err)}`;
+    residentsError.value = tCommon('couldNotLoadResidents', { reason: describeError(err) });
   }
 }
 
