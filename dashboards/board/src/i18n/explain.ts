@@ -45,7 +45,7 @@ export const tExplain = defineMessages(
       `Resting heart rate ${p.value} is well above this resident’s usual ${p.usual}.`,
     withheldWhy: 'Details are not shared with your role, by the resident’s choice.',
     // Values the card lists under "why".
-    at: (p: { time: string }) => `Measured at ${p.time}`,
+    at: (p: { time: string }) => `At ${p.time}`,
     lastSeen: (p: { time: string }) => `Last heard from at ${p.time}`,
     lastMoved: (p: { time: string }) => `Last moved at ${p.time}`,
     neverMoved: 'Not moved since monitoring began',
@@ -94,7 +94,7 @@ export const tExplain = defineMessages(
     inactivityWhy: '白天清醒时段长时间没有走动。',
     baselineWhy: (p) => `静息心率 ${p.value}，明显高于该住户平时的 ${p.usual}。`,
     withheldWhy: '根据住户的选择，详细信息不向您的角色公开。',
-    at: (p) => `测量时间 ${p.time}`,
+    at: (p) => `发生时间 ${p.time}`,
     lastSeen: (p) => `最后联系时间 ${p.time}`,
     lastMoved: (p) => `最后活动时间 ${p.time}`,
     neverMoved: '自开始监测以来未活动',
