@@ -116,6 +116,9 @@ const EVENT_WHY: Partial<Record<AlertKind, Parameters<typeof tExplain>[0]>> = {
 /** "Why this alert" as one plain sentence: the value, the limit it reached, what it means. */
 export function whySentence(kind: AlertKind | undefined, e: Pick<Explanation, 'inputs' | 'condition'>): string {
   const inputs = e.inputs ?? {};
+  // An event says nothing about the resident's health beyond its kind, which the title shows anyway.
+  const event = kind && EVENT_WHY[kind];
+  if (event) return tExplain(event as 'sosWhy');
   if (e.condition.startsWith('withheld')) return tExplain('withheldWhy');
   const vital = kind && vitalOf(kind);
   if (vital) {
@@ -143,7 +146,5 @@ export function whySentence(kind: AlertKind | undefined, e: Pick<Explanation, 'i
     if (hr !== undefined && mean !== undefined)
       return tExplain('baselineWhy', { value: vitalValue('hr', hr), usual: vitalValue('hr', mean) });
   }
-  const event = kind && EVENT_WHY[kind];
-  if (event) return tExplain(event as 'sosWhy');
   return kind ? alertKindLabel(kind) : '';
 }
