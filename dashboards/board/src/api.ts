@@ -1,5 +1,6 @@
 import { logout, token } from './session.ts';
 import { tCommon } from './i18n/common.ts';
+import { locale } from './i18n/locale.ts';
 
 /** A failed request with the contract's error shape `{ error: { code, message } }` (contract §4). */
 export class ApiError extends Error {
@@ -81,7 +82,26 @@ export function asList<T>(body: unknown, key: string): T[] {
   return [];
 }
 
+/** The gateway's error codes (contract §4) in words, for a language the server's English message is not in. */
+const CODE_TEXT = {
+  forbidden: 'errForbidden',
+  not_found: 'errNotFound',
+  conflict: 'errConflict',
+  invalid_input: 'errInvalid',
+  rate_limited: 'errRateLimited',
+  unauthorized: 'errUnauthorized',
+  payload_too_large: 'errTooLarge',
+  internal: 'errInternal',
+} as const;
+
+/**
+ * What went wrong, for "Not done: …" and "Could not load …": the server's own message in English
+ * (it is the most specific), the error code in words in Chinese.
+ */
 export function describeError(err: unknown): string {
-  if (err instanceof ApiError) return err.message;
+  if (err instanceof ApiError) {
+    const key = CODE_TEXT[err.code as keyof typeof CODE_TEXT];
+    return locale.value !== 'en' && key ? tCommon(key) : err.message;
+  }
   return err instanceof Error ? err.message : String(err);
 }

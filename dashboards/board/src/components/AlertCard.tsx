@@ -56,7 +56,7 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
     } catch (err) {
       // 409: someone else got there first; show the alert as it is now, and say so.
       if (err instanceof ApiError && err.status === 409) {
-        error.value = tCommon('notDoneConflict', { reason: err.message });
+        error.value = tCommon('notDoneConflict', { reason: describeError(err) });
         await refreshAlert(alert.id);
       } else {
         error.value = tCommon('notDone', { reason: describeError(err) });

@@ -1,7 +1,7 @@
 import { useSignal } from '@preact/signals';
 import type { LoginResponse } from '@vigil/contracts';
 import { unlockAudio } from '../alarm/audio.ts';
-import { ApiError, api } from '../api.ts';
+import { ApiError, api, describeError } from '../api.ts';
 import { logoutReason, signIn } from '../session.ts';
 import { tCommon } from '../i18n/common.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
@@ -12,7 +12,7 @@ function loginErrorText(err: unknown): string {
     if (err.status === 429)
       return tCommon('tooManyAttempts', err.retryAfterS ? { seconds: Math.ceil(err.retryAfterS) } : {});
     if (err.status === 0) return err.message;
-    return tCommon('signInFailedBecause', { reason: err.message });
+    return tCommon('signInFailedBecause', { reason: describeError(err) });
   }
   return tCommon('signInFailed');
 }

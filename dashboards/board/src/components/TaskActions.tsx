@@ -16,8 +16,8 @@ interface Props {
 const stepLabel = (s: TaskStep): string => tTasks(s);
 
 function errorText(err: unknown): string {
-  if (err instanceof ApiError && err.status === 409) return tCommon('notDoneConflict', { reason: err.message });
-  if (err instanceof ApiError && err.status === 403) return tCommon('notAllowed', { reason: err.message });
+  if (err instanceof ApiError && err.status === 409) return tCommon('notDoneConflict', { reason: describeError(err) });
+  if (err instanceof ApiError && err.status === 403) return tCommon('notAllowed', { reason: describeError(err) });
   return tCommon('notDone', { reason: describeError(err) });
 }
 

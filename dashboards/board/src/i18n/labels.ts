@@ -113,7 +113,7 @@ export const VITAL_WORDS: Record<VitalKey, { name: Words; short: Words; unit: Wo
     unit: { en: 'bpm', zh: '次/分' },
   },
   spo2: {
-    name: { en: 'Blood oxygen', zh: '血氧饱和度' },
+    name: { en: 'Blood oxygen', zh: '血氧' },
     short: { en: 'SpO2', zh: '血氧' },
     unit: { en: '%', zh: '%' },
   },
