@@ -21,6 +21,7 @@ import {
   toMs,
 } from './store.ts';
 import { tCommon } from './i18n/common.ts';
+import { loadZones } from './zones.ts';
 
 interface VitalsResponse {
   residentId: string;
@@ -59,7 +60,7 @@ export function reloadAll(): Promise<void> {
 function loadsForRole(): Promise<void>[] {
   const user = session.value?.user;
   if (!user || user.role === 'resident') return [];
-  const loads = [];
+  const loads = [loadZones()];
   if (user.role !== 'admin') loads.push(loadTasks(user.role));
   if (isManagerRole(user.role)) loads.push(loadSla(user.facilityIds), loadTeam());
   return loads;

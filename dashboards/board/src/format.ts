@@ -15,6 +15,7 @@ import {
 } from './i18n/labels.ts';
 import { locale } from './i18n/locale.ts';
 import { vitalValue } from './vital-text.ts';
+import { zoneText } from './zones.ts';
 
 /** Text next to the colour, never colour alone (WCAG 1.4.1; IEC 60601-1-8 priorities). */
 export const PRIORITY_LABEL = localisedRecord(PRIORITY_WORDS);
@@ -223,7 +224,7 @@ export function placeText(
   const room = alert.roomId ?? resident?.roomId;
   const zone = alert.zoneId ?? resident?.zoneId;
   if (room) parts.push(tCommon('room', { room }));
-  if (zone) parts.push(tCommon('zone', { zone }));
+  if (zone) parts.push(zoneText(zone));
   const loc = alert.location;
   // Location is only present under the resident's location consent (contract §1.2, §4.3).
   if (loc && 'lat' in loc) {

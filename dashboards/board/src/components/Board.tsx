@@ -21,6 +21,7 @@ import { SlaPanel } from './SlaPanel.tsx';
 import { SoundBanner } from './SoundBanner.tsx';
 import { TeamPanel } from './TeamPanel.tsx';
 import { tCommon } from '../i18n/common.ts';
+import { resetZones } from '../zones.ts';
 
 const TICK_MS = 5_000;
 /** Duty changes raise no event: the team panel also refreshes on this period. */
@@ -68,6 +69,7 @@ export function Board({ session }: { session: LoginResponse }) {
       resetSla();
       resetTeam();
       resetDuty();
+      resetZones();
       document.title = tCommon('appName');
     };
   }, [session.user.id]);

@@ -6,6 +6,7 @@ import { tCommon } from '../i18n/common.ts';
 import { bpShort, vitalShort, vitalUnit } from '../i18n/labels.ts';
 import { tResidents } from '../i18n/residents.ts';
 import { tTasks } from '../i18n/tasks.ts';
+import { zoneNames } from '../zones.ts';
 import { vitalsLiveError } from '../live.ts';
 import { STALE_MS, severity } from '../ranges.ts';
 import {
@@ -171,7 +172,9 @@ function Tile({ r }: { r: Resident }) {
         >
           {r.name}
         </button>
-        <span class="tile__room">{tResidents('place', { room: r.roomId, zone: r.zoneId })}</span>
+        <span class="tile__room">
+          {tResidents('place', { room: r.roomId, zone: zoneNames.value.get(r.zoneId) ?? r.zoneId })}
+        </span>
       </div>
       {top && (
         <p class={`badge badge--${top.priority}`} data-testid="resident-alert-badge">

@@ -11,6 +11,7 @@ import { tAlerts } from '../i18n/alerts.ts';
 import { tCommon } from '../i18n/common.ts';
 import { tResidents } from '../i18n/residents.ts';
 import { tTasks } from '../i18n/tasks.ts';
+import { zoneText } from '../zones.ts';
 
 /** The linked alert's title: from the board's alerts, else from a consult's context. */
 function linkedAlertTitle(task: Task): string | undefined {
@@ -24,7 +25,7 @@ function place(task: Task, resident: Resident | undefined): string {
   const room = task.roomId ?? resident?.roomId;
   const zone = task.zoneId ?? resident?.zoneId;
   if (room) parts.push(tCommon('room', { room }));
-  if (zone) parts.push(tCommon('zone', { zone }));
+  if (zone) parts.push(zoneText(zone));
   return parts.join(' · ');
 }
 
