@@ -106,6 +106,8 @@ function humanInput(
     case 'limits':
       return typeof v === 'object' && v !== null ? limitsText(v as Record<string, unknown>, vital) : undefined;
     case 'readings': {
+      // A sensor's yes/no (water, smoke, power) has no limit to be past: the "why" says it all.
+      if (kind?.startsWith('facility.') && kind !== 'facility.air_temp') return undefined;
       const r = (v ?? {}) as { pastLimit?: unknown; total?: unknown };
       return typeof r.pastLimit === 'number' && typeof r.total === 'number'
         ? tExplain('readings', { past: formatNumber(r.pastLimit), total: formatNumber(r.total) })
