@@ -1,4 +1,6 @@
 import { logout, token } from './session.ts';
+import { tCommon } from './i18n/common.ts';
+import { locale } from './i18n/locale.ts';
 
 /** A failed request with the contract's error shape `{ error: { code, message } }` (contract §4). */
 export class ApiError extends Error {
@@ -44,7 +46,7 @@ export async function api<T>(
     });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
-    throw new ApiError(0, NETWORK_ERROR, 'Cannot reach the Vigil server. Check the network connection.');
+    throw new ApiError(0, NETWORK_ERROR, tCommon('noServer'));
   }
 
   const text = await res.text();
@@ -64,7 +66,7 @@ export async function api<T>(
     const message = typeof e?.message === 'string' ? e.message : `${res.status} ${res.statusText}`;
     const retry = Number(res.headers.get('retry-after'));
     // An expired or revoked token: a board that silently shows nothing new is worse than a login form.
-    if (res.status === 401 && !opts.anonymous) logout('Your session has ended. Please sign in again.');
+    if (res.status === 401 && !opts.anonymous) logout(tCommon('sessionEnded'));
     throw new ApiError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : undefined);
   }
   return json as T;
@@ -80,7 +82,26 @@ export function asList<T>(body: unknown, key: string): T[] {
   return [];
 }
 
+/** The gateway's error codes (contract §4) in words, for a language the server's English message is not in. */
+const CODE_TEXT = {
+  forbidden: 'errForbidden',
+  not_found: 'errNotFound',
+  conflict: 'errConflict',
+  invalid_input: 'errInvalid',
+  rate_limited: 'errRateLimited',
+  unauthorized: 'errUnauthorized',
+  payload_too_large: 'errTooLarge',
+  internal: 'errInternal',
+} as const;
+
+/**
+ * What went wrong, for "Not done: …" and "Could not load …": the server's own message in English
+ * (it is the most specific), the error code in words in Chinese.
+ */
 export function describeError(err: unknown): string {
-  if (err instanceof ApiError) return err.message;
+  if (err instanceof ApiError) {
+    const key = CODE_TEXT[err.code as keyof typeof CODE_TEXT];
+    return locale.value !== 'en' && key ? tCommon(key) : err.message;
+  }
   return err instanceof Error ? err.message : String(err);
 }

@@ -20,6 +20,8 @@ import {
   setResidents,
   toMs,
 } from './store.ts';
+import { tCommon } from './i18n/common.ts';
+import { loadZones } from './zones.ts';
 
 interface VitalsResponse {
   residentId: string;
@@ -58,7 +60,7 @@ export function reloadAll(): Promise<void> {
 function loadsForRole(): Promise<void>[] {
   const user = session.value?.user;
   if (!user || user.role === 'resident') return [];
-  const loads = [];
+  const loads = [loadZones()];
   if (user.role !== 'admin') loads.push(loadTasks(user.role));
   if (isManagerRole(user.role)) loads.push(loadSla(user.facilityIds), loadTeam());
   return loads;
@@ -71,7 +73,7 @@ async function loadAlerts(): Promise<void> {
     replaceOpenAlerts(open);
     alertsError.value = null;
   } catch (err) {
-    alertsError.value = `Could not load alerts: ${describeError(err)}`;
+    alertsError.value = tCommon('couldNotLoadAlerts', { reason: describeError(err) });
     return;
   }
   // "Recently resolved" is context, not safety: a failure here stays off the board (console only).
@@ -101,7 +103,7 @@ async function loadResidents(): Promise<void> {
     subscribeVitals(shared.map((r) => r.id));
     await Promise.all(shared.map((r) => loadVitals(r.id)));
   } catch (err) {
-    residentsError.value = `Could not load residents: ${describeError(err)}`;
+    residentsError.value = tCommon('couldNotLoadResidents', { reason: describeError(err) });
   }
 }
 

@@ -1,6 +1,7 @@
 import { signal } from '@preact/signals';
 import type { PublicUser, SessionUser } from '@vigil/contracts';
 import { api, describeError } from './api.ts';
+import { tCommon } from './i18n/common.ts';
 
 /**
  * The signed-in user's on-duty flag: null while unknown. The login response may not carry it and a
@@ -57,7 +58,7 @@ export async function setDuty(on: boolean): Promise<void> {
     onDuty.value = v;
     remember(id, v);
   } catch (err) {
-    dutyError.value = `Duty not changed: ${describeError(err)}`;
+    dutyError.value = tCommon('dutyNotChanged', { reason: describeError(err) });
   } finally {
     dutyBusy.value = false;
   }

@@ -1,6 +1,7 @@
 import type { Explanation } from '@vigil/contracts';
 import { describe, expect, it } from 'vitest';
 import { calledAgain, clockTime, conditionStatus, duration, explain, OUTCOME_LABEL, since } from './format.ts';
+import { locale } from './i18n/locale.ts';
 
 const SINCE = '2025-03-01T09:58:00.000Z';
 const CLEARED = '2025-03-01T10:05:30.000Z';
@@ -17,14 +18,12 @@ const vitalExplanation: Explanation = {
 describe('conditionStatus', () => {
   it('says an ongoing condition holds, since when it began', () => {
     const s = conditionStatus({ state: 'active', conditionHolds: true, explanation: vitalExplanation });
-    expect(s).toEqual({ holds: true, text: `Condition ongoing since ${hhmm(SINCE)}` });
+    expect(s).toEqual({ holds: true, text: `Still happening since ${hhmm(SINCE)}` });
   });
 
-  it('says "ongoing" without a time when the explanation has no start', () => {
+  it('says "still happening" without a time when the explanation has no start', () => {
     const explanation = { ...vitalExplanation, inputs: { spo2: 89 } };
-    expect(conditionStatus({ state: 'acknowledged', conditionHolds: true, explanation })?.text).toBe(
-      'Condition ongoing',
-    );
+    expect(conditionStatus({ state: 'acknowledged', conditionHolds: true, explanation })?.text).toBe('Still happening');
   });
 
   it('tells the caregiver a latched alert whose condition cleared still needs a person', () => {
@@ -36,7 +35,7 @@ describe('conditionStatus', () => {
     });
     expect(s).toEqual({
       holds: false,
-      text: `Condition cleared at ${hhmm(CLEARED)} — check the resident, then resolve`,
+      text: `Back to normal at ${hhmm(CLEARED)} — check the resident, then resolve`,
     });
   });
 
@@ -54,17 +53,24 @@ describe('conditionStatus', () => {
 });
 
 describe('explain', () => {
-  it('shows the persistence window on its own and the start time unless the card says it already', () => {
-    const e = explain(vitalExplanation, 'vital.spo2_low');
-    expect(e.condition).toBe('SpO2 ≤ 91 % for 2 min');
-    expect(e.window).toBe('2 min of device time');
-    expect(e.inputs).toContain('SpO2: 89 %');
-    expect(e.inputs).toContain(`Began ${hhmmss(SINCE)}`);
+  it('says why in a plain sentence, and the start time unless the card says it already', () => {
+    const e = explain(
+      { ...vitalExplanation, inputs: { ...vitalExplanation.inputs, limits: { low: 91, criticalLow: 88 } } },
+      'vital.spo2_low',
+    );
+    expect(e.condition).toBe('Blood oxygen 89% is at or below the alert limit of 91%.');
+    expect(e.inputs).toContain(`Began at ${hhmmss(SINCE)}`);
     expect(explain(vitalExplanation, 'vital.spo2_low', { omitSince: true }).inputs.join(' ')).not.toContain('Began');
   });
 
-  it('has no window when the rule has none', () => {
-    expect(explain({ rule: 'event.sos@1', condition: 'SOS pressed', inputs: {} }, 'sos').window).toBeUndefined();
+  it('never shows rule ids, device ids or formulas to carers', () => {
+    const e = explain(vitalExplanation, 'vital.spo2_low');
+    const shown = [e.condition, ...e.inputs, e.path ?? '', e.late ?? ''].join(' ');
+    expect(shown).not.toMatch(/vital-threshold|d1|Device|≤ 91 % for/);
+    expect(e.rule).toBe('vital-threshold.spo2_low@3');
+    expect(explain({ rule: 'event.sos@1', condition: 'SOS pressed', inputs: {} }, 'sos').condition).toBe(
+      'The resident pressed the help button on the wearable.',
+    );
   });
 
   it('reads the resting-HR baseline as usual value, spread and limit in bpm', () => {
@@ -77,13 +83,8 @@ describe('explain', () => {
       },
       'vital.hr_baseline',
     );
-    expect(e.inputs).toEqual([
-      'Heart rate: 98 bpm',
-      'Usual resting: 71.6 ± 4.2 bpm',
-      'Alert above: 86 bpm',
-      'Device d1',
-    ]);
-    expect(e.window).toBe('baseline half-life 7 d');
+    expect(e.condition).toBe('Resting heart rate 98 bpm is well above this resident’s usual 72 bpm.');
+    expect(e.inputs).toEqual(['Usual resting: 71.6 ± 4.2 bpm', 'Alert above: 86 bpm']);
   });
 
   it('names how the alert was raised, every tier of limits, the readings behind it and late data', () => {
@@ -101,13 +102,10 @@ describe('explain', () => {
       },
       'vital.spo2_low',
     );
-    expect(e.path).toBe('critical limit, a few seconds of readings');
-    expect(e.late).toBe(`taken ${hhmmss('2025-03-01T10:00:05.000Z')}, arrived ${duration(30 * 60_000)} later`);
-    expect(e.inputs).toEqual([
-      'SpO2: 80 %',
-      'Limits: alert ≤ 93 %, high ≤ 91 %, critical ≤ 85 %',
-      'Readings past the limit: 6 of 6',
-    ]);
+    expect(e.condition).toBe('Blood oxygen 80% is at or below the danger limit of 85%.');
+    expect(e.path).toBe('dangerous level for a few seconds');
+    expect(e.late).toBe(`measured ${hhmmss('2025-03-01T10:00:05.000Z')}, arrived ${duration(30 * 60_000)} later`);
+    expect(e.inputs).toEqual(['Limits: alert ≤ 93%, urgent ≤ 91%, danger ≤ 85%', 'Readings past the limit: 6 of 6']);
   });
 
   it('reads stale data as how long the device has been silent', () => {
@@ -120,7 +118,7 @@ describe('explain', () => {
       },
       'device.no_data',
     );
-    expect(e.inputs).toEqual(['Device d1', `Last seen ${hhmmss(lastSeenAt)}`, 'No data for: 20 min']);
+    expect(e.inputs).toEqual([`Last heard from at ${hhmmss(lastSeenAt)}`, 'No data for 20 min']);
   });
 
   it('reads inactivity as when the resident last moved', () => {
@@ -129,20 +127,34 @@ describe('explain', () => {
       { rule: 'activity.inactivity@1', condition: 'no steps for 3 h', inputs: { lastMoveAt, steps: 1520 } },
       'resident.inactivity',
     );
-    expect(e.inputs).toEqual([`Last moved ${hhmmss(lastMoveAt)}`, 'Step count: 1520']);
+    expect(e.inputs).toEqual([`Last moved at ${hhmmss(lastMoveAt)}`, 'Step count: 1,520']);
     const never = explain(
       { rule: 'activity.inactivity@1', condition: 'no steps for 3 h', inputs: { lastMoveAt: null, steps: 0 } },
       'resident.inactivity',
     );
-    expect(never.inputs[0]).toBe('Last moved: not since monitoring began');
+    expect(never.inputs[0]).toBe('Not moved since monitoring began');
   });
 
-  it('reads a low battery in percent', () => {
+  it('says a withheld explanation is the resident’s choice', () => {
     const e = explain(
-      { rule: 'device-technical.battery@1', condition: 'battery ≤ 15 %', inputs: { battery: 12, deviceId: 'd1' } },
-      'device.low_battery',
+      { rule: 'r', condition: "withheld: the resident's consent does not cover your role", inputs: {} },
+      'vital.hr_high',
     );
-    expect(e.inputs).toEqual(['Battery: 12 %', 'Device d1']);
+    expect(e.condition).toBe('Details are not shared with your role, by the resident’s choice.');
+  });
+
+  it('speaks Chinese when the board does', () => {
+    locale.value = 'zh-CN';
+    try {
+      const e = explain(
+        { rule: 'r', condition: 'c', inputs: { hr: 135, limits: { high: 120, criticalHigh: 130 } } },
+        'vital.hr_high',
+      );
+      expect(e.condition).toBe('心率 135 次/分，达到或超过紧急限值 130 次/分。');
+      expect(e.inputs).toEqual(['限值：报警 ≥ 120 次/分，紧急 ≥ 130 次/分']);
+    } finally {
+      locale.value = 'en';
+    }
   });
 });
 
@@ -159,6 +171,19 @@ describe('durations and outcomes', () => {
 
   it('names a self-cleared outcome for what it is', () => {
     expect(OUTCOME_LABEL.self_cleared).toBe('Cleared by itself');
+  });
+
+  it('says spans, ages and outcomes in Chinese too', () => {
+    locale.value = 'zh-CN';
+    try {
+      expect(duration(45_000)).toBe('45 秒');
+      expect(duration(125 * 60_000)).toBe('2 小时 5 分钟');
+      expect(since(0, 12 * 60_000)).toBe('12 分钟前');
+      expect(since(0, 5_000)).toBe('刚刚');
+      expect(OUTCOME_LABEL.false_alarm).toBe('误报');
+    } finally {
+      locale.value = 'en';
+    }
   });
 });
 

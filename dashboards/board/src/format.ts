@@ -1,185 +1,136 @@
+import type { Alert, AlertKind, Explanation, Resident } from '@vigil/contracts';
+import { whySentence } from './alert-text.ts';
+import { tAlerts } from './i18n/alerts.ts';
+import { tCommon } from './i18n/common.ts';
+import { tExplain } from './i18n/explain.ts';
+import { formatNumber } from './i18n/format.ts';
 import {
-  AIR_TEMP,
-  type Alert,
-  type AlertKind,
-  type AlertOutcome,
-  BATTERY,
-  type Explanation,
-  perVital,
-  type Priority,
-  type Resident,
-  type RiskLevel,
-  type Role,
-  VITAL_KEYS,
-  VITALS,
-} from '@vigil/contracts';
+  localisedRecord,
+  OUTCOME_WORDS,
+  PATH_WORDS,
+  PRIORITY_WORDS,
+  pathLabel,
+  RISK_WORDS,
+  ROLE_WORDS,
+} from './i18n/labels.ts';
+import { locale } from './i18n/locale.ts';
+import { vitalValue } from './vital-text.ts';
+import { zoneText } from './zones.ts';
 
 /** Text next to the colour, never colour alone (WCAG 1.4.1; IEC 60601-1-8 priorities). */
-export const PRIORITY_LABEL: Record<Priority, string> = { high: 'HIGH', medium: 'MEDIUM', low: 'LOW' };
-
+export const PRIORITY_LABEL = localisedRecord(PRIORITY_WORDS);
 /** NEWS2 clinical risk bands (chart 4) in words. */
-export const RISK_LABEL: Record<RiskLevel, string> = {
-  low: 'low risk',
-  low_medium: 'low–medium risk',
-  medium: 'medium risk',
-  high: 'high risk',
-};
+export const RISK_LABEL = localisedRecord(RISK_WORDS);
+export const ROLE_LABEL = localisedRecord(ROLE_WORDS);
+export const OUTCOME_LABEL = localisedRecord(OUTCOME_WORDS);
+/** How a condition reached its priority (explanation `path`), in a carer's words. */
+export const PATH_LABEL = localisedRecord(PATH_WORDS);
 
-export const ROLE_LABEL: Record<Role, string> = {
-  admin: 'Administrator',
-  manager: 'Manager',
-  caregiver: 'Caregiver',
-  medical: 'Medical',
-  resident: 'Resident',
-  maintenance: 'Maintenance',
-};
+const n = (v: number): string => formatNumber(v, 0);
 
-export const OUTCOME_LABEL: Record<AlertOutcome, string> = {
-  handled: 'Handled',
-  false_alarm: 'False alarm',
-  transferred: 'Transferred',
-  no_action_needed: 'No action needed',
-  self_cleared: 'Cleared by itself',
-  cancelled: 'Cancelled by the resident',
-};
-
-/** "45 s", "12 min", "2 h 5 min", "1 d 3 h": a span of time, short enough to read at a glance. */
+/** "45 s", "12 min", "2 h 5 min", "1 d 3 h" (or 45 秒, 12 分钟…): a span read at a glance. */
 export function duration(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
-  if (!Number.isFinite(s)) return 'unknown';
-  if (s < 60) return `${s} s`;
+  if (!Number.isFinite(s)) return tCommon('unknown');
+  if (s < 60) return tCommon('seconds', { n: n(s) });
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
+  if (m < 60) return tCommon('minutes', { n: n(m) });
   const h = Math.floor(m / 60);
-  if (h < 24) return `${h} h ${m % 60} min`;
-  return `${Math.floor(h / 24)} d ${h % 24} h`;
+  if (h < 24) return tCommon('hoursMinutes', { h: n(h), m: n(m % 60) });
+  return tCommon('daysHours', { d: n(Math.floor(h / 24)), h: n(h % 24) });
 }
 
 /** "just now", "45 s ago", "12 min ago", "2 h 5 min ago": how long ago, read across the room. */
 export function since(fromMs: number, nowMs: number): string {
   const ms = nowMs - fromMs;
-  if (!Number.isFinite(ms)) return 'unknown';
-  return ms < 10_000 ? 'just now' : `${duration(ms)} ago`;
+  if (!Number.isFinite(ms)) return tCommon('unknown');
+  return ms < 10_000 ? tCommon('justNow') : tCommon('ago', { span: duration(ms) });
 }
 
+/** 24-hour clock time in the language in force (as in care records, in China and elsewhere). */
 export function clockTime(ms: number, withSeconds = false): string {
   return Number.isFinite(ms)
-    ? new Date(ms).toLocaleTimeString([], {
+    ? new Intl.DateTimeFormat(locale.value, {
         hour: '2-digit',
         minute: '2-digit',
         ...(withSeconds && { second: '2-digit' }),
         hourCycle: 'h23',
-      })
+      }).format(ms)
     : '';
 }
 
-/** Explanation inputs by name; vitals, battery and air temperature as the contracts name them. */
-const INPUT_LABEL: Record<string, string> = {
-  ...perVital(VITAL_KEYS, (k) => VITALS[k].name),
-  battery: BATTERY.name,
-  news2: 'NEWS2',
-  airTemp: AIR_TEMP.name,
-  steps: 'Step count',
-  limit: 'Alert above',
-  ageMs: 'No data for',
-};
-/** The inputs with a unit; a vital's key here also tells `explain` which vital a limit is in. */
-const INPUT_UNIT: Record<string, string> = {
-  ...perVital(VITAL_KEYS, (k) => ` ${VITALS[k].unit}`),
-  battery: ` ${BATTERY.unit}`,
-  airTemp: ` ${AIR_TEMP.unit}`,
-};
-/** Times in the inputs (ISO, device time) and how a caregiver reads them. */
-const TIME_LABEL: Record<string, string> = {
-  ts: 'At',
-  lastSeenAt: 'Last seen',
-  lastMoveAt: 'Last moved',
-  since: 'Began',
-};
-/** What a missing time means, where "—" would not say it. */
-const NO_TIME: Record<string, string> = {
-  lastMoveAt: 'Last moved: not since monitoring began',
-};
+const timeOf = (v: unknown): number => (typeof v === 'string' ? Date.parse(v) : Number.NaN);
+const VITAL_INPUTS = ['hr', 'spo2', 'rr', 'sbp', 'dbp', 'temp'] as const;
+type VitalInput = (typeof VITAL_INPUTS)[number];
+const isVital = (k: string): k is VitalInput => (VITAL_INPUTS as readonly string[]).includes(k);
 
-function humanKey(k: string): string {
-  const label = INPUT_LABEL[k];
-  if (label) return label;
-  const words = k.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_.]/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+/** "alert ≥ 120 bpm, urgent ≥ 140 bpm, danger ≥ 160 bpm": a vital's limits as the card lists them. */
+function limitsText(v: Record<string, unknown>, vital: VitalInput | undefined): string | undefined {
+  const show = (x: number) => (vital ? vitalValue(vital, x) : formatNumber(x));
+  const parts: string[] = [];
+  const add = (key: 'limitAlert' | 'limitUrgent' | 'limitDanger', sign: string, x: unknown) => {
+    if (typeof x === 'number') parts.push(tExplain(key, { sign, value: show(x) }));
+  };
+  add('limitAlert', '≤', v.low);
+  add('limitAlert', '≥', v.high);
+  add('limitUrgent', '≤', v.criticalLow);
+  add('limitUrgent', '≥', v.criticalHigh);
+  const critical = (v.critical ?? {}) as Record<string, unknown>;
+  add('limitDanger', '≤', critical.low);
+  add('limitDanger', '≥', critical.high);
+  return parts.length ? tExplain('limits', { list: parts.join(tCommon('listSep')) }) : undefined;
 }
 
-function num(v: number, unit = ''): string {
-  return `${Number.isInteger(v) ? v : v.toFixed(1)}${unit}`;
-}
-
-function humanValue(k: string, v: unknown): string {
-  if (v === null || v === undefined) return '—';
-  if (typeof v === 'number') return k.endsWith('Ms') ? duration(v) : num(v, INPUT_UNIT[k]);
-  if (typeof v === 'boolean') return v ? 'yes' : 'no';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'object' && 'score' in v) {
-    // A NEWS2 object (contract §4.1): the score and its risk band say it all at the bedside.
-    const n = v as { score: unknown; risk?: unknown; partial?: unknown };
-    return `${String(n.score)}${n.risk ? ` (${String(n.risk).replace('_', '–')} risk)` : ''}${n.partial ? ', partial' : ''}`;
-  }
-  const json = JSON.stringify(v);
-  return json.length > 80 ? `${json.slice(0, 77)}…` : json;
-}
-
-/** The tiers of a vital's limits as the card lists them (medium alert, high tier, critical fast path). */
-const LIMIT_LABEL: Record<string, string> = {
-  low: 'alert ≤',
-  high: 'alert ≥',
-  criticalLow: 'high ≤',
-  criticalHigh: 'high ≥',
-};
-const CRITICAL_LABEL: Record<string, string> = { low: 'critical ≤', high: 'critical ≥' };
-
-/** How a condition reached its priority (explanation `path`), in a carer's words. */
-export const PATH_LABEL: Record<NonNullable<Explanation['path']>, string> = {
-  sustained: 'held over its window',
-  confirmed: 'confirmed by the next reading',
-  critical_stream: 'critical limit, a few seconds of readings',
-  critical_spot: 'critical limit, a single reading',
-};
-
-/** One explanation input as a caregiver reads it; undefined hides inputs the card already shows. */
-function humanInput(k: string, v: unknown, vital: string | undefined): string | undefined {
-  if (k === 'type') return undefined; // the event type is the alert's title already
-  const timeLabel = TIME_LABEL[k];
-  if (timeLabel) {
-    const ms = typeof v === 'string' ? Date.parse(v) : Number.NaN;
-    if (Number.isFinite(ms)) return `${timeLabel} ${clockTime(ms, true)}`;
-    return NO_TIME[k] ?? `${timeLabel} —`;
-  }
-  if (k === 'deviceId') return `Device ${String(v)}`;
-  if (k === 'limits' && typeof v === 'object' && v !== null) {
-    const unit = (vital && INPUT_UNIT[vital]) ?? '';
-    const parts = Object.entries(LIMIT_LABEL).flatMap(([key, label]) => {
-      const n = (v as Record<string, unknown>)[key];
-      return typeof n === 'number' ? [`${label} ${n}${unit}`] : [];
-    });
-    const critical = (v as { critical?: Record<string, unknown> }).critical ?? {};
-    for (const [key, label] of Object.entries(CRITICAL_LABEL)) {
-      const n = critical[key];
-      if (typeof n === 'number') parts.push(`${label} ${n}${unit}`);
+/**
+ * One explanation input as a caregiver reads it; undefined for inputs the card says elsewhere (the
+ * value is in the "why" sentence, the event in the title) and for ids and internals nobody at the
+ * bedside needs (device ids, raw flags).
+ */
+function humanInput(
+  k: string,
+  v: unknown,
+  vital: VitalInput | undefined,
+  kind: AlertKind | undefined,
+): string | undefined {
+  const at = timeOf(v);
+  const time = Number.isFinite(at) ? clockTime(at, true) : undefined;
+  switch (k) {
+    case 'ts':
+      return time && tExplain('at', { time });
+    case 'lastSeenAt':
+      return time && tExplain('lastSeen', { time });
+    case 'lastMoveAt':
+      return time ? tExplain('lastMoved', { time }) : tExplain('neverMoved');
+    case 'since':
+      return time && tExplain('began', { time });
+    case 'limits':
+      return typeof v === 'object' && v !== null ? limitsText(v as Record<string, unknown>, vital) : undefined;
+    case 'readings': {
+      // A sensor's yes/no (water, smoke, power) has no limit to be past: the "why" says it all.
+      if (kind?.startsWith('facility.') && kind !== 'facility.air_temp') return undefined;
+      const r = (v ?? {}) as { pastLimit?: unknown; total?: unknown };
+      return typeof r.pastLimit === 'number' && typeof r.total === 'number'
+        ? tExplain('readings', { past: formatNumber(r.pastLimit), total: formatNumber(r.total) })
+        : undefined;
     }
-    return `Limits: ${parts.join(', ')}`;
+    case 'battery':
+      return kind === 'device.low_battery' || typeof v !== 'number'
+        ? undefined
+        : tExplain('battery', { value: `${formatNumber(v)} %` });
+    case 'steps':
+      return typeof v === 'number' ? tExplain('steps', { value: formatNumber(v) }) : undefined;
+    case 'ageMs':
+      return typeof v === 'number' ? tExplain('noDataFor', { span: duration(v) }) : undefined;
+    default:
+      return undefined;
   }
-  if (k === 'readings' && typeof v === 'object' && v !== null) {
-    const r = v as { pastLimit?: unknown; total?: unknown };
-    return `Readings past the limit: ${String(r.pastLimit)} of ${String(r.total)}`;
-  }
-  // A single limit (e.g. the resident's own baseline limit) is in the unit of the vital it judges.
-  if (k === 'limit' && typeof v === 'number') return `${humanKey(k)}: ${num(v, (vital && INPUT_UNIT[vital]) ?? '')}`;
-  return `${humanKey(k)}: ${humanValue(k, v)}`;
 }
 
 export interface Explained {
+  /** The rule behind the alert: kept for tracing (a data attribute), never shown to carers. */
   rule: string;
+  /** Why, in one plain sentence built from the alert's kind and values. */
   condition: string;
-  /** The persistence window the condition was judged over, when the rule has one. */
-  window?: string;
   /** How the condition reached its priority. */
   path?: string;
   /** Raised from late data: when the deciding reading was taken, and how late it came. */
@@ -192,33 +143,35 @@ export interface ExplainOptions {
   omitSince?: boolean;
 }
 
-/** "Why this alert": the rule, its condition and the values it saw (contract §3.1 explanation). */
+/** "Why this alert": a plain sentence, how it was judged and the values it saw (contract §3.1 explanation). */
 export function explain(e: Explanation, kind?: AlertKind, options: ExplainOptions = {}): Explained {
-  let entries = Object.entries(e.inputs ?? {});
+  const raw = e.inputs ?? {};
+  let entries = Object.entries(raw);
   if (options.omitSince) entries = entries.filter(([k]) => k !== 'since');
-  const vital = entries.find(([k]) => k in INPUT_UNIT)?.[0];
+  const vital = entries.map(([k]) => k).find(isVital);
   const inputs: string[] = [];
-  const { baselineMean: mean, baselineSd: sd } = e.inputs ?? {};
-  // Resting HR against the resident's own baseline: "usually 72 ± 4.1 bpm" reads better than two figures.
-  const baseline = (kind === 'vital.hr_baseline' || kind === undefined) && typeof mean === 'number';
+  const { baselineMean: mean, baselineSd: sd } = raw;
   for (const [k, v] of entries) {
-    if (baseline && (k === 'baselineMean' || k === 'baselineSd')) {
-      if (k === 'baselineMean') {
-        const unit = (vital && INPUT_UNIT[vital]) ?? '';
-        inputs.push(`Usual resting: ${num(mean)}${typeof sd === 'number' ? ` ± ${num(sd)}` : ''}${unit}`);
-      }
+    if (k === 'baselineMean' && typeof mean === 'number') {
+      const usual =
+        typeof sd === 'number' ? `${formatNumber(mean)} ± ${vitalValue('hr', sd, 1)}` : vitalValue('hr', mean);
+      inputs.push(tExplain('usualResting', { value: usual }));
       continue;
     }
-    const text = humanInput(k, v, vital);
+    if (k === 'limit' && typeof v === 'number') {
+      inputs.push(tExplain('ownLimit', { value: vital ? vitalValue(vital, v) : formatNumber(v) }));
+      continue;
+    }
+    const text = humanInput(k, v, vital, kind);
     if (text !== undefined) inputs.push(text);
   }
   const late =
-    e.late && `taken ${clockTime(Date.parse(e.late.observedAt), true)}, arrived ${duration(e.late.delayMs)} later`;
+    e.late &&
+    tAlerts('late', { taken: clockTime(Date.parse(e.late.observedAt), true), delay: duration(e.late.delayMs) });
   return {
     rule: e.rule,
-    condition: e.condition,
-    ...(e.window && { window: e.window }),
-    ...(e.path && { path: PATH_LABEL[e.path] }),
+    condition: whySentence(kind, e),
+    ...(e.path && { path: pathLabel(e.path) }),
     ...(late && { late }),
     inputs,
   };
@@ -231,25 +184,26 @@ export interface ConditionStatus {
 }
 
 /**
- * "Condition ongoing since 09:58" or, for a latched alert whose condition cleared, "Condition
- * cleared at 10:05 — check the resident, then resolve". Undefined for one-off events (SOS, fall)
- * and for resolved alerts.
+ * "Still happening since 09:58" or, for a latched alert whose condition cleared, "Back to normal at
+ * 10:05 — check the resident, then resolve". Undefined for one-off events (SOS, fall) and for
+ * resolved alerts.
  */
 export function conditionStatus(
   a: Pick<Alert, 'state' | 'conditionHolds' | 'conditionClearedAt' | 'explanation'>,
 ): ConditionStatus | undefined {
   if (a.state === 'resolved' || a.conditionHolds === undefined) return undefined;
   if (a.conditionHolds) {
-    const began = a.explanation.inputs?.since;
-    const ms = typeof began === 'string' ? Date.parse(began) : Number.NaN;
+    const ms = timeOf(a.explanation.inputs?.since);
     return {
       holds: true,
-      text: Number.isFinite(ms) ? `Condition ongoing since ${clockTime(ms)}` : 'Condition ongoing',
+      text: Number.isFinite(ms) ? tAlerts('ongoingSince', { time: clockTime(ms) }) : tAlerts('ongoing'),
     };
   }
-  const ms = a.conditionClearedAt ? Date.parse(a.conditionClearedAt) : Number.NaN;
-  const at = Number.isFinite(ms) ? ` at ${clockTime(ms)}` : '';
-  return { holds: false, text: `Condition cleared${at} — check the resident, then resolve` };
+  const ms = timeOf(a.conditionClearedAt);
+  return {
+    holds: false,
+    text: Number.isFinite(ms) ? tAlerts('clearedAt', { time: clockTime(ms) }) : tAlerts('cleared'),
+  };
 }
 
 /**
@@ -260,7 +214,7 @@ export function conditionStatus(
 export function calledAgain(a: Pick<Alert, 'state' | 'reraisedAt'>): string | undefined {
   if (a.state === 'resolved' || a.reraisedAt === undefined) return undefined;
   const ms = Date.parse(a.reraisedAt);
-  return Number.isFinite(ms) ? `Called again ${clockTime(ms)}` : 'Called again';
+  return Number.isFinite(ms) ? tAlerts('calledAgainAt', { time: clockTime(ms) }) : tAlerts('calledAgain');
 }
 
 /** Room, zone and (only under the resident's location consent) GPS, as one line. */
@@ -271,13 +225,17 @@ export function placeText(
   const parts: string[] = [];
   const room = alert.roomId ?? resident?.roomId;
   const zone = alert.zoneId ?? resident?.zoneId;
-  if (room) parts.push(`Room ${room}`);
-  if (zone) parts.push(`Zone ${zone}`);
+  if (room) parts.push(tCommon('room', { room }));
+  if (zone) parts.push(zoneText(zone));
   const loc = alert.location;
   // Location is only present under the resident's location consent (contract §1.2, §4.3).
   if (loc && 'lat' in loc) {
     parts.push(
-      `GPS ${loc.lat.toFixed(5)}, ${loc.lon.toFixed(5)}${loc.accuracyM ? ` ±${Math.round(loc.accuracyM)} m` : ''}`,
+      tCommon('gps', {
+        lat: loc.lat.toFixed(5),
+        lon: loc.lon.toFixed(5),
+        ...(loc.accuracyM && { accuracy: String(Math.round(loc.accuracyM)) }),
+      }),
     );
   }
   return parts.join(' · ');

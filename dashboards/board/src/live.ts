@@ -12,6 +12,7 @@ import { logout, token } from './session.ts';
 import { applyWarning } from './sla.ts';
 import { applyAlert, applyVitalsSample } from './store.ts';
 import { applyTask } from './tasks.ts';
+import { tCommon } from './i18n/common.ts';
 
 /**
  * - `connecting`: first connection, nothing live yet.
@@ -100,7 +101,7 @@ export function startLive(opts: LiveOptions): () => void {
     if (err.message === 'unauthorized') {
       // Contract §2: missing, invalid or expired token. Retrying cannot help; the user must sign in.
       stopLive();
-      logout('Your session has ended. Please sign in again.');
+      logout(tCommon('sessionEnded'));
       return;
     }
     connection.value = 'lost';
@@ -228,12 +229,12 @@ function sendVitalsSubscription(): void {
   // Our own timer rather than socket.timeout(): the shared event map types the ack without an error slot.
   let answered = false;
   const timer = setTimeout(() => {
-    if (!answered) vitalsLiveError.value = 'Live vitals did not answer; showing the last known values.';
+    if (!answered) vitalsLiveError.value = tCommon('vitalsNoAnswer');
   }, 10_000);
   s.emit('subscribe:vitals', { residentIds: vitalsIds }, (res) => {
     answered = true;
     clearTimeout(timer);
-    vitalsLiveError.value = 'error' in res ? `Live vitals unavailable: ${res.error.message}` : null;
+    vitalsLiveError.value = 'error' in res ? tCommon('vitalsUnavailable', { reason: res.error.message }) : null;
   });
 }
 

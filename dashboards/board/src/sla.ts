@@ -2,6 +2,7 @@ import { signal } from '@preact/signals';
 import type { SlaWarning } from '@vigil/contracts';
 import { api, asList, describeError } from './api.ts';
 import { compareWarnings } from './tasks-format.ts';
+import { tCommon } from './i18n/common.ts';
 
 /** SLA warnings (contract §3.3) for managers, newest first; ids are deterministic, so one per cause. */
 export const slaWarnings = signal<readonly SlaWarning[]>([]);
@@ -39,7 +40,7 @@ export async function loadSla(facilityIds: readonly string[], nowMs = Date.now()
     mergeWarnings(lists.flat());
     slaError.value = null;
   } catch (err) {
-    slaError.value = `Could not load SLA warnings: ${describeError(err)}`;
+    slaError.value = tCommon('couldNotLoadSla', { reason: describeError(err) });
   } finally {
     slaLoaded.value = true;
   }

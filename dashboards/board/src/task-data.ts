@@ -2,6 +2,7 @@ import type { Role, Task } from '@vigil/contracts';
 import { api, asList, describeError } from './api.ts';
 import { applyTask, beginTaskReload, endTaskReload, replaceTasks, tasksError, tasksLoaded } from './tasks.ts';
 import { isTaskRole, type TaskStep } from './tasks-format.ts';
+import { tCommon } from './i18n/common.ts';
 
 /**
  * Loads the tasks "My tasks" shows: the user's own under way, and for task roles the open ones (the
@@ -18,7 +19,7 @@ export async function loadTasks(role: Role): Promise<void> {
     tasksError.value = null;
   } catch (err) {
     endTaskReload();
-    tasksError.value = `Could not load tasks: ${describeError(err)}`;
+    tasksError.value = tCommon('couldNotLoadTasks', { reason: describeError(err) });
   } finally {
     tasksLoaded.value = true;
   }

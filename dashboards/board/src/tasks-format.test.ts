@@ -255,10 +255,10 @@ describe('consultView', () => {
 
   it('reads the latest vitals, NEWS2 with sub-scores and the hour’s trend', () => {
     const v = consultView(context);
-    expect(v?.alertTitle).toBe('NEWS2 9: emergency assessment');
+    expect(v?.alertTitle).toBe('NEWS2 score 9: needs emergency assessment');
     expect(v?.latest.map((l) => `${l.label} ${l.value}`)).toEqual([
       'HR 128 bpm',
-      'SpO2 91 %',
+      'SpO2 91%',
       'RR 26 /min',
       'BP 125/81 mmHg',
       'Temp 38.4 °C',
@@ -268,12 +268,12 @@ describe('consultView', () => {
       score: 9,
       risk: 'high',
       text: 'NEWS2 9 · high risk',
-      subscores: 'RR 3 · SpO2 3 · Air/O2 0 · Systolic BP 0 · HR 2 · Consciousness 0 · Temp 1',
+      subscores: 'RR 3 · SpO2 3 · Oxygen 0 · Systolic BP 0 · HR 2 · Alertness 0 · Temp 1',
     });
     expect(v?.trend).toEqual([
-      { key: 'hr', label: 'HR', range: '88–128 bpm', mean: '108 bpm', outOfRange: '3 %', samples: 2 },
-      { key: 'spo2', label: 'SpO2', range: '91–95 %', mean: '93 %', outOfRange: '<1 %', samples: 2 },
-      { key: 'temp', label: 'Temp', range: '37.2–38.4 °C', mean: '37.8 °C', outOfRange: '0 %', samples: 2 },
+      { key: 'hr', label: 'HR', range: '88–128 bpm', mean: '108 bpm', outOfRange: '3%', samples: 2 },
+      { key: 'spo2', label: 'SpO2', range: '91–95%', mean: '93%', outOfRange: '<1%', samples: 2 },
+      { key: 'temp', label: 'Temp', range: '37.2–38.4 °C', mean: '37.8 °C', outOfRange: '0%', samples: 2 },
     ]);
     expect(v?.worstNews2).toBe('Worst in the hour: NEWS2 9 · high risk');
     expect(v?.carePlan).toEqual(['On supplemental oxygen', 'Own alert limits for HR']);
@@ -283,7 +283,7 @@ describe('consultView', () => {
     const partial = consultView({
       news2: { score: 2, risk: 'low', partial: true, missing: ['air', 'consciousness'], subscores: { spo2: 2 } },
     });
-    expect(partial?.news2?.text).toBe('NEWS2 2 · low risk, partial (5/7)');
+    expect(partial?.news2?.text).toBe('NEWS2 2 · low risk · 5 of 7 signs measured');
     expect(partial?.news2?.subscores).toBe('SpO2 2');
     expect(consultView({ alert: { title: 'x' }, latest: {}, news2: null })).toEqual({
       alertTitle: 'x',

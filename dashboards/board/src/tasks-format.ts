@@ -1,4 +1,5 @@
 import {
+  AlertKind,
   type News2,
   NEWS2_PARAMS,
   type News2Param,
@@ -13,33 +14,28 @@ import {
   VITALS,
   type VitalKey,
 } from '@vigil/contracts';
+import { alertTitle as localTitle } from './alert-text.ts';
 import { duration, RISK_LABEL } from './format.ts';
+import { tCommon } from './i18n/common.ts';
+import { formatNumber } from './i18n/format.ts';
+import { locale } from './i18n/locale.ts';
+import {
+  bpShort,
+  localisedRecord,
+  SLA_KIND_WORDS,
+  TASK_KIND_WORDS,
+  TASK_STATE_WORDS,
+  taskKindLabel,
+  vitalShort,
+} from './i18n/labels.ts';
+import { tPanels, tTasks } from './i18n/tasks.ts';
+import { vitalValue } from './vital-text.ts';
 
 /** Pure formatting and ordering for tasks (contract §3.2) and SLA warnings (§3.3); no signals, no I/O. */
 
-export const TASK_KIND_LABEL: Record<TaskKind, string> = {
-  onsite_check: 'On-site check',
-  remote_consult: 'Remote consult',
-  facility_maintenance: 'Maintenance',
-};
-
-export const TASK_STATE_LABEL: Record<TaskState, string> = {
-  open: 'Open',
-  assigned: 'Assigned',
-  accepted: 'Accepted',
-  in_progress: 'In progress',
-  done: 'Done',
-  cancelled: 'Cancelled',
-};
-
-export const SLA_KIND_LABEL: Record<SlaWarningKind, string> = {
-  alert_unacknowledged: 'Alert not acknowledged',
-  accept_overdue: 'Task not accepted in time',
-  complete_overdue: 'Task not completed in time',
-  staff_repeated_overdue: 'Repeatedly overdue',
-  consult_response_streak: 'Slow consult responses',
-  no_staff_on_duty: 'No staff on duty',
-};
+export const TASK_KIND_LABEL: Readonly<Record<TaskKind, string>> = localisedRecord(TASK_KIND_WORDS);
+export const TASK_STATE_LABEL: Readonly<Record<TaskState, string>> = localisedRecord(TASK_STATE_WORDS);
+export const SLA_KIND_LABEL: Readonly<Record<SlaWarningKind, string>> = localisedRecord(SLA_KIND_WORDS);
 
 /** Roles that take tasks themselves and so see "My tasks" and the duty toggle. */
 export const TASK_ROLES: readonly Role[] = ['caregiver', 'medical', 'maintenance'];
@@ -52,10 +48,14 @@ const ms = (iso: string | undefined): number => (iso === undefined ? Number.NaN 
 
 /** "45 s", "2 min 5 s" (seconds matter under 10 min), "12 min", "1 h 5 min": for countdowns and SLA figures. */
 export function span(msValue: number): string {
-  if (!Number.isFinite(msValue)) return 'unknown';
+  if (!Number.isFinite(msValue)) return tCommon('unknown');
   const s = Math.max(0, Math.floor(msValue / 1000));
-  if (s < 60) return `${s} s`;
-  if (s < 600) return s % 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s / 60} min`;
+  const n = (v: number) => formatNumber(v, 0);
+  if (s < 60) return tCommon('seconds', { n: n(s) });
+  if (s < 600)
+    return s % 60
+      ? tCommon('minutesSeconds', { m: n(Math.floor(s / 60)), s: n(s % 60) })
+      : tCommon('minutes', { n: n(s / 60) });
   return duration(msValue);
 }
 
@@ -93,11 +93,17 @@ export const SOON_MS = 30_000;
 
 /** "Accept within 1 min 20 s" or "Accept overdue by 45 s". */
 export function countdown(due: Due, nowMs: number): Countdown {
-  if (!Number.isFinite(due.at)) return { text: `${due.verb} by: unknown`, overdue: false, soon: false };
+  const accept = due.verb === 'Accept';
+  if (!Number.isFinite(due.at))
+    return { text: tTasks(accept ? 'acceptBy' : 'completeBy'), overdue: false, soon: false };
   const left = due.at - nowMs;
   return left > 0
-    ? { text: `${due.verb} within ${span(left)}`, overdue: false, soon: left < SOON_MS }
-    : { text: `${due.verb} overdue by ${span(-left)}`, overdue: true, soon: false };
+    ? {
+        text: tTasks(accept ? 'acceptWithin' : 'completeWithin', { span: span(left) }),
+        overdue: false,
+        soon: left < SOON_MS,
+      }
+    : { text: tTasks(accept ? 'acceptOverdue' : 'completeOverdue', { span: span(-left) }), overdue: true, soon: false };
 }
 
 interface Viewer {
@@ -156,17 +162,10 @@ export function isNewerTask(a: Task, b: Task): boolean {
   return diff > 0;
 }
 
-const KIND_WORDS: Record<TaskKind, string> = {
-  onsite_check: 'on-site check',
-  remote_consult: 'remote consult',
-  facility_maintenance: 'maintenance task',
-};
-
 /** The platform's detail names task kinds by their codes; say them in words. */
 export function humaniseDetail(detail: string): string {
-  const text = detail.replace(
-    /\b(onsite_check|remote_consult|facility_maintenance)\b/g,
-    (k) => KIND_WORDS[k as TaskKind] ?? k,
+  const text = detail.replace(/\b(onsite_check|remote_consult|facility_maintenance)\b/g, (k) =>
+    taskKindLabel(k as TaskKind).toLowerCase(),
   );
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -175,12 +174,12 @@ export function humaniseDetail(detail: string): string {
 export function slaFigures(w: Pick<SlaWarning, 'kind' | 'limitMs' | 'actualMs' | 'count'>): string {
   if (w.kind === 'no_staff_on_duty') return '';
   if (w.kind === 'staff_repeated_overdue') {
-    return `${w.count ?? 'Several'} overdue within ${span(w.limitMs)}`;
+    return tPanels('severalOverdue', { ...(w.count !== undefined && { n: w.count }), span: span(w.limitMs) });
   }
-  const parts = [`Limit ${span(w.limitMs)}`];
+  const parts = [tPanels('limit', { span: span(w.limitMs) })];
   if (w.actualMs !== undefined)
-    parts.push(`${w.kind === 'consult_response_streak' ? 'last took' : 'actual'} ${span(w.actualMs)}`);
-  if (w.kind === 'consult_response_streak' && w.count !== undefined) parts.push(`${w.count} in a row`);
+    parts.push(tPanels(w.kind === 'consult_response_streak' ? 'lastTook' : 'actual', { span: span(w.actualMs) }));
+  if (w.kind === 'consult_response_streak' && w.count !== undefined) parts.push(tPanels('inARow', { n: w.count }));
   return parts.join(' · ');
 }
 
@@ -202,8 +201,8 @@ export function openLoad(load: unknown): number | undefined {
 }
 
 export function loadText(n: number | undefined): string {
-  if (n === undefined) return 'load unknown';
-  return n === 0 ? 'no open tasks' : `${n} open task${n === 1 ? '' : 's'}`;
+  if (n === undefined) return tPanels('loadUnknown');
+  return n === 0 ? tPanels('noOpenTasks') : tPanels('openTasks', { n });
 }
 
 // ---- Remote consult context (contract §3.2 `context`) ----
@@ -212,14 +211,15 @@ type Vital = VitalKey;
 /** Every vital, short-labelled, at the precision it is read at (contracts `VITALS`). */
 const VITAL_ROWS = VITAL_KEYS.map((key) => ({
   key,
-  label: VITALS[key].label,
-  unit: VITALS[key].unit,
+  get label() {
+    return vitalShort(key);
+  },
   digits: VITALS[key].decimals,
 }));
 
 /** NEWS2 parameters as the sub-score line names them: a vital by its short label. */
 const subscoreLabel = (p: News2Param): string =>
-  p === 'air' ? 'Air/O2' : p === 'consciousness' ? 'Consciousness' : VITALS[p].label;
+  p === 'air' ? tTasks('airOxygen') : p === 'consciousness' ? tTasks('consciousness') : vitalShort(p);
 
 export interface LatestLine {
   key: string;
@@ -257,9 +257,11 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 const fixed = (v: number, digits: number) => v.toFixed(digits);
 
 function pct(p: number): string {
-  if (p <= 0) return '0 %';
-  if (p < 1) return '<1 %';
-  return `${Math.round(p)} %`;
+  const percent = (v: number) =>
+    new Intl.NumberFormat(locale.value, { style: 'percent', maximumFractionDigits: 0 }).format(v / 100);
+  if (p <= 0) return percent(0);
+  if (p < 1) return `<${percent(1)}`;
+  return percent(Math.round(p));
 }
 
 function news2View(v: unknown): News2View | undefined {
@@ -273,8 +275,9 @@ function news2View(v: unknown): News2View | undefined {
     return s === undefined ? [] : [`${subscoreLabel(k)} ${s}`];
   }).join(' · ');
   const missing = Array.isArray(n.missing) ? n.missing.length : 0;
-  const partial = n.partial === true ? `, partial (${7 - missing}/7)` : '';
-  return { score, risk, text: `NEWS2 ${score} · ${RISK_LABEL[risk]}${partial}`, subscores };
+  const line = tTasks('news2Line', { score, risk: RISK_LABEL[risk] });
+  const partial = n.partial === true ? ` · ${tTasks('measuredOf', { measured: 7 - missing, total: 7 })}` : '';
+  return { score, risk, text: `${line}${partial}`, subscores };
 }
 
 function latestLines(v: unknown): LatestLine[] {
@@ -286,7 +289,7 @@ function latestLines(v: unknown): LatestLine[] {
     return value === undefined ? undefined : { value, at: at !== undefined && Number.isFinite(at) ? at : undefined };
   };
   const out: LatestLine[] = [];
-  for (const { key, label, unit, digits } of VITAL_ROWS) {
+  for (const { key, label, digits } of VITAL_ROWS) {
     if (key === 'dbp') continue;
     const r = read(key);
     if (key === 'sbp') {
@@ -294,22 +297,21 @@ function latestLines(v: unknown): LatestLine[] {
       if (r) {
         out.push({
           key: 'bp',
-          label: 'BP',
+          label: bpShort(),
           value: `${fixed(r.value, 0)}/${d ? fixed(d.value, 0) : '—'} ${VITALS.sbp.unit}`,
           ...(r.at !== undefined && { at: r.at }),
         });
       }
       continue;
     }
-    if (r)
-      out.push({ key, label, value: `${fixed(r.value, digits)} ${unit}`, ...(r.at !== undefined && { at: r.at }) });
+    if (r) out.push({ key, label, value: vitalValue(key, r.value, digits), ...(r.at !== undefined && { at: r.at }) });
   }
   return out;
 }
 
 function trendRows(v: unknown): TrendRow[] {
   const vitals = obj(obj(v)?.vitals) ?? {};
-  return VITAL_ROWS.flatMap(({ key, label, unit, digits }) => {
+  return VITAL_ROWS.flatMap(({ key, label, digits }) => {
     const s = obj(vitals[key]);
     const min = num(s?.min);
     const max = num(s?.max);
@@ -320,8 +322,8 @@ function trendRows(v: unknown): TrendRow[] {
       {
         key,
         label,
-        range: `${fixed(min, digits)}–${fixed(max, digits)} ${unit}`,
-        mean: mean === undefined ? '—' : `${fixed(mean, digits)} ${unit}`,
+        range: `${fixed(min, digits)}–${vitalValue(key, max, digits)}`,
+        mean: mean === undefined ? '—' : vitalValue(key, mean, digits),
         outOfRange: p === undefined ? '—' : pct(p),
         samples: num(s.samples) ?? 0,
       },
@@ -333,13 +335,13 @@ function carePlanLines(v: unknown): string[] {
   const cp = obj(v);
   if (!cp) return [];
   const out: string[] = [];
-  if (cp.onOxygen === true) out.push('On supplemental oxygen');
-  if (cp.spo2Scale === 2) out.push('SpO2 target 88–92 % (scale 2)');
+  if (cp.onOxygen === true) out.push(tTasks('onOxygen'));
+  if (cp.spo2Scale === 2) out.push(tTasks('spo2Scale2'));
   const own = Object.keys(obj(cp.thresholds) ?? {})
     .map((k) => VITAL_ROWS.find((x) => x.key === k)?.label ?? k)
-    .join(', ');
-  if (own) out.push(`Own alert limits for ${own}`);
-  if (obj(cp.baseline)?.enabled === false) out.push('Personal-baseline alerts off');
+    .join(tCommon('listSep'));
+  if (own) out.push(tTasks('ownLimits', { list: own }));
+  if (obj(cp.baseline)?.enabled === false) out.push(tTasks('baselineOff'));
   return out;
 }
 
@@ -347,7 +349,14 @@ function carePlanLines(v: unknown): string[] {
 export function consultView(context: unknown): ConsultView | undefined {
   const c = obj(context);
   if (!c) return undefined;
-  const alertTitle = obj(c.alert)?.title;
+  const alert = obj(c.alert);
+  // The alert's title in the board's language, from its kind and values (the context's NEWS2 when the
+  // explanation's values were left out); the server's English title only for a kind the board does not know.
+  const kind = AlertKind.safeParse(alert?.kind);
+  const inputs = { ...obj(obj(alert?.explanation)?.inputs), ...(c.news2 ? { news2: c.news2 } : {}) };
+  const alertTitle = kind.success
+    ? localTitle({ kind: kind.data, explanation: { rule: '', condition: '', inputs } })
+    : alert?.title;
   const news2 = news2View(c.news2);
   const worst = news2View(obj(c.trend)?.worstNews2);
   return {
@@ -355,7 +364,7 @@ export function consultView(context: unknown): ConsultView | undefined {
     latest: latestLines(c.latest),
     ...(news2 && { news2 }),
     trend: trendRows(c.trend),
-    ...(worst && { worstNews2: `Worst in the hour: NEWS2 ${worst.score} · ${RISK_LABEL[worst.risk]}` }),
+    ...(worst && { worstNews2: tTasks('worstInHour', { score: worst.score, risk: RISK_LABEL[worst.risk] }) }),
     carePlan: carePlanLines(c.carePlan),
   };
 }

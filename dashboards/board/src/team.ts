@@ -2,6 +2,7 @@ import { computed, signal } from '@preact/signals';
 import type { PublicUser, Role } from '@vigil/contracts';
 import { api, asList, describeError } from './api.ts';
 import { openLoad } from './tasks-format.ts';
+import { tCommon } from './i18n/common.ts';
 
 /** A member of staff as the manager's team panel shows them (`GET /api/users`, with `load` when sent). */
 export interface TeamMember {
@@ -56,7 +57,7 @@ export function loadTeam(): Promise<void> {
           team.value = toMembers(asList<PublicUser>(await api<unknown>('GET', '/api/users'), 'users'));
           teamError.value = null;
         } catch (err) {
-          teamError.value = `Could not load the team: ${describeError(err)}`;
+          teamError.value = tCommon('couldNotLoadTeam', { reason: describeError(err) });
         }
       } while (again);
     } finally {

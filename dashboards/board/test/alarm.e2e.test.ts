@@ -117,7 +117,7 @@ describe.skipIf(skipBrowserTests)('caregiver board alarms (Chromium)', () => {
       // Tests only: headless has no one to click for audio. The board itself relies on the login click.
       '--autoplay-policy=no-user-gesture-required',
     ]);
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en' });
     await context.grantPermissions(['notifications'], { origin: base });
     page = await context.newPage();
     page.on('pageerror', (err) => console.error('page error:', err.message));

@@ -75,7 +75,7 @@ describe.skipIf(skipBrowserTests)('caregiver board (Chromium)', () => {
 
     browser = await launchChromium();
     // A landscape ward tablet.
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en' });
     page.on('pageerror', (err) => console.error('page error:', err.message));
   });
 
@@ -122,7 +122,7 @@ describe.skipIf(skipBrowserTests)('caregiver board (Chromium)', () => {
     // SpO2 93 scores 2; oxygen and consciousness were not reported, so the score is partial (5/7).
     const news2 = tile.getByTestId('news2');
     await news2.waitFor({ timeout: 5_000 });
-    expect(await news2.textContent()).toBe('NEWS2 2 · low risk · partial (5/7)');
+    expect(await news2.textContent()).toBe('NEWS2 2 · low risk · 5 of 7 signs measured');
   });
 
   it('shows a real SOS within 5 s and acknowledges it', async () => {
@@ -225,7 +225,7 @@ describe.skipIf(skipBrowserTests)('caregiver board (Chromium)', () => {
   it("shows the manager SLA warnings and the team's duty and load", async (ctx) => {
     const token = await login(base, MANAGER.username, MANAGER.password);
     if (!(await haveTaskRoutes(base, token))) ctx.skip();
-    const mgr = await browser!.newPage({ viewport: { width: 1280, height: 800 } });
+    const mgr = await browser!.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en' });
     try {
       await mgr.goto(`${base}/`);
       await mgr.fill('#username', MANAGER.username);
@@ -233,7 +233,7 @@ describe.skipIf(skipBrowserTests)('caregiver board (Chromium)', () => {
       await mgr.getByRole('button', { name: 'Sign in' }).click();
 
       // The first SOS found nobody on duty (Carol was off duty then) and went to a manager.
-      const sla = mgr.getByRole('region', { name: 'SLA warnings' });
+      const sla = mgr.getByRole('region', { name: 'Response-time warnings' });
       const noStaff = sla.locator('[data-sla-kind="no_staff_on_duty"]').first();
       await noStaff.waitFor({ timeout: 5_000 });
       expect(await noStaff.textContent()).toContain('No staff on duty');

@@ -6,6 +6,8 @@ const a = (id: string, priority: 'high' | 'medium' | 'low', state: 'active' | 'a
   priority,
   state,
   title: 'SOS button pressed',
+  kind: 'sos' as const,
+  explanation: { rule: 'device-event.sos@1', condition: 'sos', inputs: {} },
   raisedAt: '2026-01-01T08:00:00.000Z',
 });
 
@@ -27,11 +29,11 @@ describe('callsToNotify', () => {
     const first = callsToNotify([a('h', 'high')], new Set(), true);
     const again = { ...a('h', 'high'), reraisedAt: '2026-01-01T08:10:00.000Z' };
     expect(callsToNotify([again], first.seen, true).notify).toHaveLength(1);
-    expect(notificationText(again, 'Ada', 'Room 12').title).toBe('HIGH (again): SOS button pressed');
+    expect(notificationText(again, 'Ada', 'Room 12').title).toBe('HIGH (again): Help button pressed');
   });
   it('words: priority, title, resident and place', () => {
     expect(notificationText(a('m', 'medium'), 'Ada', 'Room 12')).toEqual({
-      title: 'MEDIUM: SOS button pressed',
+      title: 'MEDIUM: Help button pressed',
       body: 'Ada · Room 12',
     });
   });

@@ -1,7 +1,13 @@
 import type { Alert } from '@vigil/contracts';
 import { callKey } from './policy.ts';
+import { alertTitle } from '../alert-text.ts';
+import { tAlerts } from '../i18n/alerts.ts';
+import { priorityLabel } from '../i18n/labels.ts';
 
-type NotifyAlert = Pick<Alert, 'id' | 'priority' | 'state' | 'raisedAt' | 'reraisedAt' | 'title'>;
+type NotifyAlert = Pick<
+  Alert,
+  'id' | 'priority' | 'state' | 'raisedAt' | 'reraisedAt' | 'title' | 'kind' | 'explanation'
+>;
 
 /**
  * Calls that deserve a system notification: high and medium (low is awareness only), still active,
@@ -33,9 +39,12 @@ export function notificationText(
   title: string;
   body: string;
 } {
-  const again = a.reraisedAt !== undefined ? ' (again)' : '';
   return {
-    title: `${a.priority === 'high' ? 'HIGH' : 'MEDIUM'}${again}: ${a.title}`,
+    title: tAlerts('notifyTitle', {
+      priority: priorityLabel(a.priority),
+      again: a.reraisedAt !== undefined,
+      title: alertTitle(a),
+    }),
     body: [residentName, place].filter(Boolean).join(' · '),
   };
 }

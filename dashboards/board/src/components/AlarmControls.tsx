@@ -1,6 +1,7 @@
 import { alarmClock, mutedUntil, muteAlarm, sounding, unmuteAlarm } from '../alarm/controller.ts';
 import { formatCountdown, MUTE_MS, muteRemainingMs } from '../alarm/mute.ts';
 import { notifyPermission, requestNotifications } from '../alarm/notifications.ts';
+import { tAlerts } from '../i18n/alerts.ts';
 
 /**
  * The header's alarm controls: a mute that always expires (2 min, counting down) and the button that
@@ -18,9 +19,9 @@ export function AlarmControls() {
           data-testid="alarm-mute"
           data-muted="true"
           onClick={unmuteAlarm}
-          aria-label={`Alarm sound paused, ${formatCountdown(left)} left. Turn sound back on`}
+          aria-label={tAlerts('soundPausedLabel', { left: formatCountdown(left) })}
         >
-          Sound paused <span data-testid="alarm-mute-countdown">{formatCountdown(left)}</span>
+          {tAlerts('soundPaused')} <span data-testid="alarm-mute-countdown">{formatCountdown(left)}</span>
         </button>
       ) : (
         <button
@@ -30,12 +31,12 @@ export function AlarmControls() {
           data-muted="false"
           onClick={muteAlarm}
         >
-          Mute {minutes} min
+          {tAlerts('mute', { minutes })}
         </button>
       )}
       {notifyPermission.value === 'default' && (
         <button type="button" class="btn btn--small btn--ghost" onClick={() => void requestNotifications()}>
-          Turn on notifications
+          {tAlerts('turnOnNotifications')}
         </button>
       )}
     </div>

@@ -3,6 +3,7 @@ import { alertsError, loading, openAlerts, recentlyResolved, residents } from '.
 import { AlertCard } from './AlertCard.tsx';
 import { NewAlarmChip } from './NewAlarmChip.tsx';
 import { ResolvedList } from './ResolvedList.tsx';
+import { tAlerts } from '../i18n/alerts.ts';
 
 interface Props {
   canAck: boolean;
@@ -19,9 +20,9 @@ export function AlertBoard({ canAck, canResolve }: Props) {
       <div class="alert-list__top" ref={top} />
       <NewAlarmChip top={top} />
       <div class="panel__head">
-        <h2 id="alerts-heading">Open alerts</h2>
+        <h2 id="alerts-heading">{tAlerts('openAlerts')}</h2>
         <span class="panel__count" aria-live="polite">
-          {list.length === 0 ? 'none' : `${list.length} open · ${active} unacknowledged`}
+          {list.length === 0 ? tAlerts('countNone') : tAlerts('count', { open: list.length, waiting: active })}
         </span>
       </div>
       {alertsError.value && (
@@ -30,9 +31,9 @@ export function AlertBoard({ canAck, canResolve }: Props) {
         </p>
       )}
       {list.length === 0 && !alertsError.value && (
-        <p class="empty">{loading.value ? 'Loading alerts…' : 'No open alerts. All quiet.'}</p>
+        <p class="empty">{loading.value ? tAlerts('loading') : tAlerts('allQuiet')}</p>
       )}
-      <ul class="alert-list" aria-label="Open alerts, most urgent first">
+      <ul class="alert-list" aria-label={tAlerts('listLabel')}>
         {list.map((a) => (
           <li key={a.id}>
             <AlertCard

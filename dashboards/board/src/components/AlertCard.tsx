@@ -1,6 +1,7 @@
 import { useSignal } from '@preact/signals';
 import { type Alert, RESOLVE_OUTCOMES, type Resident, type ResolveOutcome } from '@vigil/contracts';
 import { useEffect } from 'preact/hooks';
+import { alertTitle } from '../alert-text.ts';
 import { ApiError, describeError } from '../api.ts';
 import { acknowledge, refreshAlert, resolve } from '../data.ts';
 import {
@@ -13,9 +14,14 @@ import {
   PRIORITY_LABEL,
   since,
 } from '../format.ts';
+import { tAlerts } from '../i18n/alerts.ts';
+import { tCommon } from '../i18n/common.ts';
+import { alertStateLabel } from '../i18n/labels.ts';
+import { tResidents } from '../i18n/residents.ts';
 import { markDisplayed } from '../live.ts';
 import { session } from '../session.ts';
 import { calledAt, now, toMs } from '../store.ts';
+import { staffNames } from '../team.ts';
 
 interface Props {
   alert: Alert;
@@ -27,9 +33,10 @@ interface Props {
 /** How long a freshly raised card keeps its arrival animation. */
 const NEW_FOR_MS = 30_000;
 
+/** Who acknowledged: "you", a colleague's name when the board knows it, never a user id. */
 function who(userId: string | undefined): string {
-  if (!userId) return 'someone';
-  return userId === session.value?.user.id ? 'you' : userId;
+  if (userId && userId === session.value?.user.id) return tCommon('you');
+  return (userId && staffNames.value.get(userId)) || tCommon('colleague');
 }
 
 export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
@@ -49,10 +56,10 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
     } catch (err) {
       // 409: someone else got there first; show the alert as it is now, and say so.
       if (err instanceof ApiError && err.status === 409) {
-        error.value = `Not done: ${err.message}. The card shows the current state.`;
+        error.value = tCommon('notDoneConflict', { reason: describeError(err) });
         await refreshAlert(alert.id);
       } else {
-        error.value = `Not done: ${describeError(err)}`;
+        error.value = tCommon('notDone', { reason: describeError(err) });
       }
     } finally {
       busy.value = false;
@@ -66,7 +73,7 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
   const status = conditionStatus(alert);
   const why = explain(alert.explanation, alert.kind, { omitSince: status?.holds === true });
   const titleId = `alert-title-${alert.id}`;
-  const residentName = resident?.name ?? alert.residentId;
+  const residentName = resident?.name ?? (alert.residentId && tResidents('resident'));
   const classes = ['card', `card--${alert.priority}`, `card--${alert.state}`];
   // A latched alert whose condition cleared: calmer (no pulse), still open until a person resolves it.
   if (status && !status.holds) classes.push('card--cleared');
@@ -86,18 +93,19 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
       data-priority={alert.priority}
       data-state={alert.state}
       data-condition={status ? (status.holds ? 'holds' : 'cleared') : undefined}
+      data-rule={why.rule}
       aria-labelledby={titleId}
     >
       <div class="card__head">
         <span class={`prio prio--${alert.priority}`}>
-          <span class="visually-hidden">Priority </span>
+          <span class="visually-hidden">{tAlerts('priority')} </span>
           {PRIORITY_LABEL[alert.priority]}
         </span>
         <h3 class="card__title" id={titleId}>
-          {alert.title}
+          {alertTitle(alert)}
         </h3>
         {alert.occurrences > 1 && (
-          <span class="card__occ" title={`Happened ${alert.occurrences} times`}>
+          <span class="card__occ" title={tAlerts('happened', { n: alert.occurrences })}>
             ×{alert.occurrences}
           </span>
         )}
@@ -107,7 +115,7 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
           </span>
         )}
         <span class={`state state--${alert.state}`} data-testid="alert-state">
-          {alert.state === 'active' ? 'Active' : 'Acknowledged'}
+          {alertStateLabel(alert.state)}
         </span>
       </div>
 
@@ -118,9 +126,13 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
       </p>
 
       <p class="card__time">
-        Raised <time dateTime={alert.raisedAt}>{since(raised, now.value)}</time> ({clockTime(raised)})
-        {alert.occurrences > 1 && <> · last seen {since(toMs(alert.lastSeenAt), now.value)}</>}
-        {alert.escalationLevel > 0 && <span class="card__esc"> · Escalated, level {alert.escalationLevel}</span>}
+        <time dateTime={alert.raisedAt}>
+          {tAlerts('raised', { ago: since(raised, now.value), time: clockTime(raised) })}
+        </time>
+        {alert.occurrences > 1 && tAlerts('lastSeen', { ago: since(toMs(alert.lastSeenAt), now.value) })}
+        {alert.escalationLevel > 0 && (
+          <span class="card__esc">{tAlerts('escalated', { level: alert.escalationLevel })}</span>
+        )}
       </p>
 
       {status && (
@@ -132,31 +144,29 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
 
       <div class="card__why">
         <p>
-          <span class="card__label">Why:</span> {why.condition}
+          <span class="card__label">{tAlerts('why')}</span> {why.condition}
         </p>
         {why.path && (
           <p data-testid="alert-path">
-            <span class="card__label">Raised by:</span> {why.path}
-          </p>
-        )}
-        {why.window && (
-          <p>
-            <span class="card__label">Window:</span> {why.window}
+            <span class="card__label">{tAlerts('raisedBy')}</span> {why.path}
           </p>
         )}
         {why.late && (
           <p class="card__late">
-            <span class="card__label">Late data:</span> {why.late}
+            <span class="card__label">{tAlerts('lateData')}</span> {why.late}
           </p>
         )}
         {why.inputs.length > 0 && <p class="card__inputs">{why.inputs.join(' · ')}</p>}
-        <p class="card__rule">Rule {why.rule}</p>
       </div>
 
       {alert.state === 'acknowledged' && (
         <p class="card__ack">
-          Acknowledged by {who(alert.acknowledgedBy)}
-          {alert.acknowledgedAt ? ` at ${clockTime(toMs(alert.acknowledgedAt))}` : ''}
+          {alert.acknowledgedAt
+            ? tAlerts('acknowledgedByAt', {
+                who: who(alert.acknowledgedBy),
+                time: clockTime(toMs(alert.acknowledgedAt)),
+              })
+            : tAlerts('acknowledgedBy', { who: who(alert.acknowledgedBy) })}
         </p>
       )}
 
@@ -169,12 +179,12 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
               disabled={busy.value}
               onClick={() => run(() => acknowledge(alert.id))}
             >
-              Acknowledge
+              {tAlerts('acknowledge')}
             </button>
           )}
           {canResolve && !choosing.value && (
             <button type="button" class="btn" disabled={busy.value} onClick={() => (choosing.value = true)}>
-              Resolve
+              {tAlerts('resolve')}
             </button>
           )}
         </div>
@@ -182,7 +192,7 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
 
       {choosing.value && (
         <fieldset class="outcomes">
-          <legend>How was it resolved?</legend>
+          <legend>{tAlerts('howResolved')}</legend>
           {RESOLVE_OUTCOMES.map((o: ResolveOutcome) => (
             <button
               key={o}
@@ -196,7 +206,7 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
             </button>
           ))}
           <button type="button" class="btn btn--ghost" disabled={busy.value} onClick={() => (choosing.value = false)}>
-            Cancel
+            {tAlerts('cancel')}
           </button>
         </fieldset>
       )}

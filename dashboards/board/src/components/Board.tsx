@@ -20,6 +20,8 @@ import { ResidentTiles } from './ResidentTiles.tsx';
 import { SlaPanel } from './SlaPanel.tsx';
 import { SoundBanner } from './SoundBanner.tsx';
 import { TeamPanel } from './TeamPanel.tsx';
+import { tCommon } from '../i18n/common.ts';
+import { resetZones } from '../zones.ts';
 
 const TICK_MS = 5_000;
 /** Duty changes raise no event: the team panel also refreshes on this period. */
@@ -49,7 +51,7 @@ export function Board({ session }: { session: LoginResponse }) {
     // The tab title is what a caregiver sees from another tab or across the room.
     const stopTitle = effect(() => {
       const n = activeHighCount.value;
-      document.title = n > 0 ? `(${n}) HIGH alert${n > 1 ? 's' : ''} — Vigil` : 'Vigil — alert board';
+      document.title = n > 0 ? tCommon('titleHigh', { n }) : tCommon('titleBoard');
     });
     // The alarm sound and system notifications are for care staff only (a resident's board shows no alerts).
     const stopAlarm = staff ? startAlarm() : undefined;
@@ -67,7 +69,8 @@ export function Board({ session }: { session: LoginResponse }) {
       resetSla();
       resetTeam();
       resetDuty();
-      document.title = 'Vigil';
+      resetZones();
+      document.title = tCommon('appName');
     };
   }, [session.user.id]);
 
@@ -82,7 +85,7 @@ export function Board({ session }: { session: LoginResponse }) {
       {staff && <SoundBanner />}
       {session.user.role === 'resident' ? (
         <main class="layout layout--single">
-          <p class="empty">This board is for care staff. Your own data and consent settings are not shown here.</p>
+          <p class="empty">{tCommon('residentBoard')}</p>
         </main>
       ) : (
         <main class="layout">

@@ -1,6 +1,7 @@
 import { useSignal, useSignalEffect } from '@preact/signals';
 import { clockTime } from '../format.ts';
 import { connection } from '../live.ts';
+import { tCommon } from '../i18n/common.ts';
 
 /**
  * A board that looks calm while its connection is down is the most dangerous board: say it loudly,
@@ -18,17 +19,16 @@ export function ConnectionBanner() {
   if (state === 'lost') {
     return (
       <div class="banner banner--lost" role="alert" data-testid="connection-lost">
-        <strong>Live connection lost — reconnecting…</strong>
+        <strong>{tCommon('lostTitle')}</strong>
         <span>
-          New alerts may not appear. Do not rely on this board
-          {lostSince.value ? ` (offline since ${clockTime(lostSince.value)})` : ''}.
+          {lostSince.value ? tCommon('lostSince', { time: clockTime(lostSince.value) }) : tCommon('lostBody')}
         </span>
       </div>
     );
   }
   return (
     <div class="banner banner--pending" role="status">
-      <strong>{state === 'syncing' ? 'Catching up on missed events…' : 'Connecting to live updates…'}</strong>
+      <strong>{state === 'syncing' ? tCommon('syncingBanner') : tCommon('connectingBanner')}</strong>
     </div>
   );
 }

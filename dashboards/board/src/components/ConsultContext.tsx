@@ -1,6 +1,7 @@
 import { clockTime, since } from '../format.ts';
 import { now } from '../store.ts';
 import { consultView } from '../tasks-format.ts';
+import { tTasks } from '../i18n/tasks.ts';
 
 /**
  * What a remote consult starts from (contract §3.2 `context`): latest vitals, NEWS2 with sub-scores and
@@ -12,9 +13,7 @@ export function ConsultContext({ context }: { context: unknown }) {
   if (!v || (v.latest.length === 0 && !v.news2 && v.trend.length === 0)) {
     return (
       <p class="task__withheld" data-testid="consult-withheld">
-        {v
-          ? 'No recent vitals for this resident.'
-          : "Vitals not shared with your role, by the resident's choice, or not sent with this task."}
+        {v ? tTasks('noRecentVitals') : tTasks('vitalsNotShared')}
       </p>
     );
   }
@@ -27,7 +26,7 @@ export function ConsultContext({ context }: { context: unknown }) {
         </p>
       )}
       {v.latest.length > 0 && (
-        <dl class="consult__latest" aria-label="Latest vitals">
+        <dl class="consult__latest" aria-label={tTasks('latestVitals')}>
           {v.latest.map((l) => (
             <div key={l.key} class="consult__vital">
               <dt>{l.label}</dt>
@@ -46,13 +45,13 @@ export function ConsultContext({ context }: { context: unknown }) {
       )}
       {v.trend.length > 0 && (
         <table class="consult__trend">
-          <caption>Last hour</caption>
+          <caption>{tTasks('lastHour')}</caption>
           <thead>
             <tr>
-              <th scope="col">Vital</th>
-              <th scope="col">Min–max</th>
-              <th scope="col">Mean</th>
-              <th scope="col">Time out of range</th>
+              <th scope="col">{tTasks('vital')}</th>
+              <th scope="col">{tTasks('minMax')}</th>
+              <th scope="col">{tTasks('mean')}</th>
+              <th scope="col">{tTasks('outOfRange')}</th>
             </tr>
           </thead>
           <tbody>
@@ -68,7 +67,7 @@ export function ConsultContext({ context }: { context: unknown }) {
         </table>
       )}
       {v.worstNews2 && <p class="consult__note">{v.worstNews2}</p>}
-      {v.carePlan.length > 0 && <p class="consult__note">Care plan: {v.carePlan.join(' · ')}</p>}
+      {v.carePlan.length > 0 && <p class="consult__note">{tTasks('carePlan', { list: v.carePlan.join(' · ') })}</p>}
     </div>
   );
 }

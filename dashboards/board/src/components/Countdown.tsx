@@ -2,6 +2,7 @@ import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { clockTime } from '../format.ts';
 import { countdown, type Due } from '../tasks-format.ts';
+import { tTasks } from '../i18n/tasks.ts';
 
 /** Ticks every second: a deadline a minute away is read in seconds, and the board's 5 s tick is too coarse. */
 const TICK_MS = 1_000;
@@ -26,14 +27,14 @@ export function Countdown({ due }: { due: Due }) {
     >
       {c.overdue && (
         <>
-          <span class="task__overdue">OVERDUE</span>{' '}
+          <span class="task__overdue">{tTasks('overdue')}</span>{' '}
         </>
       )}
       {c.text}
       {by && (
         <>
           {' '}
-          (by <time dateTime={by}>{clockTime(due.at)}</time>)
+          <time dateTime={by}>{tTasks('by', { time: clockTime(due.at) })}</time>
         </>
       )}
     </p>

@@ -1,4 +1,5 @@
 import { dutyBusy, dutyError, onDuty, setDuty } from '../duty.ts';
+import { tTasks } from '../i18n/tasks.ts';
 
 /**
  * On/off duty for staff who take tasks (`PUT /api/users/{me}/duty`): tasks go only to people on duty.
@@ -10,10 +11,10 @@ export function DutyToggle() {
   return (
     <div class="duty" data-testid="duty" data-duty={state}>
       <span class={`duty-chip duty-chip--${state}`} role="status">
-        {on === null ? 'Duty: unknown' : on ? 'On duty' : 'Off duty'}
+        {on === null ? tTasks('dutyUnknown') : on ? tTasks('onDuty') : tTasks('offDuty')}
       </span>
       <button type="button" class="btn btn--ghost btn--small" disabled={dutyBusy.value} onClick={() => setDuty(!on)}>
-        {on ? 'Go off duty' : 'Go on duty'}
+        {on ? tTasks('goOffDuty') : tTasks('goOnDuty')}
       </button>
       {dutyError.value && (
         <span class="duty__error" role="alert">

@@ -1,20 +1,20 @@
 import { useSignal } from '@preact/signals';
 import type { LoginResponse } from '@vigil/contracts';
 import { unlockAudio } from '../alarm/audio.ts';
-import { ApiError, api } from '../api.ts';
+import { ApiError, api, describeError } from '../api.ts';
 import { logoutReason, signIn } from '../session.ts';
+import { tCommon } from '../i18n/common.ts';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
 
 function loginErrorText(err: unknown): string {
   if (err instanceof ApiError) {
-    if (err.status === 401 || err.status === 400) return 'Wrong username or password.';
-    if (err.status === 429) {
-      const wait = err.retryAfterS ? ` Try again in ${Math.ceil(err.retryAfterS)} s.` : ' Wait a minute and try again.';
-      return `Too many attempts.${wait}`;
-    }
+    if (err.status === 401 || err.status === 400) return tCommon('wrongPassword');
+    if (err.status === 429)
+      return tCommon('tooManyAttempts', err.retryAfterS ? { seconds: Math.ceil(err.retryAfterS) } : {});
     if (err.status === 0) return err.message;
-    return `Sign-in failed: ${err.message}`;
+    return tCommon('signInFailedBecause', { reason: describeError(err) });
   }
-  return 'Sign-in failed. Please try again.';
+  return tCommon('signInFailed');
 }
 
 export function Login() {
@@ -50,15 +50,15 @@ export function Login() {
       <form class="login__card" onSubmit={onSubmit} aria-describedby={notice ? 'login-notice' : undefined}>
         <h1 class="login__brand">
           <span class="brand-mark" aria-hidden="true" />
-          Vigil
+          {tCommon('appName')}
         </h1>
-        <p class="login__sub">Sign in to the live alert board</p>
+        <p class="login__sub">{tCommon('loginSubtitle')}</p>
         {notice && (
           <p id="login-notice" class={error.value ? 'login__error' : 'login__info'} role="alert">
             {notice}
           </p>
         )}
-        <label for="username">Username</label>
+        <label for="username">{tCommon('username')}</label>
         <input
           id="username"
           name="username"
@@ -71,7 +71,7 @@ export function Login() {
             username.value = e.currentTarget.value;
           }}
         />
-        <label for="password">Password</label>
+        <label for="password">{tCommon('password')}</label>
         <input
           id="password"
           name="password"
@@ -84,8 +84,9 @@ export function Login() {
           }}
         />
         <button type="submit" class="btn btn--primary btn--block" disabled={busy.value}>
-          {busy.value ? 'Signing in…' : 'Sign in'}
+          {busy.value ? tCommon('signingIn') : tCommon('signIn')}
         </button>
+        <LanguageSwitch />
       </form>
     </main>
   );

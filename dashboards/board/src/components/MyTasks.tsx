@@ -3,6 +3,7 @@ import { session } from '../session.ts';
 import { myTasks, tasksError, tasksLoaded } from '../tasks.ts';
 import { isClosed, isManagerRole } from '../tasks-format.ts';
 import { TaskCard } from './TaskCard.tsx';
+import { tTasks } from '../i18n/tasks.ts';
 
 /**
  * "My tasks" (issue 4): the user's own tasks first, then open ones of their role, most urgent first.
@@ -16,12 +17,15 @@ export function MyTasks() {
   const userId = session.value?.user.id;
   const mine = list.filter((t) => !isClosed(t) && t.assigneeId === userId).length;
   const open = list.filter((t) => t.state === 'open').length;
-  const count = list.length === 0 ? 'none' : [`${mine} for you`, ...(open ? [`${open} open`] : [])].join(' · ');
+  const count =
+    list.length === 0
+      ? tTasks('none')
+      : [tTasks('forYou', { n: mine }), ...(open ? [tTasks('open', { n: open })] : [])].join(' · ');
 
   return (
     <section class="panel panel--tasks" aria-labelledby="tasks-heading">
       <div class="panel__head">
-        <h2 id="tasks-heading">My tasks</h2>
+        <h2 id="tasks-heading">{tTasks('myTasks')}</h2>
         <span class="panel__count" aria-live="polite">
           {count}
         </span>
@@ -33,14 +37,10 @@ export function MyTasks() {
       )}
       {list.length === 0 && !tasksError.value && (
         <p class="empty">
-          {!tasksLoaded.value
-            ? 'Loading tasks…'
-            : onDuty.value === false
-              ? 'No tasks. You are off duty: new tasks go to colleagues on duty.'
-              : 'No tasks for you right now.'}
+          {!tasksLoaded.value ? tTasks('loading') : onDuty.value === false ? tTasks('offDutyEmpty') : tTasks('empty')}
         </p>
       )}
-      <ul class="alert-list task-list" aria-label="My tasks, most urgent first">
+      <ul class="alert-list task-list" aria-label={tTasks('listLabel')}>
         {list.map((t) => (
           <li key={t.id}>
             <TaskCard task={t} />

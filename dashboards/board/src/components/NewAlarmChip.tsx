@@ -3,6 +3,7 @@ import type { RefObject } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { countUnseen } from '../alarm/arrivals.ts';
 import { openAlerts } from '../store.ts';
+import { tAlerts } from '../i18n/alerts.ts';
 
 /** Height of the sticky top bar plus a margin: a list top hidden under it is out of view. */
 const TOPBAR_PX = 72;
@@ -59,7 +60,7 @@ export function NewAlarmChip({ top }: { top: RefObject<HTMLDivElement> }) {
         unseen.value = 0;
       }}
     >
-      ↑ {n} new alarm{n > 1 ? 's' : ''}
+      {tAlerts('newAlarms', { n })}
     </button>
   );
 }

@@ -1,6 +1,12 @@
-import { healthVisibleTo, type News2, type Resident, VITALS } from '@vigil/contracts';
+import { healthVisibleTo, NEWS2_PARAMS, type News2, type News2Param, type Resident, VITALS } from '@vigil/contracts';
 import { session } from '../session.ts';
-import { PRIORITY_LABEL, RISK_LABEL } from '../format.ts';
+import { alertTitle } from '../alert-text.ts';
+import { duration, PRIORITY_LABEL, RISK_LABEL } from '../format.ts';
+import { tCommon } from '../i18n/common.ts';
+import { bpShort, vitalShort, vitalUnit } from '../i18n/labels.ts';
+import { tResidents } from '../i18n/residents.ts';
+import { tTasks } from '../i18n/tasks.ts';
+import { zoneNames } from '../zones.ts';
 import { vitalsLiveError } from '../live.ts';
 import { STALE_MS, severity } from '../ranges.ts';
 import {
@@ -21,10 +27,18 @@ import { Sparkline } from './Sparkline.tsx';
 const TILE_VITALS = ['hr', 'spo2', 'rr', 'temp'] as const;
 const CELLS = TILE_VITALS.map((key) => ({
   key,
-  label: VITALS[key].label,
-  unit: VITALS[key].unit,
+  get label() {
+    return vitalShort(key);
+  },
+  get unit() {
+    return vitalUnit(key);
+  },
   digits: VITALS[key].decimals,
 }));
+
+/** NEWS2 parameters by their short names, for the "not in the score" hint. */
+const paramName = (p: News2Param): string =>
+  p === 'air' ? tTasks('airOxygen') : p === 'consciousness' ? tTasks('consciousness') : vitalShort(p);
 
 function byRoom(a: Resident, b: Resident): number {
   return a.roomId.localeCompare(b.roomId, undefined, { numeric: true }) || a.name.localeCompare(b.name);
@@ -60,14 +74,14 @@ function VitalCell({
   return (
     <div
       class={`vital vital--sev${sev}${stale ? ' vital--stale' : ''}`}
-      title={stale ? `Measured ${minutes(now.value - r.ts)} min ago` : undefined}
+      title={stale ? tResidents('measuredAgo', { span: duration(minutes(now.value - r.ts) * 60_000) }) : undefined}
     >
       <span class="vital__label">
         {label} <span class="vital__unit">{unit}</span>
       </span>
       <span class="vital__value">
         {r.v.toFixed(digits)}
-        {sev > 0 && <span class="visually-hidden"> (out of normal range)</span>}
+        {sev > 0 && <span class="visually-hidden">{tResidents('outOfRange')}</span>}
         {sev > 0 && (
           <span class="vital__flag" aria-hidden="true">
             !
@@ -84,7 +98,7 @@ function BpCell({ v }: { v: LatestVitals | undefined }) {
   if (!s) {
     return (
       <div class="vital vital--bp vital--none">
-        <span class="vital__label">BP</span>
+        <span class="vital__label">{bpShort()}</span>
         <span class="vital__value">—</span>
       </div>
     );
@@ -92,13 +106,16 @@ function BpCell({ v }: { v: LatestVitals | undefined }) {
   const sev = severity('sbp', s.v);
   // BP comes from a cuff a few times a day (clinical.md), so its age is shown rather than greyed.
   return (
-    <div class={`vital vital--bp vital--sev${sev}`} title={`Measured ${minutes(now.value - s.ts)} min ago`}>
+    <div
+      class={`vital vital--bp vital--sev${sev}`}
+      title={tResidents('measuredAgo', { span: duration(minutes(now.value - s.ts) * 60_000) })}
+    >
       <span class="vital__label">
-        BP <span class="vital__unit">{VITALS.sbp.unit}</span>
+        {bpShort()} <span class="vital__unit">{VITALS.sbp.unit}</span>
       </span>
       <span class="vital__value">
         {Math.round(s.v)}/{d ? Math.round(d.v) : '—'}
-        {sev > 0 && <span class="visually-hidden"> (out of normal range)</span>}
+        {sev > 0 && <span class="visually-hidden">{tResidents('outOfRange')}</span>}
       </span>
     </div>
   );
@@ -107,21 +124,29 @@ function BpCell({ v }: { v: LatestVitals | undefined }) {
 /** NEWS2 at a glance (clinical.md chart 4): the score, its risk band, and whether parameters were missing. */
 function News2Chip({ n }: { n: News2 | undefined }) {
   if (!n) return null;
-  const missing = n.missing.length ? `Not scored (no fresh value): ${n.missing.join(', ')}` : 'All parameters fresh';
+  const names = NEWS2_PARAMS.filter((p) => n.missing.includes(p)).map(paramName);
+  const missing = names.length
+    ? tResidents('notMeasured', { list: names.join(tCommon('listSep')) })
+    : tResidents('allMeasured');
   return (
     <p class={`news2 news2--${n.risk}`} data-testid="news2" title={missing}>
       <span class="news2__score">NEWS2 {n.score}</span> · {RISK_LABEL[n.risk]}
-      {n.partial && <span class="news2__partial"> · partial ({7 - n.missing.length}/7)</span>}
+      {n.partial && (
+        <span class="news2__partial">{tResidents('measuredOf', { measured: 7 - n.missing.length, total: 7 })}</span>
+      )}
     </p>
   );
 }
 
 function freshness(v: LatestVitals | undefined): { text: string; stale: boolean } {
   const ts = Math.max(...TILE_VITALS.map((k) => v?.values[k]?.ts ?? Number.NEGATIVE_INFINITY));
-  if (!Number.isFinite(ts)) return { text: 'No data yet', stale: true };
+  if (!Number.isFinite(ts)) return { text: tResidents('noDataYet'), stale: true };
   const age = now.value - ts;
-  if (age > STALE_MS) return { text: `No data for ${minutes(age)} min`, stale: true };
-  return { text: age < 10_000 ? 'Updated just now' : `Updated ${Math.floor(age / 1000)} s ago`, stale: false };
+  if (age > STALE_MS) return { text: tResidents('noDataFor', { span: duration(minutes(age) * 60_000) }), stale: true };
+  return {
+    text: age < 10_000 ? tResidents('updatedJustNow') : tResidents('updatedAgo', { span: duration(age) }),
+    stale: false,
+  };
 }
 
 function Tile({ r }: { r: Resident }) {
@@ -148,12 +173,16 @@ function Tile({ r }: { r: Resident }) {
           {r.name}
         </button>
         <span class="tile__room">
-          Room {r.roomId} · {r.zoneId}
+          {tResidents('place', { room: r.roomId, zone: zoneNames.value.get(r.zoneId) ?? r.zoneId })}
         </span>
       </div>
       {top && (
         <p class={`badge badge--${top.priority}`} data-testid="resident-alert-badge">
-          {PRIORITY_LABEL[top.priority]} alert{open.length > 1 ? ` +${open.length - 1}` : ''}: {top.title}
+          {tResidents('alertBadge', {
+            priority: PRIORITY_LABEL[top.priority],
+            more: open.length - 1,
+            title: alertTitle(top),
+          })}
         </p>
       )}
       {shared ? (
@@ -174,12 +203,12 @@ function Tile({ r }: { r: Resident }) {
           <News2Chip n={v?.news2} />
           <p class={`tile__fresh${f.stale ? ' tile__fresh--stale' : ''}`}>
             {f.text}
-            {notWorn ? ' · device not worn' : ''}
+            {notWorn ? tResidents('notWorn') : ''}
           </p>
         </>
       ) : (
         <p class="tile__withheld" data-testid="vitals-withheld">
-          Vitals not shared with your role, by the resident's choice. Alerts still reach you.
+          {tResidents('withheld')}
         </p>
       )}
     </li>
@@ -192,7 +221,7 @@ export function ResidentTiles() {
   return (
     <section class="panel panel--residents" aria-labelledby="residents-heading">
       <div class="panel__head">
-        <h2 id="residents-heading">Residents</h2>
+        <h2 id="residents-heading">{tResidents('heading')}</h2>
         <span class="panel__count">{list.length || ''}</span>
       </div>
       {residentsError.value && (
@@ -202,7 +231,7 @@ export function ResidentTiles() {
       )}
       {vitalsLiveError.value && <p class="notice notice--warn">{vitalsLiveError.value}</p>}
       {list.length === 0 && !residentsError.value && (
-        <p class="empty">{loading.value ? 'Loading residents…' : 'No residents in your facilities.'}</p>
+        <p class="empty">{loading.value ? tResidents('loading') : tResidents('none')}</p>
       )}
       {sel && <Sparkline resident={sel} />}
       <ul class="tiles">

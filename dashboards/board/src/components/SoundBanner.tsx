@@ -1,4 +1,5 @@
 import { audioState, unlockAudio } from '../alarm/audio.ts';
+import { tAlerts } from '../i18n/alerts.ts';
 
 /**
  * Browsers keep audio off until the page gets a click or a key press; after a reload there was none.
@@ -10,13 +11,13 @@ export function SoundBanner() {
   if (st === 'unsupported') {
     return (
       <p class="banner banner--sound" role="alert">
-        This browser cannot play the alarm sound. Keep this board visible.
+        {tAlerts('soundUnsupported')}
       </p>
     );
   }
   return (
     <button type="button" class="banner banner--sound banner--button" data-testid="sound-banner" onClick={unlockAudio}>
-      <strong>Alarm sound is off.</strong> Click here to enable alarm sound.
+      <strong>{tAlerts('soundOff')}</strong> {tAlerts('soundOffAction')}
     </button>
   );
 }

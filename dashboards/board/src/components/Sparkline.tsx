@@ -1,8 +1,11 @@
-import { type Resident, VITALS } from '@vigil/contracts';
+import type { Resident } from '@vigil/contracts';
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { hrHistory, selectedResident } from '../store.ts';
+import { tCommon } from '../i18n/common.ts';
+import { vitalName } from '../i18n/labels.ts';
+import { tResidents } from '../i18n/residents.ts';
 
 const HEIGHT = 110;
 
@@ -56,14 +59,15 @@ export function Sparkline({ resident }: { resident: Resident }) {
     <figure class="spark">
       <figcaption>
         <span>
-          {VITALS.hr.name}, last hour — <strong>{resident.name}</strong>
+          {tResidents('trendCaption', { vital: vitalName('hr') })}
+          <strong>{resident.name}</strong>
         </span>
         <button type="button" class="btn btn--ghost btn--small" onClick={() => (selectedResident.value = null)}>
-          Close
+          {tCommon('close')}
         </button>
       </figcaption>
-      <div ref={host} class="spark__plot" role="img" aria-label={`Heart-rate trend for ${resident.name}`} />
-      {count < 2 && <p class="spark__empty">Not enough heart-rate data yet.</p>}
+      <div ref={host} class="spark__plot" role="img" aria-label={tResidents('trendLabel', { name: resident.name })} />
+      {count < 2 && <p class="spark__empty">{tResidents('trendEmpty')}</p>}
     </figure>
   );
 }

@@ -4,6 +4,8 @@ import { useEffect, useRef } from 'preact/hooks';
 import { ApiError, describeError } from '../api.ts';
 import { declineTask, refreshTask, taskStep } from '../task-data.ts';
 import { stepsFor, type TaskStep } from '../tasks-format.ts';
+import { tCommon } from '../i18n/common.ts';
+import { tTasks } from '../i18n/tasks.ts';
 
 interface Props {
   task: Task;
@@ -11,13 +13,12 @@ interface Props {
   mine: boolean;
 }
 
-const STEP_LABEL: Record<TaskStep, string> = { accept: 'Accept', start: 'Start', complete: 'Complete' };
+const stepLabel = (s: TaskStep): string => tTasks(s);
 
 function errorText(err: unknown): string {
-  if (err instanceof ApiError && err.status === 409)
-    return `Not done: ${err.message}. The card shows the current state.`;
-  if (err instanceof ApiError && err.status === 403) return `Not allowed: ${err.message}`;
-  return `Not done: ${describeError(err)}`;
+  if (err instanceof ApiError && err.status === 409) return tCommon('notDoneConflict', { reason: describeError(err) });
+  if (err instanceof ApiError && err.status === 403) return tCommon('notAllowed', { reason: describeError(err) });
+  return tCommon('notDone', { reason: describeError(err) });
 }
 
 /** Accept / Decline, Start, Complete; decline asks for an optional reason. Errors stay on the card. */
@@ -65,12 +66,12 @@ export function TaskActions({ task, mine }: Props) {
               disabled={busy.value}
               onClick={() => run(() => taskStep(task.id, s))}
             >
-              {STEP_LABEL[s]}
+              {stepLabel(s)}
             </button>
           ))}
           {decline && (
             <button type="button" class="btn" disabled={busy.value} onClick={() => (declining.value = true)}>
-              Decline
+              {tTasks('decline')}
             </button>
           )}
         </div>
@@ -84,7 +85,7 @@ export function TaskActions({ task, mine }: Props) {
             void run(() => declineTask(task.id, reason.value));
           }}
         >
-          <label for={reasonId}>Why are you declining? (optional)</label>
+          <label for={reasonId}>{tTasks('declineWhy')}</label>
           <input
             ref={reasonInput}
             id={reasonId}
@@ -96,7 +97,7 @@ export function TaskActions({ task, mine }: Props) {
           />
           <div class="card__actions">
             <button type="submit" class="btn btn--primary" disabled={busy.value}>
-              Decline task
+              {tTasks('declineTask')}
             </button>
             <button
               type="button"
@@ -104,7 +105,7 @@ export function TaskActions({ task, mine }: Props) {
               disabled={busy.value}
               onClick={() => (declining.value = false)}
             >
-              Keep it
+              {tTasks('keepIt')}
             </button>
           </div>
         </form>

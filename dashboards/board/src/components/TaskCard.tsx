@@ -6,37 +6,40 @@ import { consultView, dueOf, TASK_KIND_LABEL, TASK_STATE_LABEL } from '../tasks-
 import { ConsultContext } from './ConsultContext.tsx';
 import { Countdown } from './Countdown.tsx';
 import { TaskActions } from './TaskActions.tsx';
+import { alertTitle } from '../alert-text.ts';
+import { tAlerts } from '../i18n/alerts.ts';
+import { tCommon } from '../i18n/common.ts';
+import { tResidents } from '../i18n/residents.ts';
+import { tTasks } from '../i18n/tasks.ts';
+import { zoneText } from '../zones.ts';
 
 /** The linked alert's title: from the board's alerts, else from a consult's context. */
-function alertTitle(task: Task): string | undefined {
+function linkedAlertTitle(task: Task): string | undefined {
   if (!task.alertId) return undefined;
-  return (
-    alerts.value.get(task.alertId)?.title ??
-    recentlyResolved.value.find((a) => a.id === task.alertId)?.title ??
-    consultView(task.context)?.alertTitle
-  );
+  const alert = alerts.value.get(task.alertId) ?? recentlyResolved.value.find((a) => a.id === task.alertId);
+  return alert ? alertTitle(alert) : consultView(task.context)?.alertTitle;
 }
 
 function place(task: Task, resident: Resident | undefined): string {
   const parts: string[] = [];
   const room = task.roomId ?? resident?.roomId;
   const zone = task.zoneId ?? resident?.zoneId;
-  if (room) parts.push(`Room ${room}`);
-  if (zone) parts.push(`Zone ${zone}`);
+  if (room) parts.push(tCommon('room', { room }));
+  if (zone) parts.push(zoneText(zone));
   return parts.join(' · ');
 }
 
 function stateText(task: Task, mine: boolean): string {
-  if (task.state === 'assigned' && mine) return 'Assigned to you';
-  if (task.state === 'open') return 'Open — not yet taken';
+  if (task.state === 'assigned' && mine) return tTasks('assignedToYou');
+  if (task.state === 'open') return tTasks('openNotTaken');
   return TASK_STATE_LABEL[task.state];
 }
 
 function closedText(task: Task): string | undefined {
   if (task.state === 'done') {
-    return `Done${task.completedAt ? ` at ${clockTime(toMs(task.completedAt))}` : ''}. Thank you.`;
+    return tTasks('doneAt', task.completedAt ? { time: clockTime(toMs(task.completedAt)) } : {});
   }
-  if (task.state === 'cancelled') return `Cancelled${task.cancelReason ? `: ${task.cancelReason}` : ''}.`;
+  if (task.state === 'cancelled') return tTasks('cancelled', task.cancelReason ? { reason: task.cancelReason } : {});
   return undefined;
 }
 
@@ -44,9 +47,9 @@ function closedText(task: Task): string | undefined {
 export function TaskCard({ task }: { task: Task }) {
   const mine = task.assigneeId !== undefined && task.assigneeId === session.value?.user.id;
   const resident = task.residentId ? residents.value.get(task.residentId) : undefined;
-  const residentName = resident?.name ?? task.residentId;
+  const residentName = resident?.name ?? (task.residentId && tResidents('resident'));
   const where = place(task, resident);
-  const title = alertTitle(task);
+  const title = linkedAlertTitle(task);
   const due = dueOf(task);
   const closed = closedText(task);
   const titleId = `task-title-${task.id}`;
@@ -62,7 +65,7 @@ export function TaskCard({ task }: { task: Task }) {
     >
       <div class="card__head">
         <span class={`prio prio--${task.priority}`}>
-          <span class="visually-hidden">Priority </span>
+          <span class="visually-hidden">{tAlerts('priority')} </span>
           {PRIORITY_LABEL[task.priority]}
         </span>
         <h3 class="card__title" id={titleId}>
@@ -70,7 +73,7 @@ export function TaskCard({ task }: { task: Task }) {
         </h3>
         {task.escalationLevel > 0 && (
           <span class="task__esc" data-testid="task-escalation">
-            Escalated · level {task.escalationLevel}
+            {tTasks('escalated', { level: task.escalationLevel })}
           </span>
         )}
         <span class={`state task-state task-state--${task.state}`} data-testid="task-state">
@@ -79,13 +82,17 @@ export function TaskCard({ task }: { task: Task }) {
       </div>
 
       <p class="card__who">
-        {residentName ? <strong>{residentName}</strong> : task.kind === 'facility_maintenance' ? 'Facility' : null}
+        {residentName ? (
+          <strong>{residentName}</strong>
+        ) : task.kind === 'facility_maintenance' ? (
+          tTasks('facility')
+        ) : null}
         {(residentName || task.kind === 'facility_maintenance') && where ? ' · ' : ''}
         {where}
       </p>
       {title && (
         <p class="task__alert">
-          <span class="card__label">Alert:</span> {title}
+          <span class="card__label">{tTasks('alert')}</span> {title}
         </p>
       )}
 
@@ -96,13 +103,13 @@ export function TaskCard({ task }: { task: Task }) {
         // Contract §4.3: the resident's consent does not cover this role; the gateway shows the context
         // only while this user responds to the open high alert, and audits each view as an emergency.
         <p class="task__emergency" data-testid="emergency-access">
-          Emergency access: shown only while you respond to this high-priority alert; each view is audited.
+          {tTasks('emergencyAccess')}
         </p>
       )}
       {task.kind === 'remote_consult' && !closed && <ConsultContext context={task.context} />}
       {task.note && (
         <p class="task__note">
-          <span class="card__label">Note:</span> {task.note}
+          <span class="card__label">{tTasks('note')}</span> {task.note}
         </p>
       )}
 

@@ -1,6 +1,7 @@
 import { ROLE_LABEL } from '../format.ts';
 import { loadText } from '../tasks-format.ts';
 import { team, teamError, teamLoaded } from '../team.ts';
+import { tPanels, tTasks } from '../i18n/tasks.ts';
 
 /** Who is on duty and how loaded (`GET /api/users`), refreshed as tasks move. */
 export function TeamPanel() {
@@ -9,8 +10,8 @@ export function TeamPanel() {
   return (
     <section class="panel panel--team" aria-labelledby="team-heading">
       <div class="panel__head">
-        <h2 id="team-heading">Team</h2>
-        <span class="panel__count">{list.length ? `${onDuty} of ${list.length} on duty` : ''}</span>
+        <h2 id="team-heading">{tPanels('team')}</h2>
+        <span class="panel__count">{list.length ? tPanels('teamCount', { on: onDuty, total: list.length }) : ''}</span>
       </div>
       {teamError.value && (
         <p class="notice notice--error" role="alert">
@@ -18,14 +19,16 @@ export function TeamPanel() {
         </p>
       )}
       {list.length === 0 && !teamError.value && (
-        <p class="empty empty--small">{teamLoaded.value ? 'No staff in your facilities.' : 'Loading the team…'}</p>
+        <p class="empty empty--small">{teamLoaded.value ? tPanels('noStaff') : tPanels('loadingTeam')}</p>
       )}
       {list.length > 0 && (
-        <ul class="team-list" aria-label="Staff, on duty first">
+        <ul class="team-list" aria-label={tPanels('teamListLabel')}>
           {list.map((u) => (
             <li key={u.id} class={`member${u.onDuty ? ' member--on' : ''}`} data-user-id={u.id}>
               <span class="member__name">{u.name}</span>
-              <span class={`duty-chip duty-chip--${u.onDuty ? 'on' : 'off'}`}>{u.onDuty ? 'On duty' : 'Off duty'}</span>
+              <span class={`duty-chip duty-chip--${u.onDuty ? 'on' : 'off'}`}>
+                {u.onDuty ? tTasks('onDuty') : tTasks('offDuty')}
+              </span>
               <span class="member__role">{ROLE_LABEL[u.role]}</span>
               <span class="member__load">{loadText(u.load)}</span>
             </li>
