@@ -4,12 +4,13 @@ import { applyTask, beginTaskReload, endTaskReload, replaceTasks, tasksError, ta
 import { isTaskRole, type TaskStep } from './tasks-format.ts';
 
 /**
- * Loads the tasks "My tasks" shows: the user's own under way, and for task roles the open ones (the
- * gateway returns only those of the user's role). Loaded on every (re)connect, like the alerts.
+ * Loads the tasks "My tasks" shows: those under way (the user's own, and colleagues' for the alert
+ * cards), and for task roles the open ones (the gateway returns only those in the user's view). Loaded on every (re)connect, like the alerts.
  */
 export async function loadTasks(role: Role): Promise<void> {
   // `active` = assigned, accepted or in progress; done and cancelled ones are history, not the board's.
-  const paths = ['/api/tasks?state=active&assignee=me'];
+  // Everyone's in the user's view, not only their own: alert cards say who has each alert's task.
+  const paths = ['/api/tasks?state=active'];
   if (isTaskRole(role)) paths.push('/api/tasks?state=open');
   beginTaskReload();
   try {

@@ -16,6 +16,7 @@ import {
 import { markDisplayed } from '../live.ts';
 import { session } from '../session.ts';
 import { calledAt, now, toMs } from '../store.ts';
+import { AlertTasks } from './AlertTasks.tsx';
 
 interface Props {
   alert: Alert;
@@ -159,6 +160,8 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
           {alert.acknowledgedAt ? ` at ${clockTime(toMs(alert.acknowledgedAt))}` : ''}
         </p>
       )}
+
+      <AlertTasks alertId={alert.id} />
 
       {(canAck || canResolve) && (
         <div class="card__actions">
