@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Alert, LoginResponse } from '@vigil/contracts';
 import mqtt from 'mqtt';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../../../services/vigil/src/app.ts';
 import { TEST_PLATFORM } from '../../../services/vigil/test/harness.ts';
