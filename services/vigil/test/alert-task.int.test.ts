@@ -94,6 +94,28 @@ describe('alert ↔ task and facility alerts (in process)', () => {
     expect(resolved.body.state).toBe('resolved');
   });
 
+  it('another task of the alert under way keeps the alert open, so that work is not cancelled', async () => {
+    const { alert, task } = await sosTask();
+    // A doctor's consult on the same alert, accepted and under way (as an escalation step opens one).
+    const consult: Task = {
+      ...task,
+      id: `${task.id}-consult`,
+      kind: 'remote_consult',
+      role: 'medical',
+      state: 'in_progress',
+      assigneeId: 'doc1',
+    };
+    await p.app.stores.tasks.put(consult);
+    const r = await p.api<TaskCompleteResponse>('POST', `/api/tasks/${task.id}/complete`, carer, {
+      outcome: 'handled',
+    });
+    expect(r.body.state).toBe('done');
+    expect(r.body.alertResolution).toEqual({ status: 'left_open', alertId: alert.id, reason: 'other_task_under_way' });
+    expect((await p.app.stores.alerts.get(alert.id))?.state).not.toBe('resolved');
+    expect((await p.app.stores.tasks.get(consult.id))?.state).toBe('in_progress');
+    await p.api('POST', `/api/alerts/${alert.id}/resolve`, carer, { outcome: 'handled' });
+  });
+
   it('an outcome of the wrong kind is refused before anything changes', async () => {
     const { alert, task } = await sosTask();
     const r = await p.api('POST', `/api/tasks/${task.id}/complete`, carer, { outcome: 'self_cleared' });
