@@ -4,13 +4,22 @@ import { applyTask, beginTaskReload, endTaskReload, replaceTasks, tasksError, ta
 import { isTaskRole, type TaskStep } from './tasks-format.ts';
 
 /**
- * Loads the tasks "My tasks" shows: those under way (the user's own, and colleagues' for the alert
- * cards), and for task roles the open ones (the gateway returns only those in the user's view). Loaded on every (re)connect, like the alerts.
+ * Which tasks under way to load. Caregivers and maintenance staff: everyone's in their view, so alert
+ * cards say who has each alert's task (their tasks carry no health context). Medical staff and
+ * managers: their own only, because a colleague's consult carries the resident's vitals, a read of
+ * health data (audited) they did not ask for; their alert cards learn colleagues' tasks from events.
+ */
+const ACTIVE_TASKS = (role: Role) =>
+  role === 'caregiver' || role === 'maintenance' ? '/api/tasks?state=active' : '/api/tasks?state=active&assignee=me';
+
+/**
+ * Loads the tasks "My tasks" and the alert cards show: those under way (ACTIVE_TASKS), and for task
+ * roles the open ones (the gateway returns only those in the user's view). Loaded on every (re)connect,
+ * like the alerts.
  */
 export async function loadTasks(role: Role): Promise<void> {
   // `active` = assigned, accepted or in progress; done and cancelled ones are history, not the board's.
-  // Everyone's in the user's view, not only their own: alert cards say who has each alert's task.
-  const paths = ['/api/tasks?state=active'];
+  const paths = [ACTIVE_TASKS(role)];
   if (isTaskRole(role)) paths.push('/api/tasks?state=open');
   beginTaskReload();
   try {
