@@ -21,16 +21,17 @@ async function signIn(base: string, who: { username: string; password: string })
   return rest<LoginResponse>(base, 'POST', '/api/auth/login', undefined, who);
 }
 
-async function openBoard(browser: Browser, base: string, who: typeof CAREGIVER) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en' });
+async function openBoard(browser: Browser, base: string, who: typeof CAREGIVER, locale: 'en' | 'zh-CN' = 'en') {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('page error:', err.message));
   await page.goto(`${base}/`);
   await page.fill('#username', who.username);
   await page.fill('#password', who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  // By its role, not its words: the sign-in page speaks the browser's language.
+  await page.locator('button[type="submit"]').click();
   await page.getByText(who.name).waitFor({ timeout: 5_000 });
-  await page.getByText('Live', { exact: true }).waitFor({ timeout: 5_000 });
+  if (locale === 'en') await page.getByText('Live', { exact: true }).waitFor({ timeout: 5_000 });
   return { context, page };
 }
 
@@ -149,6 +150,36 @@ describe.skipIf(skipBrowserTests)('alert ↔ task on the board (Chromium)', () =
 
     const alert = await rest<Alert>(base, 'GET', `/api/alerts/${alertId}`, admin);
     expect(alert).toMatchObject({ state: 'resolved', outcome: 'handled' });
+  });
+
+  it('asks how it went in Chinese for a Chinese browser', async () => {
+    const { context, page } = await openBoard(browser!, base, CAREGIVER, 'zh-CN');
+    contexts.push(context);
+    const device = await connect(wearable);
+    await device.publishAsync(
+      `care/${FACILITY}/devices/${wearable.id}/events`,
+      JSON.stringify({ ts: Date.now(), type: 'sos' }),
+      { qos: 1 },
+    );
+    const taskCard = page.locator('[data-task-id][data-kind="onsite_check"]:not([data-state="done"])');
+    await taskCard.waitFor({ timeout: 5_000 });
+    const taskId = await taskCard.getAttribute('data-task-id');
+    const card = page.locator(`[data-task-id="${taskId}"]`).first();
+    await card.locator('[data-step="accept"]').click();
+    await page.locator(`article[data-task-id="${taskId}"][data-state="accepted"]`).waitFor({ timeout: 5_000 });
+    const alertTask = page.locator(`[data-testid="alert-tasks"] [data-task-id="${taskId}"]`);
+    expect(await alertTask.textContent()).toBe('上门查看：您正在赶去');
+
+    await card.locator('[data-step="complete"]').click();
+    const chooser = card.getByTestId('complete-chooser');
+    await chooser.waitFor({ timeout: 5_000 });
+    expect(await chooser.locator('legend').textContent()).toBe('情况如何？');
+    expect(await chooser.locator('[data-outcome="false_alarm"]').textContent()).toBe('误报，不需要帮助');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'board-task-outcome-zh.png'), fullPage: true });
+    await chooser.locator('[data-outcome="false_alarm"]').click();
+    await page.locator(`article[data-task-id="${taskId}"][data-state="done"]`).waitFor({ timeout: 5_000 });
+    expect(await card.getByTestId('task-alert-result').textContent()).toBe('警报已关闭。');
+    await context.close();
   });
 
   it('lets maintenance see, acknowledge and resolve a water leak, with no resident and no error', async () => {

@@ -29,7 +29,8 @@ export function AlertTasks({ alertId }: { alertId: string }) {
     <ul class="card__tasks" data-testid="alert-tasks">
       {list.map((t) => (
         <li key={t.id} data-task-id={t.id} data-task-state={t.state}>
-          <span class="card__label">{tt(kindKey(t.kind))}:</span> {stateText(t)}
+          <span class="card__label">{tt('label', { label: tt(kindKey(t.kind)) })}</span>
+          {stateText(t)}
         </li>
       ))}
     </ul>

@@ -11,14 +11,14 @@ describe('alert ↔ task catalogue', () => {
 
   it('renders every key in both languages, Chinese never falling back to English', () => {
     for (const key of tt.keys) {
-      const params = { ...WHO, level: 'x' };
+      const params = { ...WHO, level: 'x', label: 'x' };
       locale.value = 'en';
       const en = (tt as (k: string, p: unknown) => string)(key, params);
       locale.value = 'zh-CN';
       const zh = (tt as (k: string, p: unknown) => string)(key, params);
       expect(en, key).not.toBe('');
       expect(zh, key).not.toBe(en);
-      expect(zh, key).toMatch(/[\u4e00-\u9fff]|（x）/);
+      expect(zh, key).toMatch(/[\u4e00-\u9fff]|（x）|x：/);
     }
   });
 
@@ -31,7 +31,7 @@ describe('alert ↔ task catalogue', () => {
 
   it('uses no engineering words', () => {
     for (const key of tt.keys) {
-      const text = (tt as (k: string, p: unknown) => string)(key, { ...WHO, level: 'x' });
+      const text = (tt as (k: string, p: unknown) => string)(key, { ...WHO, level: 'x', label: 'x' });
       expect(text, key).not.toMatch(/\back\b|acknowledg|\bid\b|task|resolve/i);
     }
   });

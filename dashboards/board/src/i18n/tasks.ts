@@ -35,6 +35,8 @@ export const tt = defineMessages(
     kind_remote_consult: 'Doctor',
     kind_facility_maintenance: 'Repair',
     someone: 'a colleague',
+    /** "Visit: " before what is happening, on the alert card. */
+    label: (p: { label: string }) => `${p.label}: `,
     taskOpen: 'Nobody has taken it yet',
     taskAssigned: (w: Who) => en(w, 'Waiting for your answer', 'has been asked, no answer yet'),
     taskAccepted: (w: Who) => en(w, 'You are on your way', 'is on the way'),
@@ -63,6 +65,7 @@ export const tt = defineMessages(
     kind_remote_consult: '医生',
     kind_facility_maintenance: '维修',
     someone: '一位同事',
+    label: (p) => `${p.label}：`,
     taskOpen: '还没有人接手',
     taskAssigned: (w) => (w.you ? '等待您的回复' : `已通知${w.name}，尚未回复`),
     taskAccepted: (w) => (w.you ? '您正在赶去' : `${w.name}正在赶去`),
