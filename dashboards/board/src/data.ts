@@ -46,7 +46,9 @@ export function reloadAll(): Promise<void> {
     try {
       do {
         again = false;
-        await Promise.all([loadAlerts(), loadResidents(), ...loadsForRole()]);
+        // Maintenance staff see no residents (contract §4.2): their board has facility alerts only.
+        const residents = session.value?.user.role === 'maintenance' ? [] : [loadResidents()];
+        await Promise.all([loadAlerts(), ...residents, ...loadsForRole()]);
       } while (again);
     } finally {
       loading.value = false;

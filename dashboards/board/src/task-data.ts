@@ -5,12 +5,22 @@ import { isTaskRole, type TaskStep } from './tasks-format.ts';
 import { tCommon } from './i18n/common.ts';
 
 /**
- * Loads the tasks "My tasks" shows: the user's own under way, and for task roles the open ones (the
- * gateway returns only those of the user's role). Loaded on every (re)connect, like the alerts.
+ * Which tasks under way to load. Caregivers and maintenance staff: everyone's in their view, so alert
+ * cards say who has each alert's task (their tasks carry no health context). Medical staff and
+ * managers: their own only, because a colleague's consult carries the resident's vitals, a read of
+ * health data (audited) they did not ask for; their alert cards learn colleagues' tasks from events.
+ */
+const ACTIVE_TASKS = (role: Role) =>
+  role === 'caregiver' || role === 'maintenance' ? '/api/tasks?state=active' : '/api/tasks?state=active&assignee=me';
+
+/**
+ * Loads the tasks "My tasks" and the alert cards show: those under way (ACTIVE_TASKS), and for task
+ * roles the open ones (the gateway returns only those in the user's view). Loaded on every (re)connect,
+ * like the alerts.
  */
 export async function loadTasks(role: Role): Promise<void> {
   // `active` = assigned, accepted or in progress; done and cancelled ones are history, not the board's.
-  const paths = ['/api/tasks?state=active&assignee=me'];
+  const paths = [ACTIVE_TASKS(role)];
   if (isTaskRole(role)) paths.push('/api/tasks?state=open');
   beginTaskReload();
   try {

@@ -76,6 +76,11 @@ export const consentCovers = (c: Case) =>
 export const vitalsCovers = (c: Case) => consentCovers(c) && !zonedOut(c);
 export const alertInView = (c: Case) => (c.is === 'resident' ? ownResident(c) : c.is !== 'maintenance' && !zonedOut(c));
 /**
+ * A facility alert (a water leak in the place's zone, no resident): every member of staff of the
+ * facility and maintenance see it, a zoned caregiver only in their zones, a resident never.
+ */
+export const facilityAlertInView = (c: Case) => c.is !== 'resident' && !zonedOut(c);
+/**
  * The case's task (`taskFor`): an unassigned `remote_consult` for medical staff, which is of their
  * role wherever it is; an unassigned `onsite_check` of the place's zone for everyone else.
  */
@@ -209,6 +214,26 @@ export class World {
       title: 'Heart rate high: 163 bpm',
       explanation: { rule: 'vital.hr_high', inputs: { hr: 163 }, condition: 'Heart rate ≥ 120 bpm' },
       location: { lat: 30.27, lon: 120.16 },
+      raisedAt: iso(),
+      lastSeenAt: iso(),
+      occurrences: 1,
+      escalationLevel: 0,
+    };
+    await this.h.stores.alerts.put(alert);
+    return alert.id;
+  }
+
+  /** An active water-leak alert of a room in the place's zone: about the facility, not a resident. */
+  async facilityAlert(place: Place, id = next('mx-fresh-fal')): Promise<string> {
+    const alert: Alert = {
+      id,
+      ...WHERE[place],
+      roomId: 'r-utility',
+      kind: 'facility.water_leak',
+      priority: 'medium',
+      state: 'active',
+      title: 'Water leak',
+      explanation: { rule: 'facility.water_leak', inputs: { leak: true }, condition: 'Leak sensor wet' },
       raisedAt: iso(),
       lastSeenAt: iso(),
       occurrences: 1,

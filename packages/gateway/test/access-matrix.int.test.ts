@@ -21,7 +21,7 @@ import {
   vitalsCovers,
   World,
 } from './access-matrix.fixture.ts';
-import { PUBLIC_ROUTES, ROWS } from './access-matrix.rows.ts';
+import { PUBLIC_ROUTES, ROWS, VARIANT_ROWS } from './access-matrix.rows.ts';
 import { api, connect, type Harness, type Json, recordingSocket, startHarness } from './fixtures.ts';
 
 /**
@@ -69,7 +69,9 @@ describe('the route table and the matrix agree', () => {
     const missing = registered.filter((r) => !(r in ROWS) && !(r in PUBLIC_ROUTES));
     expect(missing, 'routes without a row in test/access-matrix.rows.ts').toEqual([]);
     const gone = [...Object.keys(ROWS), ...Object.keys(PUBLIC_ROUTES)].filter((r) => !registered.includes(r));
+    const variantless = Object.keys(VARIANT_ROWS).filter((r) => !((r.split(' · ')[0] ?? '') in ROWS));
     expect(gone, 'rows whose route is no longer registered').toEqual([]);
+    expect(variantless, 'variant rows of a route without a row').toEqual([]);
   });
 
   it('every Socket.IO event the server handles or sends has a row', async () => {
@@ -96,14 +98,14 @@ describe('REST: every route × role × place × consent (contract §4.2, §4.3)'
       const res = await api(h.base, route.split(' ')[0] ?? 'GET', req.path, { body: req.body });
       expect(res.status, route).toBe(200);
     }
-    for (const [route, row] of Object.entries(ROWS)) {
+    for (const [route, row] of [...Object.entries(ROWS), ...Object.entries(VARIANT_ROWS)]) {
       const { path, body } = await row.call(w.caseOf('admin', 'inZone', 'on'));
       const res = await api(h.base, route.split(' ')[0] ?? 'GET', path, { body });
       expect(res.status, route).toBe(401);
     }
   });
 
-  for (const [route, row] of Object.entries(ROWS)) {
+  for (const [route, row] of [...Object.entries(ROWS), ...Object.entries(VARIANT_ROWS)]) {
     it(route, async () => {
       const method = route.split(' ')[0] ?? 'GET';
       const wrong: string[] = [];

@@ -5,6 +5,7 @@ import {
   type Case,
   consentCovers,
   type Expect,
+  facilityAlertInView,
   facilityOf,
   gate,
   listGate,
@@ -46,7 +47,8 @@ export const PUBLIC_ROUTES: Record<string, { path: string; body?: unknown }> = {
 
 const STAFF: Role[] = ['admin', 'manager', 'caregiver', 'medical'];
 const ADMINS: Role[] = ['admin', 'manager'];
-const RESPONDERS: Role[] = ['caregiver', 'medical', 'manager'];
+/** Who acknowledges and resolves alerts in view; maintenance sees facility alerts only (issue 14). */
+const RESPONDERS: Role[] = ['caregiver', 'medical', 'manager', 'maintenance'];
 /** Who takes the case's task (TaskService TAKES, within the routes' TASK_ACTORS): medical staff theirs. */
 const TASK_TAKERS: Role[] = ['caregiver', 'manager', 'medical'];
 const TASK_VIEWERS: Role[] = ['admin', 'manager', 'caregiver', 'medical', 'maintenance'];
@@ -258,5 +260,33 @@ export const ROWS: Record<string, Row> = {
   'GET /api/audit/verify': {
     call: async (c) => ({ path: `/api/audit/verify?facilityId=${facilityOf(c.place)}` }),
     expected: (c) => listGate(c, { roles: ADMINS, byFacility: true }),
+  },
+};
+
+/**
+ * More rows for routes that already have one, each for an object or body the route's row does not
+ * cover (keyed `<route> · <what>`; the test runs them like ROWS). Facility alerts (issue 14):
+ * maintenance staff acknowledge and resolve them, as every responder who sees them. Completing with
+ * an outcome resolves the task's alert: it must not reach further than completing (the task is open,
+ * so whoever gets past the access layer meets `409`).
+ */
+export const VARIANT_ROWS: Record<string, Row> = {
+  'POST /api/alerts/:id/ack · facility alert': {
+    call: async (c) => ({ path: `/api/alerts/${await c.w.facilityAlert(c.place)}/ack` }),
+    expected: (c) => gate(c, { view: facilityAlertInView, roles: RESPONDERS }),
+  },
+  'POST /api/alerts/:id/resolve · facility alert': {
+    call: async (c) => ({
+      path: `/api/alerts/${await c.w.facilityAlert(c.place)}/resolve`,
+      body: { outcome: 'handled' },
+    }),
+    expected: (c) => gate(c, { view: facilityAlertInView, roles: RESPONDERS }),
+  },
+  'POST /api/tasks/:id/complete · with outcome': {
+    call: async (c) => ({
+      path: `/api/tasks/${await c.w.task(c.place, c.consent, undefined, taskKindFor(c))}/complete`,
+      body: { outcome: 'handled' },
+    }),
+    expected: (c) => gate(c, { view: taskInView, roles: TASK_TAKERS }),
   },
 };

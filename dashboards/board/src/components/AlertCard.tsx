@@ -22,6 +22,7 @@ import { markDisplayed } from '../live.ts';
 import { session } from '../session.ts';
 import { calledAt, now, toMs } from '../store.ts';
 import { staffNames } from '../team.ts';
+import { AlertTasks } from './AlertTasks.tsx';
 
 interface Props {
   alert: Alert;
@@ -169,6 +170,8 @@ export function AlertCard({ alert, resident, canAck, canResolve }: Props) {
             : tAlerts('acknowledgedBy', { who: who(alert.acknowledgedBy) })}
         </p>
       )}
+
+      <AlertTasks alertId={alert.id} />
 
       {(canAck || canResolve) && (
         <div class="card__actions">

@@ -8,6 +8,7 @@ import { initDuty, resetDuty } from '../duty.ts';
 import { startLive } from '../live.ts';
 import { startTokenRefresh } from '../token-refresh.ts';
 import { resetSla } from '../sla.ts';
+import { resetAlertResolutions } from '../task-completion.ts';
 import { activeHighCount, now, resetStore } from '../store.ts';
 import { resetTasks } from '../tasks.ts';
 import { isManagerRole } from '../tasks-format.ts';
@@ -16,6 +17,7 @@ import { AlertBoard } from './AlertBoard.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { Header } from './Header.tsx';
 import { MyTasks } from './MyTasks.tsx';
+import { FacilityNote } from './FacilityNote.tsx';
 import { ResidentTiles } from './ResidentTiles.tsx';
 import { SlaPanel } from './SlaPanel.tsx';
 import { SoundBanner } from './SoundBanner.tsx';
@@ -26,7 +28,8 @@ import { resetZones } from '../zones.ts';
 const TICK_MS = 5_000;
 /** Duty changes raise no event: the team panel also refreshes on this period. */
 const TEAM_REFRESH_MS = 60_000;
-const RESPONDERS = ['caregiver', 'medical', 'manager'] as const;
+/** Maintenance staff respond to facility alerts, the only alerts they are sent (issue 14). */
+const RESPONDERS = ['caregiver', 'medical', 'manager', 'maintenance'] as const;
 
 export function Board({ session }: { session: LoginResponse }) {
   const manager = isManagerRole(session.user.role);
@@ -66,6 +69,7 @@ export function Board({ session }: { session: LoginResponse }) {
       stopTitle();
       resetStore();
       resetTasks();
+      resetAlertResolutions();
       resetSla();
       resetTeam();
       resetDuty();
@@ -74,7 +78,8 @@ export function Board({ session }: { session: LoginResponse }) {
     };
   }, [session.user.id]);
 
-  // The gateway lets responders (caregiver, medical, manager) acknowledge and resolve; admins provision
+  // The gateway lets responders (caregiver, medical, manager; maintenance their facility alerts)
+  // acknowledge and resolve; admins provision
   // and watch. The server still decides: a refused action is shown on the card.
   const responder = (RESPONDERS as readonly string[]).includes(session.user.role);
 
@@ -96,7 +101,7 @@ export function Board({ session }: { session: LoginResponse }) {
           <div class="layout__col">
             {manager && <SlaPanel />}
             {manager && <TeamPanel />}
-            <ResidentTiles />
+            {session.user.role === 'maintenance' ? <FacilityNote /> : <ResidentTiles />}
           </div>
         </main>
       )}

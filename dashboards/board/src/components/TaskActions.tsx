@@ -2,10 +2,12 @@ import { useSignal } from '@preact/signals';
 import type { Task } from '@vigil/contracts';
 import { useEffect, useRef } from 'preact/hooks';
 import { ApiError, describeError } from '../api.ts';
+import { completeTask } from '../task-completion.ts';
 import { declineTask, refreshTask, taskStep } from '../task-data.ts';
 import { stepsFor, type TaskStep } from '../tasks-format.ts';
 import { tCommon } from '../i18n/common.ts';
 import { tTasks } from '../i18n/tasks.ts';
+import { CompleteChooser } from './CompleteChooser.tsx';
 
 interface Props {
   task: Task;
@@ -26,6 +28,8 @@ export function TaskActions({ task, mine }: Props) {
   const busy = useSignal(false);
   const error = useSignal<string | null>(null);
   const declining = useSignal(false);
+  // An alert's task: "Complete" first asks how it went, which also closes the alert (issue 14).
+  const completing = useSignal(false);
   const reason = useSignal('');
   const reasonInput = useRef<HTMLInputElement>(null);
   const isDeclining = declining.value;
@@ -40,6 +44,7 @@ export function TaskActions({ task, mine }: Props) {
     try {
       await action();
       declining.value = false;
+      completing.value = false;
       reason.value = '';
     } catch (err) {
       error.value = errorText(err);
@@ -55,7 +60,7 @@ export function TaskActions({ task, mine }: Props) {
 
   return (
     <>
-      {(steps.length > 0 || decline) && !declining.value && (
+      {(steps.length > 0 || decline) && !declining.value && !completing.value && (
         <div class="card__actions">
           {steps.map((s, i) => (
             <button
@@ -64,7 +69,10 @@ export function TaskActions({ task, mine }: Props) {
               class={i === 0 ? 'btn btn--primary' : 'btn'}
               data-step={s}
               disabled={busy.value}
-              onClick={() => run(() => taskStep(task.id, s))}
+              onClick={() => {
+                if (s === 'complete' && task.alertId) completing.value = true;
+                else void run(() => taskStep(task.id, s));
+              }}
             >
               {stepLabel(s)}
             </button>
@@ -75,6 +83,15 @@ export function TaskActions({ task, mine }: Props) {
             </button>
           )}
         </div>
+      )}
+
+      {completing.value && (
+        <CompleteChooser
+          task={task}
+          busy={busy.value}
+          onChoose={(outcome) => run(() => completeTask(task, outcome))}
+          onBack={() => (completing.value = false)}
+        />
       )}
 
       {declining.value && (

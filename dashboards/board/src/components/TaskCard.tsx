@@ -3,6 +3,7 @@ import { clockTime, PRIORITY_LABEL } from '../format.ts';
 import { session } from '../session.ts';
 import { alerts, recentlyResolved, residents, toMs } from '../store.ts';
 import { consultView, dueOf, TASK_KIND_LABEL, TASK_STATE_LABEL } from '../tasks-format.ts';
+import { TaskAlertResult, TaskAlertPriority } from './TaskAlertLink.tsx';
 import { ConsultContext } from './ConsultContext.tsx';
 import { Countdown } from './Countdown.tsx';
 import { TaskActions } from './TaskActions.tsx';
@@ -93,11 +94,13 @@ export function TaskCard({ task }: { task: Task }) {
       {title && (
         <p class="task__alert">
           <span class="card__label">{tTasks('alert')}</span> {title}
+          <TaskAlertPriority task={task} />
         </p>
       )}
 
       {due && <Countdown due={due} />}
       {closed && <p class="task__closed">{closed}</p>}
+      <TaskAlertResult task={task} />
 
       {task.emergencyAccess && task.context !== undefined && !closed && (
         // Contract §4.3: the resident's consent does not cover this role; the gateway shows the context

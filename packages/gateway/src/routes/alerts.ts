@@ -8,8 +8,12 @@ import { alertInScope, facilityScope, inScope } from '../scope.ts';
 import { collectPage, linkNext, pageQuery, TimedPageParams } from '../paging.ts';
 import { IdParams } from './facilities.ts';
 
-/** Roles that respond to alerts (contract §4.2): acknowledge and resolve. */
-const RESPONDERS = ['caregiver', 'medical', 'manager'] as const;
+/**
+ * Roles that respond to alerts (contract §4.2): acknowledge and resolve. Maintenance staff respond to
+ * facility alerts (water, smoke, power: issue 14), the only alerts in their view (scope.ts
+ * `alertInView`), so an alert about a resident stays 403 for them.
+ */
+const RESPONDERS = ['caregiver', 'medical', 'manager', 'maintenance'] as const;
 
 /** High first, then the newest raised (IEC 60601-1-8 priorities; the board's order). */
 export const compareAlerts = (a: Alert, b: Alert) =>

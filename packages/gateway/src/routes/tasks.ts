@@ -1,4 +1,13 @@
-import { Id, type Resident, type Task, TaskActionRequest, TaskDeclineRequest, TaskState } from '@vigil/contracts';
+import {
+  Id,
+  type Resident,
+  type Task,
+  TaskActionRequest,
+  TaskCompleteRequest,
+  type TaskCompleteResponse,
+  TaskDeclineRequest,
+  TaskState,
+} from '@vigil/contracts';
 import type { Actor } from '@vigil/engine';
 import { taskPosition } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -8,6 +17,7 @@ import type { GatewayContext, RouteOptions } from '../context.ts';
 import { taskContextNote, taskForViewer } from '../emergency-access.ts';
 import { collectPage, linkNext, pageQuery, TimedPageParams } from '../paging.ts';
 import { facilityScope, inScope, taskInScope } from '../scope.ts';
+import { resolveCompletedTaskAlert } from '../task-completion.ts';
 import { IdParams } from './facilities.ts';
 
 /**
@@ -92,7 +102,7 @@ export const taskRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
     return shown;
   });
 
-  for (const action of ['accept', 'start', 'complete'] as const) {
+  for (const action of ['accept', 'start'] as const) {
     app.post(
       `/:id/${action}`,
       // No body at all arrives as null, like `POST /api/alerts/{id}/ack`.
@@ -108,6 +118,24 @@ export const taskRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
       },
     );
   }
+
+  // Completing an alert's task may resolve the alert in the same step (contract §4.1, task-completion.ts).
+  app.post(
+    '/:id/complete',
+    { schema: { params: IdParams, body: TaskCompleteRequest.nullish() } },
+    async (req): Promise<TaskCompleteResponse> => {
+      const user = userOf(req);
+      await taskInScope(ctx, user, req.params.id);
+      requireRole(user, ...TASK_ACTORS);
+      const { note, outcome } = req.body ?? {};
+      const task = await ctx.tasks.complete(req.params.id, actorOf(user), note);
+      req.log.info({ taskId: task.id, action: 'complete', by: user.id }, 'task changed');
+      const alertResolution = await resolveCompletedTaskAlert(ctx, user, task, outcome, note);
+      if (alertResolution) req.log.info({ taskId: task.id, by: user.id, ...alertResolution }, 'task alert');
+      const [shown] = await applyHealthConsent(ctx, user, [task]);
+      return { ...(shown as Task), ...(alertResolution && { alertResolution }) };
+    },
+  );
 
   app.post('/:id/decline', { schema: { params: IdParams, body: TaskDeclineRequest.nullish() } }, async (req) => {
     const user = userOf(req);
