@@ -20,6 +20,7 @@ import { ResidentTiles } from './ResidentTiles.tsx';
 import { SlaPanel } from './SlaPanel.tsx';
 import { SoundBanner } from './SoundBanner.tsx';
 import { TeamPanel } from './TeamPanel.tsx';
+import { ConsultView } from '../views/ConsultView.tsx';
 
 const TICK_MS = 5_000;
 /** Duty changes raise no event: the team panel also refreshes on this period. */
@@ -84,6 +85,9 @@ export function Board({ session }: { session: LoginResponse }) {
         <main class="layout layout--single">
           <p class="empty">This board is for care staff. Your own data and consent settings are not shown here.</p>
         </main>
+      ) : session.user.role === 'medical' ? (
+        // The medical team's consult view (issue 14 item 3): queue, charts, health summary, notes.
+        <ConsultView />
       ) : (
         <main class="layout">
           <div class="layout__col">

@@ -1,0 +1,46 @@
+import type { Explanation, Priority, Resident, Task, TaskState } from '@vigil/contracts';
+import { t } from '../i18n/consult.ts';
+import { alerts, recentlyResolved, residents } from '../store.ts';
+
+const STATE_KEY = {
+  open: 'stateOpen',
+  assigned: 'stateAssigned',
+  accepted: 'stateAccepted',
+  in_progress: 'stateInProgress',
+  done: 'stateDone',
+  cancelled: 'stateCancelled',
+} as const satisfies Record<TaskState, string>;
+const PRIORITY_KEY = {
+  high: 'priorityHigh',
+  medium: 'priorityMedium',
+  low: 'priorityLow',
+} as const satisfies Record<Priority, string>;
+
+export const stateText = (s: TaskState): string => t(STATE_KEY[s]);
+export const priorityText = (p: Priority): string => t(PRIORITY_KEY[p]);
+
+export const residentOf = (task: Task): Resident | undefined =>
+  task.residentId ? residents.value.get(task.residentId) : undefined;
+
+/** "Ada Lovelace · Room 12": who and where, from the resident list (the task alone carries ids). */
+export function whoAndWhere(task: Task): { name: string; room?: string } {
+  const r = residentOf(task);
+  const room = task.roomId ?? r?.roomId;
+  return { name: r?.name ?? t('unknownResident'), ...(room && { room: t('room', { room }) }) };
+}
+
+/** The alert behind the consult: as the board has it (open or just resolved), else from the task's context. */
+export function consultAlert(task: Task): { title: string; kind?: string; explanation?: Explanation } | undefined {
+  if (!task.alertId) return undefined;
+  const a = alerts.value.get(task.alertId) ?? recentlyResolved.value.find((x) => x.id === task.alertId);
+  if (a) return { title: a.title, kind: a.kind, explanation: a.explanation };
+  const c = task.context?.alert as { title?: unknown; kind?: unknown; explanation?: unknown } | undefined;
+  if (!c || typeof c.title !== 'string') return undefined;
+  return {
+    title: c.title,
+    ...(typeof c.kind === 'string' && { kind: c.kind }),
+    ...(typeof c.explanation === 'object' && c.explanation !== null
+      ? { explanation: c.explanation as Explanation }
+      : {}),
+  };
+}
