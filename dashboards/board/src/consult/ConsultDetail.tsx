@@ -14,7 +14,9 @@ import { VitalCharts } from './VitalCharts.tsx';
 function Why({ task }: { task: Task }) {
   const alert = consultAlert(task);
   if (!alert) return null;
-  const why = alert.explanation && explain(alert.explanation);
+  // The device id is for engineers; the doctor needs the values, limits and times.
+  const { deviceId: _device, ...inputs } = alert.explanation?.inputs ?? {};
+  const why = alert.explanation && explain({ ...alert.explanation, inputs });
   return (
     <section class="consult-why" data-testid="consult-why">
       <h3>{t('whyTitle')}</h3>
