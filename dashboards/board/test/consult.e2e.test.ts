@@ -212,7 +212,7 @@ describe.skipIf(skipBrowserTests)('consult view (Chromium)', () => {
       await p.getByRole('heading', { name: '会诊请求' }).waitFor();
       await finished.locator('[data-testid="consult-item"]').first().click();
       const charts = p.getByTestId('consult-charts');
-      await charts.getByText('生命体征').waitFor({ timeout: 5_000 });
+      await charts.getByRole('heading', { name: '生命体征' }).waitFor({ timeout: 5_000 });
       await charts.getByRole('button', { name: '6 小时' }).waitFor();
       await p.getByTestId('consult-note').getByText('会诊记录').waitFor();
       await p.getByTestId('consult-report').getByText('健康小结，过去 24 小时').waitFor();

@@ -65,7 +65,7 @@ export function ConsultActions({ task }: { task: Task }) {
       {canFinish && (
         <form class="consult-note-form" onSubmit={finish}>
           <label for={noteId}>{t('noteLabel')}</label>
-          <p class="hint" id={`${noteId}-hint`}>
+          <p class="consult-hint" id={`${noteId}-hint`}>
             {t('noteHint')}
           </p>
           <textarea

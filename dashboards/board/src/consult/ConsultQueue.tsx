@@ -43,9 +43,9 @@ export function ConsultQueue() {
   const finished = finishedList.value;
   return (
     <>
-      <section class="panel" aria-labelledby="cq-title" data-testid="consult-queue">
-        <h2 id="cq-title" class="panel__title">
-          {t('queueTitle')} <span class="count">{queue.length}</span>
+      <section class="cpanel" aria-labelledby="cq-title" data-testid="consult-queue">
+        <h2 id="cq-title" class="cpanel__title">
+          {t('queueTitle')} <span class="cpanel__count">{queue.length}</span>
         </h2>
         {tasksError.value && <p class="notice notice--error">{tasksError.value}</p>}
         {queue.length === 0 ? (
@@ -58,9 +58,9 @@ export function ConsultQueue() {
           </ul>
         )}
       </section>
-      <section class="panel" aria-labelledby="cq-done-title" data-testid="consult-finished">
-        <h2 id="cq-done-title" class="panel__title">
-          {t('doneTitle')} <span class="count">{finished.length}</span>
+      <section class="cpanel" aria-labelledby="cq-done-title" data-testid="consult-finished">
+        <h2 id="cq-done-title" class="cpanel__title">
+          {t('doneTitle')} <span class="cpanel__count">{finished.length}</span>
         </h2>
         {finished.length === 0 ? (
           <p class="empty">{t('doneEmpty')}</p>

@@ -26,11 +26,11 @@ function News2Line({ label, n }: { label: string; n: HealthReport['news2']['curr
 /** The health status report (contract §4.4): per vital lowest/average/highest, early warning score, risk. */
 export function ReportPanel({ report }: { report: Loaded<HealthReport> }) {
   return (
-    <section class="panel consult-report" aria-labelledby="consult-report-title" data-testid="consult-report">
-      <div class="panel__head">
+    <section class="cpanel consult-report" aria-labelledby="consult-report-title" data-testid="consult-report">
+      <div class="cpanel__head">
         <h3 id="consult-report-title">{t('reportTitle')}</h3>
         {report.state === 'ok' && (
-          <span class={`risk risk--${report.value.risk}`} data-testid="report-risk" data-risk={report.value.risk}>
+          <span class={`crisk crisk--${report.value.risk}`} data-testid="report-risk" data-risk={report.value.risk}>
             {t('riskTitle')}: {t(`risk_${report.value.risk}`)}
           </span>
         )}

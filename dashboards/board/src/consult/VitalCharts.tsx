@@ -39,16 +39,16 @@ export function VitalCharts({ residentId, limits }: { residentId: string; limits
     [loaded, limits],
   );
   return (
-    <section class="panel consult-charts" aria-labelledby="consult-charts-title" data-testid="consult-charts">
-      <div class="panel__head">
+    <section class="cpanel consult-charts" aria-labelledby="consult-charts-title" data-testid="consult-charts">
+      <div class="cpanel__head">
         <h3 id="consult-charts-title">{t('chartsTitle')}</h3>
-        <fieldset class="seg">
+        <fieldset class="cseg">
           <legend class="visually-hidden">{t('rangeLabel')}</legend>
           {CHART_RANGES.map((r) => (
             <button
               key={r}
               type="button"
-              class={`seg__btn${r === h ? ' seg__btn--on' : ''}`}
+              class={`cseg__btn${r === h ? ' cseg__btn--on' : ''}`}
               aria-pressed={r === h}
               data-hours={r}
               onClick={() => (hours.value = r)}
