@@ -34,6 +34,19 @@ describe('vitalChartData', () => {
     expect(4 * 60 * MIN).toBeLessThan(FRESH_MS.sbp);
   });
 
+  it('allows a stepped reading to sit one step late (hourly temperatures on the 24 h chart)', () => {
+    const day = { fromMs: T0, toMs: T0 + 24 * 60 * MIN, stepMs: STEP_MS[24] };
+    // Readings an hour apart, one of them moved to the end of its 15-minute step by the stepping.
+    const points = [
+      { ts: T0, temp: 36.8 },
+      { ts: T0 + 74 * MIN, temp: 36.9 },
+      { ts: T0 + 120 * MIN, temp: 37 },
+    ];
+    expect(vitalChartData(points, 'temp', day).gaps).toBe(0);
+    // Two hours of silence is missing data.
+    expect(vitalChartData([...points, { ts: T0 + 240 * MIN, temp: 37 }], 'temp', day).gaps).toBe(1);
+  });
+
   it('reads only its own vital, and only inside the window', () => {
     const points = [
       { ts: T0 - MIN, hr: 50 },

@@ -71,8 +71,8 @@ export function limitLines(limits: ReportLimits | undefined): LimitLine[] {
 
 /**
  * Shapes the history of one vital for its chart: readings in time order inside [from, to]; between two
- * readings further apart than the vital's freshness (and than two steps, since a stepped history has
- * one reading per step at most) a null, so uPlot breaks the line there instead of drawing across the
+ * readings further apart than the vital's freshness plus a step (and than two steps, since a stepped
+ * history has one reading per step at most) a null, so uPlot breaks the line there instead of drawing across the
  * missing data; the window's ends as nulls, so the time axis always spans the whole window.
  */
 export function vitalChartData(
@@ -87,7 +87,8 @@ export function vitalChartData(
       (r): r is { ts: number; v: number } => typeof r.v === 'number' && r.ts >= window.fromMs && r.ts <= window.toMs,
     )
     .sort((a, b) => a.ts - b.ts);
-  const maxGapMs = Math.max(FRESH_MS[vital], 2 * window.stepMs);
+  // A stepped reading carries the time of its step's last point: it may sit up to one step late.
+  const maxGapMs = Math.max(FRESH_MS[vital] + window.stepMs, 2 * window.stepMs);
   const x: number[] = [window.fromMs / 1000];
   const values: (number | null)[] = [null];
   let gaps = 0;
