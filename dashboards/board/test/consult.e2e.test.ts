@@ -125,7 +125,7 @@ describe.skipIf(skipBrowserTests)('consult view (Chromium)', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
 
     const item = page.locator('[data-testid="consult-item"][data-state="assigned"]').first();
-    await item.waitFor({ timeout: 10_000 });
+    await item.waitFor({ timeout: 15_000 });
     const itemText = await item.textContent();
     expect(itemText).toContain('Grace Hopper');
     expect(itemText).toContain('Room 7');
@@ -143,7 +143,7 @@ describe.skipIf(skipBrowserTests)('consult view (Chromium)', () => {
 
     // The health summary: per vital lowest/average/highest, early warning score, risk.
     const report = detail.getByTestId('consult-report');
-    await report.getByTestId('report-risk').waitFor({ timeout: 5_000 });
+    await report.getByTestId('report-risk').waitFor({ timeout: 15_000 });
     expect(await report.locator('[data-testid="report-table"] tr[data-vital="hr"]').count()).toBe(1);
     expect(await report.locator('[data-testid="report-table"] tr[data-vital="sbp"]').count()).toBe(1);
     expect(await report.getByTestId('report-news2').first().textContent()).toMatch(/Risk: /);
@@ -151,7 +151,7 @@ describe.skipIf(skipBrowserTests)('consult view (Chromium)', () => {
     // A chart for every vital; 1 h first: heart rate every 2 min, limit lines from the report.
     const charts = detail.getByTestId('consult-charts');
     const chart = (vital: string) => charts.locator(`[data-testid="vital-chart"][data-vital="${vital}"]`);
-    await charts.locator('.vcharts[data-hours="1"]').waitFor({ timeout: 5_000 });
+    await charts.locator('.vcharts[data-hours="1"]').waitFor({ timeout: 15_000 });
     for (const k of VITAL_KEYS) await chart(k).locator('canvas').waitFor();
     expect(Number(await chart('hr').getAttribute('data-readings'))).toBeGreaterThanOrEqual(25);
     expect(await chart('hr').getAttribute('data-gaps')).toBe('0');
@@ -161,14 +161,14 @@ describe.skipIf(skipBrowserTests)('consult view (Chromium)', () => {
 
     // 6 h: the 40-minute silence is a break in the line; blood pressure's hourly readings are there.
     await charts.getByRole('button', { name: '6 h' }).click();
-    await charts.locator('.vcharts[data-hours="6"]').waitFor({ timeout: 5_000 });
+    await charts.locator('.vcharts[data-hours="6"]').waitFor({ timeout: 15_000 });
     await chart('hr').locator('canvas').waitFor();
     expect(Number(await chart('hr').getAttribute('data-gaps'))).toBe(1);
     expect(Number(await chart('sbp').getAttribute('data-readings'))).toBeGreaterThanOrEqual(4);
     expect(await chart('hr').textContent()).toContain('1 break in the data');
 
     await charts.getByRole('button', { name: '24 h' }).click();
-    await charts.locator('.vcharts[data-hours="24"]').waitFor({ timeout: 5_000 });
+    await charts.locator('.vcharts[data-hours="24"]').waitFor({ timeout: 15_000 });
     await chart('temp').locator('canvas').waitFor();
     expect(Number(await chart('temp').getAttribute('data-readings'))).toBeGreaterThanOrEqual(4);
     expect(await charts.getByRole('button', { name: '24 h' }).getAttribute('aria-pressed')).toBe('true');
@@ -179,20 +179,20 @@ describe.skipIf(skipBrowserTests)('consult view (Chromium)', () => {
     const detail = page.getByTestId('consult-detail');
     const taskId = await detail.getAttribute('data-task-id');
     await detail.getByTestId('consult-accept').click();
-    await page.locator(`[data-testid="consult-detail"][data-state="accepted"]`).waitFor({ timeout: 5_000 });
+    await page.locator(`[data-testid="consult-detail"][data-state="accepted"]`).waitFor({ timeout: 15_000 });
 
     // Finishing without a note is refused on the board, in words.
     await detail.getByTestId('consult-complete').click();
     await detail.getByText('Please write a note before finishing.').waitFor();
     await detail.getByTestId('consult-note-input').fill(NOTE);
     await detail.getByTestId('consult-complete').click();
-    await page.locator(`[data-testid="consult-detail"][data-state="done"]`).waitFor({ timeout: 5_000 });
+    await page.locator(`[data-testid="consult-detail"][data-state="done"]`).waitFor({ timeout: 15_000 });
     expect(await detail.getByTestId('consult-note').textContent()).toContain(NOTE);
     await page.locator(`[data-testid="consult-finished"] [data-task-id="${taskId}"]`).waitFor();
 
     await page.reload();
     const finished = page.locator(`[data-testid="consult-finished"] [data-task-id="${taskId}"]`);
-    await finished.waitFor({ timeout: 10_000 });
+    await finished.waitFor({ timeout: 15_000 });
     await finished.click();
     await page.locator(`[data-testid="consult-detail"][data-task-id="${taskId}"]`).waitFor();
     expect(await page.getByTestId('consult-note').textContent()).toContain(NOTE);
@@ -208,11 +208,11 @@ describe.skipIf(skipBrowserTests)('consult view (Chromium)', () => {
       await p.fill('#password', DOCTOR.password);
       await p.locator('button[type="submit"]').click();
       const finished = p.getByTestId('consult-finished');
-      await finished.getByText('今天已完成').waitFor({ timeout: 10_000 });
+      await finished.getByText('今天已完成').waitFor({ timeout: 15_000 });
       await p.getByRole('heading', { name: '会诊请求' }).waitFor();
       await finished.locator('[data-testid="consult-item"]').first().click();
       const charts = p.getByTestId('consult-charts');
-      await charts.getByRole('heading', { name: '生命体征' }).waitFor({ timeout: 5_000 });
+      await charts.getByRole('heading', { name: '生命体征' }).waitFor({ timeout: 15_000 });
       await charts.getByRole('button', { name: '6 小时' }).waitFor();
       await p.getByTestId('consult-note').getByText('会诊记录').waitFor();
       await p.getByTestId('consult-report').getByText('健康小结，过去 24 小时').waitFor();

@@ -31,7 +31,7 @@ export function ReportPanel({ report }: { report: Loaded<HealthReport> }) {
         <h3 id="consult-report-title">{t('reportTitle')}</h3>
         {report.state === 'ok' && (
           <span class={`crisk crisk--${report.value.risk}`} data-testid="report-risk" data-risk={report.value.risk}>
-            {t('riskTitle')}: {t(`risk_${report.value.risk}`)}
+            {t('riskIs', { level: t(`risk_${report.value.risk}`) })}
           </span>
         )}
       </div>

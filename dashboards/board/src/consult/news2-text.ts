@@ -3,7 +3,7 @@ import { t } from '../i18n/consult.ts';
 
 /** "5 · Medium risk", with "from 4 of 7 measures" when NEWS2 lacks parameters (plain words, no "partial"). */
 export function news2Headline(n: Pick<News2, 'score' | 'risk' | 'partial' | 'missing'>): string {
-  const base = `${n.score} · ${t('riskTitle')}: ${t(`risk_${n.risk}`)}`;
+  const base = `${n.score} · ${t('riskIs', { level: t(`risk_${n.risk}`) })}`;
   return n.partial ? `${base} (${t('news2Partial', { have: 7 - n.missing.length })})` : base;
 }
 
