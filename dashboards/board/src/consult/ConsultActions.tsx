@@ -3,7 +3,7 @@ import type { Task } from '@vigil/contracts';
 import { describeError } from '../api.ts';
 import { t } from '../i18n/consult.ts';
 import { session } from '../session.ts';
-import { refreshTask } from '../task-data.ts';
+import { declineTask, refreshTask } from '../task-data.ts';
 import { acceptConsult, completeConsult } from './consult-data.ts';
 
 /** The gateway's limit on a note (`TaskActionRequest`). */
@@ -60,6 +60,18 @@ export function ConsultActions({ task }: { task: Task }) {
           onClick={() => void run(() => acceptConsult(task.id))}
         >
           {busy.value ? t('accepting') : t('accept')}
+        </button>
+      )}
+      {task.state === 'assigned' && mine && (
+        // Offered to the next doctor on duty, never back to this one (docs/api.md "Tasks").
+        <button
+          type="button"
+          class="btn"
+          data-testid="consult-pass"
+          disabled={busy.value}
+          onClick={() => void run(() => declineTask(task.id))}
+        >
+          {t('pass')}
         </button>
       )}
       {canFinish && (

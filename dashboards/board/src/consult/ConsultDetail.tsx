@@ -84,7 +84,7 @@ export function ConsultDetail({ task }: { task: Task }) {
           {room && <span class="consult-detail__room"> · {room}</span>}
         </h2>
         <span class="state" data-testid="consult-state">
-          {stateText(task.state)}
+          {stateText(task)}
         </span>
       </header>
       <Why task={task} />

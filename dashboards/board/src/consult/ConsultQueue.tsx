@@ -30,7 +30,7 @@ function QueueItem({ task }: { task: Task }) {
         <span class="cq__state">
           {task.state === 'done' && task.completedAt
             ? t('finishedAt', { time: formatTime(toMs(task.completedAt)) })
-            : stateText(task.state)}
+            : stateText(task)}
         </span>
       </button>
     </li>

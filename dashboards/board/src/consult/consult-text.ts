@@ -1,5 +1,6 @@
 import type { Explanation, Priority, Resident, Task, TaskState } from '@vigil/contracts';
 import { t } from '../i18n/consult.ts';
+import { session } from '../session.ts';
 import { alerts, recentlyResolved, residents } from '../store.ts';
 
 const STATE_KEY = {
@@ -16,7 +17,13 @@ const PRIORITY_KEY = {
   low: 'priorityLow',
 } as const satisfies Record<Priority, string>;
 
-export const stateText = (s: TaskState): string => t(STATE_KEY[s]);
+/** The consult's state as the signed-in doctor reads it ("Waiting for you" only when it is theirs). */
+export function stateText(task: Pick<Task, 'state' | 'assigneeId'>): string {
+  const mine = task.assigneeId !== undefined && task.assigneeId === session.value?.user.id;
+  if (!mine && task.assigneeId !== undefined && task.state !== 'done' && task.state !== 'cancelled')
+    return t('stateWithColleague');
+  return t(STATE_KEY[task.state]);
+}
 export const priorityText = (p: Priority): string => t(PRIORITY_KEY[p]);
 
 export const residentOf = (task: Task): Resident | undefined =>
