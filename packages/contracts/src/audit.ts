@@ -24,6 +24,13 @@ export const AUDIT_ACTIONS = [
   /** Extension (issue 15): the resident's vitals and NEWS2 exported as a FHIR R4 Bundle (contract §4.4). */
   'fhir.export',
   /**
+   * Extension (issue 14): a remote consult's note (the doctor's clinical finding, `Task.note`) written
+   * (`task_note.write`, on the action that carries it) or handed out with the task over REST or
+   * Socket.IO (`task_note.read`); `detail` names the task, never the text.
+   */
+  'task_note.write',
+  'task_note.read',
+  /**
    * Extension (issue 13): account changes, written without a resident, into the chain of each facility
    * the account serves: a manager or admin created an account (`detail` names it and its role; a
    * clinical account a manager created says `flag manager_created_clinical`), an admin approved one,

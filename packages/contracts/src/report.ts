@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { AlertKind, AlertOutcome } from './alert.ts';
 import { IsoTime } from './ids.ts';
 import { News2, RiskLevel } from './news2.ts';
-import { VITAL_KEYS } from './vitals.ts';
+import { THRESHOLD_VITALS } from './rule-settings.ts';
+import { perVital, VITAL_KEYS } from './vitals.ts';
 
 /** One vital over the report window; out of range = beyond the resident's alert limits. */
 export const VitalSummary = z.object({
@@ -15,6 +16,15 @@ export const VitalSummary = z.object({
   outOfRangePct: z.number().min(0).max(100),
 });
 export type VitalSummary = z.infer<typeof VitalSummary>;
+
+/** One vital's alert limits in force for the resident (facility rules, then care plan). */
+export const ReportLimits = z.object({
+  low: z.number().optional(),
+  high: z.number().optional(),
+  criticalLow: z.number().optional(),
+  criticalHigh: z.number().optional(),
+});
+export type ReportLimits = z.infer<typeof ReportLimits>;
 
 /**
  * `GET /api/residents/{id}/report` (contract §4.4): a short-term health status assessment over a
@@ -36,5 +46,12 @@ export const HealthReport = z.object({
   }),
   /** From the current NEWS2 (chart 4); `low` when nothing is known. */
   risk: RiskLevel,
+  /**
+   * Extension (issue 14): the limits "out of range" was judged against, per vital with thresholds
+   * (diastolic has none), so the consult charts draw the same lines the rules use.
+   */
+  limits: z.object(perVital(THRESHOLD_VITALS, () => ReportLimits.optional())).optional(),
+  /** Extension (issue 14): the NEWS2 SpO2 scale in force (care plan; 1 unless scale 2 is prescribed). */
+  spo2Scale: z.union([z.literal(1), z.literal(2)]).optional(),
 });
 export type HealthReport = z.infer<typeof HealthReport>;

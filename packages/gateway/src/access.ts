@@ -22,17 +22,38 @@ export function canSeeVitals(
 }
 
 /**
- * A task's `context` (the resident's latest vitals, NEWS2, trend) is resident health data: it stays
- * only for users the resident's consent lets see it (contract §4.3). A task about no resident (a
- * facility task) carries no health data; one whose resident is gone keeps none.
+ * A consult's note (`Task.note` of a `remote_consult` about a resident) is the doctor's clinical finding:
+ * health data like the context (issue 14). Other tasks' notes (an on-site check's remark, a decline
+ * reason) are work notes and stay as they were.
+ */
+export function hasHealthNote(task: Task): boolean {
+  return task.kind === 'remote_consult' && task.residentId !== undefined && task.note !== undefined;
+}
+
+/** Does the task carry resident health data (`context`, a consult note) at all? */
+export function carriesHealth(task: Task): boolean {
+  return task.residentId !== undefined && (task.context !== undefined || hasHealthNote(task));
+}
+
+/** The task without its health data: no `context`, no consult note. */
+export function withoutHealth(task: Task): Task {
+  const { context: _hidden, ...rest } = task;
+  if (!hasHealthNote(task)) return rest;
+  const { note: _note, ...bare } = rest;
+  return bare;
+}
+
+/**
+ * A task's `context` (the resident's latest vitals, NEWS2, trend) and a consult's note are resident
+ * health data: they stay only for users the resident's consent lets see them (contract §4.3). A task
+ * about no resident (a facility task) carries no health data; one whose resident is gone keeps none.
  */
 export function withHealthConsent(
   user: AuthUser,
   task: Task,
   resident: Pick<Resident, 'id' | 'facilityId' | 'consent'> | undefined,
 ): Task {
-  if (task.context === undefined || task.residentId === undefined) return task;
+  if (!carriesHealth(task)) return task;
   if (resident && canSeeHealth(user, resident)) return task;
-  const { context: _hidden, ...rest } = task;
-  return rest;
+  return withoutHealth(task);
 }

@@ -79,4 +79,26 @@ describe('healthReport', () => {
     });
     expect(r).toMatchObject({ coverage: null, vitals: {}, news2: { current: null, worst: null }, risk: 'low' });
   });
+
+  it('names the limits it judged against: facility rules with the care plan overrides, and the SpO2 scale', () => {
+    const r = healthReport({
+      residentId: 'r1',
+      from: T0,
+      to: T0 + 40 * MIN,
+      points,
+      alerts: [],
+      carePlan: { thresholds: { hr: { high: 110 } }, spo2Scale: 2 },
+      settings: DEFAULT_RULE_SETTINGS,
+    });
+    const facilityHr = DEFAULT_RULE_SETTINGS.vitals.hr;
+    expect(r.limits?.hr).toEqual({
+      low: facilityHr.low,
+      high: 110,
+      criticalLow: facilityHr.criticalLow,
+      criticalHigh: facilityHr.criticalHigh,
+    });
+    expect(r.limits?.spo2?.low).toBe(DEFAULT_RULE_SETTINGS.vitals.spo2.low);
+    expect(r.limits).not.toHaveProperty('dbp');
+    expect(r.spo2Scale).toBe(2);
+  });
 });

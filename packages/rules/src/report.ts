@@ -4,13 +4,14 @@ import {
   type HealthReport,
   type News2,
   type RuleSettingsBody,
+  THRESHOLD_VITALS,
   toIso,
   VITAL_KEYS,
   type VitalKey,
   type VitalSummary,
 } from '@vigil/contracts';
 import { type LatestReadings, NEWS2_FRESHNESS_MS, news2FromLatest } from './news2.ts';
-import { effectiveVitalRules, type ThresholdVital } from './thresholds.ts';
+import { effectiveVitalRules, type ThresholdVital, type VitalRules } from './thresholds.ts';
 
 /** A history point, as the vitals history returns it (device time, epoch ms). */
 export interface ReportPoint extends Partial<Record<VitalKey, number | undefined>> {
@@ -113,7 +114,24 @@ export function healthReport(input: {
     news2: { current: currentNow ?? null, worst: worst ?? null },
     alerts: { raised: alerts.length, open: alerts.filter((a) => a.state !== 'resolved').length, byKind, outcomes },
     risk: currentNow?.risk ?? 'low',
+    limits: reportLimits(rules),
+    spo2Scale: input.carePlan.spo2Scale ?? 1,
   };
+}
+
+/** The limits of each vital in force, only those set (JSON has no `undefined`). */
+function reportLimits(rules: VitalRules): NonNullable<HealthReport['limits']> {
+  const out: NonNullable<HealthReport['limits']> = {};
+  for (const k of THRESHOLD_VITALS) {
+    const { low, high, criticalLow, criticalHigh } = rules[k];
+    out[k] = {
+      ...(low !== undefined && { low }),
+      ...(high !== undefined && { high }),
+      ...(criticalLow !== undefined && { criticalLow }),
+      ...(criticalHigh !== undefined && { criticalHigh }),
+    };
+  }
+  return out;
 }
 
 function outOfRange(

@@ -24,6 +24,7 @@ import { SoundBanner } from './SoundBanner.tsx';
 import { TeamPanel } from './TeamPanel.tsx';
 import { tCommon } from '../i18n/common.ts';
 import { resetZones } from '../zones.ts';
+import { ConsultView } from '../views/ConsultView.tsx';
 
 const TICK_MS = 5_000;
 /** Duty changes raise no event: the team panel also refreshes on this period. */
@@ -92,6 +93,9 @@ export function Board({ session }: { session: LoginResponse }) {
         <main class="layout layout--single">
           <p class="empty">{tCommon('residentBoard')}</p>
         </main>
+      ) : session.user.role === 'medical' ? (
+        // The medical team's consult view (issue 14 item 3): queue, charts, health summary, notes.
+        <ConsultView />
       ) : (
         <main class="layout">
           <div class="layout__col">

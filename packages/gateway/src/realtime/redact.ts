@@ -2,6 +2,7 @@ import type { Location, LoggedEvent, Resident } from '@vigil/contracts';
 import type { Stores } from '@vigil/stores';
 import { alertForViewer, slaWarningForViewer } from '../alert-view.ts';
 import type { AuthUser } from '../auth-guard.ts';
+import { carriesHealth, withoutHealth } from '../access.ts';
 import { taskForViewer } from '../emergency-access.ts';
 
 /** An event as one viewer may see it (a promise: emergency access reads the stores, see below). */
@@ -14,7 +15,7 @@ export type EventView = (user: AuthUser) => Promise<LoggedEvent>;
  *   content (title values, inputs) under the viewer's health consent, the location (read from the
  *   stored alert: the log keeps none) under the location consent, either by emergency access to that
  *   alert;
- * - a task's `context` (vitals, NEWS2, trend) is health data: it stays for the viewers the resident's
+ * - a task's `context` (vitals, NEWS2, trend) and a consult's note are health data: it stays for the viewers the resident's
  *   health consent covers (it depends on the viewer's role, hence the per-viewer step), and for a
  *   viewer it does not cover only by emergency access (contract §4.3: assigned to that open `high`
  *   alert), marked `emergencyAccess: true`. Only those viewers cost a store read, decided at the
@@ -42,14 +43,13 @@ export async function redactEvent(
   }
   if (e.event === 'task') {
     const task = e.envelope.data;
-    if (task.context === undefined || task.residentId === undefined) return async () => e;
+    if (!carriesHealth(task) || task.residentId === undefined) return async () => e;
     const resident: Resident | undefined = await stores.residents.get(task.residentId);
-    const { context: _hidden, ...stripped } = task;
-    const without: LoggedEvent = { event: 'task', envelope: { ...e.envelope, data: stripped } };
+    const without: LoggedEvent = { event: 'task', envelope: { ...e.envelope, data: withoutHealth(task) } };
     return async (user) => {
       const shown = await taskForViewer(stores, user, task, resident);
       if (shown === task) return e;
-      return shown.context === undefined ? without : { event: 'task', envelope: { ...e.envelope, data: shown } };
+      return carriesHealth(shown) ? { event: 'task', envelope: { ...e.envelope, data: shown } } : without;
     };
   }
   if (e.event === 'sla') {

@@ -3,6 +3,7 @@ import type { Server, Socket } from 'socket.io';
 import { alertReadNote, showsHealth } from '../alert-view.ts';
 import type { AuditRecorder } from '../audit.ts';
 import type { AuthUser } from '../auth-guard.ts';
+import { hasHealthNote } from '../access.ts';
 import { taskContextNote } from '../emergency-access.ts';
 
 /** Per-socket state (contract §2): who it is, and where it stands in the event log. */
@@ -89,6 +90,16 @@ export function emitLogged(socket: VigilSocket, e: LoggedEvent, audit: Pick<Audi
           socket.data.user,
           { id: task.residentId, facilityId: task.facilityId },
           'task_context.read',
+          'allowed',
+          taskContextNote(task, `live ${e.envelope.type}`),
+        );
+      }
+      // A consult note is health data too (issue 14), audited as its own read.
+      if (hasHealthNote(task) && task.residentId !== undefined) {
+        audit.record(
+          socket.data.user,
+          { id: task.residentId, facilityId: task.facilityId },
+          'task_note.read',
           'allowed',
           taskContextNote(task, `live ${e.envelope.type}`),
         );

@@ -12,6 +12,7 @@ import type { Actor } from '@vigil/engine';
 import { taskPosition } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { hasHealthNote } from '../access.ts';
 import { type AuthUser, requireRole, userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { taskContextNote, taskForViewer } from '../emergency-access.ts';
@@ -43,7 +44,8 @@ const actorOf = (user: AuthUser): Actor => ({ id: user.id, role: user.role, faci
  * access lets the user see it (contract §4.3), it stays and the task says `emergencyAccess: true`.
  * Every task that goes out with its context is a read of the resident's health data: audited as
  * `task_context.read` (the one place REST hands out a task; a stripped context showed nothing and is
- * not recorded), with purpose `emergency` for an emergency access.
+ * not recorded), with purpose `emergency` for an emergency access. A consult note that goes out is
+ * audited the same way, as `task_note.read` (issue 14).
  */
 export async function applyHealthConsent(ctx: GatewayContext, user: AuthUser, tasks: Task[]): Promise<Task[]> {
   const residents = new Map<string, Resident | undefined>();
@@ -60,6 +62,15 @@ export async function applyHealthConsent(ctx: GatewayContext, user: AuthUser, ta
         user,
         { id: shown.residentId, facilityId: shown.facilityId },
         'task_context.read',
+        'allowed',
+        taskContextNote(shown),
+      );
+    }
+    if (hasHealthNote(shown) && shown.residentId !== undefined) {
+      ctx.audit.record(
+        user,
+        { id: shown.residentId, facilityId: shown.facilityId },
+        'task_note.read',
         'allowed',
         taskContextNote(shown),
       );
@@ -113,6 +124,16 @@ export const taskRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
         requireRole(user, ...TASK_ACTORS);
         const task = await ctx.tasks[action](req.params.id, actorOf(user), req.body?.note);
         req.log.info({ taskId: task.id, action, by: user.id }, 'task changed');
+        // A consult note is health data written about the resident (issue 14): who wrote it, on which task.
+        if (req.body?.note && hasHealthNote(task) && task.residentId !== undefined) {
+          ctx.audit.record(
+            user,
+            { id: task.residentId, facilityId: task.facilityId },
+            'task_note.write',
+            'allowed',
+            `task ${task.id} (${action})`,
+          );
+        }
         const [shown] = await applyHealthConsent(ctx, user, [task]);
         return shown;
       },

@@ -31,18 +31,27 @@ export function toVitalsResponse(
   };
 }
 
-/** With `step`, the last point of each step-long bucket: enough for a chart, bounded in size. */
-function downsample(points: VitalsPoint[], stepMs: number | undefined): VitalsPoint[] {
-  if (!stepMs) return points;
+/**
+ * With `step`, one point per step-long bucket: the last reading of each vital in it (a bucket where
+ * the cuff spoke first and the wearable last keeps both the blood pressure and the heart rate), at
+ * the time of the bucket's last point. Enough for a chart, bounded in size.
+ */
+export function downsample(points: readonly VitalsPoint[], stepMs: number | undefined): VitalsPoint[] {
+  if (!stepMs) return [...points];
   const out: VitalsPoint[] = [];
   let bucket = Number.NaN;
   for (const p of [...points].sort((a, b) => a.ts - b.ts)) {
     const b = Math.floor(p.ts / stepMs);
-    if (b === bucket) out[out.length - 1] = p;
-    else out.push(p);
+    if (b === bucket) out[out.length - 1] = { ...out[out.length - 1], ...definedFields(p) };
+    else out.push({ ...p });
     bucket = b;
   }
   return out;
+}
+
+/** The point's fields that hold a value (an absent vital must not erase an earlier one in the step). */
+function definedFields(p: VitalsPoint): VitalsPoint {
+  return Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as unknown as VitalsPoint;
 }
 
 /** Raw points in one vitals answer at most (issue 12 "bounded state"; docs/api.md "Paging"). */
