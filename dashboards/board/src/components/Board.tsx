@@ -20,6 +20,7 @@ import { ResidentTiles } from './ResidentTiles.tsx';
 import { SlaPanel } from './SlaPanel.tsx';
 import { SoundBanner } from './SoundBanner.tsx';
 import { TeamPanel } from './TeamPanel.tsx';
+import { ManagerView } from '../views/ManagerView.tsx';
 
 const TICK_MS = 5_000;
 /** Duty changes raise no event: the team panel also refreshes on this period. */
@@ -80,7 +81,10 @@ export function Board({ session }: { session: LoginResponse }) {
       <Header user={session.user} />
       <ConnectionBanner />
       {staff && <SoundBanner />}
-      {session.user.role === 'resident' ? (
+      {manager ? (
+        // Managers and admins (issue 14): now, response times, rules and limits.
+        <ManagerView user={session.user} canRespond={responder} />
+      ) : session.user.role === 'resident' ? (
         <main class="layout layout--single">
           <p class="empty">This board is for care staff. Your own data and consent settings are not shown here.</p>
         </main>
