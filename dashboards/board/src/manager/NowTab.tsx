@@ -1,4 +1,5 @@
 import { AlertBoard } from '../components/AlertBoard.tsx';
+import { MyTasks } from '../components/MyTasks.tsx';
 import { TeamPanel } from '../components/TeamPanel.tsx';
 import { DelayList } from './DelayList.tsx';
 
@@ -7,6 +8,8 @@ export function NowTab({ canRespond }: { canRespond: boolean }) {
   return (
     <div class="layout">
       <div class="layout__col">
+        {/* A task can come to a manager (nobody on duty, escalation): it shows here when it does. */}
+        <MyTasks />
         <AlertBoard canAck={canRespond} canResolve={canRespond} />
       </div>
       <div class="layout__col">

@@ -17,6 +17,12 @@ const show = (ms: number | null) => (ms === null ? '—' : formatDuration(ms));
  */
 export function TimeBars({ caption, rows }: { caption: string; rows: readonly TimeRow[] }) {
   const scale = Math.max(1, ...rows.map((r) => r.times.p90Ms ?? 0));
+  if (rows.length === 0)
+    return (
+      <p class="time-bars__none">
+        {caption}: {tm('noneYet')}
+      </p>
+    );
   return (
     <table class="time-bars">
       <caption>{caption}</caption>

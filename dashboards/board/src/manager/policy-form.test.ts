@@ -19,6 +19,17 @@ describe('policy form', () => {
     expect('body' in out && out.body.escalation).toEqual(DEFAULT_POLICY.escalation);
   });
 
+  it('keeps the exact value of a field left as shown, even one that minutes cannot show exactly', () => {
+    const oneSecond: FacilityPolicy = {
+      ...structuredClone(policy),
+      ackLimitMs: { high: 1000, medium: 300_000, low: 1_800_000 },
+    };
+    const texts = policyTexts(oneSecond);
+    expect(texts['ackLimitMs.high']).toBe('0.017');
+    const out = policyBody(oneSecond, texts);
+    expect('body' in out && out.body.ackLimitMs?.high).toBe(1000);
+  });
+
   it('refuses a field that is not a number before asking the server', () => {
     const out = policyBody(policy, { ...policyTexts(policy), 'completeLimitMs.onsite_check': 'soon' });
     expect(out).toEqual({ errors: { 'completeLimitMs.onsite_check': 'Enter a number.' } });

@@ -69,8 +69,11 @@ export function policyBody(
   texts: Record<string, string>,
 ): { body: FacilityPolicyPatch } | { errors: Record<string, string> } {
   const errors: Record<string, string> = {};
+  const shown = policyTexts(p);
   const num = (path: string, unit: PolicyField['unit']): number => {
     const text = texts[path] ?? '';
+    // A field left as shown keeps its exact value: 1 s shows as 0.017 min, which is not 1 s.
+    if (text === shown[path]) return Number(valueAt(p, path));
     const n = unit === 'minutes' ? minutesToMs(text) : text.trim() === '' ? undefined : Number(text);
     if (n === undefined || !Number.isFinite(n)) {
       errors[path] = tm('enterNumber');
