@@ -24,6 +24,7 @@ describe.skipIf(skipBrowserTests)('manager board (Chromium)', () => {
   let base: string;
   let device$: mqtt.MqttClient | undefined;
   let carer: LoginResponse;
+  let admin: string;
   let alert: Alert;
 
   beforeAll(async () => {
@@ -31,7 +32,7 @@ describe.skipIf(skipBrowserTests)('manager board (Chromium)', () => {
     app = await createApp({ ...TEST_PLATFORM, simulator: false, boardDir: BOARD_DIST });
     const ports = await app.start();
     base = `http://127.0.0.1:${ports.httpPort}`;
-    const admin = (
+    admin = (
       await rest<LoginResponse>(base, 'POST', '/api/auth/login', undefined, {
         username: 'admin',
         password: 'admin-pass-123',
@@ -166,5 +167,35 @@ describe.skipIf(skipBrowserTests)('manager board (Chromium)', () => {
     expect(await newest.locator('li').count()).toBe(1);
     expect(await page.locator('.history-list > li').count()).toBe(3);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'manager-rules.png'), fullPage: true });
+  });
+
+  it("edits one resident's limits only under the resident's consent", async () => {
+    const editor = page.getByRole('region', { name: "One resident's alarm limits" });
+    const pick = editor.getByLabel('Resident');
+    // Contract §4.3: managers see a care plan only with the resident's consent (off by default).
+    await pick.selectOption('res-ada');
+    await editor.getByText('has not agreed to share their care plan with managers').waitFor({ timeout: 5_000 });
+    expect(await editor.getByRole('button', { name: "Save this resident's limits" }).count()).toBe(0);
+
+    await rest(base, 'PUT', '/api/residents/res-ada/consent', admin, { manager: true });
+    await page.getByRole('tab', { name: 'Now' }).click();
+    await page.getByRole('tab', { name: 'Rules and limits' }).click();
+    await pick.selectOption('res-ada');
+    const high = editor.getByLabel('Heart rate (beats a minute), Alarm above');
+    await high.waitFor({ timeout: 5_000 });
+    // Above 300 beats a minute no body can go: refused, next to the field.
+    await high.fill('400');
+    await editor.getByRole('button', { name: "Save this resident's limits" }).click();
+    await editor.locator('#care-plan-hr-high-error').waitFor({ timeout: 5_000 });
+    await high.fill('120');
+    await editor.getByRole('button', { name: "Save this resident's limits" }).click();
+    await editor.getByText('Saved. Care plan version 2.').waitFor({ timeout: 5_000 });
+    const resident = await rest<{ carePlan: { thresholds?: { hr?: { high?: number } } } }>(
+      base,
+      'GET',
+      '/api/residents/res-ada',
+      admin,
+    );
+    expect(resident.carePlan.thresholds?.hr?.high).toBe(120);
   });
 });
