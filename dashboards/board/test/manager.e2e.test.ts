@@ -169,6 +169,30 @@ describe.skipIf(skipBrowserTests)('manager board (Chromium)', () => {
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'manager-rules.png'), fullPage: true });
   });
 
+  it('speaks Chinese to a browser that asks for it', async () => {
+    const zh = await browser!.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    try {
+      const p = await zh.newPage();
+      await p.goto(`${base}/`);
+      await p.fill('#username', MANAGER.username);
+      await p.fill('#password', MANAGER.password);
+      await p.locator('button[type="submit"]').click();
+      const unanswered = p.locator('[data-sla-kind="alert_unacknowledged"]').first();
+      await unanswered.waitFor({ timeout: 10_000 });
+      const text = await unanswered.textContent();
+      expect(text).toContain('警报未及时应答');
+      expect(text).toContain('Ada Lovelace，12 房间');
+      expect(text).toContain('员工：Carol Carer');
+      await p.getByRole('tab', { name: '响应时间' }).click();
+      await p.getByText('警报应答时间').waitFor({ timeout: 5_000 });
+      await p.getByRole('tab', { name: '规则与时限' }).click();
+      await p.getByRole('button', { name: '保存时限' }).waitFor({ timeout: 5_000 });
+      await p.screenshot({ path: join(SCREENSHOT_DIR, 'manager-rules-zh.png'), fullPage: true });
+    } finally {
+      await zh.close();
+    }
+  });
+
   it("edits one resident's limits only under the resident's consent", async () => {
     const editor = page.getByRole('region', { name: "One resident's alarm limits" });
     const pick = editor.getByLabel('Resident');
