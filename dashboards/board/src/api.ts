@@ -9,6 +9,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly retryAfterS?: number,
+    /** The contract's machine-readable problems, e.g. `[{ path, message }]` for invalid settings. */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -61,13 +63,13 @@ export async function api<T>(
   }
 
   if (!res.ok) {
-    const e = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+    const e = (json as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
     const code = typeof e?.code === 'string' ? e.code : `http_${res.status}`;
     const message = typeof e?.message === 'string' ? e.message : `${res.status} ${res.statusText}`;
     const retry = Number(res.headers.get('retry-after'));
     // An expired or revoked token: a board that silently shows nothing new is worse than a login form.
     if (res.status === 401 && !opts.anonymous) logout(tCommon('sessionEnded'));
-    throw new ApiError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+    throw new ApiError(res.status, code, message, Number.isFinite(retry) && retry > 0 ? retry : undefined, e?.details);
   }
   return json as T;
 }

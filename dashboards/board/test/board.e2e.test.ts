@@ -235,10 +235,10 @@ describe.skipIf(skipBrowserTests)('caregiver board (Chromium)', () => {
       await mgr.getByRole('button', { name: 'Sign in' }).click();
 
       // The first SOS found nobody on duty (Carol was off duty then) and went to a manager.
-      const sla = mgr.getByRole('region', { name: 'Response-time warnings' });
+      const sla = mgr.getByRole('region', { name: 'Delays needing attention' });
       const noStaff = sla.locator('[data-sla-kind="no_staff_on_duty"]').first();
       await noStaff.waitFor({ timeout: 5_000 });
-      expect(await noStaff.textContent()).toContain('No staff on duty');
+      expect(await noStaff.textContent()).toContain('Nobody on duty for a task');
       expect(await noStaff.textContent()).toContain(MANAGER.name);
 
       const team = mgr.getByRole('region', { name: 'Team' });

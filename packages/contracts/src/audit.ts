@@ -42,6 +42,12 @@ export const AUDIT_ACTIONS = [
   'account.enable',
   'account.password',
   'account.update',
+  /**
+   * Extension (issue 14): `PUT /api/facilities/{id}/policy` changed the dispatch and SLA policy;
+   * written without a resident into the facility's chain, `detail` the versions and the before and
+   * after of each changed field (`version 2→3: ackLimitMs.high 60000→90000`).
+   */
+  'policy.change',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;

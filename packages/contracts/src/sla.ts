@@ -35,5 +35,15 @@ export const SlaWarning = z.object({
   alertKind: AlertKind.optional(),
   alertPriority: Priority.optional(),
   residentId: Id.optional(),
+  /**
+   * Extension (issue 14): who and where, so a manager can act without looking anything up. The
+   * resident's name, room and zone are not health data (they are how staff find the person,
+   * health-redaction.ts), and the staff member's name is the `staffId`'s, or for an alert the
+   * assignee of its on-site task.
+   */
+  residentName: z.string().optional(),
+  roomId: Id.optional(),
+  zoneId: Id.optional(),
+  staffName: z.string().optional(),
 });
 export type SlaWarning = z.infer<typeof SlaWarning>;

@@ -23,5 +23,6 @@ export * from './dispatch/dispatcher.ts';
 export * from './dispatch/deadline-runner.ts';
 export * from './dispatch/dispatch-system.ts';
 export * from './dispatch/sla-report.ts';
+export * from './dispatch/alert-stats.ts';
 export * from './retention/retention-sweeper.ts';
 export * from './alerts/location-retention.ts';

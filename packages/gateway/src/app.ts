@@ -8,6 +8,7 @@ import { authenticate } from './auth-guard.ts';
 import type { GatewayContext } from './context.ts';
 import { ApiError, RETRY_AFTER_S, STATUS_OF } from './errors.ts';
 import { failFast } from './fail-fast.ts';
+import { alertStatsRoutes } from './routes/alert-stats.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -105,6 +106,7 @@ export function buildApp(ctx: GatewayContext, routes: RegisteredRoute[] = []): F
       await api.register(residentFhirRoutes, { ctx, prefix: '/residents' });
       await api.register(deviceRoutes, { ctx, prefix: '/devices' });
       await api.register(alertRoutes, { ctx, prefix: '/alerts' });
+      await api.register(alertStatsRoutes, { ctx, prefix: '/alerts' });
       await api.register(taskRoutes, { ctx, prefix: '/tasks' });
       await api.register(slaRoutes, { ctx, prefix: '/sla' });
       await api.register(auditRoutes, { ctx, prefix: '/audit' });

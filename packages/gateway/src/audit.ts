@@ -113,6 +113,24 @@ export class AuditRecorder {
     }
   }
 
+  /**
+   * Records a change of a facility's settings (issue 14, `policy.change`): who (actor and role), what
+   * changed (`detail`), when; an entry without resident in the facility's chain.
+   */
+  recordFacility(actor: AuthUser, facilityId: string, action: 'policy.change', detail: string): void {
+    this.append({
+      id: newId('au'),
+      at: toIso(this.clock.now()),
+      facilityId,
+      actorId: actor.id,
+      actorRole: actor.role,
+      action,
+      purpose: auditPurposeOf(actor.role),
+      outcome: 'allowed',
+      detail: detail.slice(0, 500),
+    });
+  }
+
   private append(entry: AuditEntry): void {
     if (this.pending.size >= this.maxPending) {
       this.lost(entry, new Error(`${this.pending.size} audit writes still pending`));

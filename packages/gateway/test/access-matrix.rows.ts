@@ -109,6 +109,10 @@ export const ROWS: Record<string, Row> = {
     call: async (c) => ({ path: `/api/facilities/${facilityOf(c.place)}/policy`, body: {} }),
     expected: (c) => gate(c, { roles: ADMINS }),
   },
+  'GET /api/facilities/:id/policy/history': {
+    call: async (c) => ({ path: `/api/facilities/${facilityOf(c.place)}/policy/history` }),
+    expected: (c) => gate(c, { roles: ADMINS }),
+  },
 
   'POST /api/users': {
     call: async (c) => {
@@ -251,6 +255,10 @@ export const ROWS: Record<string, Row> = {
   },
   'GET /api/sla/report': {
     call: async (c) => ({ path: `/api/sla/report?facilityId=${facilityOf(c.place)}` }),
+    expected: (c) => listGate(c, { roles: ADMINS, byFacility: true }),
+  },
+  'GET /api/alerts/stats': {
+    call: async (c) => ({ path: `/api/alerts/stats?facilityId=${facilityOf(c.place)}` }),
     expected: (c) => listGate(c, { roles: ADMINS, byFacility: true }),
   },
   'GET /api/audit': {

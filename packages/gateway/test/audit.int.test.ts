@@ -81,7 +81,7 @@ describe('recording (contract §4.2)', () => {
     expect(plan.status).toBe(200);
     expect(
       await entryFor({ actorId: 'medical1', action: 'care_plan.change', residentId: 'r2', outcome: 'allowed' }),
-    ).toMatchObject({ purpose: 'consult', actorRole: 'medical', detail: 'carePlanVersion 2' });
+    ).toMatchObject({ purpose: 'consult', actorRole: 'medical', detail: 'carePlanVersion 2; changed spo2Scale' });
     // A refused change is recorded as denied; an invalid one (400) changed nothing and is not.
     expect((await api(h.base, 'PUT', '/api/residents/r2/care-plan', { token: as('care1'), body: {} })).status).toBe(
       403,

@@ -140,5 +140,8 @@ export interface SlaWarningStore {
 
 export interface PolicyStore {
   get(facilityId: string): Promise<FacilityPolicy | undefined>;
+  /** Puts the policy in force and keeps it in the facility's history (issue 14: every version kept). */
   put(policy: FacilityPolicy): Promise<void>;
+  /** Every version put, oldest first (the defaults, version 1, are never put and so not here). */
+  history(facilityId: string): Promise<FacilityPolicy[]>;
 }

@@ -572,6 +572,14 @@ export function storeConformance(name: string, make: (now: () => number) => Prom
       });
       expect((await s.policies.get('f1'))?.escalation).toHaveLength(1);
       expect(await s.policies.get('f2')).toMatchObject({ facilityId: 'f2', version: 1, escalation: [] });
+      // Every version put is kept, oldest first, per facility, as copies (issue 14 policy history).
+      const versions = await s.policies.history('f1');
+      expect(versions.map((v) => v.version)).toEqual([2, 3]);
+      expect(versions[0]).toEqual(expected);
+      versions[0]?.escalation.splice(0);
+      expect((await s.policies.history('f1'))[0]).toEqual(expected);
+      expect((await s.policies.history('f2')).map((v) => v.version)).toEqual([1]);
+      expect(await s.policies.history('f3')).toEqual([]);
     });
 
     it('audit log: newest first, ties by append order, every filter, limit, copies (contract §4.2)', async () => {

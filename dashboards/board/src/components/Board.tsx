@@ -25,6 +25,7 @@ import { TeamPanel } from './TeamPanel.tsx';
 import { tCommon } from '../i18n/common.ts';
 import { resetZones } from '../zones.ts';
 import { ConsultView } from '../views/ConsultView.tsx';
+import { ManagerView } from '../views/ManagerView.tsx';
 
 const TICK_MS = 5_000;
 /** Duty changes raise no event: the team panel also refreshes on this period. */
@@ -89,7 +90,10 @@ export function Board({ session }: { session: LoginResponse }) {
       <Header user={session.user} />
       <ConnectionBanner />
       {staff && <SoundBanner />}
-      {session.user.role === 'resident' ? (
+      {manager ? (
+        // Managers and admins (issue 14): now, response times, rules and limits.
+        <ManagerView user={session.user} canRespond={responder} />
+      ) : session.user.role === 'resident' ? (
         <main class="layout layout--single">
           <p class="empty">{tCommon('residentBoard')}</p>
         </main>

@@ -20,8 +20,10 @@ function policyProblems(p: FacilityPolicyBody): { path: string; message: string 
 /** The facility's dispatch and SLA policy (contract §4.1 `PUT /api/facilities/{id}/policy`). */
 export class PolicyService {
   private readonly settings: VersionedSettings<FacilityPolicyBody>;
+  private readonly store: PolicyStore;
 
   constructor(deps: { store: PolicyStore; clock: Clock; cacheMs?: number }) {
+    this.store = deps.store;
     this.settings = new VersionedSettings({
       name: 'policy',
       store: deps.store,
@@ -39,5 +41,17 @@ export class PolicyService {
 
   update(facilityId: string, patch: FacilityPolicyPatch, by: string): Promise<FacilityPolicy> {
     return this.settings.update(facilityId, patch, by);
+  }
+
+  /**
+   * Every version, newest first (issue 14). Version 1 is the defaults, never stored: it is listed as
+   * `DEFAULT_POLICY` when the stored history does not hold it.
+   */
+  async history(facilityId: string): Promise<FacilityPolicy[]> {
+    const stored = await this.store.history(facilityId);
+    const versions = stored.some((v) => v.version === 1)
+      ? stored
+      : [{ facilityId, version: 1, ...structuredClone(DEFAULT_POLICY) }, ...stored];
+    return versions.reverse();
   }
 }

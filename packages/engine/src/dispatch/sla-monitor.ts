@@ -9,6 +9,7 @@ import {
 import type { Clock } from '@vigil/runtime';
 import type { Stores } from '@vigil/stores';
 import type { PolicyService } from './policy-service.ts';
+import { warningNames } from './warning-names.ts';
 
 export interface WarningInput {
   /** Deterministic: the same cause never warns twice, even when a handler is retried. */
@@ -45,7 +46,10 @@ interface ConsultStreak {
 export class SlaMonitor {
   constructor(
     private readonly deps: {
-      stores: Pick<Stores, 'slaWarnings' | 'events' | 'ruleState' | 'locks'>;
+      stores: Pick<
+        Stores,
+        'slaWarnings' | 'events' | 'ruleState' | 'locks' | 'alerts' | 'tasks' | 'residents' | 'users'
+      >;
       policy: PolicyService;
       clock: Clock;
     },
@@ -64,6 +68,7 @@ export class SlaMonitor {
   private async warnOnce(w: WarningInput): Promise<SlaWarning | undefined> {
     const { slaWarnings, events } = this.deps.stores;
     if (await slaWarnings.get(w.id)) return undefined;
+    const names = await warningNames(this.deps.stores, w);
     const warning: SlaWarning = {
       id: w.id,
       facilityId: w.facilityId,
@@ -78,7 +83,7 @@ export class SlaMonitor {
       raisedAt: toIso(this.deps.clock.now()),
       ...(w.alertKind && { alertKind: w.alertKind }),
       ...(w.alertPriority && { alertPriority: w.alertPriority }),
-      ...(w.residentId && { residentId: w.residentId }),
+      ...names,
     };
     await slaWarnings.put(warning);
     await events.append({ event: 'sla', type: 'sla.warning', facilityId: w.facilityId, data: warning });

@@ -1,14 +1,25 @@
-import { CreateFacilityRequest, type Facility, FacilityPolicyPatch, Id, RuleSettingsPatch } from '@vigil/contracts';
+import {
+  CreateFacilityRequest,
+  type Facility,
+  type FacilityPolicy,
+  FacilityPolicyPatch,
+  Id,
+  RuleSettingsPatch,
+} from '@vigil/contracts';
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole, userOf } from '../auth-guard.ts';
 import { assertFacility } from '../scope.ts';
+import { describeChanges, fieldChanges } from '../field-changes.ts';
 import type { RouteOptions } from '../context.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { linkNext, PageParams, pageById, pageQuery } from '../paging.ts';
 
 export const IdParams = z.object({ id: Id });
+
+/** The policy's settings without its version stamp, for comparing two versions. */
+const policyBody = ({ facilityId: _f, version: _v, updatedAt: _a, updatedBy: _b, ...body }: FacilityPolicy) => body;
 
 /** Facilities (contract §4.1): admins provision them; everyone sees the facilities they belong to. */
 export const facilityRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
@@ -85,8 +96,26 @@ export const facilityRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     requireRole(user, 'admin', 'manager');
     if (!(await facilities.get(id))) throw notFound(`facility ${id}`);
     // Problems (a complete limit under its accept limit, a repeated step) → DomainError invalid_input → 400.
+    const before = await ctx.policy.get(id);
     const updated = await ctx.policy.update(id, req.body, user.id);
+    if (updated.version !== before.version) {
+      // Issue 14: audited with the before and after of each changed field (limits are not health data).
+      const changes = fieldChanges(policyBody(before), policyBody(updated));
+      const detail = `version ${before.version}→${updated.version}: ${describeChanges(changes)}`;
+      ctx.audit.recordFacility(user, id, 'policy.change', detail);
+    }
     ctx.logger.info({ facilityId: id, version: updated.version, by: user.id }, 'dispatch policy changed');
     return updated;
+  });
+
+  // Every version of the policy, newest first (issue 14: versioned, so a manager can see what was in
+  // force when, and who changed it).
+  app.get('/:id/policy/history', { schema: { params: IdParams } }, async (req) => {
+    const { id } = req.params;
+    const user = userOf(req);
+    assertFacility(user, id, `facility ${id}`);
+    requireRole(user, 'admin', 'manager');
+    if (!(await facilities.get(id))) throw notFound(`facility ${id}`);
+    return ctx.policy.history(id);
   });
 };

@@ -1,3 +1,4 @@
+import { fieldChanges } from '../field-changes.ts';
 import {
   CarePlan,
   ConsentRequest,
@@ -218,7 +219,13 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
         if (!changed) throw notFound(`resident ${resident.id}`);
         return changed;
       },
-      (changed) => `carePlanVersion ${changed.carePlanVersion ?? 1}`,
+      // Issue 14: names the fields changed, never their values (a care plan is health data).
+      (changed) =>
+        `carePlanVersion ${changed.carePlanVersion ?? 1}; changed ${
+          fieldChanges(resident.carePlan ?? {}, req.body)
+            .map((c) => c.path)
+            .join(', ') || 'nothing'
+        }`,
     );
     ctx.logger.info(
       { residentId: resident.id, carePlanVersion: updated.carePlanVersion, by: user.id },

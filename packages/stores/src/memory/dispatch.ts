@@ -138,11 +138,18 @@ export class MemorySlaWarningStore implements SlaWarningStore {
 
 export class MemoryPolicyStore implements PolicyStore {
   private readonly byFacility = new Map<string, FacilityPolicy>();
+  private readonly versions = new Map<string, FacilityPolicy[]>();
   async get(facilityId: string) {
     const p = this.byFacility.get(facilityId);
     return p && copy(p);
   }
   async put(p: FacilityPolicy) {
     this.byFacility.set(p.facilityId, copy(p));
+    const kept = this.versions.get(p.facilityId) ?? [];
+    kept.push(copy(p));
+    this.versions.set(p.facilityId, kept);
+  }
+  async history(facilityId: string) {
+    return (this.versions.get(facilityId) ?? []).map(copy);
   }
 }

@@ -11,7 +11,7 @@ import type {
   TaskStore,
 } from '../types.ts';
 import { SlaWarningPages, TaskPages } from './dispatch-pages.ts';
-import { deadlineKeys, taskKeys } from './key-layout.ts';
+import { deadlineKeys, policyHistoryKey, taskKeys } from './key-layout.ts';
 import { fromJson, type Keys, LuaScript, toJson, type RedisClient } from './script.ts';
 import type { Sealer } from './sealer.ts';
 
@@ -380,7 +380,7 @@ export class RedisPolicyStore implements PolicyStore {
   private readonly key: string;
   constructor(
     private readonly redis: RedisClient,
-    keys: Keys,
+    private readonly keys: Keys,
   ) {
     this.key = keys.key('policies');
   }
@@ -388,6 +388,17 @@ export class RedisPolicyStore implements PolicyStore {
     return fromJson<FacilityPolicy>(await this.redis.hget(this.key, facilityId));
   }
   async put(p: FacilityPolicy) {
-    await this.redis.hset(this.key, p.facilityId, toJson(p));
+    const json = toJson(p);
+    // Two keys in two slots (the policy hash predates the history), so two commands: a history
+    // append that fails after the put loses one entry of the record, never the policy in force.
+    await this.redis.hset(this.key, p.facilityId, json);
+    await this.redis.rpush(this.historyKey(p.facilityId), json);
+  }
+  async history(facilityId: string) {
+    const all = await this.redis.lrange(this.historyKey(facilityId), 0, -1);
+    return all.map((json) => fromJson<FacilityPolicy>(json) as FacilityPolicy);
+  }
+  private historyKey(facilityId: string) {
+    return policyHistoryKey(this.keys, facilityId);
   }
 }

@@ -90,3 +90,6 @@ export const partitionKeys = (keys: Keys, partition: number) => ({
   epoch: keys.partition(partition, 'epoch'),
   checkpoint: keys.partition(partition, 'checkpoint'),
 });
+
+/** Every version of one facility's dispatch policy, oldest first (issue 14), written on its own. */
+export const policyHistoryKey = (keys: Keys, facilityId: string) => keys.facility(facilityId, 'policy-history');
