@@ -2,12 +2,14 @@ import { signal } from '@preact/signals';
 import {
   Alert,
   type ClientToServerEvents,
+  ConsentChangedData,
   type ServerToClientEvents,
   SlaWarning,
   Task,
   VitalsEventData,
 } from '@vigil/contracts';
 import { io, type Socket } from 'socket.io-client';
+import { applyConsent, refreshConsent } from './consent-live.ts';
 import { logout, token } from './session.ts';
 import { applyWarning } from './sla.ts';
 import { applyAlert, applyVitalsSample } from './store.ts';
@@ -76,6 +78,8 @@ export function startLive(opts: LiveOptions): () => void {
       connection.value = 'live';
       opts.reload();
     } else {
+      // `consent` events are not replayed: what changed while we were away is read again.
+      void refreshConsent();
       connection.value = 'syncing';
       clearTimeout(syncTimer);
       syncTimer = setTimeout(() => {
@@ -166,6 +170,12 @@ export function startLive(opts: LiveOptions): () => void {
     const parsed = VitalsEventData.safeParse(e.data);
     if (parsed.success) applyVitalsSample(parsed.data);
     else console.warn('vigil: vitals event does not match the contract', parsed.error.issues);
+  });
+  // Extension `consent` (issue 14): a resident changed who may see their data; show it at once.
+  s.on('consent', (e) => {
+    const parsed = ConsentChangedData.safeParse(e.data);
+    if (parsed.success) applyConsent(parsed.data);
+    else console.warn('vigil: consent event does not match the contract', parsed.error.issues);
   });
   s.on('sync', (e) => {
     const d = e.data;

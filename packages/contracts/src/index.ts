@@ -19,3 +19,4 @@ export * from './report.ts';
 export * from './policy.ts';
 export * from './sla-report.ts';
 export * from './audit.ts';
+export * from './consent-event.ts';

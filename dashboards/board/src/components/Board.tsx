@@ -20,6 +20,7 @@ import { ResidentTiles } from './ResidentTiles.tsx';
 import { SlaPanel } from './SlaPanel.tsx';
 import { SoundBanner } from './SoundBanner.tsx';
 import { TeamPanel } from './TeamPanel.tsx';
+import { ResidentView } from '../views/ResidentView.tsx';
 
 const TICK_MS = 5_000;
 /** Duty changes raise no event: the team panel also refreshes on this period. */
@@ -81,9 +82,7 @@ export function Board({ session }: { session: LoginResponse }) {
       <ConnectionBanner />
       {staff && <SoundBanner />}
       {session.user.role === 'resident' ? (
-        <main class="layout layout--single">
-          <p class="empty">This board is for care staff. Your own data and consent settings are not shown here.</p>
-        </main>
+        <ResidentView user={session.user} />
       ) : (
         <main class="layout">
           <div class="layout__col">
