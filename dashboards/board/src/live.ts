@@ -10,6 +10,7 @@ import {
 } from '@vigil/contracts';
 import { io, type Socket } from 'socket.io-client';
 import { applyConsent, refreshConsent } from './consent-live.ts';
+import { sessionText } from './i18n/session.ts';
 import { logout, token } from './session.ts';
 import { applyWarning } from './sla.ts';
 import { applyAlert, applyVitalsSample } from './store.ts';
@@ -92,9 +93,13 @@ export function startLive(opts: LiveOptions): () => void {
     flushReceipts();
   });
 
+  // How the last connection ended: a refusal after the server went away (not after it closed us on
+  // purpose) means it no longer knows the session, i.e. it restarted without keeping sessions.
+  let serverWentAway = false;
   s.on('disconnect', (reason) => {
     if (socket !== s) return;
     connection.value = 'lost';
+    serverWentAway = reason !== 'io server disconnect' && reason !== 'io client disconnect';
     // The server closed us on purpose (e.g. token revoked); socket.io does not retry that by itself.
     if (reason === 'io server disconnect') scheduleManualRetry(s);
   });
@@ -104,7 +109,7 @@ export function startLive(opts: LiveOptions): () => void {
     if (err.message === 'unauthorized') {
       // Contract §2: missing, invalid or expired token. Retrying cannot help; the user must sign in.
       stopLive();
-      logout('Your session has ended. Please sign in again.');
+      logout(sessionText(serverWentAway ? 'restarted' : 'ended'));
       return;
     }
     connection.value = 'lost';

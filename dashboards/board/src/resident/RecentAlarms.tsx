@@ -18,7 +18,7 @@ export function RecentAlarms() {
         <ul class="readings">
           {list.map((a) => (
             <li key={a.id} class={`reading${a.open ? ' reading--open' : ''}`} data-alarm-id={a.id}>
-              <strong>{a.what}</strong> <span class="reading__when">{a.when}</span>. {a.state}
+              <strong>{a.what}</strong> <span class="reading__when">{a.when}</span> {a.state}
             </li>
           ))}
         </ul>
