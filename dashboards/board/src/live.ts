@@ -93,9 +93,13 @@ export function startLive(opts: LiveOptions): () => void {
     flushReceipts();
   });
 
-  // How the last connection ended: a refusal after the server went away (not after it closed us on
-  // purpose) means it no longer knows the session, i.e. it restarted without keeping sessions.
+  // Whether the server could not be reached since the last good connection (it dropped us, or a
+  // reconnection found nobody there): a refusal after that means it restarted without keeping
+  // sessions; a refusal straight after it closed us on purpose means the session was ended (revoked).
   let serverWentAway = false;
+  s.on('connect', () => {
+    serverWentAway = false;
+  });
   s.on('disconnect', (reason) => {
     if (socket !== s) return;
     connection.value = 'lost';
@@ -106,6 +110,7 @@ export function startLive(opts: LiveOptions): () => void {
 
   s.on('connect_error', (err) => {
     if (socket !== s) return;
+    if (err.message !== 'unauthorized' && err.message !== 'unavailable') serverWentAway = true;
     if (err.message === 'unauthorized') {
       // Contract §2: missing, invalid or expired token. Retrying cannot help; the user must sign in.
       stopLive();
