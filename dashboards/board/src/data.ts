@@ -4,6 +4,7 @@ import { subscribeVitals } from './live.ts';
 import { session } from './session.ts';
 import { loadSla } from './sla.ts';
 import { loadTasks } from './task-data.ts';
+import { loadOwnRecord } from './resident/resident-data.ts';
 import { isManagerRole } from './tasks-format.ts';
 import { loadTeam } from './team.ts';
 import {
@@ -46,9 +47,11 @@ export function reloadAll(): Promise<void> {
     try {
       do {
         again = false;
-        // Maintenance staff see no residents (contract §4.2): their board has facility alerts only.
-        const residents = session.value?.user.role === 'maintenance' ? [] : [loadResidents()];
-        await Promise.all([loadAlerts(), ...residents, ...loadsForRole()]);
+        // A resident reads their own record, not the facility's list (contract §4.2 "own data");
+        // maintenance staff see no residents: their board has facility alerts only.
+        const role = session.value?.user.role;
+        const people = role === 'resident' ? [loadOwnRecord()] : role === 'maintenance' ? [] : [loadResidents()];
+        await Promise.all([loadAlerts(), ...people, ...loadsForRole()]);
       } while (again);
     } finally {
       loading.value = false;
@@ -109,7 +112,7 @@ async function loadResidents(): Promise<void> {
   }
 }
 
-async function loadVitals(residentId: string): Promise<void> {
+export async function loadVitals(residentId: string): Promise<void> {
   try {
     const from = Date.now() - 60 * 60_000;
     const v = await api<VitalsResponse>('GET', `/api/residents/${encodeURIComponent(residentId)}/vitals?from=${from}`);

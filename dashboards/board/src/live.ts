@@ -2,12 +2,15 @@ import { signal } from '@preact/signals';
 import {
   Alert,
   type ClientToServerEvents,
+  ConsentChangedData,
   type ServerToClientEvents,
   SlaWarning,
   Task,
   VitalsEventData,
 } from '@vigil/contracts';
 import { io, type Socket } from 'socket.io-client';
+import { applyConsent, refreshConsent } from './consent-live.ts';
+import { sessionText } from './i18n/session.ts';
 import { logout, token } from './session.ts';
 import { applyWarning } from './sla.ts';
 import { applyAlert, applyVitalsSample } from './store.ts';
@@ -77,6 +80,8 @@ export function startLive(opts: LiveOptions): () => void {
       connection.value = 'live';
       opts.reload();
     } else {
+      // `consent` events are not replayed: what changed while we were away is read again.
+      void refreshConsent();
       connection.value = 'syncing';
       clearTimeout(syncTimer);
       syncTimer = setTimeout(() => {
@@ -89,19 +94,28 @@ export function startLive(opts: LiveOptions): () => void {
     flushReceipts();
   });
 
+  // Whether the server could not be reached since the last good connection (it dropped us, or a
+  // reconnection found nobody there): a refusal after that means it restarted without keeping
+  // sessions; a refusal straight after it closed us on purpose means the session was ended (revoked).
+  let serverWentAway = false;
+  s.on('connect', () => {
+    serverWentAway = false;
+  });
   s.on('disconnect', (reason) => {
     if (socket !== s) return;
     connection.value = 'lost';
+    serverWentAway = reason !== 'io server disconnect' && reason !== 'io client disconnect';
     // The server closed us on purpose (e.g. token revoked); socket.io does not retry that by itself.
     if (reason === 'io server disconnect') scheduleManualRetry(s);
   });
 
   s.on('connect_error', (err) => {
     if (socket !== s) return;
+    if (err.message !== 'unauthorized' && err.message !== 'unavailable') serverWentAway = true;
     if (err.message === 'unauthorized') {
       // Contract §2: missing, invalid or expired token. Retrying cannot help; the user must sign in.
       stopLive();
-      logout(tCommon('sessionEnded'));
+      logout(sessionText(serverWentAway ? 'restarted' : 'ended'));
       return;
     }
     connection.value = 'lost';
@@ -167,6 +181,12 @@ export function startLive(opts: LiveOptions): () => void {
     const parsed = VitalsEventData.safeParse(e.data);
     if (parsed.success) applyVitalsSample(parsed.data);
     else console.warn('vigil: vitals event does not match the contract', parsed.error.issues);
+  });
+  // Extension `consent` (issue 14): a resident changed who may see their data; show it at once.
+  s.on('consent', (e) => {
+    const parsed = ConsentChangedData.safeParse(e.data);
+    if (parsed.success) applyConsent(parsed.data);
+    else console.warn('vigil: consent event does not match the contract', parsed.error.issues);
   });
   s.on('sync', (e) => {
     const d = e.data;

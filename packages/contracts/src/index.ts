@@ -20,3 +20,4 @@ export * from './policy.ts';
 export * from './sla-report.ts';
 export * from './audit.ts';
 export * from './alert-stats.ts';
+export * from './consent-event.ts';

@@ -5,6 +5,7 @@ import { Task } from './task.ts';
 import { SlaWarning } from './sla.ts';
 import { News2 } from './news2.ts';
 import { perVital, VITAL_KEYS } from './vitals.ts';
+import type { ConsentEnvelope } from './consent-event.ts';
 
 /** Envelope of every server → client event (contract §2). `id` is opaque and ordered. */
 export const envelope = <T extends z.ZodType>(type: z.ZodType<string>, data: T) =>
@@ -105,6 +106,8 @@ export interface ServerToClientEvents {
   vitals: (e: VitalsEnvelope) => void;
   sync: (e: SyncEnvelope) => void;
   service: (e: ServiceStatus) => void;
+  /** Extension (issue 14): a resident's consent changed (consent-event.ts). */
+  consent: (e: ConsentEnvelope) => void;
 }
 
 export const SubscribeVitalsRequest = z.object({ residentIds: z.array(Id).max(500) });

@@ -60,6 +60,18 @@ function revocationConformance(name: string, make: () => RevocationStore) {
 
 revocationConformance('memory', () => new MemoryRevocationStore());
 
+describe('memory revocation store of a process that started at `issuedFrom`', () => {
+  it('refuses every token issued before the start, and keeps later cut-offs', async () => {
+    const started = Date.now();
+    const s = new MemoryRevocationStore(Date.now, started);
+    // No list of logouts survives a restart: whatever was issued before it is cut off, for everyone.
+    expect(await s.userCutoff('anyone')).toBe(started);
+    await s.revokeUserTokens('u1', started + 5_000, started + 60_000);
+    expect(await s.userCutoff('u1')).toBe(started + 5_000);
+    expect(await s.userCutoff('u2')).toBe(started);
+  });
+});
+
 const skip = requireBinary(REDIS_SERVER, REDIS_INSTALL_HINT, 'redis revocations');
 describe.skipIf(skip)('redis', () => {
   let server: RedisServer;

@@ -92,6 +92,8 @@ export async function createApp(options: AppOptions = {}) {
     redisStores ??
     createMemoryStores(now, {
       events: eventLog,
+      // A restart forgets logouts and rotations: tokens from before it are refused (docs/security.md).
+      tokensIssuedFrom: now(),
       ...(retention && {
         vitals: { capacityPerResident: retention.vitalsPointsPerResident, maxPoints: retention.vitalsMemoryMaxPoints },
       }),

@@ -26,6 +26,7 @@ import { tCommon } from '../i18n/common.ts';
 import { resetZones } from '../zones.ts';
 import { ConsultView } from '../views/ConsultView.tsx';
 import { ManagerView } from '../views/ManagerView.tsx';
+import { ResidentView } from '../views/ResidentView.tsx';
 
 const TICK_MS = 5_000;
 /** Duty changes raise no event: the team panel also refreshes on this period. */
@@ -94,9 +95,7 @@ export function Board({ session }: { session: LoginResponse }) {
         // Managers and admins (issue 14): now, response times, rules and limits.
         <ManagerView user={session.user} canRespond={responder} />
       ) : session.user.role === 'resident' ? (
-        <main class="layout layout--single">
-          <p class="empty">{tCommon('residentBoard')}</p>
-        </main>
+        <ResidentView user={session.user} />
       ) : session.user.role === 'medical' ? (
         // The medical team's consult view (issue 14 item 3): queue, charts, health summary, notes.
         <ConsultView />

@@ -16,6 +16,7 @@ import { resolveUser } from '../auth-guard.ts';
 import { emergencyNote, vitalsAccess } from '../emergency-access.ts';
 import type { GatewayMetrics } from '../metrics.ts';
 import { inScope, scopeOf } from '../scope.ts';
+import { announceConsent } from './consent-event.ts';
 import { Fanout } from './fanout.ts';
 import { ReceiptBook } from './receipts.ts';
 import {
@@ -47,6 +48,10 @@ export interface RealtimeDeps {
   reachability?: StoreReachability;
 }
 
+/** The server pings every 3 s; a board (or the server) waits 5 s more for it before it gives up. */
+export const HEARTBEAT_INTERVAL_MS = 3_000;
+export const HEARTBEAT_TIMEOUT_MS = 5_000;
+
 /** Socket.IO on the HTTP port (contract §2): auth, rooms, replay, live fan-out, vitals, receipts. */
 export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
   const log = deps.logger.child({ module: 'realtime' });
@@ -55,11 +60,18 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
     serveClient: false,
     // Client → server messages are tiny (subscribe, receipt).
     maxHttpBufferSize: 64 * 1024,
+    // Heartbeat (issue 14): a board that hears no ping for pingInterval + pingTimeout (8 s) closes the
+    // connection and says "connection lost", so a hung server (stopped process, frozen host) cannot
+    // look live. Socket.IO's defaults (25 s + 20 s) left a hung server showing "Live" for 41 s.
+    pingInterval: HEARTBEAT_INTERVAL_MS,
+    pingTimeout: HEARTBEAT_TIMEOUT_MS,
     ...(deps.socketAdapter && { adapter: deps.socketAdapter }),
   });
   const fanout = new Fanout(io, deps.stores, deps.stats, log, deps.audit);
   const vitalsFeed = createVitalsFeed(io, deps.clock, deps.stats, () => fanout.lastDeliveredId);
   const receipts = new ReceiptBook();
+  /** Makes each `consent` event id unique (not logged: the id is no replay position). */
+  let consentSeq = 0;
   const sessions = new SessionWatch({
     stores: deps.stores,
     tokens: deps.tokens,
@@ -226,6 +238,12 @@ export function createRealtime(httpServer: HttpServer, deps: RealtimeDeps) {
         }
       } catch (err) {
         log.error({ err, residentId: resident.id }, 'consent change not applied to sockets');
+      }
+      // Then the boards hear of it, and show "not shared" or the vitals again (issue 14).
+      try {
+        await announceConsent(io, resident, deps.clock.now(), `${fanout.lastDeliveredId ?? '0-0'}-c${++consentSeq}`);
+      } catch (err) {
+        log.error({ err, residentId: resident.id }, 'consent change not announced to sockets');
       }
     },
     close() {

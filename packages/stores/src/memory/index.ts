@@ -32,6 +32,12 @@ export interface MemoryStoresOptions {
   events?: { retentionMs?: number; maxEvents?: number };
   /** Vitals history bounds (defaults: 20,000 points per resident, 1,000,000 in all). */
   vitals?: { capacityPerResident?: number; maxPoints?: number };
+  /**
+   * Refuse every access token issued before this time (epoch ms): the process's start. The list of
+   * revoked tokens dies with the process, so a token issued before a restart could have been logged
+   * out or rotated; with a fixed JWT_SECRET it would verify again (docs/security.md "Sessions").
+   */
+  tokensIssuedFrom?: number;
 }
 
 /** The embedded default: every store in memory (architecture.md). */
@@ -54,7 +60,7 @@ export function createMemoryStores(now: () => number = Date.now, opts: MemorySto
     policies: new MemoryPolicyStore(),
     audit: new MemoryAuditStore(now, opts.audit),
     locks: new KeyedLock(),
-    revocations: new MemoryRevocationStore(now),
+    revocations: new MemoryRevocationStore(now, opts.tokensIssuedFrom),
     uplinks: new MemoryPartitionLog(),
     leases,
     checkpoints: new MemoryPartitionCheckpointStore(leases),

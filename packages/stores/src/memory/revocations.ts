@@ -5,7 +5,11 @@ export class MemoryRevocationStore implements RevocationStore {
   private readonly tokens = new Map<string, number>();
   private readonly users = new Map<string, { at: number; keepUntil: number }>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** `issuedFrom`: every user's cut-off is at least this (see MemoryStoresOptions.tokensIssuedFrom). */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly issuedFrom?: number,
+  ) {}
 
   async revokeToken(tokenId: string, expiresAt: number): Promise<boolean> {
     this.sweep();
@@ -28,7 +32,9 @@ export class MemoryRevocationStore implements RevocationStore {
 
   async userCutoff(userId: string): Promise<number | undefined> {
     const c = this.users.get(userId);
-    return c && c.keepUntil > this.now() ? c.at : undefined;
+    const at = c && c.keepUntil > this.now() ? c.at : undefined;
+    if (this.issuedFrom === undefined) return at;
+    return at === undefined ? this.issuedFrom : Math.max(at, this.issuedFrom);
   }
 
   /** Drops what expired, so a long-running process does not keep every logout. */

@@ -1,0 +1,186 @@
+import { join } from 'node:path';
+import type { LoginResponse } from '@vigil/contracts';
+import mqtt from 'mqtt';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, createApp } from '../../../services/vigil/src/app.ts';
+import { TEST_PLATFORM } from '../../../services/vigil/test/harness.ts';
+import { BOARD_DIST, launchChromium, prepareBoard, rest, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+
+/**
+ * Issue 14 item 5 end to end, in Chromium against the whole platform in this process: the resident
+ * signs in and reads their own readings, wristband and alarms in plain words; they switch the medical
+ * team's consent off, and the doctor's board, open in another browser context, shows "not shared" at
+ * once (no reload) and gets no more live vitals; switched on again, the vitals come back.
+ */
+const FACILITY = 'fac-res';
+const RESIDENT = 'res-wang';
+const RESIDENT_USER = { username: 'grandma.wang', password: 'wang-resident-2026', name: 'Wang Fang' };
+const DOCTOR = { username: 'dr.li', password: 'dr-li-medical-26', name: 'Dr. Li' };
+
+async function signInPage(page: Page, base: string, who: { username: string; password: string }) {
+  await page.goto(`${base}/`);
+  await page.fill('#username', who.username);
+  await page.fill('#password', who.password);
+  await page.locator('button[type="submit"]').click();
+}
+
+describe.skipIf(skipBrowserTests)('resident view and consent (Chromium)', () => {
+  let app: App | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  let base: string;
+  let wearable: mqtt.MqttClient | undefined;
+  let seq = 0;
+  let resident: Page;
+  let doctor: Page;
+
+  const vitals = (hr: number) =>
+    wearable?.publishAsync(
+      `care/${FACILITY}/devices/w-wang/vitals`,
+      JSON.stringify({
+        ts: Date.now(),
+        seq: ++seq,
+        hr,
+        spo2: 97,
+        rr: 16,
+        sbp: 128,
+        dbp: 81,
+        temp: 36.8,
+        battery: 81,
+        worn: true,
+      }),
+      { qos: 1 },
+    );
+
+  const newPage = async (locale: string) => {
+    const context = await (browser as Browser).newContext({ viewport: { width: 1024, height: 900 }, locale });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => console.error('page error:', err.message));
+    return page;
+  };
+
+  beforeAll(async () => {
+    await prepareBoard();
+    app = await createApp({ ...TEST_PLATFORM, simulator: false, boardDir: BOARD_DIST });
+    const ports = await app.start();
+    base = `http://127.0.0.1:${ports.httpPort}`;
+    const admin = (
+      await rest<LoginResponse>(base, 'POST', '/api/auth/login', undefined, {
+        username: 'admin',
+        password: 'admin-pass-123',
+      })
+    ).token;
+    await rest(base, 'POST', '/api/facilities', admin, {
+      id: FACILITY,
+      name: 'Lakeside Home',
+      zones: [{ id: 'north', name: 'North wing' }],
+    });
+    await rest(base, 'POST', '/api/residents', admin, {
+      id: RESIDENT,
+      facilityId: FACILITY,
+      name: 'Wang Fang',
+      zoneId: 'north',
+      roomId: '3',
+    });
+    await rest(base, 'POST', '/api/users', admin, {
+      ...RESIDENT_USER,
+      role: 'resident',
+      facilityIds: [FACILITY],
+      residentId: RESIDENT,
+    });
+    await rest(base, 'POST', '/api/users', admin, { ...DOCTOR, role: 'medical', facilityIds: [FACILITY] });
+    const device = await rest<{ id: string; secret: string }>(base, 'POST', '/api/devices', admin, {
+      id: 'w-wang',
+      facilityId: FACILITY,
+      kind: 'wearable',
+      residentId: RESIDENT,
+    });
+    wearable = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqttPort}`, {
+      username: device.id,
+      password: device.secret,
+      clientId: device.id,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
+    await vitals(72);
+    await wearable.publishAsync(
+      `care/${FACILITY}/devices/w-wang/events`,
+      JSON.stringify({ ts: Date.now(), type: 'sos' }),
+      {
+        qos: 1,
+      },
+    );
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    wearable?.end(true);
+    for (const c of contexts) await c.close();
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('shows the resident their own readings, wristband and alarms in plain words', async () => {
+    resident = await newPage('en');
+    await signInPage(resident, base, RESIDENT_USER);
+    const summary = resident.getByTestId('own-summary');
+    await summary.getByText('Your heart rate is normal: 72 beats a minute').waitFor({ timeout: 10_000 });
+    await summary.getByText('Your blood pressure is normal: 128 over 81').waitFor();
+    const band = resident.getByTestId('wristband');
+    await band.getByText('You are wearing it.').waitFor();
+    await band.getByText('Battery: 81%').waitFor();
+    await resident.getByTestId('own-alarms').getByText('You pressed the help button').waitFor({ timeout: 10_000 });
+    // Live: a new reading arrives over the socket, no reload.
+    await resident.waitForTimeout(1_100); // contract §2: at most one vitals event a second
+    await vitals(75);
+    await summary.getByText('Your heart rate is normal: 75 beats a minute').waitFor({ timeout: 10_000 });
+    expect(await resident.getByRole('switch', { name: 'Doctors and nurses' }).isChecked()).toBe(true);
+    expect(await resident.getByRole('switch', { name: 'Managers' }).isChecked()).toBe(false);
+    await resident.screenshot({ path: join(SCREENSHOT_DIR, 'resident-en.png'), fullPage: true });
+  });
+
+  it('takes the medical team off at once: the doctor’s board says "not shared" without a reload', async () => {
+    doctor = await newPage('en');
+    await signInPage(doctor, base, DOCTOR);
+    const tile = doctor.locator(`[data-resident-id="${RESIDENT}"]`);
+    await tile.locator('.vital', { hasText: '75' }).waitFor({ timeout: 10_000 });
+    await doctor.getByText('Live', { exact: true }).waitFor({ timeout: 5_000 });
+    const loads = { n: 0 };
+    doctor.on('framenavigated', () => loads.n++);
+
+    const medical = resident.getByRole('switch', { name: 'Doctors and nurses' });
+    await medical.click();
+    await resident
+      .getByText('The medical team cannot see your readings or health reports.')
+      .waitFor({ timeout: 5_000 });
+    expect(await medical.isChecked()).toBe(false);
+
+    await tile.getByText(/not shared/i).waitFor({ timeout: 3_000 });
+    expect(await tile.locator('.vital', { hasText: '75' }).count()).toBe(0);
+    // The server stopped the stream: a new reading reaches the resident, not the doctor.
+    await vitals(88);
+    await resident.getByText('Your heart rate is normal: 88 beats a minute').waitFor({ timeout: 10_000 });
+    expect(await tile.locator('.vital', { hasText: '88' }).count()).toBe(0);
+    await doctor.screenshot({ path: join(SCREENSHOT_DIR, 'resident-consent-off-doctor.png'), fullPage: true });
+
+    // Given again: the doctor's tile shows the readings again, and live ones after them.
+    await medical.click();
+    await resident.getByText('The medical team can see your readings', { exact: false }).waitFor({ timeout: 5_000 });
+    await tile.locator('.vital', { hasText: '88' }).waitFor({ timeout: 5_000 });
+    await resident.waitForTimeout(1_100);
+    await vitals(91);
+    await tile.locator('.vital', { hasText: '91' }).waitFor({ timeout: 10_000 });
+    expect(loads.n).toBe(0);
+  });
+
+  it('speaks Chinese to a resident whose browser asks for it', async () => {
+    const zh = await newPage('zh-CN');
+    await signInPage(zh, base, RESIDENT_USER);
+    await zh.getByText(/^您的心率.*：每分钟 \d+ 次$/).waitFor({ timeout: 10_000 });
+    await zh.getByText('谁可以查看您的健康信息').waitFor();
+    await zh.getByRole('switch', { name: '医生和护士' }).waitFor();
+    await zh.screenshot({ path: join(SCREENSHOT_DIR, 'resident-zh-CN.png'), fullPage: true });
+  });
+});
