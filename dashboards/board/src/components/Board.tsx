@@ -16,10 +16,10 @@ import { AlertBoard } from './AlertBoard.tsx';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { Header } from './Header.tsx';
 import { MyTasks } from './MyTasks.tsx';
-import { ResidentTiles } from './ResidentTiles.tsx';
 import { SlaPanel } from './SlaPanel.tsx';
 import { SoundBanner } from './SoundBanner.tsx';
 import { TeamPanel } from './TeamPanel.tsx';
+import { WardGrid } from '../ward/WardGrid.tsx';
 
 const TICK_MS = 5_000;
 /** Duty changes raise no event: the team panel also refreshes on this period. */
@@ -93,7 +93,10 @@ export function Board({ session }: { session: LoginResponse }) {
           <div class="layout__col">
             {manager && <SlaPanel />}
             {manager && <TeamPanel />}
-            <ResidentTiles />
+          </div>
+          {/* The ward grid takes the board's full width: many tiles per row (ward/WardGrid.tsx). */}
+          <div class="layout__full">
+            <WardGrid />
           </div>
         </main>
       )}
