@@ -85,17 +85,20 @@ export function Board({ session }: { session: LoginResponse }) {
           <p class="empty">This board is for care staff. Your own data and consent settings are not shown here.</p>
         </main>
       ) : (
-        <main class="layout">
+        // The ward grid fills what the alert column leaves (a full-width row under the manager's panels):
+        // many tiles per row (ward/WardGrid.tsx, ward/ward.css).
+        <main class={`layout${manager ? '' : ' layout--ward'}`}>
           <div class="layout__col">
             <MyTasks />
             <AlertBoard canAck={responder} canResolve={responder} />
           </div>
-          <div class="layout__col">
-            {manager && <SlaPanel />}
-            {manager && <TeamPanel />}
-          </div>
-          {/* The ward grid takes the board's full width: many tiles per row (ward/WardGrid.tsx). */}
-          <div class="layout__full">
+          {manager && (
+            <div class="layout__col">
+              <SlaPanel />
+              <TeamPanel />
+            </div>
+          )}
+          <div class="layout__ward">
             <WardGrid />
           </div>
         </main>

@@ -109,6 +109,7 @@ function Filters({ counts, zones }: { counts: Record<WardState, number>; zones: 
  */
 export function WardGrid() {
   const order = useRef<SettledOrder | undefined>(undefined);
+  const wasLoading = useRef(false);
   const user = session.value?.user;
   const facilityIds = user?.facilityIds.join(',') ?? '';
   useEffect(() => {
@@ -117,7 +118,11 @@ export function WardGrid() {
 
   const all = entries.value;
   const collator = new Intl.Collator(locale.value, { numeric: true });
-  order.current = settleOrder(order.current, all, Date.now(), collator);
+  // A REST snapshot (first load, reconnection) is a new picture of the ward: order it as it is, rather
+  // than keep an order decided before the vitals arrived.
+  const snapshot = loading.value || wasLoading.current;
+  wasLoading.current = loading.value;
+  order.current = settleOrder(snapshot ? undefined : order.current, all, Date.now(), collator);
   const byId = new Map(all.map((e) => [e.id, e]));
   const zones = zoneCounts(all);
   // A remembered zone that is not (or no longer) in this user's care would hide everyone.
