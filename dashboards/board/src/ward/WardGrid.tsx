@@ -89,7 +89,7 @@ function Filters({ counts, zones }: { counts: Record<WardState, number>; zones: 
           <button
             key={s}
             type="button"
-            class={`chip chip--${s}${f.state === s ? ' chip--on' : ''}`}
+            class={`ward-chip${f.state === s ? ' ward-chip--on' : ''}`}
             aria-pressed={f.state === s}
             data-state={s}
             onClick={() => setFilter({ ...f, state: s })}
