@@ -251,7 +251,7 @@ describe.skipIf(skipBrowserTests)('ward grid (Chromium)', () => {
     const perRow = tops.filter((t) => t === tops[0]).length;
     expect(perRow).toBeGreaterThanOrEqual(2);
     expect(perRow).toBeLessThanOrEqual(3);
-    await p.screenshot({ path: join(SCREENSHOT_DIR, 'ward-grid-zh-tablet.png') });
+    await p.locator('section.ward').screenshot({ path: join(SCREENSHOT_DIR, 'ward-grid-zh-tablet.png') });
     await zh.close();
   });
 });
