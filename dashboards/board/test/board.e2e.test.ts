@@ -122,7 +122,7 @@ describe.skipIf(skipBrowserTests)('caregiver board (Chromium)', () => {
     // SpO2 93 scores 2; oxygen and consciousness were not reported, so the score is partial (5/7).
     const news2 = tile.getByTestId('news2');
     await news2.waitFor({ timeout: 5_000 });
-    expect(await news2.textContent()).toBe('NEWS2 2 · low risk · 5 of 7 signs measured');
+    expect(await news2.textContent()).toBe('NEWS2 2 · low risk · 5 of 7 measured');
   });
 
   it('shows a real SOS within 5 s and acknowledges it', async () => {

@@ -51,4 +51,10 @@ describe('parseCliArgs', () => {
   it('prints help', () => {
     expect(parseCliArgs(['-h'])).toEqual({ kind: 'help' });
   });
+
+  it('starts the first episodes within 3 minutes unless told otherwise', () => {
+    expect(parseCliArgs([])).toMatchObject({ kind: 'run', config: { firstOnsetMs: [20_000, 180_000] } });
+    expect(parseCliArgs(['--first-episode', '30'])).toMatchObject({ config: { firstOnsetMs: [15_000, 30_000] } });
+    expect(parseCliArgs(['--first-episode', '0'])).toMatchObject({ kind: 'error' });
+  });
 });

@@ -20,10 +20,13 @@ Options:
   --scenario NAME       ${['mixed', ...SCENARIO_NAMES.filter((n) => n !== 'mixed')].join(', ')} (default mixed)
   --url URL             broker (default mqtt://localhost:1883)
   --duration SECONDS    stop after this long (default: until Ctrl-C)
+  --first-episode SECONDS   the first episodes (SOS, falls, desaturation…) start within this long
+                        (default 180); later ones follow the scenario's own hours-apart rhythm
   --facility ID         facility of generated/provisioned devices (default "demo")
   --zone ID             zone of provisioned residents and devices
   --username U, --password P   REST credentials for --api (admin or manager)
-  --save FILE           write the provisioned devices (with secrets) to FILE
+  --save FILE           write the provisioned devices (with secrets) to FILE and keep them in service;
+                        without it, --api devices are decommissioned when the run ends (no alerts left)
   --secret S            password of generated devices (default "sim-secret")
   --prefix P            topic prefix (default "${DEFAULT_TOPIC_PREFIX}")
   --summary SECONDS     summary period (default 10)
@@ -38,6 +41,8 @@ export interface CliConfig {
   scenario: string;
   url: string;
   durationS: number | undefined;
+  /** The first episodes start between `min(20 s, half of it)` and this, in ms after the start. */
+  firstOnsetMs: readonly [number, number];
   facility: string;
   zone: string | undefined;
   devicesFile: string | undefined;
@@ -60,6 +65,7 @@ const OPTIONS = {
   scenario: { type: 'string' },
   url: { type: 'string' },
   duration: { type: 'string' },
+  'first-episode': { type: 'string' },
   facility: { type: 'string' },
   zone: { type: 'string' },
   devices: { type: 'string' },
@@ -101,6 +107,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
   const rate = number('rate', values.rate, 1, (n) => n > 0 && n <= 1000, 'a number in (0, 1000]');
   const durationS =
     values.duration === undefined ? undefined : number('duration', values.duration, 0, (n) => n > 0, 'a number > 0');
+  const firstS = number('first-episode', values['first-episode'], 180, (n) => n > 0, 'a number > 0');
   const summaryS = number('summary', values.summary, 10, (n) => n > 0, 'a number > 0');
   const scenario = values.scenario ?? 'mixed';
   if (!SCENARIO_NAMES.includes(scenario))
@@ -141,6 +148,7 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
       scenario,
       url,
       durationS,
+      firstOnsetMs: firstOnsetWindow(firstS * 1000),
       facility,
       zone: values.zone,
       devicesFile: values.devices,
@@ -153,4 +161,9 @@ export function parseCliArgs(argv: readonly string[]): CliParse {
       summaryS,
     },
   };
+}
+
+/** A first onset drawn in [min(20 s, half), latest]: spread out, yet all within what was promised. */
+export function firstOnsetWindow(latestMs: number): readonly [number, number] {
+  return [Math.min(20_000, latestMs / 2), latestMs];
 }

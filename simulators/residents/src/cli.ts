@@ -2,7 +2,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { type CliConfig, parseCliArgs, USAGE } from './cli-args.ts';
 import { parseDevicesFile } from './devices-file.ts';
-import { provisionDevices } from './provision.ts';
+import { provisionDevices, retireDevices } from './provision.ts';
 import { createSimulator } from './simulator.ts';
 import { formatSummary } from './summary.ts';
 import type { DeviceSpec } from './types.ts';
@@ -37,8 +37,11 @@ function localDevices(c: CliConfig): DeviceSpec[] {
   return [...wearables, ...sensors];
 }
 
-async function loadDevices(c: CliConfig): Promise<DeviceSpec[]> {
-  if (c.devicesFile !== undefined) return parseDevicesFile(await readFile(c.devicesFile, 'utf8'), c.facility);
+/** The devices, and whether this run provisioned them for itself (and so retires them at the end). */
+async function loadDevices(c: CliConfig): Promise<{ devices: DeviceSpec[]; retireAtEnd: boolean }> {
+  if (c.devicesFile !== undefined) {
+    return { devices: parseDevicesFile(await readFile(c.devicesFile, 'utf8'), c.facility), retireAtEnd: false };
+  }
   if (c.api !== undefined && c.username !== undefined && c.password !== undefined && c.zone !== undefined) {
     const devices = await provisionDevices({
       api: c.api,
@@ -53,11 +56,13 @@ async function loadDevices(c: CliConfig): Promise<DeviceSpec[]> {
       await writeFile(c.save, `${JSON.stringify(devices, null, 2)}\n`, { mode: 0o600 });
       console.log(`provisioned ${devices.length} devices; saved with their secrets to ${c.save}`);
     } else {
-      console.log(`provisioned ${devices.length} devices (secrets not saved: pass --save FILE to reuse them)`);
+      console.log(
+        `provisioned ${devices.length} devices, to be decommissioned when the run ends (--save FILE keeps them)`,
+      );
     }
-    return devices;
+    return { devices, retireAtEnd: c.save === undefined };
   }
-  return localDevices(c);
+  return { devices: localDevices(c), retireAtEnd: false };
 }
 
 async function main(): Promise<number> {
@@ -72,7 +77,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const c = parsed.config;
-  const devices = await loadDevices(c);
+  const { devices, retireAtEnd } = await loadDevices(c);
   const sim = createSimulator({
     url: c.url,
     devices,
@@ -80,6 +85,7 @@ async function main(): Promise<number> {
     seed: c.seed,
     scenario: c.scenario,
     topicPrefix: c.prefix,
+    firstOnsetMs: c.firstOnsetMs,
     ...(c.durationS !== undefined && { durationMs: c.durationS * 1000 }),
   });
   const startedAt = Date.now();
@@ -92,6 +98,11 @@ async function main(): Promise<number> {
   await sim.done;
   clearInterval(summary);
   console.log(formatSummary(sim.stats(), Date.now() - startedAt));
+  if (retireAtEnd && c.api !== undefined && c.username !== undefined && c.password !== undefined) {
+    // A stopped simulation is not a ward of wearables gone offline: take its devices out of service.
+    await retireDevices({ api: c.api, username: c.username, password: c.password }, devices);
+    console.log(`decommissioned ${devices.length} simulated devices; their residents stay for the next run`);
+  }
   return 0;
 }
 

@@ -4,7 +4,7 @@ export { DeviceGenerator, type DeviceGeneratorOptions } from './device-generator
 export { parseDevicesFile } from './devices-file.ts';
 export { Fleet, type FleetOptions } from './fleet.ts';
 export { batchPayloads, OFFLINE_STATUS, ONLINE_STATUS } from './payloads.ts';
-export { provisionDevices, type ProvisionOptions } from './provision.ts';
+export { provisionDevices, type ProvisionOptions, retireDevices, simulatedResidentId } from './provision.ts';
 export { ResidentModel, type ResidentModelOptions, type ResidentReading } from './resident-model.ts';
 export { hashSeed, Rng } from './rng.ts';
 export {

@@ -18,15 +18,13 @@ import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { Header } from './Header.tsx';
 import { MyTasks } from './MyTasks.tsx';
 import { FacilityNote } from './FacilityNote.tsx';
-import { ResidentTiles } from './ResidentTiles.tsx';
-import { SlaPanel } from './SlaPanel.tsx';
 import { SoundBanner } from './SoundBanner.tsx';
-import { TeamPanel } from './TeamPanel.tsx';
 import { tCommon } from '../i18n/common.ts';
 import { resetZones } from '../zones.ts';
 import { ConsultView } from '../views/ConsultView.tsx';
 import { ManagerView } from '../views/ManagerView.tsx';
 import { ResidentView } from '../views/ResidentView.tsx';
+import { WardGrid } from '../ward/WardGrid.tsx';
 
 const TICK_MS = 5_000;
 /** Duty changes raise no event: the team panel also refreshes on this period. */
@@ -100,16 +98,22 @@ export function Board({ session }: { session: LoginResponse }) {
         // The medical team's consult view (issue 14 item 3): queue, charts, health summary, notes.
         <ConsultView />
       ) : (
-        <main class="layout">
+        // Caregivers, maintenance: the alert column, and beside it the ward grid filling the rest with
+        // many tiles per row (ward/WardGrid.tsx, ward/ward.css); maintenance sees no residents.
+        <main class="layout layout--ward">
           <div class="layout__col">
             <MyTasks />
             <AlertBoard canAck={responder} canResolve={responder} />
           </div>
-          <div class="layout__col">
-            {manager && <SlaPanel />}
-            {manager && <TeamPanel />}
-            {session.user.role === 'maintenance' ? <FacilityNote /> : <ResidentTiles />}
-          </div>
+          {session.user.role === 'maintenance' ? (
+            <div class="layout__col">
+              <FacilityNote />
+            </div>
+          ) : (
+            <div class="layout__ward">
+              <WardGrid />
+            </div>
+          )}
         </main>
       )}
     </div>

@@ -10,6 +10,7 @@ import { ApiError, badRequest, conflict } from '../errors.ts';
 import { linkNext, PageParams, pageById, pageQuery } from '../paging.ts';
 import { deviceInScope, facilityScope, inScope } from '../scope.ts';
 import { IdParams } from './facilities.ts';
+import { closeRetiredDeviceAlerts } from './retire-device-alerts.ts';
 import { facilityToProvision } from './provisioning.ts';
 
 const STAFF = ['admin', 'manager', 'caregiver', 'medical'] as const;
@@ -132,6 +133,8 @@ export const deviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { c
         req.log.error({ err, deviceId: device.id }, 'onDeviceDecommissioned failed');
       }
     }
+    // Also on a repeated DELETE: an offline status in flight during the first may have raised one since.
+    await closeRetiredDeviceAlerts(ctx, device);
     return toDetail(ctx, device);
   });
 };
