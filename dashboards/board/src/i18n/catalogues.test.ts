@@ -11,7 +11,16 @@ const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
  * Messages that only join parts already translated (a name, a figure), the same in both languages.
  * Listed by `<export>.<key>`, so a new untranslated message cannot hide here by accident.
  */
-const NEUTRAL = new Set(['tPanels.slaAbout', 'tTasks.news2Line']);
+const NEUTRAL = new Set([
+  'tPanels.slaAbout',
+  'tTasks.news2Line',
+  // Units written the same in Chinese clinical use (% , °C, mmHg), and a line of a score and a word
+  // that is itself translated (the risk band comes in as a parameter).
+  'tWard.unit_spo2',
+  'tWard.unit_temp',
+  'tWard.unit_bp',
+  'tWard.news2',
+]);
 
 /** Stands in for any message's parameters: every field reads as 1 ("1 alert", "Room 1"). */
 const anyParams = new Proxy({}, { get: (_t, key) => (key === Symbol.toPrimitive ? undefined : 1) });
