@@ -113,6 +113,18 @@ export const taskRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
     return shown;
   });
 
+  /** A consult note is health data written about the resident (issue 14): who wrote it, on which task. */
+  function auditNoteWrite(user: AuthUser, task: Task, note: string | undefined, action: string): void {
+    if (!note || !hasHealthNote(task) || task.residentId === undefined) return;
+    ctx.audit.record(
+      user,
+      { id: task.residentId, facilityId: task.facilityId },
+      'task_note.write',
+      'allowed',
+      `task ${task.id} (${action})`,
+    );
+  }
+
   for (const action of ['accept', 'start'] as const) {
     app.post(
       `/:id/${action}`,
@@ -124,16 +136,7 @@ export const taskRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
         requireRole(user, ...TASK_ACTORS);
         const task = await ctx.tasks[action](req.params.id, actorOf(user), req.body?.note);
         req.log.info({ taskId: task.id, action, by: user.id }, 'task changed');
-        // A consult note is health data written about the resident (issue 14): who wrote it, on which task.
-        if (req.body?.note && hasHealthNote(task) && task.residentId !== undefined) {
-          ctx.audit.record(
-            user,
-            { id: task.residentId, facilityId: task.facilityId },
-            'task_note.write',
-            'allowed',
-            `task ${task.id} (${action})`,
-          );
-        }
+        auditNoteWrite(user, task, req.body?.note, action);
         const [shown] = await applyHealthConsent(ctx, user, [task]);
         return shown;
       },
@@ -151,6 +154,7 @@ export const taskRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx
       const { note, outcome } = req.body ?? {};
       const task = await ctx.tasks.complete(req.params.id, actorOf(user), note);
       req.log.info({ taskId: task.id, action: 'complete', by: user.id }, 'task changed');
+      auditNoteWrite(user, task, note, 'complete');
       const alertResolution = await resolveCompletedTaskAlert(ctx, user, task, outcome, note);
       if (alertResolution) req.log.info({ taskId: task.id, by: user.id, ...alertResolution }, 'task alert');
       const [shown] = await applyHealthConsent(ctx, user, [task]);
