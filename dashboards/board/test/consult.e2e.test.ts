@@ -136,7 +136,7 @@ describe.skipIf(skipBrowserTests)('consult view (Chromium)', () => {
     await detail.waitFor();
     // Why: the alert and its explanation; the snapshot the task carries, with NEWS2 sub-scores.
     const why = detail.getByTestId('consult-why');
-    expect(await why.textContent()).toMatch(/SpO2/);
+    expect(await why.textContent()).toMatch(/Blood oxygen low: 79%/);
     expect(await why.locator('li').count()).toBeGreaterThan(0);
     await detail.getByTestId('consult-context').waitFor();
     expect(await detail.getByTestId('consult-news2').textContent()).toMatch(/NEWS2 \d+/);

@@ -122,7 +122,7 @@ describe.skipIf(skipBrowserTests)('the board in Chinese and English (Chromium)',
 
     const tile = page.locator(`[data-resident-id="${RESIDENT}"]`);
     await tile.getByText('林秀英').waitFor({ timeout: 5_000 });
-    expect(await tile.textContent()).toContain('12 号房间');
+    expect(await tile.textContent()).toContain('12 号房');
     await tile.locator('.vital', { hasText: '76' }).waitFor({ timeout: 5_000 });
     expect(await tile.locator('.vital__label').first().textContent()).toContain('心率');
 

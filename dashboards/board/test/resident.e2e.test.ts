@@ -9,14 +9,14 @@ import { BOARD_DIST, launchChromium, prepareBoard, rest, SCREENSHOT_DIR, skipBro
 
 /**
  * Issue 14 item 5 end to end, in Chromium against the whole platform in this process: the resident
- * signs in and reads their own readings, wristband and alarms in plain words; they switch the medical
- * team's consent off, and the doctor's board, open in another browser context, shows "not shared" at
+ * signs in and reads their own readings, wristband and alarms in plain words; they switch the care
+ * staff's consent off, and a caregiver's ward grid, open in another browser context, shows "not shared" at
  * once (no reload) and gets no more live vitals; switched on again, the vitals come back.
  */
 const FACILITY = 'fac-res';
 const RESIDENT = 'res-wang';
 const RESIDENT_USER = { username: 'grandma.wang', password: 'wang-resident-2026', name: 'Wang Fang' };
-const DOCTOR = { username: 'dr.li', password: 'dr-li-medical-26', name: 'Dr. Li' };
+const CARER = { username: 'carer.zhao', password: 'zhao-caregiver-26', name: 'Zhao Min' };
 
 async function signInPage(page: Page, base: string, who: { username: string; password: string }) {
   await page.goto(`${base}/`);
@@ -33,7 +33,7 @@ describe.skipIf(skipBrowserTests)('resident view and consent (Chromium)', () => 
   let wearable: mqtt.MqttClient | undefined;
   let seq = 0;
   let resident: Page;
-  let doctor: Page;
+  let carer: Page;
 
   const vitals = (hr: number) =>
     wearable?.publishAsync(
@@ -90,7 +90,7 @@ describe.skipIf(skipBrowserTests)('resident view and consent (Chromium)', () => 
       facilityIds: [FACILITY],
       residentId: RESIDENT,
     });
-    await rest(base, 'POST', '/api/users', admin, { ...DOCTOR, role: 'medical', facilityIds: [FACILITY] });
+    await rest(base, 'POST', '/api/users', admin, { ...CARER, role: 'caregiver', facilityIds: [FACILITY] });
     const device = await rest<{ id: string; secret: string }>(base, 'POST', '/api/devices', admin, {
       id: 'w-wang',
       facilityId: FACILITY,
@@ -141,33 +141,33 @@ describe.skipIf(skipBrowserTests)('resident view and consent (Chromium)', () => 
     await resident.screenshot({ path: join(SCREENSHOT_DIR, 'resident-en.png'), fullPage: true });
   });
 
-  it('takes the medical team off at once: the doctor’s board says "not shared" without a reload', async () => {
-    doctor = await newPage('en');
-    await signInPage(doctor, base, DOCTOR);
-    const tile = doctor.locator(`[data-resident-id="${RESIDENT}"]`);
+  it('takes care staff off at once: the caregiver’s ward grid says "not shared" without a reload', async () => {
+    carer = await newPage('en');
+    await signInPage(carer, base, CARER);
+    const tile = carer.locator(`[data-resident-id="${RESIDENT}"]`);
     await tile.locator('.vital', { hasText: '75' }).waitFor({ timeout: 10_000 });
-    await doctor.getByText('Live', { exact: true }).waitFor({ timeout: 5_000 });
+    await carer.getByText('Live', { exact: true }).waitFor({ timeout: 5_000 });
     const loads = { n: 0 };
-    doctor.on('framenavigated', () => loads.n++);
+    carer.on('framenavigated', () => loads.n++);
 
-    const medical = resident.getByRole('switch', { name: 'Doctors and nurses' });
-    await medical.click();
+    const care = resident.getByRole('switch', { name: 'Care staff' });
+    await care.click();
     await resident
-      .getByText('The medical team cannot see your readings or health reports.')
+      .getByText('Care staff cannot see your readings. They are still called when you need help.')
       .waitFor({ timeout: 5_000 });
-    expect(await medical.isChecked()).toBe(false);
+    expect(await care.isChecked()).toBe(false);
 
     await tile.getByText(/not shared/i).waitFor({ timeout: 3_000 });
     expect(await tile.locator('.vital', { hasText: '75' }).count()).toBe(0);
-    // The server stopped the stream: a new reading reaches the resident, not the doctor.
+    // The server stopped the stream: a new reading reaches the resident, not the caregiver.
     await vitals(88);
     await resident.getByText('Your heart rate is normal: 88 beats a minute').waitFor({ timeout: 10_000 });
     expect(await tile.locator('.vital', { hasText: '88' }).count()).toBe(0);
-    await doctor.screenshot({ path: join(SCREENSHOT_DIR, 'resident-consent-off-doctor.png'), fullPage: true });
+    await carer.screenshot({ path: join(SCREENSHOT_DIR, 'resident-consent-off-carer.png'), fullPage: true });
 
-    // Given again: the doctor's tile shows the readings again, and live ones after them.
-    await medical.click();
-    await resident.getByText('The medical team can see your readings', { exact: false }).waitFor({ timeout: 5_000 });
+    // Given again: the caregiver's tile shows the readings again, and live ones after them.
+    await care.click();
+    await resident.getByText('Care staff can see your readings', { exact: false }).waitFor({ timeout: 5_000 });
     await tile.locator('.vital', { hasText: '88' }).waitFor({ timeout: 5_000 });
     await resident.waitForTimeout(1_100);
     await vitals(91);
