@@ -1,9 +1,13 @@
 import { AlertBoard } from '../components/AlertBoard.tsx';
 import { MyTasks } from '../components/MyTasks.tsx';
 import { TeamPanel } from '../components/TeamPanel.tsx';
+import { WardGrid } from '../ward/WardGrid.tsx';
 import { DelayList } from './DelayList.tsx';
 
-/** Now: the delays needing attention (named), who is on duty, and the alarms themselves. */
+/**
+ * Now: the delays needing attention (named), who is on duty, the alarms themselves, and the ward grid
+ * as a full-width row under them (vitals only where residents share them with managers).
+ */
 export function NowTab({ canRespond }: { canRespond: boolean }) {
   return (
     <div class="layout">
@@ -15,6 +19,9 @@ export function NowTab({ canRespond }: { canRespond: boolean }) {
       <div class="layout__col">
         <DelayList />
         <TeamPanel />
+      </div>
+      <div class="layout__ward">
+        <WardGrid />
       </div>
     </div>
   );
