@@ -90,6 +90,8 @@ async function raiseAlerts(base: string, mqttPort: number, admin: DemoAccount): 
   const people = [
     { id: 'res-shot-1', name: 'Zhang Guiying', zoneId: 'east', roomId: '101', event: 'sos' },
     { id: 'res-shot-2', name: 'Li Jianguo', zoneId: 'west', roomId: '204', event: 'fall' },
+    // Blood oxygen past the danger limit: a high alert that asks the medical team for a consult.
+    { id: 'res-shot-3', name: 'Wang Xiulan', zoneId: 'villas', roomId: '105', spo2: 79 },
   ];
   const clients: mqtt.MqttClient[] = [];
   for (const p of people) {
@@ -105,14 +107,26 @@ async function raiseAlerts(base: string, mqttPort: number, admin: DemoAccount): 
     clients.push(w.client);
     await w.client.publishAsync(
       `care/${DEMO_FACILITY_ID}/devices/${w.id}/vitals`,
-      JSON.stringify({ ts: Date.now(), seq: 1, hr: 104, spo2: 95, rr: 21, sbp: 142, dbp: 86, temp: 37.1, worn: true }),
+      JSON.stringify({
+        ts: Date.now(),
+        seq: 1,
+        hr: 104,
+        spo2: p.spo2 ?? 95,
+        rr: 21,
+        sbp: 142,
+        dbp: 86,
+        temp: 37.1,
+        worn: true,
+      }),
       { qos: 1 },
     );
-    await w.client.publishAsync(
-      `care/${DEMO_FACILITY_ID}/devices/${w.id}/events`,
-      JSON.stringify({ ts: Date.now(), type: p.event }),
-      { qos: 1 },
-    );
+    if (p.event) {
+      await w.client.publishAsync(
+        `care/${DEMO_FACILITY_ID}/devices/${w.id}/events`,
+        JSON.stringify({ ts: Date.now(), type: p.event }),
+        { qos: 1 },
+      );
+    }
   }
   const sensor = await connect({ kind: 'sensor', zoneId: 'west', roomId: 'laundry' });
   clients.push(sensor.client);
@@ -170,6 +184,18 @@ async function main(): Promise<void> {
         await page.click('button[type="submit"]');
         await page.waitForSelector('header', { timeout: 10_000 });
         await sleep(SETTLE_MS);
+        // The medical team's board opens on its queue: show a consult as a doctor would see it.
+        // (The consult may have gone to another doctor on duty: then the queue is shown as it is.)
+        if (role === 'medical') {
+          const opened = await page
+            .locator('[data-testid="consult-item"]')
+            .first()
+            .click({ timeout: 10_000 })
+            .then(() => true)
+            .catch(() => false);
+          if (opened) await sleep(SETTLE_MS);
+          else console.warn("screenshots: no consult in this doctor's queue; the queue is shown as it is");
+        }
         const file = join(OUT, `${role}-${lang}.png`);
         await page.screenshot({ path: file });
         console.log(`screenshots: ${role} (${account.username}) ${lang} → ${file}`);

@@ -4,6 +4,7 @@ import { STALE_MS, severity } from '../ranges.ts';
 import type { HrPoint, LatestVitals, Reading, VitalName } from '../store.ts';
 import { HrSparkline } from './HrSparkline.tsx';
 import { lastReadingAt, WEARABLE_VITALS } from './entries.ts';
+import { alertTitle } from '../alert-text.ts';
 
 type WearableVital = (typeof WEARABLE_VITALS)[number];
 const DIGITS: Record<WearableVital, number> = { hr: 0, spo2: 0, rr: 0, temp: 1 };
@@ -139,7 +140,11 @@ export function WardTile(p: WardTileProps) {
       </div>
       {top && (
         <p class={`badge badge--${top.priority}`} data-testid="resident-alert-badge">
-          {tWard('alertBadge', { level: tWard(`alert_${top.priority}`), title: top.title, more: open.length - 1 })}
+          {tWard('alertBadge', {
+            level: tWard(`alert_${top.priority}`),
+            title: alertTitle(top),
+            more: open.length - 1,
+          })}
         </p>
       )}
       {shared ? (
