@@ -32,6 +32,10 @@ describe('transferring a resident between facilities', () => {
   /** The commands the wearable received on its old (facility A) topic. */
   const commandsAtA: unknown[] = [];
   const resolvedSeenByA: Alert[] = [];
+  /** Live vitals of r1 that reached A's board after the resident left. */
+  const vitalsSeenByA: unknown[] = [];
+  let vitalsBeforeAtA = 0;
+  let transferredAt = Number.POSITIVE_INFINITY;
   /** Device time of the first learning sample: an hour and a half of readings end an hour ago. */
   const t0 = Date.now() - 200 * MIN;
 
@@ -90,6 +94,12 @@ describe('transferring a resident between facilities', () => {
     boardA.on('alert', (e: AlertEnvelope) => {
       if (e.type === 'alert.resolved') resolvedSeenByA.push(e.data as Alert);
     });
+    boardA.on('vitals', (e) => {
+      if (Date.now() >= transferredAt) vitalsSeenByA.push(e.data);
+      else vitalsBeforeAtA++;
+    });
+    const ack = await boardA.timeout(3000).emitWithAck('subscribe:vitals', { residentIds: ['r1'] });
+    expect(ack).toEqual({ ok: true });
     wearable = await p.connectDevice(w1.id, w1.secret);
     wearable.on('message', (_topic, payload) => commandsAtA.push(JSON.parse(payload.toString())));
     await wearable.subscribeAsync(`care/fa/devices/${w1.id}/commands`, { qos: 1 });
@@ -100,7 +110,7 @@ describe('transferring a resident between facilities', () => {
     await wearable.publishAsync(`care/fa/devices/${w1.id}/events`, JSON.stringify({ ts: Date.now(), type: 'sos' }), {
       qos: 1,
     });
-    await until(async () => (await alertsOf('fa')).some((a) => a.kind === 'sos'));
+    await until(async () => (await alertsOf('fa')).some((a) => a.kind === 'sos') && vitalsBeforeAtA > 0);
     // The SOS went to the caregiver on duty at A: its task must stop with the transfer.
     await until(async () => (await p.must<Task[]>('GET', '/api/tasks', admin)).some((t) => t.residentId === 'r1'));
   }, 60_000);
@@ -130,6 +140,7 @@ describe('transferring a resident between facilities', () => {
     const closed = new Promise<void>((resolve) => wearable.once('close', () => resolve()));
     const res = await transfer(admin, { toFacilityId: 'fb', devices: 'rebind', zoneId: 'zb', roomId: 'b-12' });
     expect(res.status).toBe(200);
+    transferredAt = Date.now();
     expect(res.body).toMatchObject({
       fromFacilityId: 'fa',
       toFacilityId: 'fb',
@@ -174,6 +185,11 @@ describe('transferring a resident between facilities', () => {
   });
 
   it('keeps the learned baseline: normal readings at B raise nothing, a deviation from it is caught at once', async () => {
+    // B's board subscribes to the resident's live vitals: every sample sent reaches the room's sockets.
+    const boardB = await p.connectBoard(token.carerB!);
+    const vitalsSeenByB: unknown[] = [];
+    boardB.on('vitals', (e) => vitalsSeenByB.push(e.data));
+    expect(await boardB.timeout(3000).emitWithAck('subscribe:vitals', { residentIds: ['r1'] })).toEqual({ ok: true });
     const client = await p.connectDevice(w1.id, w1.secret);
     const start = t0 + 141 * MIN;
     const accepted = async () =>
@@ -212,10 +228,47 @@ describe('transferring a resident between facilities', () => {
       .poll(async () => (await alertsOf('fb')).map((a) => a.kind), { timeout: 10_000 })
       .toContain('vital.hr_baseline');
     expect(await alertsOf('fa')).toEqual([]);
+    // A's board had subscribed to the resident's live vitals: the stream stopped when they left.
+    await expect.poll(() => vitalsSeenByB.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
+    expect(vitalsSeenByA).toEqual([]);
     // The old facility's topics are no longer the device's: the broker closes such a connection.
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     client.publish(`care/fa/devices/${w1.id}/vitals`, JSON.stringify(sample(Date.now(), 60)), { qos: 0 });
     await closed;
+  });
+
+  it('stops live vitals to the old facility’s boards even with no alert open', async () => {
+    await p.must('POST', '/api/residents', admin, {
+      id: 'r3',
+      facilityId: 'fa',
+      name: 'R3',
+      zoneId: 'z1',
+      roomId: '103',
+    });
+    const { secret } = await p.must<{ secret: string }>('POST', '/api/devices', admin, {
+      id: 'w3',
+      facilityId: 'fa',
+      kind: 'wearable',
+      residentId: 'r3',
+    });
+    const seen = { a: 0, b: 0 };
+    const boardA = await p.connectBoard(token.carerA!);
+    boardA.on('vitals', () => seen.a++);
+    expect(await boardA.timeout(3000).emitWithAck('subscribe:vitals', { residentIds: ['r3'] })).toEqual({ ok: true });
+    const atA = await p.connectDevice('w3', secret);
+    await publishVitals(atA, 'fa', 'w3', [sample(Date.now() - 2 * MIN, 70)]);
+    await expect.poll(() => seen.a, { timeout: 5_000 }).toBe(1);
+
+    const res = await transfer(admin, { toFacilityId: 'fb', devices: 'rebind', zoneId: 'zb' }, 'r3');
+    expect(res.body.resolvedAlertIds).toEqual([]);
+    const boardB = await p.connectBoard(token.carerB!);
+    boardB.on('vitals', () => seen.b++);
+    expect(await boardB.timeout(3000).emitWithAck('subscribe:vitals', { residentIds: ['r3'] })).toEqual({ ok: true });
+    const atB = await p.connectDevice('w3', secret);
+    await publishVitals(atB, 'fb', 'w3', [sample(Date.now() - MIN, 71)]);
+    // The same send reaches every socket in the resident's room: B's board got it, A's was no longer there.
+    await expect.poll(() => seen.b, { timeout: 5_000 }).toBe(1);
+    expect(seen.a).toBe(1);
   });
 
   it('decommissions the devices when asked, and a manager of both facilities may do it', async () => {

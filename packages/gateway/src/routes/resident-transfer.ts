@@ -63,6 +63,9 @@ export const residentTransferRoutes: FastifyPluginAsyncZod<RouteOptions> = async
     );
     // The new facility's chain records the arrival (the old one's is the `around` entry above).
     ctx.audit.record(user, moved.resident, 'resident.transfer', 'allowed', detail);
+    // Live vitals follow the resident too: the old facility's sockets leave the stream at once (the
+    // same re-evaluation as a consent change), and the new facility's boards hear of their consent.
+    await ctx.realtime.consentChanged(moved.resident);
     req.log.info(
       { residentId: resident.id, from, to: toFacilityId, devices: choice, by: user.id },
       'resident transferred',
