@@ -163,6 +163,22 @@ describe.skipIf(skip)('external Mosquitto: authentication and ACL (contract §1)
     expect((await connect(id, renewed)).connected).toBe(true);
   });
 
+  it('re-binding keeps the secret, moves the ACL and closes the connection authorised for the old topics', async () => {
+    const id = fresh('band');
+    const secret = await provision(id, 'fac-a');
+    const { uplinks } = await platform();
+    const before = await connect(id, secret);
+    const closed = new Promise<void>((resolve) => before.once('close', () => resolve()));
+    await m.provisioner.rebindDevice(id, 'fac-b');
+    await closed;
+    // The same secret (the platform does not have it any more), under the new facility's topics only.
+    const device = await connect(id, secret);
+    await device.publishAsync(topicOf(id, 'vitals', 'fac-a'), '{"ts":1,"hr":70}', { qos: 1 });
+    await device.publishAsync(topicOf(id, 'vitals', 'fac-b'), '{"ts":2,"hr":70}', { qos: 1 });
+    await vi.waitFor(() => expect(uplinks.some((u) => u.deviceId === id)).toBe(true));
+    expect(uplinks.filter((u) => u.deviceId === id).map((u) => u.topic)).toEqual([topicOf(id, 'vitals', 'fac-b')]);
+  });
+
   it('moving a device to another facility moves its ACL with it', async () => {
     const id = fresh('band');
     await provision(id, 'fac-a');

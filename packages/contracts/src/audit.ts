@@ -48,6 +48,11 @@ export const AUDIT_ACTIONS = [
    * after of each changed field (`version 2→3: ackLimitMs.high 60000→90000`).
    */
   'policy.change',
+  /**
+   * Extension (issue 15): `POST /api/residents/{id}/transfer` moved the resident to another facility;
+   * one entry in each facility's chain, `detail` naming from, to and the device choice (no health value).
+   */
+  'resident.transfer',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;

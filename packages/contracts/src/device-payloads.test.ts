@@ -104,6 +104,9 @@ describe('status, commands, errors', () => {
   it('validates commands and error messages', () => {
     expect(DeviceCommand.safeParse({ type: 'vibrate', alertId: 'al_1' }).success).toBe(true);
     expect(DeviceCommand.safeParse({ type: 'reboot' }).success).toBe(false);
+    // Extension (issue 15): a resident's transfer re-binds their wearable to another facility.
+    expect(DeviceCommand.safeParse({ type: 'rebind', facilityId: 'hillside' }).success).toBe(true);
+    expect(DeviceCommand.safeParse({ type: 'rebind', facilityId: 'no such/topic' }).success).toBe(false);
     expect(
       IngestErrorMessage.safeParse({ ts: '2026-11-23T09:00:00.000Z', topic: 't', code: 'invalid_json', detail: 'x' })
         .success,

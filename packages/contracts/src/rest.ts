@@ -169,6 +169,19 @@ export const CreateResidentRequest = z.object({
 });
 export type CreateResidentRequest = z.infer<typeof CreateResidentRequest>;
 
+/**
+ * `POST /api/residents/{id}/transfer` (contract §4.1): the resident moves to another facility of the
+ * deployment; `devices` says what becomes of their wearables. Extension: `zoneId` and `roomId` place
+ * the resident in the new facility (default: the same ids, which the new facility must then have).
+ */
+export const TransferResidentRequest = z.object({
+  toFacilityId: Id,
+  devices: z.enum(['rebind', 'decommission']),
+  zoneId: Id.optional(),
+  roomId: Id.optional(),
+});
+export type TransferResidentRequest = z.infer<typeof TransferResidentRequest>;
+
 /** Consent (contract §4.3): defaults caregiver and medical true, manager and location false. */
 export const Consent = z.object({
   caregiver: z.boolean(),

@@ -45,6 +45,12 @@ export interface GatewayDeps {
   onDeviceProvisioned?: (device: { id: string; facilityId: string; secret: string }) => Promise<void>;
   /** Lets the broker drop a decommissioned device's live connection (contract §1). */
   onDeviceDecommissioned?: (deviceId: string) => void;
+  /**
+   * A resident's transfer re-bound the device to another facility (issue 15): the broker must let it
+   * publish under the new facility's topics (contract §1 ACL) and drop the connection authorised for
+   * the old ones. Called after the device record changed; a rejection is logged and reported.
+   */
+  onDeviceRebound?: (device: { id: string; fromFacilityId: string; toFacilityId: string }) => Promise<void>;
   /** E.g. the `vibrate` command to the SOS wearer's device (contract §1 `commands`). */
   onAlertAcknowledged?: (alert: Alert) => void;
   /**

@@ -186,6 +186,29 @@ export const ROWS: Record<string, Row> = {
     expected: (c) => gate(c, { view: residentInView, roles: ['resident', 'admin'] }),
   },
 
+  'POST /api/residents/:id/transfer': {
+    // A resident of its own per case, in the place's zone, moved to the other facility (issue 15).
+    call: async (c) => {
+      const id = fresh('mx-move-r');
+      const facilityId = facilityOf(c.place);
+      const on = c.consent === 'on';
+      await c.w.h.stores.residents.put({
+        id,
+        facilityId,
+        name: 'Moving',
+        zoneId: 'z1',
+        roomId: '1',
+        carePlan: {},
+        consent: { caregiver: on, medical: on, manager: on, location: on },
+      });
+      const toFacilityId = facilityId === 'f1' ? 'f2' : 'f1';
+      return { path: `/api/residents/${id}/transfer`, body: { toFacilityId, devices: 'rebind', zoneId: 'z1' } };
+    },
+    // An admin, or a manager of both facilities: the matrix's manager serves f1 alone, so the other
+    // facility (the destination, or the resident's own) is one it may not know of (contract §4.2).
+    expected: (c) => (c.is === 'manager' ? 'hidden' : gate(c, { view: residentInView, roles: ['admin'] })),
+  },
+
   'POST /api/devices': {
     call: async (c) => ({ path: '/api/devices', body: { facilityId: facilityOf(c.place), kind: 'sensor' } }),
     expected: (c) => gate(c, { roles: ADMINS }),

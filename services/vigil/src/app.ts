@@ -162,6 +162,7 @@ export async function createApp(options: AppOptions = {}) {
         ...(links && { socketAdapter: links.socketAdapter() }),
         ...(mqtt.onDeviceProvisioned && { onDeviceProvisioned: mqtt.onDeviceProvisioned }),
         onDeviceDecommissioned: (deviceId: string) => mqtt.onDeviceDecommissioned(deviceId),
+        onDeviceRebound: (device) => mqtt.onDeviceRebound(device),
         // contract §1: when a caregiver acknowledges an SOS, the wearable vibrates so the resident knows
         // help is coming.
         onAlertAcknowledged: (alert: Alert) => {

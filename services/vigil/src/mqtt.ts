@@ -25,6 +25,12 @@ export interface MqttSide {
   /** An external broker must learn a new device's secret before the device can connect. */
   onDeviceProvisioned?: (device: { id: string; facilityId: string; secret: string }) => Promise<void>;
   onDeviceDecommissioned(deviceId: string): void;
+  /**
+   * A resident's transfer re-bound the device to another facility (issue 15): it is told so (a
+   * `rebind` command on its old `commands` topic), its ACL moves to the new facility's topics and its
+   * connection, authorised for the old ones, is dropped so it reconnects under the new.
+   */
+  onDeviceRebound(device: { id: string; fromFacilityId: string; toFacilityId: string }): Promise<void>;
   /** Where simulated devices connect. */
   deviceUrl(mqttPort: number): string;
   /** Counters for `/metrics`, read at scrape time. */
@@ -75,6 +81,11 @@ export async function createMqttSide(
       attachWebSocket: (server) => broker.attachWebSocket(server, '/mqtt'),
       close: () => broker.close(),
       onDeviceDecommissioned: (id) => broker.disconnectDevice(id),
+      async onDeviceRebound(d) {
+        await tellRebind(broker.downlink, d, logger);
+        // The embedded broker authorises topics from the device record read at CONNECT.
+        await broker.disconnectDevice(d.id);
+      },
       deviceUrl: (port) => `mqtt://127.0.0.1:${port}`,
       gauges: [
         ['vigil_mqtt_devices_connected', 'Devices with an authenticated MQTT connection.', () => s().connectedDevices],
@@ -140,6 +151,10 @@ export async function createMqttSide(
         .decommissionDevice(id)
         .catch((err: unknown) => logger.error({ err, deviceId: id }, 'decommission in the broker failed'));
     },
+    async onDeviceRebound(d) {
+      await tellRebind(external.downlink, d, logger);
+      await provisioner.rebindDevice(d.id, d.toFacilityId);
+    },
     deviceUrl: () => withoutCredentials(m.url),
     gauges: [
       [
@@ -165,6 +180,19 @@ export async function createMqttSide(
       ],
     ],
   };
+}
+
+/** Best effort: a device that is offline learns it from its new ACL (its old topics are refused). */
+async function tellRebind(
+  downlink: DeviceDownlink,
+  d: { id: string; fromFacilityId: string; toFacilityId: string },
+  logger: Logger,
+): Promise<void> {
+  try {
+    await downlink.publish(d.fromFacilityId, d.id, 'commands', { type: 'rebind', facilityId: d.toFacilityId });
+  } catch (err) {
+    logger.warn({ err, deviceId: d.id }, 'rebind command not sent');
+  }
 }
 
 function withoutCredentials(url: string): string {

@@ -161,6 +161,20 @@ export class MosquittoProvisioner {
   }
 
   /**
+   * The device moved to another facility (a resident's transfer, issue 15): its role's ACL becomes
+   * that facility's topics (`modifyRole` replaces the list), and `modifyClient` re-binding its client
+   * id makes Mosquitto close its connection, so it reconnects and subscribes under the new topics.
+   * The secret is kept (Mosquitto holds only its hash; the platform never had it since provisioning).
+   */
+  async rebindDevice(deviceId: string, facilityId: string): Promise<void> {
+    checkId('deviceId', deviceId);
+    checkId('facilityId', facilityId);
+    await this.upsertRole(deviceRoleName(deviceId), deviceAcls(this.prefix, facilityId, deviceId));
+    await this.run({ command: 'modifyClient', username: deviceId, clientid: deviceId });
+    this.log.info({ deviceId, facilityId }, 'device re-bound on mosquitto');
+  }
+
+  /**
    * contract §1: a decommissioned device is refused. `deleteClient` also disconnects its live
    * connections (Mosquitto kicks them, without publishing their Last Will). Unknown is fine.
    */

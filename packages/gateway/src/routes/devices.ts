@@ -2,6 +2,7 @@ import { hashNewDeviceSecret } from '@vigil/auth';
 import { CreateDeviceRequest, type DeviceDetail, Id, toIso } from '@vigil/contracts';
 import { newId, newSecret } from '@vigil/runtime';
 import type { DeviceRecord } from '@vigil/stores';
+import type { FastifyBaseLogger } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole, userOf } from '../auth-guard.ts';
@@ -29,6 +30,44 @@ async function toDetail(ctx: GatewayContext, d: DeviceRecord): Promise<DeviceDet
     ...(d.battery !== undefined && { battery: d.battery }),
     counters: await ctx.stores.counters.get(d.id),
   };
+}
+
+/**
+ * Takes a device out of service (contract §4.1 `DELETE /api/devices/{id}`, also a resident's transfer
+ * with `devices: "decommission"`): state `decommissioned` (the broker refuses it from now on, §1),
+ * `device.updated` to the boards, its live connection dropped, its own alerts closed. Changes
+ * `device` in place; idempotent.
+ */
+export async function decommissionDevice(
+  ctx: GatewayContext,
+  device: DeviceRecord,
+  log: Pick<FastifyBaseLogger, 'error'>,
+): Promise<void> {
+  if (device.state !== 'decommissioned') {
+    const now = ctx.clock.now();
+    await ctx.stores.devices.touch(device.id, { state: 'decommissioned', lastSeenAt: now });
+    device.state = 'decommissioned';
+    device.lastSeenAt = now;
+    // Boards learn it live like any other device change (contract §2 `device.updated`).
+    await ctx.stores.events.append({
+      event: 'device',
+      type: 'device.updated',
+      facilityId: device.facilityId,
+      data: {
+        deviceId: device.id,
+        ...(device.residentId !== undefined && { residentId: device.residentId }),
+        state: 'decommissioned',
+        lastSeenAt: toIso(now),
+      },
+    });
+    try {
+      ctx.onDeviceDecommissioned?.(device.id);
+    } catch (err) {
+      log.error({ err, deviceId: device.id }, 'onDeviceDecommissioned failed');
+    }
+  }
+  // Also on a repeated DELETE: an offline status in flight during the first may have raised one since.
+  await closeRetiredDeviceAlerts(ctx, device);
 }
 
 /**
@@ -110,31 +149,7 @@ export const deviceRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { c
     const user = userOf(req);
     const device = await deviceInScope(ctx, user, req.params.id);
     requireRole(user, 'admin', 'manager');
-    if (device.state !== 'decommissioned') {
-      const now = ctx.clock.now();
-      await devices.touch(device.id, { state: 'decommissioned', lastSeenAt: now });
-      device.state = 'decommissioned';
-      device.lastSeenAt = now;
-      // Boards learn it live like any other device change (contract §2 `device.updated`).
-      await ctx.stores.events.append({
-        event: 'device',
-        type: 'device.updated',
-        facilityId: device.facilityId,
-        data: {
-          deviceId: device.id,
-          ...(device.residentId !== undefined && { residentId: device.residentId }),
-          state: 'decommissioned',
-          lastSeenAt: toIso(now),
-        },
-      });
-      try {
-        ctx.onDeviceDecommissioned?.(device.id);
-      } catch (err) {
-        req.log.error({ err, deviceId: device.id }, 'onDeviceDecommissioned failed');
-      }
-    }
-    // Also on a repeated DELETE: an offline status in flight during the first may have raised one since.
-    await closeRetiredDeviceAlerts(ctx, device);
+    await decommissionDevice(ctx, device, req.log);
     return toDetail(ctx, device);
   });
 };

@@ -47,7 +47,7 @@ export const assertResidentInScope = (user: AuthUser, resident: Resident) =>
  * (threshold overrides, own waking hours), so an override cannot invert a pair; 400 otherwise, with
  * paths naming the care-plan field (`thresholds.hr.high`).
  */
-async function assertValidCarePlan(ctx: GatewayContext, facilityId: string, carePlan: CarePlan): Promise<void> {
+export async function assertValidCarePlan(ctx: GatewayContext, facilityId: string, carePlan: CarePlan): Promise<void> {
   const settings = await ctx.ruleSettings.get(facilityId);
   const vitals = effectiveVitalRules(carePlan, settings.vitals);
   // The facility's critical limits move with the care plan's tiers; the care plan's own must fit them.
