@@ -94,6 +94,20 @@ describe('access (contract §4.2, §4.3)', () => {
     const bad = await api(h.base, 'GET', `/api/residents/r1/report?from=${now}&to=${now - 1}`, { token: as('care1') });
     expect(bad.body.error.code).toBe('invalid_input');
   });
+
+  it('reads a window back from now (contract §4.1 `?window=24h`), refusing a malformed or doubled one', async () => {
+    // Readings at −20, −10 and −1 min: a 15-minute window holds the last two.
+    const r = await api(h.base, 'GET', '/api/residents/r1/report?window=15m', { token: as('care1') });
+    expect(r.status).toBe(200);
+    expect(r.body.vitals.hr.samples).toBe(2);
+    const day = await api(h.base, 'GET', '/api/residents/r1/report?window=24h', { token: as('care1') });
+    expect(day.body.vitals.hr.samples).toBe(3);
+    for (const q of ['window=24', 'window=0h', 'window=1y', `window=1h&from=${Date.now() - 1000}`]) {
+      const bad = await api(h.base, 'GET', `/api/residents/r1/report?${q}`, { token: as('care1') });
+      expect(bad.status, q).toBe(400);
+      expect(bad.body.error.code, q).toBe('invalid_input');
+    }
+  });
 });
 
 describe('input errors', () => {

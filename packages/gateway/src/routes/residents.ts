@@ -10,7 +10,7 @@ import {
   THRESHOLD_VITALS,
 } from '@vigil/contracts';
 import { linkNext, PageParams, pageById, pageQuery } from '../paging.ts';
-import { QueryTime } from '../query-time.ts';
+import { QueryTime, QueryWindow } from '../query-time.ts';
 import { effectiveCriticalLimits, effectiveVitalRules, healthReport, news2FromLatest } from '@vigil/rules';
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -235,7 +235,12 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
   });
 
   // Short-term health status assessment (contract §4.4): same access as vitals, default last 24 h.
-  const ReportQuery = z.object({ from: QueryTime.optional(), to: QueryTime.optional() });
+  // `window` (e.g. 24h) back from `to`, or an explicit `from` (contract §4.1); not both.
+  const ReportQuery = z.object({
+    from: QueryTime.optional(),
+    to: QueryTime.optional(),
+    window: QueryWindow.optional(),
+  });
   app.get('/:id/report', { schema: { params: IdParams, querystring: ReportQuery } }, async (req) => {
     const user = userOf(req);
     const resident = await loadResident(ctx, user, req.params.id);
@@ -247,8 +252,10 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
       async () => {
         assertResidentInScope(user, resident);
         note = await assertHealthAccess(ctx, user, resident);
+        if (req.query.window !== undefined && req.query.from !== undefined)
+          throw badRequest('give either window or from, not both');
         const to = req.query.to ?? ctx.clock.now();
-        const from = req.query.from ?? to - 24 * 3600_000;
+        const from = req.query.from ?? to - (req.query.window ?? 24 * 3600_000);
         if (from > to) throw badRequest('from must not be after to');
         if (to - from > MAX_RANGE_MS) throw badRequest('range longer than 31 days');
         const [points, alerts, settings] = await Promise.all([
