@@ -1,3 +1,4 @@
+import type { ReportUpdatedData } from '@vigil/contracts';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGGED_EVENTS } from '../src/realtime/types.ts';
@@ -250,16 +251,14 @@ async function appendEvents(consent: ConsentState) {
       detail: 'x',
       raisedAt: at,
     };
-    const news2 = {
-      score: 5,
-      risk: 'medium' as const,
-      partial: false,
-      missing: [],
-      subscores: { hr: 2, rr: 2, temp: 1 },
+    const report: ReportUpdatedData = {
+      residentId: fixed.resident,
+      risk: 'medium',
+      previousRisk: 'low',
+      news2: { score: 5, risk: 'medium', partial: false, missing: [], subscores: { hr: 2, rr: 2, temp: 1 }, at },
+      summary: { direction: 'rose', drivers: ['hr', 'rr', 'temp'], partial: false },
       at,
     };
-    const summary = { direction: 'rose', drivers: ['hr', 'rr', 'temp'], partial: false } as const;
-    const report = { residentId: fixed.resident, risk: 'medium', previousRisk: 'low', news2, summary, at } as const;
     await e.append({ event: 'report', type: 'report.updated', facilityId, data: report });
     await e.append({ event: 'sla', type: 'sla.warning', facilityId, data: warning as Json });
     sent.push(
