@@ -1,7 +1,23 @@
+import { randomBytes } from 'node:crypto';
 import type { ReportEnvelope } from '@vigil/contracts';
+import { requireBinary } from '@vigil/testkit';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  haveRedisServer,
+  REDIS_INSTALL_HINT,
+  REDIS_SERVER,
+  type RedisServer,
+  startRedisServer,
+} from '../../../packages/stores/test/redis-server.ts';
 import { type BoardSocket, type Platform, startPlatform } from './harness.ts';
+
+const skipRedis = requireBinary(REDIS_SERVER, REDIS_INSTALL_HINT, 'report.updated on Redis');
+/** The rule memory (checkpointed) and the event log (sealed) on Redis too: the scale-out path. */
+const MODES = [
+  { name: 'memory stores', redis: false, skip: false },
+  { name: 'Redis stores, encryption at rest', redis: true, skip: skipRedis },
+];
 
 /** Readings that score NEWS2 into each band (clinical.md chart 1 and chart 4), complete sets. */
 const BANDS = {
@@ -32,7 +48,8 @@ function record(socket: BoardSocket): ReportEnvelope[] {
  * whom the resident's consent admits, exactly once per change, damped on a band edge (contract §2,
  * §4.4; docs/clinical-rules.md "Risk changes pushed").
  */
-describe('report.updated: risk changes pushed to the medical team', () => {
+describe.each(MODES)('report.updated: risk changes pushed to the medical team ($name)', (mode) => {
+  let redis: RedisServer | undefined;
   let p: Platform;
   const wearables = new Map<string, MqttClient>();
   let seq = 0;
@@ -63,7 +80,14 @@ describe('report.updated: risk changes pushed to the medical team', () => {
   const stored = async (residentId: string) => (await p.app.stores.vitals.range(residentId, start, Date.now())).length;
 
   beforeAll(async () => {
-    p = await startPlatform();
+    if (mode.skip) return;
+    if (mode.redis) {
+      if (!haveRedisServer) throw new Error(REDIS_INSTALL_HINT);
+      redis = await startRedisServer();
+    }
+    p = await startPlatform(
+      redis ? { redis: { url: redis.url, keyPrefix: 'push:', encryptionKey: randomBytes(32) } } : {},
+    );
     const { admin, devices } = await p.provision(3);
     await p.must('POST', '/api/facilities', admin, { id: 'f2', name: 'Other', zones: [{ id: 'z9', name: 'Z9' }] });
     for (const [id, facility] of [
@@ -88,19 +112,23 @@ describe('report.updated: risk changes pushed to the medical team', () => {
   });
   afterAll(async () => {
     await p?.stop();
+    await redis?.stop();
   });
 
-  it('a first score pushes nothing, even a high one; consent off withholds a real change', async () => {
-    await send(3, ['high', 'high', 'high']);
-    await send(2, ['low', 'low', 'high']);
-    await expect.poll(async () => (await logged()).length, { timeout: 10_000 }).toBe(1);
-    await expect.poll(() => stored('r3'), { timeout: 10_000 }).toBe(3);
-    const [r2] = await logged();
-    // The change happened and was logged, about r2 only: the consent keeps it from the doctor.
-    expect(r2?.envelope.data).toMatchObject({ residentId: 'r2', risk: 'high', previousRisk: 'low' });
-  });
+  it.skipIf(mode.skip)(
+    'a first score pushes nothing, even a high one; consent off withholds a real change',
+    async () => {
+      await send(3, ['high', 'high', 'high']);
+      await send(2, ['low', 'low', 'high']);
+      await expect.poll(async () => (await logged()).length, { timeout: 10_000 }).toBe(1);
+      await expect.poll(() => stored('r3'), { timeout: 10_000 }).toBe(3);
+      const [r2] = await logged();
+      // The change happened and was logged, about r2 only: the consent keeps it from the doctor.
+      expect(r2?.envelope.data).toMatchObject({ residentId: 'r2', risk: 'high', previousRisk: 'low' });
+    },
+  );
 
-  it('low → medium reaches the facility’s doctor exactly once, and no one else', async () => {
+  it.skipIf(mode.skip)('low → medium reaches the facility’s doctor exactly once, and no one else', async () => {
     await send(1, ['low', 'low', 'low', 'medium', 'medium', 'medium']);
     await expect.poll(() => boards.doctor.length, { timeout: 10_000 }).toBe(1);
     const [pushed] = boards.doctor;
@@ -122,27 +150,30 @@ describe('report.updated: risk changes pushed to the medical team', () => {
     expect(boards.doctor.map((e) => e.data.residentId)).toEqual(['r1']);
   });
 
-  it('wavering on a band edge pushes nothing more; settling lower pushes once after the hold', async () => {
-    // Medium ↔ low–medium every minute for 12 min: each dip returns before the 5 min hold.
-    const wavering: Band[] = [];
-    for (let i = 0; i < 12; i++) wavering.push(i % 2 ? 'medium' : 'low_medium');
-    await send(1, wavering, 6);
-    await expect.poll(() => stored('r1'), { timeout: 10_000 }).toBe(18);
-    // Then low for 7 min: the fall is announced once, 5 min after it began.
-    await send(1, ['low', 'low', 'low', 'low', 'low', 'low', 'low'], 18);
-    // Had a dip been pushed, it would stand before the fall (the log is delivered in order).
-    await expect.poll(() => boards.doctor.length, { timeout: 10_000 }).toBe(2);
-    expect(boards.doctor[1]?.data).toMatchObject({
-      residentId: 'r1',
-      risk: 'low',
-      previousRisk: 'medium',
-      at: new Date(start + 23 * MIN).toISOString(),
-      summary: { direction: 'fell' },
-    });
-    await expect.poll(() => stored('r1'), { timeout: 10_000 }).toBe(25);
-    await settle();
-    expect(boards.doctor).toHaveLength(2);
-    expect(boards.carer).toEqual([]);
-    expect(boards.otherDoctor).toEqual([]);
-  });
+  it.skipIf(mode.skip)(
+    'wavering on a band edge pushes nothing more; settling lower pushes once after the hold',
+    async () => {
+      // Medium ↔ low–medium every minute for 12 min: each dip returns before the 5 min hold.
+      const wavering: Band[] = [];
+      for (let i = 0; i < 12; i++) wavering.push(i % 2 ? 'medium' : 'low_medium');
+      await send(1, wavering, 6);
+      await expect.poll(() => stored('r1'), { timeout: 10_000 }).toBe(18);
+      // Then low for 7 min: the fall is announced once, 5 min after it began.
+      await send(1, ['low', 'low', 'low', 'low', 'low', 'low', 'low'], 18);
+      // Had a dip been pushed, it would stand before the fall (the log is delivered in order).
+      await expect.poll(() => boards.doctor.length, { timeout: 10_000 }).toBe(2);
+      expect(boards.doctor[1]?.data).toMatchObject({
+        residentId: 'r1',
+        risk: 'low',
+        previousRisk: 'medium',
+        at: new Date(start + 23 * MIN).toISOString(),
+        summary: { direction: 'fell' },
+      });
+      await expect.poll(() => stored('r1'), { timeout: 10_000 }).toBe(25);
+      await settle();
+      expect(boards.doctor).toHaveLength(2);
+      expect(boards.carer).toEqual([]);
+      expect(boards.otherDoctor).toEqual([]);
+    },
+  );
 });
