@@ -3,6 +3,7 @@ import {
   Alert,
   type ClientToServerEvents,
   ConsentChangedData,
+  ReportUpdatedData,
   type ServerToClientEvents,
   SlaWarning,
   Task,
@@ -10,6 +11,7 @@ import {
 } from '@vigil/contracts';
 import { io, type Socket } from 'socket.io-client';
 import { applyConsent, refreshConsent } from './consent-live.ts';
+import { applyReportUpdate } from './consult/report-live.ts';
 import { sessionText } from './i18n/session.ts';
 import { logout, token } from './session.ts';
 import { applyWarning } from './sla.ts';
@@ -187,6 +189,13 @@ export function startLive(opts: LiveOptions): () => void {
     const parsed = ConsentChangedData.safeParse(e.data);
     if (parsed.success) applyConsent(parsed.data);
     else console.warn('vigil: consent event does not match the contract', parsed.error.issues);
+  });
+  // `report.updated` (contract §2, §4.4): a resident's risk changed; the consult view shows it at once.
+  s.on('report', (e) => {
+    track(e.id);
+    const parsed = ReportUpdatedData.safeParse(e.data);
+    if (parsed.success) applyReportUpdate(parsed.data);
+    else console.warn('vigil: report event does not match the contract', parsed.error.issues);
   });
   s.on('sync', (e) => {
     const d = e.data;

@@ -21,3 +21,4 @@ export * from './sla-report.ts';
 export * from './audit.ts';
 export * from './alert-stats.ts';
 export * from './consent-event.ts';
+export * from './report-event.ts';

@@ -6,6 +6,7 @@ import { SlaWarning } from './sla.ts';
 import { News2 } from './news2.ts';
 import { perVital, VITAL_KEYS } from './vitals.ts';
 import type { ConsentEnvelope } from './consent-event.ts';
+import type { ReportEnvelope } from './report-event.ts';
 
 /** Envelope of every server → client event (contract §2). `id` is opaque and ordered. */
 export const envelope = <T extends z.ZodType>(type: z.ZodType<string>, data: T) =>
@@ -77,7 +78,8 @@ export type LoggedEvent =
   | { event: 'alert'; envelope: AlertEnvelope }
   | { event: 'task'; envelope: TaskEnvelope }
   | { event: 'sla'; envelope: SlaEnvelope }
-  | { event: 'device'; envelope: DeviceEnvelope };
+  | { event: 'device'; envelope: DeviceEnvelope }
+  | { event: 'report'; envelope: ReportEnvelope };
 export type SocketEventName = LoggedEvent['event'] | 'vitals' | 'sync';
 
 /**
@@ -108,6 +110,8 @@ export interface ServerToClientEvents {
   service: (e: ServiceStatus) => void;
   /** Extension (issue 14): a resident's consent changed (consent-event.ts). */
   consent: (e: ConsentEnvelope) => void;
+  /** A resident's NEWS2 risk level changed (contract §2, §4.4; report-event.ts). */
+  report: (e: ReportEnvelope) => void;
 }
 
 export const SubscribeVitalsRequest = z.object({ residentIds: z.array(Id).max(500) });

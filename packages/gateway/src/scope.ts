@@ -149,6 +149,9 @@ export function canSeeEvent(user: AuthUser, e: LoggedEvent): boolean {
     case 'sla':
       // SLA warnings and reports are a manager's view (contract §4.2).
       return inFacility(user, e.envelope.facilityId) && (user.role === 'admin' || user.role === 'manager');
+    case 'report':
+      // Pushed to the medical team of the facility (contract §2, §4.4); consent is redact.ts's step.
+      return inFacility(user, e.envelope.facilityId) && user.role === 'medical';
   }
 }
 

@@ -1,3 +1,4 @@
+import type { ReportUpdatedData } from '@vigil/contracts';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGGED_EVENTS } from '../src/realtime/types.ts';
@@ -135,6 +136,8 @@ const SERVER_EVENT_ROWS: Record<string, (c: Case) => Expect> = {
   task: (c) => gate(c, { view: taskInView, redacts: consentCovers }),
   device: (c) => gate(c, { view: residentInView }),
   sla: (c) => gate(c, { roles: ['admin', 'manager'] }),
+  // A risk change goes to the facility's medical team only, whole, under consent and zones (§4.4).
+  report: (c) => gate(c, { roles: ['medical'], requires: vitalsCovers }),
 };
 
 describe('Socket.IO: every event × role × place × consent (contract §2, §4.2)', () => {
@@ -179,7 +182,7 @@ describe('Socket.IO: every event × role × place × consent (contract §2, §4.
   });
 
   for (const consent of CONSENTS) {
-    it(`alert, task, device and sla events, consent ${consent}`, async () => {
+    it(`alert, task, device, sla and report events, consent ${consent}`, async () => {
       const boards = await openBoards(consent);
       try {
         const sent = await appendEvents(consent);
@@ -248,12 +251,22 @@ async function appendEvents(consent: ConsentState) {
       detail: 'x',
       raisedAt: at,
     };
+    const report: ReportUpdatedData = {
+      residentId: fixed.resident,
+      risk: 'medium',
+      previousRisk: 'low',
+      news2: { score: 5, risk: 'medium', partial: false, missing: [], subscores: { hr: 2, rr: 2, temp: 1 }, at },
+      summary: { direction: 'rose', drivers: ['hr', 'rr', 'temp'], partial: false },
+      at,
+    };
+    await e.append({ event: 'report', type: 'report.updated', facilityId, data: report });
     await e.append({ event: 'sla', type: 'sla.warning', facilityId, data: warning as Json });
     sent.push(
       { event: 'alert', id: alert.id },
       { event: 'task', id: task.id },
       { event: 'task', id: consult.id },
       { event: 'device', id: fixed.device },
+      { event: 'report', id: fixed.resident },
       { event: 'sla', id: warning.id },
     );
   }
@@ -270,7 +283,9 @@ async function appendEvents(consent: ConsentState) {
 }
 
 function received(events: Recorded, event: string, id: string, consent: ConsentState): Expect | 'not received' {
-  const hit = events.find((e) => e.event === event && (e.envelope.data.id ?? e.envelope.data.deviceId) === id);
+  const hit = events.find(
+    (e) => e.event === event && (e.envelope.data.id ?? e.envelope.data.deviceId ?? e.envelope.data.residentId) === id,
+  );
   if (!hit) return 'not received';
   if (event === 'alert') {
     const problem = locationProblem(hit.envelope.data, consent);

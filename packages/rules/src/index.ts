@@ -15,3 +15,4 @@ export * from './sampling.ts';
 export * from './wear-state.ts';
 export * from './evidence.ts';
 export * from './report.ts';
+export * from './risk-damping.ts';

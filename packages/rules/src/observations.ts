@@ -1,3 +1,4 @@
+import type { RiskChange } from './risk-damping.ts';
 import type { AlertKind, News2, Priority } from '@vigil/contracts';
 import type { EpisodeState, PersistenceSpec, Tier, TrackPoint } from './persistence.ts';
 
@@ -33,6 +34,8 @@ export interface SampleVerdict {
   news2?: News2;
   /** Vitals of this sample rejected as artefacts. */
   artefacts: string[];
+  /** The resident's risk level changed, as announced to the medical team (risk-damping.ts). */
+  riskChange?: RiskChange;
 }
 
 export const priorityOf = (o: Pick<Observation, 'priority'>, tier: RaisedTier): Priority =>

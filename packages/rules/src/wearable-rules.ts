@@ -12,6 +12,7 @@ import { type BaselineState, judgeBaseline, updateBaseline } from './baseline.ts
 import { type EffectiveCriticalLimits, effectiveCriticalLimits } from './critical-limits.ts';
 import { type LatestReadings, NEWS2_FRESHNESS_MS, news2FromLatest } from './news2.ts';
 import type { Description, Observation, SampleVerdict } from './observations.ts';
+import { type RiskTrack, trackRisk } from './risk-damping.ts';
 import { isSpotReading, samplingOf } from './sampling.ts';
 import {
   batteryObservation,
@@ -35,6 +36,8 @@ export interface ResidentMemory {
   wear?: WearEvidence;
   baseline?: BaselineState;
   activity: ActivityState;
+  /** The risk level last announced to the medical team, and a fall in progress (contract §4.4). */
+  risk?: RiskTrack;
 }
 
 export const newResidentMemory = (): ResidentMemory => ({ artefacts: {}, clean: { values: {} }, activity: {} });
@@ -161,6 +164,9 @@ export function observeWearableSample(
     const sampling = { spot, freshMs: freshMs || NEWS2_FRESHNESS_MS.hr, mode: spot ? 'spot' : 'stream' } as const;
     obs.push(news2Observation(news2, ts, sampling, settings, ctx.deviceId));
   }
+  // A fall in risk must hold as long as a NEWS2 alert's clear does (same hysteresis, same setting).
+  const risk = trackRisk(m.risk, news2, ts, settings.news2.clearForMs);
+  m.risk = risk.track;
 
   if (sample.steps !== undefined) {
     const { state, moved } = updateActivity(m.activity, sample.steps, ts);
@@ -186,7 +192,10 @@ export function observeWearableSample(
     // A deviation is not learned as the new normal: only values under the limit update the baseline.
     if (!judged?.ready || hr.v <= judged.limit) m.baseline = updateBaseline(m.baseline, hr.v, ts, b.halfLifeMs);
   }
-  return { memory: m, verdict: { observations: obs, news2, artefacts } };
+  return {
+    memory: m,
+    verdict: { observations: obs, news2, artefacts, ...(risk.change && { riskChange: risk.change }) },
+  };
 }
 
 /**

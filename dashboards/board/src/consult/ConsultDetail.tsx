@@ -9,6 +9,8 @@ import { ConsultActions } from './ConsultActions.tsx';
 import { type Loaded, loadReport } from './consult-data.ts';
 import { consultAlert, priorityText, stateText, whoAndWhere } from './consult-text.ts';
 import { ReportPanel } from './ReportPanel.tsx';
+import { pushedReports } from './report-live.ts';
+import { RiskNotice } from './RiskNotice.tsx';
 import { VitalCharts } from './VitalCharts.tsx';
 
 /** Why the doctor is asked: the alert's title and its explanation (rule, condition, values). */
@@ -67,17 +69,20 @@ export function ConsultDetail({ task }: { task: Task }) {
   const { name, room } = whoAndWhere(task);
   const report = useSignal<Loaded<HealthReport>>({ state: 'loading' });
   const residentId = task.residentId;
+  // A pushed risk change for this resident (report.updated) reloads the report at once.
+  const pushed = residentId ? pushedReports.value.get(residentId) : undefined;
   useEffect(() => {
     if (!residentId) return;
     let live = true;
-    report.value = { state: 'loading' };
+    // A refresh keeps the report on screen until the new one is in: no flash of "loading".
+    if (report.peek().state !== 'ok') report.value = { state: 'loading' };
     void loadReport(residentId).then((r) => {
       if (live) report.value = r;
     });
     return () => {
       live = false;
     };
-  }, [residentId]);
+  }, [residentId, pushed?.seq]);
   const limits = report.value.state === 'ok' ? report.value.value.limits : undefined;
 
   return (
@@ -103,6 +108,7 @@ export function ConsultDetail({ task }: { task: Task }) {
       )}
       {residentId && (
         <>
+          {pushed && <RiskNotice pushed={pushed} />}
           <ReportPanel report={report.value} />
           <VitalCharts residentId={residentId} limits={limits} />
         </>

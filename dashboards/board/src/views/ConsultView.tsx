@@ -3,6 +3,7 @@ import { AlertBoard } from '../components/AlertBoard.tsx';
 import { ConsultDetail } from '../consult/ConsultDetail.tsx';
 import { ConsultQueue } from '../consult/ConsultQueue.tsx';
 import { consultById, loadFinishedConsults, resetConsult, selectedConsult } from '../consult/consult-data.ts';
+import { resetReportUpdates } from '../consult/report-live.ts';
 import { t } from '../i18n/consult.ts';
 import '../consult/consult.css';
 import { tasks } from '../tasks.ts';
@@ -15,7 +16,10 @@ import { tasks } from '../tasks.ts';
 export function ConsultView() {
   useEffect(() => {
     void loadFinishedConsults().catch((err: unknown) => console.warn('vigil: finished consults not loaded', err));
-    return resetConsult;
+    return () => {
+      resetConsult();
+      resetReportUpdates();
+    };
   }, []);
   const id = selectedConsult.value;
   // Read the live map so the detail follows the task's events (accepted, finished).

@@ -16,6 +16,7 @@ import type { RuleSettingsService } from '../rules/rule-settings-service.ts';
 import { type AlertTarget, applyObservations } from './condition-tracker.ts';
 import { DevicePresence } from './device-presence.ts';
 import { messageInterval } from './device-rhythm.ts';
+import { announceRiskChanges, type PendingRiskChange } from './risk-report.ts';
 import { OwnedSubjectStates, type SubjectState, type SubjectStates } from './subject-states.ts';
 
 /** One-off events (SOS, fall) are judged by a fixed rule; its version is part of the code. */
@@ -66,6 +67,7 @@ export class Monitor implements IngestSink {
     const resident = await this.residentOf(device);
     if (!resident) return;
     const settings = await this.settings.get(resident.facilityId);
+    const riskChanges: PendingRiskChange[] = [];
     const verdict = await this.withSubject(`resident:${resident.id}`, async (state) => {
       let memory = state.memory ?? newResidentMemory();
       const target = this.target(device, resident, settings);
@@ -81,11 +83,14 @@ export class Monitor implements IngestSink {
         });
         memory = judged.memory;
         latest = judged.verdict;
+        const { riskChange, news2 } = judged.verdict;
+        if (riskChange && news2) riskChanges.push({ change: riskChange, news2, ts: s.ts });
         await applyObservations(state.tracks, judged.verdict.observations, target, this.deps.alerts);
       }
       state.memory = memory;
       return latest;
     });
+    await announceRiskChanges(this.deps.stores.events, resident.facilityId, resident.id, riskChanges);
     this.deps.vitalsFeed?.publish(resident.facilityId, {
       residentId: resident.id,
       ts: toIso(last.ts),

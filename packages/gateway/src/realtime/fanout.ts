@@ -57,7 +57,8 @@ export class Fanout {
     for (const socket of this.candidates(raw.envelope.facilityId)) {
       const d = socket.data;
       if (!d.user || !canSeeEvent(d.user, raw)) continue;
-      views.push([socket, await view(d.user)]);
+      const shown = await view(d.user);
+      if (shown) views.push([socket, shown]);
     }
     for (const [socket, e] of views) {
       const d = socket.data;

@@ -2,11 +2,14 @@ import type { Location, LoggedEvent, Resident } from '@vigil/contracts';
 import type { Stores } from '@vigil/stores';
 import { alertForViewer, slaWarningForViewer } from '../alert-view.ts';
 import type { AuthUser } from '../auth-guard.ts';
-import { carriesHealth, withoutHealth } from '../access.ts';
+import { canSeeVitals, carriesHealth, withoutHealth } from '../access.ts';
 import { taskForViewer } from '../emergency-access.ts';
 
-/** An event as one viewer may see it (a promise: emergency access reads the stores, see below). */
-export type EventView = (user: AuthUser) => Promise<LoggedEvent>;
+/**
+ * An event as one viewer may see it (a promise: emergency access reads the stores, see below), or
+ * undefined when the resident's consent withholds the whole event from that viewer (a report).
+ */
+export type EventView = (user: AuthUser) => Promise<LoggedEvent | undefined>;
 
 /**
  * Applies the resident's consent to an event before any socket sees it (contract §4.3). The resident
@@ -58,6 +61,12 @@ export async function redactEvent(
       const shown = await slaWarningForViewer(stores, user, warning);
       return shown === warning ? e : { event: 'sla', envelope: { ...e.envelope, data: shown } };
     };
+  }
+  if (e.event === 'report') {
+    // A report is nothing but health data: sent whole to a viewer the consent (and zones) admit,
+    // otherwise not at all (contract §4.4 "whom the resident's consent admits").
+    const resident: Resident | undefined = await stores.residents.get(e.envelope.data.residentId);
+    return async (user) => (resident && canSeeVitals(user, resident) ? e : undefined);
   }
   return async () => e;
 }

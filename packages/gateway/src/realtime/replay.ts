@@ -60,6 +60,7 @@ export async function replayThenLive(
           if (!socket.connected) return;
           const shown = await (await redactEvent(deps.stores, raw))(d.user);
           if (!socket.connected) return;
+          if (!shown) continue;
           emitLogged(socket, shown, deps.audit);
           deps.stats.eventEmitted(raw.event);
           replayed++;

@@ -36,7 +36,13 @@ export const vitalsRoom = (residentId: string) => `vitals:${residentId}`;
  * Every logged event kind a socket may receive; a Record, so a new kind in the contracts cannot ship
  * without an entry here, and test/access-matrix.int.test.ts then lacks its row until one is written.
  */
-export const LOGGED_EVENTS: Record<LoggedEvent['event'], true> = { alert: true, task: true, sla: true, device: true };
+export const LOGGED_EVENTS: Record<LoggedEvent['event'], true> = {
+  alert: true,
+  task: true,
+  sla: true,
+  device: true,
+  report: true,
+};
 
 /** Admins see every facility, including ones created after they connected. */
 export const ADMIN_ROOM = 'role:admin';
@@ -112,5 +118,18 @@ export function emitLogged(socket: VigilSocket, e: LoggedEvent, audit: Pick<Audi
     case 'device':
       socket.emit('device', e.envelope);
       return;
+    case 'report': {
+      socket.emit('report', e.envelope);
+      // NEWS2 and the risk level are health data: each push is a read of the report (contract §4.2).
+      // The detail names the event, not the levels: the audit log holds no health values.
+      audit.record(
+        socket.data.user,
+        { id: e.envelope.data.residentId, facilityId: e.envelope.facilityId },
+        'report.read',
+        'allowed',
+        'live report.updated',
+      );
+      return;
+    }
   }
 }
