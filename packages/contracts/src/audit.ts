@@ -53,6 +53,11 @@ export const AUDIT_ACTIONS = [
    * one entry in each facility's chain, `detail` naming from, to and the device choice (no health value).
    */
   'resident.transfer',
+  /**
+   * Extension (issue 15): `POST /api/residents/import` created the resident from another deployment's
+   * FHIR export; `detail` names the bundle's resident id and how many readings came (no health value).
+   */
+  'resident.import',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;

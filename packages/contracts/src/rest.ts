@@ -193,6 +193,25 @@ export type Consent = z.infer<typeof Consent>;
 export const DEFAULT_CONSENT: Consent = { caregiver: true, medical: true, manager: false, location: false };
 export const ConsentRequest = Consent.partial();
 
+/**
+ * `POST /api/residents/import` (contract §4.1, issue 15): a resident arriving from another deployment,
+ * with the FHIR R4 Bundle its `GET /api/residents/{id}/fhir` exported. Extension: `name` (the exported
+ * Patient is pseudonymous), `consent` given explicitly (it is the resident's, never assumed), `id`
+ * (default: the Patient's Vigil identifier if free here, else a new one). The bundle is checked against
+ * the FHIR R4 specification by the route, not here.
+ */
+export const ImportResidentRequest = z.object({
+  bundle: z.looseObject({ resourceType: z.literal('Bundle') }),
+  id: Id.optional(),
+  facilityId: Id,
+  name: z.string().min(1).max(200),
+  zoneId: Id,
+  roomId: Id,
+  carePlan: CarePlan.optional(),
+  consent: Consent,
+});
+export type ImportResidentRequest = z.infer<typeof ImportResidentRequest>;
+
 export const Resident = z.object({
   id: Id,
   facilityId: Id,

@@ -16,6 +16,7 @@ import { deviceRoutes } from './routes/devices.ts';
 import { facilityRoutes } from './routes/facilities.ts';
 import { healthRoutes } from './routes/health.ts';
 import { residentFhirRoutes } from './routes/resident-fhir.ts';
+import { residentImportRoutes } from './routes/resident-import.ts';
 import { residentTransferRoutes } from './routes/resident-transfer.ts';
 import { residentRoutes } from './routes/residents.ts';
 import { slaRoutes } from './routes/sla.ts';
@@ -106,6 +107,7 @@ export function buildApp(ctx: GatewayContext, routes: RegisteredRoute[] = []): F
       await api.register(residentRoutes, { ctx, prefix: '/residents' });
       await api.register(residentFhirRoutes, { ctx, prefix: '/residents' });
       await api.register(residentTransferRoutes, { ctx, prefix: '/residents' });
+      await api.register(residentImportRoutes, { ctx, prefix: '/residents' });
       await api.register(deviceRoutes, { ctx, prefix: '/devices' });
       await api.register(alertRoutes, { ctx, prefix: '/alerts' });
       await api.register(alertStatsRoutes, { ctx, prefix: '/alerts' });

@@ -1,4 +1,5 @@
 import type { Role } from '@vigil/contracts';
+import { exportBundle } from '@vigil/fhir';
 import {
   alertInView,
   alertShowsHealth,
@@ -145,6 +146,26 @@ export const ROWS: Record<string, Row> = {
       path: '/api/residents',
       body: { id: fresh('mx-new-r'), facilityId: facilityOf(c.place), name: 'N', zoneId: 'z1', roomId: '1' },
     }),
+    expected: (c) => gate(c, { roles: ADMINS }),
+  },
+  'POST /api/residents/import': {
+    // A resident from another deployment: a FHIR export holding its Patient alone (issue 15).
+    call: async (c) => {
+      const id = fresh('mx-import-r');
+      const now = Date.now();
+      const bundle = exportBundle({
+        resident: { id, carePlan: {} },
+        devices: [],
+        points: [],
+        from: now - 60_000,
+        to: now,
+        stepMs: 60_000,
+        now,
+      });
+      const consent = { caregiver: true, medical: true, manager: false, location: false };
+      const body = { bundle, id, facilityId: facilityOf(c.place), name: 'N', zoneId: 'z1', roomId: '1', consent };
+      return { path: '/api/residents/import', body };
+    },
     expected: (c) => gate(c, { roles: ADMINS }),
   },
   'GET /api/residents': {
