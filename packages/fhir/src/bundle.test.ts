@@ -2,7 +2,7 @@ import type { Bundle, Observation } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportBundle } from './bundle.ts';
 import type { HistoryPoint } from './stepping.ts';
-import { fhirProblems, loadSpecification } from './validate.ts';
+import { fhirProblems, fhirProblemsInTurns, loadSpecification } from './validate.ts';
 
 // The R4 specification is ~40 MB of JSON: loaded once, before the first test's clock starts.
 beforeAll(() => void loadSpecification(), 120_000);
@@ -135,6 +135,16 @@ describe('the validator finds what is wrong (so a pass means something)', () => 
     const [temp] = byCode(bundle, '8310-5');
     if (temp) temp.category = [{ coding: [{ system: 'http://example.org', code: 'other' }] }];
     expect(fhirProblems(bundle).some((p) => /vitalsigns.*category/.test(p.path))).toBe(true);
+  });
+
+  it('in turns (for a server) finds the same problems', async () => {
+    const bundle = exported();
+    const [hr] = byCode(bundle, '8867-4');
+    if (hr?.code.coding?.[0]) hr.code.coding[0].code = '8310-5';
+    const problems = fhirProblems(bundle);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(await fhirProblemsInTurns(bundle)).toEqual(problems);
+    expect(await fhirProblemsInTurns(exported())).toEqual([]);
   });
 
   it('a claimed profile the specification does not define', () => {
