@@ -158,6 +158,19 @@ describe('importing a resident from another deployment', () => {
     expect(values(again)).toEqual(values(exported));
   });
 
+  it('keeps the exported id where it is free here; an id asked for that is taken is 409', async () => {
+    const renamed = structuredClone(exported);
+    const patient = renamed.entry?.find((e) => e.resource?.resourceType === 'Patient')?.resource as {
+      identifier: { value: string }[];
+    };
+    patient.identifier[0]!.value = 'r9';
+    const res = await importAs(token.managerB!, arrival(renamed));
+    expect(res.status).toBe(201);
+    expect(res.body.resident.id).toBe('r9');
+    expect((await p.must<Resident>('GET', '/api/residents/r9', admin)).consent).toEqual(consent);
+    expect((await importAs(token.managerB!, { ...arrival(exported), id: 'r9' })).status).toBe(409);
+  });
+
   it('is in B’s audit chain as resident.import, ids and a count, no health value', async () => {
     const entries = await p.must<AuditEntry[]>('GET', `/api/audit?facilityId=fb&residentId=${imported.id}`, admin);
     const entry = entries.find((e) => e.action === 'resident.import');
