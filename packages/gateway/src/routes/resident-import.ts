@@ -2,9 +2,11 @@ import { Id, ImportResidentRequest, type Resident } from '@vigil/contracts';
 import { bundlePatients, fhirProblemsInTurns, importedPoints, residentIdOf } from '@vigil/fhir';
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { canSeeVitals } from '../access.ts';
 import { userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { badRequest, conflict } from '../errors.ts';
+import { residentWithoutHealth } from '../health-redaction.ts';
 import { facilityToProvision } from './provisioning.ts';
 import { assertValidCarePlan } from './residents.ts';
 
@@ -57,7 +59,10 @@ export const residentImportRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
       if (last && last.ts > ctx.clock.now() + FUTURE_SLACK_MS)
         throw badRequest(`a reading from the future (${new Date(last.ts).toISOString()})`);
 
-      const fromId = residentIdOf(patients[0] as NonNullable<(typeof patients)[0]>);
+      // The old deployment's id, only when it is one (it goes into the audit and the answer; a foreign
+      // system's identifier could be anything, a name even).
+      const exportedId = residentIdOf(patients[0] as NonNullable<(typeof patients)[0]>);
+      const fromId = exportedId !== undefined && Id.safeParse(exportedId).success ? exportedId : undefined;
       const id = body.id ?? (await freeId(ctx, fromId)) ?? newId('res');
       if (await ctx.stores.residents.get(id)) throw conflict(`resident ${id} already exists`);
       const resident: Resident = {
@@ -81,13 +86,15 @@ export const residentImportRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
         `from ${fromId ?? 'unnamed patient'}; ${points.length} readings`,
       );
       req.log.info({ residentId: id, from: fromId, readings: points.length, by: user.id }, 'resident imported');
-      return reply.status(201).send({ resident, imported: { readings: points.length, from: fromId ?? null } });
+      // The care plan as the consent just given lets this user see it (as a transfer answers).
+      const shown = canSeeVitals(user, resident) ? resident : residentWithoutHealth(resident);
+      return reply.status(201).send({ resident: shown, imported: { readings: points.length, from: fromId ?? null } });
     },
   );
 };
 
-/** The exported resident's id when it is a valid id not taken here (ids are per deployment). */
+/** The exported resident's id when it is not taken here (ids are per deployment). */
 async function freeId(ctx: GatewayContext, id: string | undefined): Promise<string | undefined> {
-  if (id === undefined || !Id.safeParse(id).success) return undefined;
+  if (id === undefined) return undefined;
   return (await ctx.stores.residents.get(id)) ? undefined : id;
 }
