@@ -1,7 +1,8 @@
 import type { Stores } from '../types.ts';
 import { RedisAlertStore } from './alerts.ts';
 import { RedisAuditStore, type RedisAuditOptions } from './audit.ts';
-import { RedisDeadlineStore, RedisPolicyStore, RedisSlaWarningStore, RedisTaskStore } from './dispatch.ts';
+import { RedisDeadlineStore, RedisSlaWarningStore, RedisTaskStore } from './dispatch.ts';
+import { RedisPolicyStore } from './policy.ts';
 import { RedisDeviceStore } from './devices.ts';
 import { RedisFacilityStore, RedisResidentStore, RedisUserStore } from './entities.ts';
 import { InvalidationBus } from './invalidation-bus.ts';
