@@ -2,12 +2,11 @@ import { useSignal } from '@preact/signals';
 import type { HealthReport, Task } from '@vigil/contracts';
 import { useEffect } from 'preact/hooks';
 import { ConsultContext } from '../components/ConsultContext.tsx';
-import { alertTitle } from '../alert-text.ts';
 import { explain } from '../format.ts';
 import { t } from '../i18n/consult.ts';
 import { ConsultActions } from './ConsultActions.tsx';
 import { type Loaded, loadReport } from './consult-data.ts';
-import { consultAlert, priorityText, stateText, whoAndWhere } from './consult-text.ts';
+import { consultAlert, consultAlertTitle, priorityText, stateText, whoAndWhere } from './consult-text.ts';
 import { ReportPanel } from './ReportPanel.tsx';
 import { pushedReports } from './report-live.ts';
 import { RiskNotice } from './RiskNotice.tsx';
@@ -23,11 +22,7 @@ function Why({ task }: { task: Task }) {
   return (
     <section class="consult-why" data-testid="consult-why">
       <h3>{t('whyTitle')}</h3>
-      <p class="consult-why__title">
-        {alert.kind && alert.explanation
-          ? alertTitle({ kind: alert.kind, explanation: alert.explanation })
-          : alert.title}
-      </p>
+      <p class="consult-why__title">{consultAlertTitle(alert)}</p>
       {why ? (
         <ul class="consult-why__list">
           <li>{why.condition}</li>

@@ -4,7 +4,7 @@ import { t } from '../i18n/consult.ts';
 import { tasksError, tasksLoaded } from '../tasks.ts';
 import { toMs } from '../store.ts';
 import { consultQueue, finishedList, selectedConsult } from './consult-data.ts';
-import { consultAlert, priorityText, stateText, whoAndWhere } from './consult-text.ts';
+import { consultAlert, consultAlertTitle, priorityText, stateText, whoAndWhere } from './consult-text.ts';
 
 function QueueItem({ task }: { task: Task }) {
   const { name, room } = whoAndWhere(task);
@@ -26,7 +26,7 @@ function QueueItem({ task }: { task: Task }) {
           <strong>{name}</strong>
           {room && <span> · {room}</span>}
         </span>
-        {alert && <span class="cq__alert">{alert.title}</span>}
+        {alert && <span class="cq__alert">{consultAlertTitle(alert)}</span>}
         <span class="cq__state">
           {task.state === 'done' && task.completedAt
             ? t('finishedAt', { time: formatTime(toMs(task.completedAt)) })

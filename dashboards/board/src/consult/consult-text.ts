@@ -1,4 +1,5 @@
 import { AlertKind, type Explanation, type Priority, type Resident, type Task, type TaskState } from '@vigil/contracts';
+import { alertTitle } from '../alert-text.ts';
 import { t } from '../i18n/consult.ts';
 import { session } from '../session.ts';
 import { alerts, recentlyResolved, residents } from '../store.ts';
@@ -50,4 +51,11 @@ export function consultAlert(task: Task): { title: string; kind?: AlertKind; exp
       ? { explanation: c.explanation as Explanation }
       : {}),
   };
+}
+
+/** The consult's alert title in the board's language, built from its kind and values where known. */
+export function consultAlertTitle(alert: NonNullable<ReturnType<typeof consultAlert>>): string {
+  return alert.kind && alert.explanation
+    ? alertTitle({ kind: alert.kind, explanation: alert.explanation })
+    : alert.title;
 }
