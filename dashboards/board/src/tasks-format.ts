@@ -6,7 +6,6 @@ import {
   PRIORITY_RANK,
   type Role,
   type SlaWarning,
-  type SlaWarningKind,
   type Task,
   type TaskKind,
   type TaskState,
@@ -19,15 +18,7 @@ import { duration, RISK_LABEL } from './format.ts';
 import { tCommon } from './i18n/common.ts';
 import { formatNumber } from './i18n/format.ts';
 import { locale } from './i18n/locale.ts';
-import {
-  bpShort,
-  localisedRecord,
-  SLA_KIND_WORDS,
-  TASK_KIND_WORDS,
-  TASK_STATE_WORDS,
-  taskKindLabel,
-  vitalShort,
-} from './i18n/labels.ts';
+import { bpShort, localisedRecord, TASK_KIND_WORDS, TASK_STATE_WORDS, vitalShort } from './i18n/labels.ts';
 import { tPanels, tTasks } from './i18n/tasks.ts';
 import { vitalValue } from './vital-text.ts';
 
@@ -35,7 +26,6 @@ import { vitalValue } from './vital-text.ts';
 
 export const TASK_KIND_LABEL: Readonly<Record<TaskKind, string>> = localisedRecord(TASK_KIND_WORDS);
 export const TASK_STATE_LABEL: Readonly<Record<TaskState, string>> = localisedRecord(TASK_STATE_WORDS);
-export const SLA_KIND_LABEL: Readonly<Record<SlaWarningKind, string>> = localisedRecord(SLA_KIND_WORDS);
 
 /** Roles that take tasks themselves and so see "My tasks" and the duty toggle. */
 export const TASK_ROLES: readonly Role[] = ['caregiver', 'medical', 'maintenance'];
@@ -160,27 +150,6 @@ export function isNewerTask(a: Task, b: Task): boolean {
     (at(a) === at(b) ? 0 : at(a) > at(b) ? 1 : -1) ||
     Number(a.deliveredAt !== undefined) - Number(b.deliveredAt !== undefined);
   return diff > 0;
-}
-
-/** The platform's detail names task kinds by their codes; say them in words. */
-export function humaniseDetail(detail: string): string {
-  const text = detail.replace(/\b(onsite_check|remote_consult|facility_maintenance)\b/g, (k) =>
-    taskKindLabel(k as TaskKind).toLowerCase(),
-  );
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** Limit against actual, in minutes and seconds, as the manager reads it; empty when there is none. */
-export function slaFigures(w: Pick<SlaWarning, 'kind' | 'limitMs' | 'actualMs' | 'count'>): string {
-  if (w.kind === 'no_staff_on_duty') return '';
-  if (w.kind === 'staff_repeated_overdue') {
-    return tPanels('severalOverdue', { ...(w.count !== undefined && { n: w.count }), span: span(w.limitMs) });
-  }
-  const parts = [tPanels('limit', { span: span(w.limitMs) })];
-  if (w.actualMs !== undefined)
-    parts.push(tPanels(w.kind === 'consult_response_streak' ? 'lastTook' : 'actual', { span: span(w.actualMs) }));
-  if (w.kind === 'consult_response_streak' && w.count !== undefined) parts.push(tPanels('inARow', { n: w.count }));
-  return parts.join(' · ');
 }
 
 /** Newest first, then by id so equal times keep a stable order. */
