@@ -26,3 +26,4 @@ export * from './dispatch/sla-report.ts';
 export * from './dispatch/alert-stats.ts';
 export * from './retention/retention-sweeper.ts';
 export * from './alerts/location-retention.ts';
+export * from './pipeline/resident-memory.ts';

@@ -1,5 +1,6 @@
 import { type DeviceStatus, type Resident, type RuleSettings, toIso } from '@vigil/contracts';
 import {
+  type BaselineState,
   batteryObservation,
   judgeDeviceEvent,
   newResidentMemory,
@@ -158,6 +159,18 @@ export class Monitor implements IngestSink {
         inputs: { deviceId: device.id, lastSeenAt: device.lastSeenAt ? toIso(device.lastSeenAt) : null },
         condition: 'connection lost without DISCONNECT (MQTT Last Will) or status offline',
       },
+    });
+  }
+
+  /**
+   * Issue 15 item 4: a resident imported from another deployment starts with the baseline learned
+   * there, not a blank one that would judge nothing for its warm-up. One learned here already (a
+   * record replayed after readings, or an id reused) is the more recent evidence and stays.
+   */
+  async seedBaseline(residentId: string, baseline: BaselineState): Promise<void> {
+    await this.withSubject(`resident:${residentId}`, async (state) => {
+      const memory = state.memory ?? newResidentMemory();
+      if (memory.baseline === undefined) state.memory = { ...memory, baseline };
     });
   }
 

@@ -11,7 +11,13 @@ import {
 } from '@vigil/contracts';
 import { linkNext, PageParams, pageById, pageQuery } from '../paging.ts';
 import { QueryTime, QueryWindow } from '../query-time.ts';
-import { effectiveCriticalLimits, effectiveVitalRules, healthReport, news2FromLatest } from '@vigil/rules';
+import {
+  effectiveCriticalLimits,
+  effectiveVitalRules,
+  healthReport,
+  news2FromLatest,
+  reportBaselines,
+} from '@vigil/rules';
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -258,12 +264,13 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
         const from = req.query.from ?? to - (req.query.window ?? 24 * 3600_000);
         if (from > to) throw badRequest('from must not be after to');
         if (to - from > MAX_RANGE_MS) throw badRequest('range longer than 31 days');
-        const [points, alerts, settings] = await Promise.all([
+        const [points, alerts, settings, memory] = await Promise.all([
           ctx.stores.vitals.range(resident.id, from, to),
           ctx.stores.alerts.list({ residentId: resident.id }),
           ctx.ruleSettings.get(resident.facilityId),
+          ctx.ruleMemory?.read(resident.id),
         ]);
-        return healthReport({
+        const report = healthReport({
           residentId: resident.id,
           from,
           to,
@@ -272,6 +279,8 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
           carePlan: resident.carePlan,
           settings,
         });
+        // Issue 15 item 1: the personal baselines the rules hold for the resident now.
+        return { ...report, baselines: reportBaselines(memory, settings, resident.carePlan) };
       },
       () => note,
     );
