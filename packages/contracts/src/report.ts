@@ -71,7 +71,11 @@ export const HealthReport = z.object({
     byKind: z.partialRecord(AlertKind, z.number().int()),
     outcomes: z.partialRecord(AlertOutcome, z.number().int()),
   }),
-  /** From the current NEWS2 (chart 4); `low` when nothing is known. */
+  /**
+   * The NEWS2 band (chart 4) as announced to the medical team: the damped level `report.updated`
+   * pushes (a fall counts once it has held), in force at `to`; the current score's band where no
+   * announcement reaches back to `to`; `low` when the window has no readings.
+   */
   risk: RiskLevel,
   /**
    * Extension (issue 14): the limits "out of range" was judged against, per vital with thresholds

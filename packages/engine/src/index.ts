@@ -3,6 +3,7 @@ export * from './alerts/alert-service.ts';
 export * from './alerts/keyed-lock.ts';
 export * from './ports.ts';
 export * from './monitor/monitor.ts';
+export { riskAnnouncementsKey } from './monitor/risk-report.ts';
 export * from './monitor/device-presence.ts';
 export * from './ingest/index.ts';
 export * from './rules/rule-settings-service.ts';

@@ -16,4 +16,5 @@ export * from './wear-state.ts';
 export * from './evidence.ts';
 export * from './report.ts';
 export * from './report-baselines.ts';
+export * from './risk-announcements.ts';
 export * from './risk-damping.ts';

@@ -16,8 +16,10 @@ import {
   effectiveVitalRules,
   healthReport,
   news2FromLatest,
+  type RiskAnnouncements,
   reportBaselines,
 } from '@vigil/rules';
+import { riskAnnouncementsKey } from '@vigil/engine';
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -264,11 +266,13 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
         const from = req.query.from ?? to - (req.query.window ?? 24 * 3600_000);
         if (from > to) throw badRequest('from must not be after to');
         if (to - from > MAX_RANGE_MS) throw badRequest('range longer than 31 days');
-        const [points, alerts, settings, memory] = await Promise.all([
+        const [points, alerts, settings, memory, announced] = await Promise.all([
           ctx.stores.vitals.range(resident.id, from, to),
           ctx.stores.alerts.list({ residentId: resident.id }),
           ctx.ruleSettings.get(resident.facilityId),
           ctx.ruleMemory?.read(resident.id),
+          // The risk levels pushed as `report.updated`: the report's risk is the same damped level.
+          ctx.stores.ruleState.get<RiskAnnouncements>(riskAnnouncementsKey(resident.id)),
         ]);
         const report = healthReport({
           residentId: resident.id,
@@ -278,6 +282,7 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
           alerts,
           carePlan: resident.carePlan,
           settings,
+          announced,
         });
         // Issue 15 item 1: the personal baselines the rules hold for the resident now.
         return { ...report, baselines: reportBaselines(memory, settings, resident.carePlan) };
