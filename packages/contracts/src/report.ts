@@ -27,6 +27,33 @@ export const ReportLimits = z.object({
 export type ReportLimits = z.infer<typeof ReportLimits>;
 
 /**
+ * One personal baseline the rules hold for the resident (extension, issue 15 item 1 "the personal
+ * baselines in use"): today the resting heart rate (`vital.hr_baseline`, docs/clinical-rules.md).
+ * `mean` and `sd` in the vital's unit, over the readings learned from; `limit` the value above which
+ * a resting reading counts as a deviation; `state`: `warming_up` until the readings span the
+ * facility's `warmupMs` (nothing is judged against it yet), `active` once they do, `disabled` when
+ * the facility's rules or the care plan turn the rule off (what was learned is kept, not used).
+ */
+export const ReportBaseline = z.object({
+  vital: z.literal('hr'),
+  context: z.literal('resting'),
+  unit: z.string(),
+  mean: z.number(),
+  sd: z.number().nonnegative(),
+  limit: z.number(),
+  /** Resting readings learned from; null when the memory predates the count. */
+  samples: z.number().int().nonnegative().nullable(),
+  /** Device time of the first and the latest reading learned from. */
+  learningSince: IsoTime,
+  lastLearnedAt: IsoTime,
+  /** `lastLearnedAt − learningSince`: what the warm-up is measured against. */
+  learnedMs: z.number().nonnegative(),
+  warmupMs: z.number().nonnegative(),
+  state: z.enum(['warming_up', 'active', 'disabled']),
+});
+export type ReportBaseline = z.infer<typeof ReportBaseline>;
+
+/**
  * `GET /api/residents/{id}/report` (contract §4.4): a short-term health status assessment over a
  * recent window, default 24 h.
  */
@@ -44,7 +71,11 @@ export const HealthReport = z.object({
     byKind: z.partialRecord(AlertKind, z.number().int()),
     outcomes: z.partialRecord(AlertOutcome, z.number().int()),
   }),
-  /** From the current NEWS2 (chart 4); `low` when nothing is known. */
+  /**
+   * The NEWS2 band (chart 4) as announced to the medical team: the damped level `report.updated`
+   * pushes (a fall counts once it has held), in force at `to`; the current score's band where no
+   * announcement reaches back to `to`; `low` when the window has no readings.
+   */
   risk: RiskLevel,
   /**
    * Extension (issue 14): the limits "out of range" was judged against, per vital with thresholds
@@ -53,5 +84,7 @@ export const HealthReport = z.object({
   limits: z.object(perVital(THRESHOLD_VITALS, () => ReportLimits.optional())).optional(),
   /** Extension (issue 14): the NEWS2 SpO2 scale in force (care plan; 1 unless scale 2 is prescribed). */
   spo2Scale: z.union([z.literal(1), z.literal(2)]).optional(),
+  /** Extension (issue 15): the personal baselines the rules hold now (not as of `to`); empty if none. */
+  baselines: z.array(ReportBaseline).optional(),
 });
 export type HealthReport = z.infer<typeof HealthReport>;

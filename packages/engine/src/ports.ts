@@ -8,6 +8,7 @@ import type {
   VitalsEventData,
   VitalsSample,
 } from '@vigil/contracts';
+import type { BaselineState } from '@vigil/rules';
 import type { DeviceRecord } from '@vigil/stores';
 
 /**
@@ -39,6 +40,11 @@ export interface IngestSink {
   telemetry(device: DeviceRecord, telemetry: AcceptedTelemetry): Promise<void>;
   /** Retained `status`; the Last Will says `offline` (contract §1). */
   status(device: DeviceRecord, status: DeviceStatus, at: number): Promise<void>;
+  /**
+   * A resident arrives with a personal baseline learned elsewhere (an import): it goes into their
+   * rule memory unless one was learned here already. Absent: such records are dropped.
+   */
+  seedBaseline?(residentId: string, baseline: BaselineState): Promise<void>;
 }
 
 /** Platform → device publishing (errors at QoS 0, commands at QoS 1). */

@@ -1,6 +1,7 @@
 import type { Bundle, BundleEntry, Device, Observation, Patient, Reference, Resource } from '@medplum/fhirtypes';
 import type { DeviceProfile, DeviceState } from '@vigil/contracts';
 import { type LatestReadings, news2FromLatest, type Spo2Scale } from '@vigil/rules';
+import { type ExportedBaselines, restingHrBaselineObservation } from './baseline-observation.ts';
 import { SINGLE_VITALS, SYSTEMS } from './codes.ts';
 import { stableUuid, urnOf } from './ids.ts';
 import { news2Observation } from './news2-observation.ts';
@@ -18,6 +19,8 @@ export interface ExportInput {
   stepMs: number;
   /** When the export was made (`Bundle.timestamp`). */
   now: number;
+  /** The personal baselines the rules hold now (issue 15), whatever the window: they travel too. */
+  baselines?: ExportedBaselines | undefined;
 }
 
 const DEVICE_TYPE: Readonly<Record<DeviceProfile, string>> = {
@@ -30,7 +33,9 @@ const DEVICE_TYPE: Readonly<Record<DeviceProfile, string>> = {
  * A resident's vitals as a FHIR R4 `collection` Bundle (contract §4.4): the resident as a pseudonymous
  * Patient (Vigil's id only: no name, address or telecom; labelled PSEUDED), their devices, at most one
  * vital-signs Observation per vital per step (the last reading), and per step a NEWS2 Observation scored
- * as the engine scores it live (each parameter only while fresh), derived from the observations it used.
+ * as the engine scores it live (each parameter only while fresh), derived from the observations it used;
+ * and the personal baselines learned for the resident (baseline-observation.ts), so that an importer
+ * starts with them.
  * Ids are stable, so the same window exported twice gives the same resources.
  */
 export function exportBundle(input: ExportInput): Bundle {
@@ -39,6 +44,8 @@ export function exportBundle(input: ExportInput): Bundle {
   const subject: Reference<Patient> = { reference: urnOf(patientId) };
   const resources: Resource[] = [patient(resident.id, patientId)];
   for (const d of input.devices) resources.push(device(d, subject));
+  const restingHr = input.baselines?.restingHr;
+  if (restingHr) resources.push(restingHrBaselineObservation(resident.id, restingHr, subject));
 
   // Running latest readings, each with the id of the observation that exported it.
   const latest: LatestReadings = { values: {} };

@@ -15,6 +15,10 @@ export const SYSTEMS = {
   /** NEWS2 sub-scores and risk levels: no standard code names them, so they are Vigil's (docs/api.md). */
   news2Parameter: 'urn:vigil:news2-parameter',
   news2Risk: 'urn:vigil:news2-risk',
+  /** FHIR R4 statistic codes (StatisticsCode): a baseline's spread and count as components. */
+  observationStatistics: 'http://terminology.hl7.org/CodeSystem/observation-statistics',
+  /** How Vigil learns a personal baseline (docs/clinical-rules.md "Personal baseline"). */
+  baselineMethod: 'urn:vigil:baseline-method',
 } as const;
 
 /** A UCUM unit as FHIR wants it: the printed unit and the UCUM code. */
@@ -51,6 +55,22 @@ export const BP_CODES = {
   dbp: { loinc: '8462-4', display: 'Diastolic blood pressure' },
   ucum: { unit: 'mmHg', code: 'mm[Hg]' },
   profile: 'bp',
+} as const;
+
+/**
+ * A personal resting heart-rate baseline (issue 15): LOINC 40443-4 "Heart rate --resting", in /min,
+ * marked as learned by its `method` (the importer reads only observations with this method: a
+ * hospital's single resting measurement is not a baseline).
+ */
+export const RESTING_HR_BASELINE = {
+  loinc: '40443-4',
+  display: 'Heart rate --resting',
+  ucum: VITAL_CODES.hr.ucum,
+  method: {
+    system: SYSTEMS.baselineMethod,
+    code: 'resting-ewm',
+    display: 'Personal baseline: exponentially weighted mean of resting readings',
+  },
 } as const;
 
 /** NEWS2 total score (SNOMED CT), as contract §4.4 names it. */

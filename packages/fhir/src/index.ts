@@ -1,3 +1,4 @@
+export * from './baseline-observation.ts';
 export * from './bundle.ts';
 export * from './codes.ts';
 export * from './ids.ts';

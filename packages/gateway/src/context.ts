@@ -1,6 +1,12 @@
 import type { DeviceSecretSettings, FailureBackoff, TokenService } from '@vigil/auth';
 import type { Alert, Resident } from '@vigil/contracts';
-import type { AlertService, PolicyService, RuleSettingsService, TaskService } from '@vigil/engine';
+import type {
+  AlertService,
+  PolicyService,
+  ResidentMemoryAccess,
+  RuleSettingsService,
+  TaskService,
+} from '@vigil/engine';
 import type { Clock, Logger } from '@vigil/runtime';
 import type { StoreReachability, Stores } from '@vigil/stores';
 import type { Registry } from 'prom-client';
@@ -14,6 +20,11 @@ export interface GatewayDeps {
   alerts: AlertService;
   /** Facility rule settings, shared with the monitor that applies them. */
   ruleSettings: RuleSettingsService;
+  /**
+   * Residents' rule memory as the engine holds it (issue 15): the report shows the personal baselines
+   * in use, an import seeds them. Absent: reports list none and imports seed none.
+   */
+  ruleMemory?: ResidentMemoryAccess;
   /** Dispatch and SLA policy per facility (`/api/facilities/{id}/policy`). */
   policy: PolicyService;
   /** Task actions over REST and delivery receipts over Socket.IO. */

@@ -11,6 +11,11 @@ export interface BaselineState {
   /** Device time of the last update, and of the first (for the warm-up). */
   lastTs: number;
   firstTs: number;
+  /**
+   * Resting readings learned from (the report's "how much it has learned"). Absent in memory saved
+   * before it was counted: unknown then, never a guess.
+   */
+  samples?: number;
 }
 
 export interface BaselineParams {
@@ -24,7 +29,7 @@ export interface BaselineParams {
 const MAX_STEP_MS = 60_000;
 
 export function updateBaseline(s: BaselineState | undefined, v: number, ts: number, halfLifeMs: number): BaselineState {
-  if (s === undefined) return { mean: v, variance: 0, lastTs: ts, firstTs: ts };
+  if (s === undefined) return { mean: v, variance: 0, lastTs: ts, firstTs: ts, samples: 1 };
   if (ts <= s.lastTs) return s;
   const dt = Math.min(ts - s.lastTs, MAX_STEP_MS);
   // Until the data spans the half-life, a plain running mean (weight by time covered), so the first
@@ -34,7 +39,9 @@ export function updateBaseline(s: BaselineState | undefined, v: number, ts: numb
   const mean = s.mean + alpha * diff;
   // West's incremental EWM variance.
   const variance = (1 - alpha) * (s.variance + alpha * diff * diff);
-  return { mean, variance, lastTs: ts, firstTs: s.firstTs };
+  const next: BaselineState = { mean, variance, lastTs: ts, firstTs: s.firstTs };
+  if (s.samples !== undefined) next.samples = s.samples + 1;
+  return next;
 }
 
 export interface BaselineJudgement {

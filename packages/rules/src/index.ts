@@ -15,4 +15,6 @@ export * from './sampling.ts';
 export * from './wear-state.ts';
 export * from './evidence.ts';
 export * from './report.ts';
+export * from './report-baselines.ts';
+export * from './risk-announcements.ts';
 export * from './risk-damping.ts';

@@ -11,6 +11,7 @@ import {
   type VitalSummary,
 } from '@vigil/contracts';
 import { type LatestReadings, NEWS2_FRESHNESS_MS, news2FromLatest } from './news2.ts';
+import { announcedAt, type RiskAnnouncements } from './risk-announcements.ts';
 import { effectiveVitalRules, type ThresholdVital, type VitalRules } from './thresholds.ts';
 
 /** A history point, as the vitals history returns it (device time, epoch ms). */
@@ -25,7 +26,8 @@ export interface ReportPoint extends Partial<Record<VitalKey, number | undefined
  * The health status report of contract §4.4, from history points in time order. Each reading stands
  * until the next one, but never longer than its NEWS2 freshness window (beyond that nothing is
  * known), so "time out of range" is observed time, not guessed. NEWS2 is replayed over the window with each
- * parameter's freshness, as it was scored live; the worst is the highest aggregate.
+ * parameter's freshness, as it was scored live; the worst is the highest aggregate. The risk is the
+ * damped level announced to the medical team when known (contract §4.4: the push and the report agree).
  */
 export function healthReport(input: {
   residentId: string;
@@ -35,6 +37,8 @@ export function healthReport(input: {
   alerts: readonly Alert[];
   carePlan: CarePlan;
   settings: Pick<RuleSettingsBody, 'vitals'>;
+  /** The levels announced to the medical team (risk-announcements.ts): `risk` is theirs, damped. */
+  announced?: RiskAnnouncements | undefined;
 }): HealthReport {
   const { points, from, to } = input;
   const rules = effectiveVitalRules(input.carePlan, input.settings.vitals);
@@ -113,7 +117,9 @@ export function healthReport(input: {
     vitals,
     news2: { current: currentNow ?? null, worst: worst ?? null },
     alerts: { raised: alerts.length, open: alerts.filter((a) => a.state !== 'resolved').length, byKind, outcomes },
-    risk: currentNow?.risk ?? 'low',
+    // The level `report.updated` pushed (a fall counts once it has held, risk-damping.ts), so a push
+    // and a report read after it agree; the score's own band where no announcement reaches back to `to`.
+    risk: currentNow ? (announcedAt(input.announced, to) ?? currentNow.risk) : 'low',
     limits: reportLimits(rules),
     spo2Scale: input.carePlan.spo2Scale ?? 1,
   };

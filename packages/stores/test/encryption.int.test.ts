@@ -275,6 +275,29 @@ describe.skipIf(skip)('redis encryption at rest', () => {
       await expect(plain.ruleState.get('resident:r1')).rejects.toThrow();
     });
 
+    it('a resident’s rule state, the risk levels announced to their doctors included, is sealed with their facility’s key', async () => {
+      const prefix = freshPrefix();
+      const s = await createRedisStores(client!, { keyPrefix: prefix, encryption: { kek } });
+      opened.push(s);
+      await s.residents.put({
+        id: 'r1',
+        facilityId: 'f1',
+        name: 'Ada',
+        zoneId: 'z',
+        roomId: 'x',
+        carePlan: {},
+        consent: DEFAULT_CONSENT,
+      });
+      const levels = { levels: [{ risk: 'high', at: 1_000 }] };
+      await s.ruleState.put('resident:r1:risk', levels);
+      await s.ruleState.put('resident:r1', { hr: 187 });
+      await s.ruleState.put('device:s1', { airTemp: 35 });
+      expect(await client!.hget(`${prefix}rule-state`, 'resident:r1:risk')).toMatch(/^enc1:1:f1:/);
+      expect(await client!.hget(`${prefix}rule-state`, 'resident:r1')).toMatch(/^enc1:1:f1:/);
+      expect(await client!.hget(`${prefix}rule-state`, 'device:s1')).toMatch(/^enc1:1:_deployment:/);
+      expect(await s.ruleState.get('resident:r1:risk')).toEqual(levels);
+    });
+
     it('stores on a wrong KEK refuse to start; an SLA warning quoting an alert title is sealed too', async () => {
       const prefix = freshPrefix();
       const s = await createRedisStores(client!, { keyPrefix: prefix, encryption: { kek } });

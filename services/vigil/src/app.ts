@@ -12,6 +12,7 @@ import {
   StaleDataWatch,
   DEFAULT_PARTITIONS,
   OwnedSubjectStates,
+  PartitionedResidentMemory,
   PartitionStates,
   type UplinkLog,
 } from '@vigil/engine';
@@ -141,12 +142,25 @@ export async function createApp(options: AppOptions = {}) {
     ...argon2Gauges(),
     ...engineGauges(() => ingest?.owned().length ?? 0, redisStores && (() => redisStores.connected())),
   ]);
+  // Partitioned ownership (issue 12): subjects hash into partitions; this engine owns its share,
+  // holds their rule memory in process and applies their records from the log. On Redis, engines
+  // share the partitions by lease and checkpoint what they hold; in memory, this process owns them all.
+  const partitionStates = new PartitionStates(DEFAULT_PARTITIONS);
+  // The report's baselines and an import's seed (issue 15): this process's own partitions live, the
+  // others from their checkpoints; seeds through the log to whichever engine owns the resident.
+  const ruleMemory = new PartitionedResidentMemory({
+    states: partitionStates,
+    owned: () => (runsEngine ? (ingest?.owned() ?? []) : []),
+    checkpoints: stores.checkpoints,
+    log: stores.uplinks as UplinkLog,
+  });
   const gateway = !runsGateway
     ? undefined
     : createGateway({
         stores,
         alerts,
         ruleSettings,
+        ruleMemory,
         policy: dispatch.policy,
         tasks: dispatch.tasks,
         tokens,
@@ -176,10 +190,6 @@ export async function createApp(options: AppOptions = {}) {
   const probes = runsGateway ? undefined : new ProbeServer(registry, isReady, logger.child({ module: 'probes' }));
   // Live vitals straight to this process's sockets, or through Redis to whichever gateway has watchers.
   const vitalsFeed = links ? links.vitalsPublisher() : gateway?.vitalsFeed;
-  // Partitioned ownership (issue 12): subjects hash into partitions; this engine owns its share,
-  // holds their rule memory in process and applies their records from the log. On Redis, engines
-  // share the partitions by lease and checkpoint what they hold; in memory, this process owns them all.
-  const partitionStates = new PartitionStates(DEFAULT_PARTITIONS);
   const monitor = new Monitor({
     stores,
     alerts,

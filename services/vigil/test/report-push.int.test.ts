@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ReportEnvelope } from '@vigil/contracts';
+import type { HealthReport, ReportEnvelope } from '@vigil/contracts';
 import { requireBinary } from '@vigil/testkit';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +174,32 @@ describe.each(MODES)('report.updated: risk changes pushed to the medical team ($
       expect(boards.doctor).toHaveLength(2);
       expect(boards.carer).toEqual([]);
       expect(boards.otherDoctor).toEqual([]);
+    },
+  );
+
+  it.skipIf(mode.skip)(
+    'the report’s risk is the pushed, damped level: still high while a fall to medium is held, medium once pushed',
+    async () => {
+      const doctor = await p.login('doc1', 'doc1-pass-1234');
+      const report = async (to: number) =>
+        p.must<HealthReport>('GET', `/api/residents/r3/report?from=${start}&to=${to}`, doctor);
+      // r3 scored high from minute 0 (its first score, the first test). Medium from minute 3 on, one
+      // step under high: the 5 min hold (news2.clearForMs) runs to minute 8 in device time.
+      await send(3, ['medium', 'medium', 'medium', 'medium', 'medium'], 3);
+      await expect.poll(() => stored('r3'), { timeout: 10_000 }).toBe(8);
+      const held = await report(start + 7 * MIN);
+      expect(held.news2.current?.risk).toBe('medium');
+      expect(held.risk).toBe('high');
+      expect(boards.doctor.filter((e) => e.data.residentId === 'r3')).toEqual([]);
+      // Minute 8: the fall has held for 5 min and is pushed; the report read right after says the same.
+      await send(3, ['medium'], 8);
+      await expect.poll(() => boards.doctor.length, { timeout: 10_000 }).toBe(3);
+      const pushed = boards.doctor[2]?.data;
+      expect(pushed).toMatchObject({ residentId: 'r3', risk: 'medium', previousRisk: 'high' });
+      const after = await report(Date.parse(pushed?.at ?? ''));
+      expect(after.risk).toBe(pushed?.risk);
+      // The default window ends now: the readings are hours old and stale, the announced level stands.
+      expect((await p.must<HealthReport>('GET', '/api/residents/r3/report', doctor)).risk).toBe('medium');
     },
   );
 });

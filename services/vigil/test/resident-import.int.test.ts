@@ -34,7 +34,7 @@ describe('importing a resident from another deployment', () => {
   const window = `from=${from}&to=${end - 1}&step=${MIN}`;
   const consent = { caregiver: true, medical: true, manager: true, location: false };
   const importAs = (who: string, body: object) =>
-    p.api<{ resident: Resident; imported: { readings: number; from: string | null } }>(
+    p.api<{ resident: Resident; imported: { readings: number; from: string | null; baselines: string[] } }>(
       'POST',
       '/api/residents/import',
       who,
@@ -128,7 +128,8 @@ describe('importing a resident from another deployment', () => {
     expect(imported).toMatchObject({ facilityId: 'fb', zoneId: 'zb', roomId: '7', name: 'Mrs Lin', consent });
     const expected = importedPoints(exported);
     // One heart rate, SpO2, respiration and temperature per minute, a blood pressure a minute.
-    expect(res.body.imported).toEqual({ readings: expected.length, from: 'r1' });
+    // Readings without steps are never resting: nothing learned at A, no baseline to bring.
+    expect(res.body.imported).toEqual({ readings: expected.length, from: 'r1', baselines: [] });
     expect(expected.filter((q) => q.hr !== undefined)).toHaveLength(10);
 
     const history = await p.must<{ points: { ts: string }[] }>(
@@ -175,6 +176,6 @@ describe('importing a resident from another deployment', () => {
     const entries = await p.must<AuditEntry[]>('GET', `/api/audit?facilityId=fb&residentId=${imported.id}`, admin);
     const entry = entries.find((e) => e.action === 'resident.import');
     expect(entry).toMatchObject({ actorId: 'managerB', outcome: 'allowed', facilityId: 'fb' });
-    expect(entry?.detail).toBe(`from r1; ${importedPoints(exported).length} readings`);
+    expect(entry?.detail).toBe(`from r1; ${importedPoints(exported).length} readings; baselines none`);
   });
 });

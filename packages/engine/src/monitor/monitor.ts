@@ -1,5 +1,6 @@
 import { type DeviceStatus, type Resident, type RuleSettings, toIso } from '@vigil/contracts';
 import {
+  type BaselineState,
   batteryObservation,
   judgeDeviceEvent,
   newResidentMemory,
@@ -16,7 +17,7 @@ import type { RuleSettingsService } from '../rules/rule-settings-service.ts';
 import { type AlertTarget, applyObservations } from './condition-tracker.ts';
 import { DevicePresence } from './device-presence.ts';
 import { messageInterval } from './device-rhythm.ts';
-import { announceRiskChanges, type PendingRiskChange } from './risk-report.ts';
+import { announceRiskChanges, type FirstRiskLevel, type PendingRiskChange } from './risk-report.ts';
 import { OwnedSubjectStates, type SubjectState, type SubjectStates } from './subject-states.ts';
 
 /** One-off events (SOS, fall) are judged by a fixed rule; its version is part of the code. */
@@ -68,6 +69,7 @@ export class Monitor implements IngestSink {
     if (!resident) return;
     const settings = await this.settings.get(resident.facilityId);
     const riskChanges: PendingRiskChange[] = [];
+    let firstRisk: FirstRiskLevel | undefined;
     const verdict = await this.withSubject(`resident:${resident.id}`, async (state) => {
       let memory = state.memory ?? newResidentMemory();
       const target = this.target(device, resident, settings);
@@ -81,6 +83,7 @@ export class Monitor implements IngestSink {
           profile: device.profile,
           ...(this.deps.noiseControls === false && { noiseControls: false }),
         });
+        if (!memory.risk && judged.memory.risk) firstRisk = { risk: judged.memory.risk.announced, ts: s.ts };
         memory = judged.memory;
         latest = judged.verdict;
         const { riskChange, news2 } = judged.verdict;
@@ -88,9 +91,10 @@ export class Monitor implements IngestSink {
         await applyObservations(state.tracks, judged.verdict.observations, target, this.deps.alerts);
       }
       state.memory = memory;
+      // Within the subject's turn: the next batch of this resident sees what this one announced.
+      await announceRiskChanges(this.deps.stores, resident.facilityId, resident.id, firstRisk, riskChanges, this.log);
       return latest;
     });
-    await announceRiskChanges(this.deps.stores.events, resident.facilityId, resident.id, riskChanges);
     this.deps.vitalsFeed?.publish(resident.facilityId, {
       residentId: resident.id,
       ts: toIso(last.ts),
@@ -158,6 +162,18 @@ export class Monitor implements IngestSink {
         inputs: { deviceId: device.id, lastSeenAt: device.lastSeenAt ? toIso(device.lastSeenAt) : null },
         condition: 'connection lost without DISCONNECT (MQTT Last Will) or status offline',
       },
+    });
+  }
+
+  /**
+   * Issue 15 item 4: a resident imported from another deployment starts with the baseline learned
+   * there, not a blank one that would judge nothing for its warm-up. One learned here already (a
+   * record replayed after readings, or an id reused) is the more recent evidence and stays.
+   */
+  async seedBaseline(residentId: string, baseline: BaselineState): Promise<void> {
+    await this.withSubject(`resident:${residentId}`, async (state) => {
+      const memory = state.memory ?? newResidentMemory();
+      if (memory.baseline === undefined) state.memory = { ...memory, baseline };
     });
   }
 

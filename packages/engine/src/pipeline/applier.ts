@@ -27,6 +27,7 @@ export class Applier {
   }
 
   async apply(record: UplinkRecord, partition: number): Promise<void> {
+    if (record.kind === 'baseline') return this.seed(record);
     const device = await this.deps.devices.snapshot(record.deviceId);
     // Decommissioned since it was admitted: nothing it sent is judged any more.
     if (!device || device.state === 'decommissioned') return;
@@ -53,6 +54,15 @@ export class Applier {
     }
   }
 
+  /** A resident's arriving baselines, into their rule memory (no device, nothing counted). */
+  private async seed(record: Extract<UplinkRecord, { kind: 'baseline' }>): Promise<void> {
+    try {
+      await this.deps.sink.seedBaseline?.(record.residentId, record.baseline);
+    } catch (err) {
+      this.log.error({ err, residentId: record.residentId, kind: record.kind }, 'applying a record failed');
+    }
+  }
+
   /** The items not seen before (items without `seq` always), in order; the others counted as duplicates. */
   private async firstTime<T extends { seq?: number | undefined }>(
     partition: number,
@@ -66,7 +76,12 @@ export class Applier {
     return fresh;
   }
 
-  private async deliver(device: DeviceRecord, kind: UplinkRecord['kind'], accepted: number, fn: () => Promise<void>) {
+  private async deliver(
+    device: DeviceRecord,
+    kind: Exclude<UplinkRecord['kind'], 'baseline'>,
+    accepted: number,
+    fn: () => Promise<void>,
+  ) {
     if (accepted > 0) await this.deps.counters.addAccepted(device.id, accepted);
     try {
       await fn();

@@ -11,7 +11,11 @@ const vitals = (deviceId: string, hr: number): UplinkRecord => ({
 });
 const sos = (deviceId: string): UplinkRecord => ({ kind: 'event', deviceId, event: { ts: 1, type: 'sos' } });
 const label = (r: UplinkRecord) =>
-  r.kind === 'event' ? `${r.deviceId}:sos` : `${r.deviceId}:${r.kind === 'vitals' ? r.samples[0]?.hr : ''}`;
+  r.kind === 'baseline'
+    ? `${r.residentId}:baseline`
+    : r.kind === 'event'
+      ? `${r.deviceId}:sos`
+      : `${r.deviceId}:${r.kind === 'vitals' ? r.samples[0]?.hr : ''}`;
 
 function setup(partitions: number[], applyDelay = () => Promise.resolve()) {
   const log = new MemoryPartitionLog<UplinkRecord>();

@@ -1,4 +1,5 @@
 import type { DeviceStatus } from '@vigil/contracts';
+import type { BaselineState } from '@vigil/rules';
 import type { LoggedRecord, LogLane, PartitionLog } from '@vigil/stores';
 import type { AcceptedEvent, AcceptedSample, AcceptedTelemetry } from '../ports.ts';
 
@@ -11,7 +12,13 @@ export type UplinkRecord =
   | { kind: 'vitals'; deviceId: string; samples: AcceptedSample[] }
   | { kind: 'event'; deviceId: string; event: AcceptedEvent }
   | { kind: 'telemetry'; deviceId: string; telemetry: AcceptedTelemetry }
-  | { kind: 'status'; deviceId: string; status: DeviceStatus; at: number };
+  | { kind: 'status'; deviceId: string; status: DeviceStatus; at: number }
+  /**
+   * Not a device's: personal baselines a resident arrives with (an import, issue 15 item 4), for the
+   * owner of the resident's partition to put in their rule memory, in log order before their
+   * devices' first readings (resident-memory.ts).
+   */
+  | { kind: 'baseline'; residentId: string; baseline: BaselineState };
 
 /**
  * Two lanes per partition: calls for help (SOS, fall, cancel and the other device events) never

@@ -23,8 +23,8 @@ const FhirQuery = z.object({
 export const MAX_FHIR_STEPS = 7 * 24 * 60;
 
 /**
- * `GET /api/residents/{id}/fhir?from&to&step` (contract §4.4): the resident's vitals, NEWS2 and devices
- * as a FHIR R4 Bundle for a hospital. Who may export, consent and audit are the report's; the answer is
+ * `GET /api/residents/{id}/fhir?from&to&step` (contract §4.4): the resident's vitals, NEWS2, devices
+ * and learned personal baselines as a FHIR R4 Bundle for a hospital or another deployment. Who may export, consent and audit are the report's; the answer is
  * `application/fhir+json`.
  */
 export const residentFhirRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
@@ -46,11 +46,14 @@ export const residentFhirRoutes: FastifyPluginAsyncZod<RouteOptions> = async (ap
         if (to - from > MAX_RANGE_MS) throw badRequest('range longer than 31 days');
         if ((to - from) / stepMs > MAX_FHIR_STEPS)
           throw badRequest(`more than ${MAX_FHIR_STEPS} steps: choose a larger step or a shorter range`);
-        const [points, devices] = await Promise.all([
+        const [points, devices, memory] = await Promise.all([
           ctx.stores.vitals.range(resident.id, from, to),
           ctx.stores.devices.list({ residentId: resident.id }),
+          ctx.ruleMemory?.read(resident.id),
         ]);
-        return exportBundle({ resident, devices, points, from, to, stepMs, now: ctx.clock.now() });
+        // The baselines learned so far travel with any window (issue 15: an importer starts with them).
+        const baselines = { restingHr: memory?.baseline };
+        return exportBundle({ resident, devices, points, from, to, stepMs, now: ctx.clock.now(), baselines });
       },
       () => note,
     );

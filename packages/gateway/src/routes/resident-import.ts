@@ -1,5 +1,5 @@
 import { Id, ImportResidentRequest, type Resident } from '@vigil/contracts';
-import { bundlePatients, fhirProblemsInTurns, importedPoints, residentIdOf } from '@vigil/fhir';
+import { bundlePatients, fhirProblemsInTurns, importedBaselines, importedPoints, residentIdOf } from '@vigil/fhir';
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { canSeeVitals } from '../access.ts';
@@ -30,7 +30,7 @@ const MAX_PROBLEMS = 100;
  * `POST /api/residents/import` (contract §4.1, issue 15 item 4): a resident arriving from another
  * deployment, with the FHIR R4 Bundle its old facility exported (`GET /api/residents/{id}/fhir`) and
  * the resident's consent. Creates the resident, writes the bundle's vital-sign readings into their
- * history in time order, and audits `resident.import` at the new facility. Who: admins, and managers
+ * history in time order, seeds their rule memory with the personal baselines it carries, and audits `resident.import` at the new facility. Who: admins, and managers
  * of the facility the resident arrives at (a facility of someone else's is 404).
  */
 export const residentImportRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
@@ -58,6 +58,10 @@ export const residentImportRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
       const last = points.at(-1);
       if (last && last.ts > ctx.clock.now() + FUTURE_SLACK_MS)
         throw badRequest(`a reading from the future (${new Date(last.ts).toISOString()})`);
+      const { restingHr } = importedBaselines(bundle);
+      if (restingHr && restingHr.lastTs > ctx.clock.now() + FUTURE_SLACK_MS)
+        throw badRequest(`a baseline learned in the future (${new Date(restingHr.lastTs).toISOString()})`);
+      const baselines = restingHr && ctx.ruleMemory ? ['hr' as const] : [];
 
       // The old deployment's id, only when it is one (it goes into the audit and the answer; a foreign
       // system's identifier could be anything, a name even).
@@ -77,18 +81,27 @@ export const residentImportRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
       await ctx.stores.residents.put(resident);
       // In time order, as the live path writes them (a TSDB appends; the memory history inserts).
       for (const p of points) await ctx.stores.vitals.append(id, p);
+      // The learned baseline into the resident's rule memory, through the partition log: in it before
+      // the 201, so the first reading of any wearable bound afterwards is judged against it (issue 15
+      // "the new facility starts with baselines instead of a blank resident").
+      if (restingHr && ctx.ruleMemory) await ctx.ruleMemory.seedBaseline(id, resident.facilityId, restingHr);
       // Ids and a count only: the readings are health data.
       ctx.audit.record(
         user,
         resident,
         'resident.import',
         'allowed',
-        `from ${fromId ?? 'unnamed patient'}; ${points.length} readings`,
+        `from ${fromId ?? 'unnamed patient'}; ${points.length} readings; baselines ${baselines.join(', ') || 'none'}`,
       );
-      req.log.info({ residentId: id, from: fromId, readings: points.length, by: user.id }, 'resident imported');
+      req.log.info(
+        { residentId: id, from: fromId, readings: points.length, baselines: baselines.length, by: user.id },
+        'resident imported',
+      );
       // The care plan as the consent just given lets this user see it (as a transfer answers).
       const shown = canSeeVitals(user, resident) ? resident : residentWithoutHealth(resident);
-      return reply.status(201).send({ resident: shown, imported: { readings: points.length, from: fromId ?? null } });
+      return reply
+        .status(201)
+        .send({ resident: shown, imported: { readings: points.length, from: fromId ?? null, baselines } });
     },
   );
 };

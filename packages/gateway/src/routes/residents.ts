@@ -11,7 +11,15 @@ import {
 } from '@vigil/contracts';
 import { linkNext, PageParams, pageById, pageQuery } from '../paging.ts';
 import { QueryTime, QueryWindow } from '../query-time.ts';
-import { effectiveCriticalLimits, effectiveVitalRules, healthReport, news2FromLatest } from '@vigil/rules';
+import {
+  effectiveCriticalLimits,
+  effectiveVitalRules,
+  healthReport,
+  news2FromLatest,
+  type RiskAnnouncements,
+  reportBaselines,
+} from '@vigil/rules';
+import { riskAnnouncementsKey } from '@vigil/engine';
 import { newId } from '@vigil/runtime';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -258,12 +266,15 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
         const from = req.query.from ?? to - (req.query.window ?? 24 * 3600_000);
         if (from > to) throw badRequest('from must not be after to');
         if (to - from > MAX_RANGE_MS) throw badRequest('range longer than 31 days');
-        const [points, alerts, settings] = await Promise.all([
+        const [points, alerts, settings, memory, announced] = await Promise.all([
           ctx.stores.vitals.range(resident.id, from, to),
           ctx.stores.alerts.list({ residentId: resident.id }),
           ctx.ruleSettings.get(resident.facilityId),
+          ctx.ruleMemory?.read(resident.id),
+          // The risk levels pushed as `report.updated`: the report's risk is the same damped level.
+          ctx.stores.ruleState.get<RiskAnnouncements>(riskAnnouncementsKey(resident.id)),
         ]);
-        return healthReport({
+        const report = healthReport({
           residentId: resident.id,
           from,
           to,
@@ -271,7 +282,10 @@ export const residentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
           alerts,
           carePlan: resident.carePlan,
           settings,
+          announced,
         });
+        // Issue 15 item 1: the personal baselines the rules hold for the resident now.
+        return { ...report, baselines: reportBaselines(memory, settings, resident.carePlan) };
       },
       () => note,
     );

@@ -20,8 +20,11 @@ export class RedisRuleSettingsStore implements RuleSettingsStore {
   }
 }
 
-/** Subject keys of a resident's rule memory (engine monitor: `resident:<id>`). */
-const RESIDENT_SUBJECT = /^resident:(.+)$/;
+/**
+ * Keys of a resident's rule state (engine monitor: `resident:<id>`, and `resident:<id>:<what>` such
+ * as the risk levels announced); ids have no `:` (contracts `Id`).
+ */
+const RESIDENT_SUBJECT = /^resident:([^:]+)(?::|$)/;
 
 /**
  * `rule-state`: subject key → JSON, as the memory store keeps it. With encryption on, each value
