@@ -1,12 +1,13 @@
 #!/usr/bin/env tsx
 /**
  * Sums V8 CPU profiles (`BENCH_CPU_PROFILE=<dir> pnpm bench …` writes one per product process and
- * thread) by self time per file and per function, idle excluded, and with `--incl <regex>` the
+ * thread) by self time per file and per function, idle excluded (`--last <s>`: only the profile's last
+ * seconds, e.g. the steady phase and drain without provisioning and connecting), and with `--incl <regex>` the
  * inclusive time of the functions whose `name file:line` matches (each frame once per sample, so
  * recursion is not counted twice). Async continuations start a new stack: a function's inclusive time
  * is what ran under it synchronously.
  *
- *   npx tsx services/vigil/bench/profile-summary.ts <dir|file.cpuprofile…> [--top 30] [--incl 'seal|flush']
+ *   npx tsx services/vigil/bench/profile-summary.ts <dir|file.cpuprofile…> [--top 30] [--last 45] [--incl 'seal|flush']
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,11 +22,12 @@ interface CpuProfile {
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
+  endTime: number;
 }
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { top: { type: 'string', default: '30' }, incl: { type: 'string' } },
+  options: { top: { type: 'string', default: '30' }, incl: { type: 'string' }, last: { type: 'string' } },
 });
 const top = Number(values.top);
 const inclusivePattern = values.incl === undefined ? undefined : new RegExp(values.incl);
@@ -52,8 +54,12 @@ for (const file of files) {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const self = new Map<number, number>();
+  // Sample times are the running sum of the deltas; `--last` keeps those within its seconds of the end.
+  const since = values.last === undefined ? -Infinity : profile.endTime - Number(values.last) * 1e6;
+  let at = profile.endTime - profile.timeDeltas.reduce((sum, d) => sum + d, 0);
   profile.samples.forEach((id, i) => {
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    at += profile.timeDeltas[i] ?? 0;
+    if (at >= since) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   });
   const frame = (id: number) => {
     const cf = (byId.get(id) as ProfileNode).callFrame;
