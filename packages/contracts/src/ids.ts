@@ -19,4 +19,17 @@ export const WireTime = z.union([
 export const IsoTime = z.iso.datetime({ offset: true });
 export type IsoTime = string;
 
-export const toIso = (ms: number): IsoTime => new Date(ms).toISOString();
+/**
+ * The last instant formatted, kept: a sample's device time is formatted several times in a row
+ * (its NEWS2, the live vitals, the report), and `toISOString` is among the dearer calls per sample.
+ */
+let lastMs = Number.NaN;
+let lastIso = '';
+
+export const toIso = (ms: number): IsoTime => {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+};

@@ -61,6 +61,14 @@ export interface VitalObservation {
  * 2 past the high-tier limit, 1 past the alert limit) and whether it is back beyond the clear
  * threshold, `clearMargin` inside the alert limit (hysteresis). Directions without limits are skipped.
  */
+/**
+ * Each vital's alert kinds, made once: observations are made for every sample and their kinds key
+ * the resident's tracks, so a string built per sample would be built and hashed again every time.
+ */
+const VITAL_KINDS = Object.fromEntries(
+  THRESHOLD_VITALS.map((v) => [v, { high: `vital.${v}_high` as AlertKind, low: `vital.${v}_low` as AlertKind }]),
+) as Record<ThresholdVital, { high: AlertKind; low: AlertKind }>;
+
 export function observeVital(
   vital: ThresholdVital,
   value: number,
@@ -82,7 +90,7 @@ export function observeVital(
     out.push({
       vital,
       direction: 'high',
-      kind: `vital.${vital}_high` as AlertKind,
+      kind: VITAL_KINDS[vital].high,
       point: { ts, tier, clear: value < first.high - rule.clearMargin },
     });
   }
@@ -98,7 +106,7 @@ export function observeVital(
     out.push({
       vital,
       direction: 'low',
-      kind: `vital.${vital}_low` as AlertKind,
+      kind: VITAL_KINDS[vital].low,
       point: { ts, tier, clear: value > first.low + rule.clearMargin },
     });
   }

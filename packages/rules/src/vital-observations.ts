@@ -2,6 +2,7 @@ import {
   type CriticalLimit,
   type News2,
   type RuleSettingsBody,
+  THRESHOLD_VITALS,
   toIso,
   VITALS,
   type VitalSampling,
@@ -32,6 +33,32 @@ export function vitalSpec(
   };
 }
 
+/** Each vital's rule ids, made once (see `VITAL_KINDS` in thresholds.ts). */
+const RULE_IDS = Object.fromEntries(
+  THRESHOLD_VITALS.map((v) => [v, { high: `vital-threshold.${v}_high`, low: `vital-threshold.${v}_low` }]),
+) as Record<ThresholdVital, Record<'high' | 'low', string>>;
+
+/**
+ * A vital's persistence spec per (rule, sampling): both come from one version of the settings (rules
+ * are worked out once per settings and care plan, sampling is the settings' own object), and settings
+ * are replaced, never changed in place, so the spec can be made once instead of once per sample.
+ */
+const specCache = new WeakMap<object, WeakMap<VitalSampling, PersistenceSpec>>();
+
+function cachedVitalSpec(s: RuleSettingsBody, rule: VitalRules[ThresholdVital], sampling: VitalSampling) {
+  let bySampling = specCache.get(rule);
+  if (!bySampling) {
+    bySampling = new WeakMap();
+    specCache.set(rule, bySampling);
+  }
+  let spec = bySampling.get(sampling);
+  if (!spec) {
+    spec = vitalSpec(s, rule.forMs, rule.clearForMs, sampling);
+    bySampling.set(sampling, spec);
+  }
+  return spec;
+}
+
 /** One reading of one vital against its limits, both directions (clinical.md thresholds, critical limits). */
 export function thresholdObservations(
   vital: ThresholdVital,
@@ -48,11 +75,11 @@ export function thresholdObservations(
 ): Observation[] {
   const { rule, critical } = ctx;
   // Both directions share one spec; `describe` is a method, not a closure made per observation.
-  const spec = vitalSpec(ctx.settings, rule.forMs, rule.clearForMs, ctx.sampling);
+  const spec = cachedVitalSpec(ctx.settings, rule, ctx.sampling);
   return observeVital(vital, value, ts, rule, critical).map((o) => ({
     key: o.kind,
     kind: o.kind,
-    rule: `vital-threshold.${vital}_${o.direction}`,
+    rule: RULE_IDS[vital][o.direction],
     spec,
     point: spot ? { ...o.point, spot } : o.point,
     priority: MEDIUM_HIGH,

@@ -16,19 +16,31 @@ export class DevicePresence {
    * (device-rhythm.ts), learned as the device's rhythm for stale-data alarms.
    */
   async seen(device: DeviceRecord, at: number, battery?: number, intervalMs?: number): Promise<void> {
+    // Runs for every message: no key listing, and the updated record is built only to announce it.
     const patch: Partial<DeviceRecord> = {};
-    if (intervalMs !== undefined && intervalMs > 0)
+    let changed = false;
+    if (intervalMs !== undefined && intervalMs > 0) {
       patch.recentIntervalsMs = withInterval(device.recentIntervalsMs, intervalMs);
-    if (device.lastSeenAt === undefined || at > device.lastSeenAt) patch.lastSeenAt = at;
-    if (battery !== undefined && battery !== device.battery) patch.battery = battery;
+      changed = true;
+    }
+    if (device.lastSeenAt === undefined || at > device.lastSeenAt) {
+      patch.lastSeenAt = at;
+      changed = true;
+    }
+    if (battery !== undefined && battery !== device.battery) {
+      patch.battery = battery;
+      changed = true;
+    }
     const cameOnline = device.state !== 'online' && device.state !== 'decommissioned';
-    if (cameOnline) patch.state = 'online';
-    if (Object.keys(patch).length === 0) return;
+    if (cameOnline) {
+      patch.state = 'online';
+      changed = true;
+    }
+    if (!changed) return;
     await this.stores.devices.touch(device.id, patch);
-    const next = { ...device, ...patch };
-    if (cameOnline) await this.announce(next, 'device.online');
+    if (cameOnline) await this.announce({ ...device, ...patch }, 'device.online');
     else if (battery !== undefined && Math.floor(battery / 5) !== Math.floor((device.battery ?? battery) / 5)) {
-      await this.announce(next, 'device.updated');
+      await this.announce({ ...device, ...patch }, 'device.updated');
     }
   }
 

@@ -74,15 +74,16 @@ export class Monitor implements IngestSink {
       let memory = state.memory ?? newResidentMemory();
       const target = this.target(device, resident, settings);
       let latest: ReturnType<typeof observeWearableSample>['verdict'] | undefined;
+      const context = {
+        settings,
+        carePlan: resident.carePlan,
+        deviceId: device.id,
+        profile: device.profile,
+        ...(this.deps.noiseControls === false && { noiseControls: false }),
+      };
       for (const s of samples) {
         await this.deps.stores.vitals.append(resident.id, s);
-        const judged = observeWearableSample(memory, s, {
-          settings,
-          carePlan: resident.carePlan,
-          deviceId: device.id,
-          profile: device.profile,
-          ...(this.deps.noiseControls === false && { noiseControls: false }),
-        });
+        const judged = observeWearableSample(memory, s, context);
         if (!memory.risk && judged.memory.risk) firstRisk = { risk: judged.memory.risk.announced, ts: s.ts };
         memory = judged.memory;
         latest = judged.verdict;

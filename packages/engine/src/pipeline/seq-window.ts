@@ -25,16 +25,26 @@ const windowOf = (max: number, bits: Uint8Array): Window => ({
 export type SeqWindowSnapshot = Record<string, [max: number, bits: string]>;
 
 export class SeqWindows {
-  private readonly windows = new Map<string, Window>();
+  /** Per channel, per device: no key string built per message. */
+  private readonly windows = new Map<string, Map<string, Window>>();
+
+  private channel(channel: string): Map<string, Window> {
+    let byDevice = this.windows.get(channel);
+    if (!byDevice) {
+      byDevice = new Map();
+      this.windows.set(channel, byDevice);
+    }
+    return byDevice;
+  }
 
   /** True the first time a (device, channel, seq) is seen, false for a repeat. */
   firstTime(deviceId: string, channel: string, seq: number): boolean {
-    const key = `${deviceId}|${channel}`;
-    const w = this.windows.get(key);
+    const byDevice = this.channel(channel);
+    const w = byDevice.get(deviceId);
     if (!w || seq <= w.max - SEQ_WINDOW) {
       const bits = new Uint8Array(SEQ_WINDOW / 8);
       bits[0] = 1;
-      this.windows.set(key, windowOf(seq, bits));
+      byDevice.set(deviceId, windowOf(seq, bits));
       return true;
     }
     if (seq > w.max) {
@@ -51,16 +61,24 @@ export class SeqWindows {
     return true;
   }
 
+  /** Keyed `<deviceId>|<channel>`, as checkpoints have always kept them. */
   snapshot(): SeqWindowSnapshot {
     const out: SeqWindowSnapshot = {};
-    for (const [k, w] of this.windows) out[k] = [w.max, Buffer.from(w.bits).toString('base64')];
+    for (const [channel, byDevice] of this.windows)
+      for (const [deviceId, w] of byDevice)
+        out[`${deviceId}|${channel}`] = [w.max, Buffer.from(w.bits).toString('base64')];
     return out;
   }
 
   static restore(s: SeqWindowSnapshot | undefined): SeqWindows {
     const windows = new SeqWindows();
-    for (const [k, [max, bits]] of Object.entries(s ?? {}))
-      windows.windows.set(k, windowOf(max, new Uint8Array(Buffer.from(bits, 'base64'))));
+    for (const [k, [max, bits]] of Object.entries(s ?? {})) {
+      // Device ids never hold `|` (contract identifiers: [A-Za-z0-9_.-]); the channel is after the last.
+      const bar = k.lastIndexOf('|');
+      windows
+        .channel(k.slice(bar + 1))
+        .set(k.slice(0, bar), windowOf(max, new Uint8Array(Buffer.from(bits, 'base64'))));
+    }
     return windows;
   }
 }

@@ -119,8 +119,11 @@ export class MemoryDeviceStore implements DeviceStore {
     patch: Partial<Pick<DeviceRecord, 'state' | 'lastSeenAt' | 'battery' | 'recentIntervalsMs'>>,
   ) {
     const d = this.byId.get(id);
-    // Per message: no deep clone; the patch's values (numbers, a fresh interval array) are frozen as they are.
-    if (d) this.byId.set(id, deepFreeze({ ...d, ...patch }));
+    if (!d) return;
+    // Per message: no deep clone, no deep walk. The record's other values are frozen already; the
+    // patch holds numbers, a state and at most one fresh array of intervals.
+    if (patch.recentIntervalsMs) Object.freeze(patch.recentIntervalsMs);
+    this.byId.set(id, Object.freeze({ ...d, ...patch }));
   }
   async setSecretHash(id: string, expected: string, secretHash: string) {
     const d = this.byId.get(id);

@@ -44,8 +44,15 @@ export class MemoryVitalsHistory implements VitalsHistory {
     // Latest by device timestamp, so a late store-and-forward batch never overwrites newer values.
     for (const k of NUMERIC) {
       const v = point[k];
+      if (v === undefined) continue;
       const prev = latest.values[k];
-      if (v !== undefined && (!prev || prev.ts <= point.ts)) latest.values[k] = { v, ts: point.ts };
+      // Updated in place: `latest` hands out copies, and a new object per vital per sample would
+      // live just long enough (until the next sample) to be promoted and collected as old garbage.
+      if (!prev) latest.values[k] = { v, ts: point.ts };
+      else if (prev.ts <= point.ts) {
+        prev.v = v;
+        prev.ts = point.ts;
+      }
     }
     if (point.consciousness !== undefined && (!latest.consciousness || latest.consciousness.ts <= point.ts)) {
       latest.consciousness = { v: point.consciousness, ts: point.ts };
