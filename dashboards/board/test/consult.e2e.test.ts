@@ -12,7 +12,10 @@ import { BOARD_DIST, launchChromium, prepareBoard, rest, SCREENSHOT_DIR, skipBro
  * process: five hours of a wearable's history (with a 40-minute silence) and then an SpO2 of 79 %
  * arrive over MQTT; the platform raises a `high` alert and asks the medical team; the doctor sees
  * the consult with its context, the health summary and a chart of every vital over 1, 6 and 24 h,
- * takes it, finishes it with a note, and finds the note again after reloading the page.
+ * takes it, finishes it with a note, and finds the note again after reloading the page. The wearable
+ * counts steps, a short walk every 10 minutes: the readings in between are resting ones, and over the
+ * five hours the rules learn the resident's usual resting pulse (issue 15), which the summary states
+ * and the heart-rate chart draws as its own limit line.
  */
 const FACILITY = 'fac-consult';
 const RESIDENT = 'res-grace';
@@ -70,7 +73,9 @@ describe.skipIf(skipBrowserTests)('consult view (Chromium)', () => {
     });
     const topic = `care/${FACILITY}/devices/${device.id}/vitals`;
     // Five hours of calm readings every 2 min (blood pressure and temperature every hour), silent
-    // from 3 h to 2 h 20 min ago: the charts must break there, not draw across it.
+    // from 3 h to 2 h 20 min ago: the charts must break there, not draw across it. Steps rise every
+    // 10 min: the readings 6 and 8 min after each walk are at rest (no steps for 5 min, clinical
+    // rules "Personal baseline"), well past the baseline's 2 h warm-up by the end.
     const now = Date.now();
     const samples = [];
     let seq = 1;
@@ -83,6 +88,7 @@ describe.skipIf(skipBrowserTests)('consult view (Chromium)', () => {
         hr: 72 + (ago % 7),
         spo2: 97,
         rr: 15,
+        steps: 1000 + 50 * Math.floor((300 - ago) / 10),
         ...(hourly && { sbp: 126, dbp: 79, temp: 36.8 }),
       });
     }
@@ -147,6 +153,13 @@ describe.skipIf(skipBrowserTests)('consult view (Chromium)', () => {
     expect(await report.locator('[data-testid="report-table"] tr[data-vital="hr"]').count()).toBe(1);
     expect(await report.locator('[data-testid="report-table"] tr[data-vital="sbp"]').count()).toBe(1);
     expect(await report.getByTestId('report-news2').first().textContent()).toMatch(/Risk: /);
+    // The usual resting pulse learned from the walks' resting minutes, in words, in use.
+    const baseline = report.locator('[data-testid="report-baselines"] li[data-vital="hr"]');
+    expect(await baseline.getAttribute('data-state')).toBe('active');
+    expect(await baseline.textContent()).toMatch(
+      /^Usual resting pulse 7\d bpm \(±[\d.]+\), alerts above 9[\d.]+ bpm · learned from \d+ readings over 4 h \d+ min$/,
+    );
+    const baselineLimit = await baseline.getAttribute('data-limit');
 
     // A chart for every vital; 1 h first: heart rate every 2 min, limit lines from the report.
     const charts = detail.getByTestId('consult-charts');
@@ -158,6 +171,10 @@ describe.skipIf(skipBrowserTests)('consult view (Chromium)', () => {
     expect((await chart('hr').getAttribute('data-limits'))?.split(' ').length).toBeGreaterThanOrEqual(2);
     expect((await chart('spo2').getAttribute('data-limits'))?.length).toBeGreaterThan(0);
     expect(await chart('dbp').getAttribute('data-limits')).toBe('');
+    // The baseline's limit on the heart rate, a line of its own beside the fixed limits; no other chart has one.
+    expect(await chart('hr').getAttribute('data-baseline')).toBe(baselineLimit);
+    expect(await chart('spo2').getAttribute('data-baseline')).toBe('');
+    expect(await charts.textContent()).toContain('Violet short dashes on the heart rate');
 
     // 6 h: the 40-minute silence is a break in the line; blood pressure's hourly readings are there.
     await charts.getByRole('button', { name: '6 h' }).click();
@@ -216,6 +233,7 @@ describe.skipIf(skipBrowserTests)('consult view (Chromium)', () => {
       await charts.getByRole('button', { name: '6 小时' }).waitFor();
       await p.getByTestId('consult-note').getByText('会诊记录').waitFor();
       await p.getByTestId('consult-report').getByText('健康小结，过去 24 小时').waitFor();
+      expect(await p.locator('[data-testid="report-baselines"] li').textContent()).toMatch(/^平时静息心率 7\d 次\/分/);
       await p.screenshot({ path: join(SCREENSHOT_DIR, 'consult-view-zh.png'), fullPage: true });
     } finally {
       await zh.close();

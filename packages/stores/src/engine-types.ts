@@ -55,6 +55,12 @@ export interface VitalsHistory {
    * where the history keeps its own retention (a TSDB's retention policy).
    */
   trimBefore?(residentId: string, before: number): Promise<number>;
+  /**
+   * Forgets every point and latest value of a resident, those still buffered included: an import
+   * taken back before its resident was created (issue 15). Absent where the history cannot delete
+   * (a TSDB keeps what it was sent until its retention).
+   */
+  erase?(residentId: string): Promise<void>;
 }
 
 /** An event as the log stores it, before it gets its id and time. */

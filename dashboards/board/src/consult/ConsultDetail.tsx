@@ -79,6 +79,7 @@ export function ConsultDetail({ task }: { task: Task }) {
     };
   }, [residentId, pushed?.seq]);
   const limits = report.value.state === 'ok' ? report.value.value.limits : undefined;
+  const baselines = report.value.state === 'ok' ? report.value.value.baselines : undefined;
 
   return (
     <article class="consult-detail" data-testid="consult-detail" data-task-id={task.id} data-state={task.state}>
@@ -105,7 +106,7 @@ export function ConsultDetail({ task }: { task: Task }) {
         <>
           {pushed && <RiskNotice pushed={pushed} />}
           <ReportPanel report={report.value} />
-          <VitalCharts residentId={residentId} limits={limits} />
+          <VitalCharts residentId={residentId} limits={limits} baselines={baselines} />
         </>
       )}
     </article>

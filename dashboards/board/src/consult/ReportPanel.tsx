@@ -1,6 +1,8 @@
 import { type HealthReport, VITAL_KEYS } from '@vigil/contracts';
+import { t as tb } from '../i18n/baselines.ts';
 import { t } from '../i18n/consult.ts';
 import { formatNumber, formatPercent } from '../i18n/format.ts';
+import { baselineText } from './baseline-text.ts';
 import type { Loaded } from './consult-data.ts';
 import { news2Headline, news2Subscores } from './news2-text.ts';
 import { vitalName, vitalUnit } from './VitalChart.tsx';
@@ -84,7 +86,25 @@ function ReportBody({ r }: { r: HealthReport }) {
           </tbody>
         </table>
       )}
+      <Baselines baselines={r.baselines ?? []} />
       <p class="consult__note">{t('alertsRaised', { n: r.alerts.raised, open: r.alerts.open })}</p>
     </>
+  );
+}
+
+/** The personal baselines the rules hold for the resident (issue 15 item 1), one line each. */
+function Baselines({ baselines }: { baselines: readonly NonNullable<HealthReport['baselines']>[number][] }) {
+  if (baselines.length === 0) return null;
+  return (
+    <div class="report__baselines" data-testid="report-baselines">
+      <h4>{tb('title')}</h4>
+      <ul>
+        {baselines.map((b) => (
+          <li key={`${b.vital}-${b.context}`} data-vital={b.vital} data-state={b.state} data-limit={b.limit}>
+            {baselineText(b)}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -8,6 +8,11 @@ import type { LimitLine, VitalChartData } from './chart-data.ts';
 const HEIGHT = 130;
 /** First limit amber, urgent limit red (the alert priorities' colours, IEC 60601-1-8). */
 const LIMIT_COLOUR: Record<LimitLine['tier'], string> = { warn: '#b45309', critical: '#b91c1c' };
+/**
+ * The personal baseline's limit: violet short dashes, apart from the fixed limits' amber and red
+ * dashes (a low-priority rule of its own, not a tier of the thresholds).
+ */
+const BASELINE_COLOUR = '#7c3aed';
 
 export const vitalName = (vital: VitalKey): string => t(`vital_${vital}`);
 export const vitalUnit = (vital: VitalKey): string => (vital === 'rr' ? t('unit_min') : VITALS[vital].unit);
@@ -35,6 +40,9 @@ function options(vital: VitalKey, data: VitalChartData, width: number): uPlot.Op
         dash: [6, 4],
         points: { show: false },
       })),
+      ...(data.baseline === null
+        ? []
+        : [{ label: `${data.baseline}`, stroke: BASELINE_COLOUR, width: 1.5, dash: [2, 3], points: { show: false } }]),
     ],
   };
 }
@@ -43,6 +51,7 @@ const aligned = (data: VitalChartData): uPlot.AlignedData => [
   data.x,
   data.values,
   ...data.limits.map((l) => data.x.map(() => l.value)),
+  ...(data.baseline === null ? [] : [data.x.map(() => data.baseline)]),
 ];
 
 /** One vital over the chosen window, with the resident's limits as dashed lines (uPlot). */
@@ -69,6 +78,7 @@ export function VitalChart({ vital, data, hours }: { vital: VitalKey; data: Vita
       data-readings={data.readings}
       data-gaps={data.gaps}
       data-limits={data.limits.map((l) => l.value).join(' ')}
+      data-baseline={data.baseline ?? ''}
     >
       <figcaption class="vchart__head">
         <span class="vchart__name">{name}</span>

@@ -1,16 +1,26 @@
 import { useSignal } from '@preact/signals';
 import { type HealthReport, VITAL_KEYS } from '@vigil/contracts';
 import { useEffect, useMemo } from 'preact/hooks';
+import { t as tb } from '../i18n/baselines.ts';
 import { t } from '../i18n/consult.ts';
+import { activeBaselineLimit } from './baseline-text.ts';
 import { CHART_RANGES, type ChartRange, vitalChartData } from './chart-data.ts';
 import { type History, type Loaded, loadHistory } from './consult-data.ts';
 import { VitalChart } from './VitalChart.tsx';
 
 /**
  * Every vital of one resident over 1, 6 or 24 h from the history (one reading per vital per step), the
- * resident's limits from the health report drawn on each chart.
+ * resident's limits from the health report drawn on each chart, and an active personal baseline's limit.
  */
-export function VitalCharts({ residentId, limits }: { residentId: string; limits: HealthReport['limits'] }) {
+export function VitalCharts({
+  residentId,
+  limits,
+  baselines,
+}: {
+  residentId: string;
+  limits: HealthReport['limits'];
+  baselines: HealthReport['baselines'];
+}) {
   const hours = useSignal<ChartRange>(1);
   const history = useSignal<Loaded<History>>({ state: 'loading' });
   const h = hours.value;
@@ -33,11 +43,18 @@ export function VitalCharts({ residentId, limits }: { residentId: string; limits
       loaded.state === 'ok'
         ? VITAL_KEYS.map((k) => ({
             vital: k,
-            data: vitalChartData(loaded.value.points, k, loaded.value, k === 'dbp' ? undefined : limits?.[k]),
+            data: vitalChartData(
+              loaded.value.points,
+              k,
+              loaded.value,
+              k === 'dbp' ? undefined : limits?.[k],
+              activeBaselineLimit(baselines, k),
+            ),
           }))
         : [],
-    [loaded, limits],
+    [loaded, limits, baselines],
   );
+  const withBaseline = charts.some((c) => c.data.baseline !== null);
   return (
     <section class="cpanel consult-charts" aria-labelledby="consult-charts-title" data-testid="consult-charts">
       <div class="cpanel__head">
@@ -68,6 +85,7 @@ export function VitalCharts({ residentId, limits }: { residentId: string; limits
       {loaded.state === 'ok' && (
         <>
           <p class="consult__legend">{t('limitLegend')}</p>
+          {withBaseline && <p class="consult__legend">{tb('chartLegend')}</p>}
           <div class="vcharts" data-hours={h}>
             {charts.map((c) => (
               <VitalChart key={`${c.vital}-${h}`} vital={c.vital} hours={h} data={c.data} />

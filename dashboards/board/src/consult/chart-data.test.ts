@@ -94,3 +94,15 @@ describe('limitLines', () => {
     ]);
   });
 });
+
+describe('the personal baseline line', () => {
+  it('is kept apart from the fixed limits and widens the y range so it is always on the chart', () => {
+    const points = Array.from({ length: 10 }, (_, i) => ({ ts: T0 + i * MIN, hr: 60 + (i % 3) }));
+    const d = vitalChartData(points, 'hr', hour, { low: 40, high: 120 }, 80.4);
+    expect(d.baseline).toBe(80.4);
+    expect(d.limits.map((l) => l.value)).toEqual([40, 120]);
+    const without = vitalChartData(points.slice(0, 3), 'hr', hour, undefined, 80.4);
+    expect(without.yRange?.[1]).toBeGreaterThan(80.4);
+    expect(vitalChartData(points, 'hr', hour).baseline).toBeNull();
+  });
+});

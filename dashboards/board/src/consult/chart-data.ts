@@ -42,6 +42,11 @@ export interface VitalChartData {
   x: number[];
   values: (number | null)[];
   limits: LimitLine[];
+  /**
+   * The resident's personal baseline alert limit (issue 15: resting pulse above the usual by
+   * max(20 bpm, 3 sd)), drawn apart from the fixed limits; null when no baseline judges this vital now.
+   */
+  baseline: number | null;
   /** Readings in the window. */
   readings: number;
   /** Silences longer than the vital's freshness between two readings (each is a break in the line). */
@@ -80,6 +85,7 @@ export function vitalChartData(
   vital: VitalKey,
   window: { fromMs: number; toMs: number; stepMs: number },
   limits?: ReportLimits,
+  baseline?: number,
 ): VitalChartData {
   const readings = points
     .map((p) => ({ ts: toMs(p.ts), v: p[vital] }))
@@ -113,12 +119,21 @@ export function vitalChartData(
     values.push(null);
   }
   const lines = limitLines(limits);
-  return { x, values, limits: lines, readings: readings.length, gaps, yRange: yRange(readings, lines) };
+  const extra = baseline === undefined ? [] : [baseline];
+  return {
+    x,
+    values,
+    limits: lines,
+    baseline: baseline ?? null,
+    readings: readings.length,
+    gaps,
+    yRange: yRange(readings, [...lines.map((l) => l.value), ...extra]),
+  };
 }
 
 /** Min and max of the readings and limit lines, with a little room above and below. */
-function yRange(readings: readonly { v: number }[], lines: readonly LimitLine[]): [number, number] | null {
-  const all = [...readings.map((r) => r.v), ...lines.map((l) => l.value)];
+function yRange(readings: readonly { v: number }[], lines: readonly number[]): [number, number] | null {
+  const all = [...readings.map((r) => r.v), ...lines];
   if (all.length === 0) return null;
   const lo = Math.min(...all);
   const hi = Math.max(...all);

@@ -7,6 +7,7 @@ import { userOf } from '../auth-guard.ts';
 import type { GatewayContext, RouteOptions } from '../context.ts';
 import { badRequest, conflict } from '../errors.ts';
 import { residentWithoutHealth } from '../health-redaction.ts';
+import { commitImport } from './import-commit.ts';
 import { facilityToProvision } from './provisioning.ts';
 import { assertValidCarePlan } from './residents.ts';
 
@@ -30,8 +31,10 @@ const MAX_PROBLEMS = 100;
  * `POST /api/residents/import` (contract §4.1, issue 15 item 4): a resident arriving from another
  * deployment, with the FHIR R4 Bundle its old facility exported (`GET /api/residents/{id}/fhir`) and
  * the resident's consent. Creates the resident, writes the bundle's vital-sign readings into their
- * history in time order, seeds their rule memory with the personal baselines it carries, and audits `resident.import` at the new facility. Who: admins, and managers
- * of the facility the resident arrives at (a facility of someone else's is 404).
+ * history in time order, seeds their rule memory with the personal baselines it carries, and audits
+ * `resident.import` at the new facility; all of it or, on a failure, nothing (503 `unavailable`,
+ * import-commit.ts). Who: admins, and managers of the facility the resident arrives at (a facility of
+ * someone else's is 404).
  */
 export const residentImportRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
   app.post(
@@ -78,13 +81,8 @@ export const residentImportRoutes: FastifyPluginAsyncZod<RouteOptions> = async (
         carePlan: body.carePlan ?? {},
         consent: { ...body.consent },
       };
-      await ctx.stores.residents.put(resident);
-      // In time order, as the live path writes them (a TSDB appends; the memory history inserts).
-      for (const p of points) await ctx.stores.vitals.append(id, p);
-      // The learned baseline into the resident's rule memory, through the partition log: in it before
-      // the 201, so the first reading of any wearable bound afterwards is judged against it (issue 15
-      // "the new facility starts with baselines instead of a blank resident").
-      if (restingHr && ctx.ruleMemory) await ctx.ruleMemory.seedBaseline(id, resident.facilityId, restingHr);
+      // All or nothing: history, baseline, and the resident last (import-commit.ts).
+      await commitImport(ctx, resident, points, restingHr);
       // Ids and a count only: the readings are health data.
       ctx.audit.record(
         user,

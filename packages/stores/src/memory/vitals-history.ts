@@ -78,6 +78,11 @@ export class MemoryVitalsHistory implements VitalsHistory {
     return drop;
   }
 
+  async erase(residentId: string) {
+    this.series.delete(residentId);
+    this.latestByResident.delete(residentId);
+  }
+
   async range(residentId: string, from: number, to: number) {
     return this.series.get(residentId)?.range(from, to) ?? [];
   }

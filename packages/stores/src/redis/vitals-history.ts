@@ -312,6 +312,24 @@ export class RedisVitalsHistory implements VitalsHistory {
     return this.redis.zremrangebyscore(this.history(residentId), '-inf', `(${before}`);
   }
 
+  /**
+   * Drops the resident's buffered points, waits out any write-out that holds some (a failed one puts
+   * them back, dropped again), then deletes the history and the latest hash.
+   */
+  async erase(residentId: string): Promise<void> {
+    for (;;) {
+      const buffered = this.buffer.get(residentId);
+      if (buffered) {
+        this.buffer.delete(residentId);
+        this.bufferedPoints -= buffered.length;
+      }
+      if (!this.writeOuts.some((w) => w.points.has(residentId))) break;
+      // The chain's tail: every write-out under way or queued has finished (it never rejects).
+      await this.writing;
+    }
+    await this.redis.del(this.history(residentId), this.latestKey(residentId));
+  }
+
   async range(residentId: string, from: number, to: number): Promise<VitalsPoint[]> {
     const key = this.history(residentId);
     const [[members, count, head], pending] = await this.withPending(residentId, (pending) =>
