@@ -59,7 +59,11 @@ function cachedVitalSpec(s: RuleSettingsBody, rule: VitalRules[ThresholdVital], 
   return spec;
 }
 
-/** One reading of one vital against its limits, both directions (clinical.md thresholds, critical limits). */
+/**
+ * One reading of one vital against its limits, both directions (clinical.md thresholds, critical
+ * limits), appended to `out`. An in-range reading of a direction `ctx.tracked` says is not tracked is
+ * left out (see `WearableContext.tracked`).
+ */
 export function thresholdObservations(
   vital: ThresholdVital,
   value: number,
@@ -71,12 +75,31 @@ export function thresholdObservations(
     critical: CriticalLimit;
     sampling: VitalSampling;
     deviceId: string;
+    tracked?: ((key: string) => boolean) | undefined;
   },
+  out: Observation[] = [],
 ): Observation[] {
-  const { rule, critical } = ctx;
+  const { rule, critical, tracked } = ctx;
   // Both directions share one spec; `describe` is a method, not a closure made per observation.
   const spec = cachedVitalSpec(ctx.settings, rule, ctx.sampling);
-  return observeVital(vital, value, ts, rule, critical).map((o) => ({
+  for (const o of observeVital(vital, value, ts, rule, critical)) {
+    if (o.point.tier === 0 && tracked && !tracked(o.kind)) continue;
+    out.push(thresholdObservation(vital, value, ts, spot, ctx, spec, o));
+  }
+  return out;
+}
+
+function thresholdObservation(
+  vital: ThresholdVital,
+  value: number,
+  ts: number,
+  spot: boolean,
+  ctx: Parameters<typeof thresholdObservations>[4],
+  spec: PersistenceSpec,
+  o: ReturnType<typeof observeVital>[number],
+): Observation {
+  const { rule, critical } = ctx;
+  return {
     key: o.kind,
     kind: o.kind,
     rule: RULE_IDS[vital][o.direction],
@@ -100,7 +123,7 @@ export function thresholdObservations(
           : {}),
       };
     },
-  }));
+  };
 }
 
 /**

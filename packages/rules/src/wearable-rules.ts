@@ -53,6 +53,13 @@ export interface WearableContext {
    * noise measurement uses it (docs/clinical-rules.md), to show what those controls are worth.
    */
   noiseControls?: boolean;
+  /**
+   * Whether the caller keeps a track for an observation key. An in-range reading of a condition
+   * nobody tracks changes nothing (the condition tracker forgets quiet conditions and skips such
+   * observations), so threshold observations for it are not made at all: for a resident in good
+   * health that is ten of a sample's twelve, every second. Absent: every observation is made.
+   */
+  tracked?: (key: string) => boolean;
 }
 
 /** What a resident's rules are, from the facility's settings and the resident's care plan. */
@@ -150,8 +157,15 @@ export function observeWearableSample(
     freshMs = Math.max(freshMs, sampling.freshMs);
     const prev = m.clean.values[vital];
     if (!prev || prev.ts <= ts) m.clean.values[vital] = { v: value, ts, freshMs: sampling.freshMs };
-    const context = { settings, rule: rules[vital], critical: critical[vital], sampling, deviceId: ctx.deviceId };
-    obs.push(...thresholdObservations(vital, value, ts, spot, context));
+    const context = {
+      settings,
+      rule: rules[vital],
+      critical: critical[vital],
+      sampling,
+      deviceId: ctx.deviceId,
+      tracked: ctx.tracked,
+    };
+    thresholdObservations(vital, value, ts, spot, context, obs);
   }
   if (sample.consciousness !== undefined) m.clean.consciousness = { v: sample.consciousness as Consciousness, ts };
   if (sample.onOxygen !== undefined) m.clean.onOxygen = { v: sample.onOxygen, ts };

@@ -80,6 +80,7 @@ export class Monitor implements IngestSink {
         deviceId: device.id,
         profile: device.profile,
         ...(this.deps.noiseControls === false && { noiseControls: false }),
+        tracked: (key: string) => state.tracks[key] !== undefined,
       };
       for (const s of samples) {
         await this.deps.stores.vitals.append(resident.id, s);
