@@ -1,10 +1,9 @@
 import { join } from 'node:path';
-import mqtt from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../../services/vigil/src/app.ts';
-import { TEST_PLATFORM } from '../../../services/vigil/test/harness.ts';
-import { BOARD_DIST, launchChromium, prepareBoard, rest, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { launchChromium, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { type BoardPlatform, signInOnPage, startBoardPlatform } from './platform.ts';
 
 /**
  * The caregiver board's alarms end to end: real SOS, fall and device events over MQTT into the whole
@@ -51,44 +50,28 @@ async function listen(page: Page, ms: number): Promise<{ peak: number; newBursts
 }
 
 describe.skipIf(skipBrowserTests)('caregiver board alarms (Chromium)', () => {
-  let app: App | undefined;
+  let platform: BoardPlatform | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext;
   let page: Page;
   let base: string;
-  let wearable: mqtt.MqttClient | undefined;
-  let sensor: mqtt.MqttClient | undefined;
+  let wearable: MqttClient | undefined;
+  let sensor: MqttClient | undefined;
   let wearableId: string;
   let sensorId: string;
 
-  const publish = (client: mqtt.MqttClient | undefined, id: string, channel: string, payload: object) =>
+  const publish = (client: MqttClient | undefined, id: string, channel: string, payload: object) =>
     client!.publishAsync(`care/${FACILITY}/devices/${id}/${channel}`, JSON.stringify(payload), { qos: 1 });
   const event = (type: string) => publish(wearable, wearableId, 'events', { ts: Date.now(), type });
   const card = (priority: string, state = 'active') =>
     page.locator(`[role="article"][data-priority="${priority}"][data-state="${state}"]`);
 
   beforeAll(async () => {
-    await prepareBoard();
-    app = await createApp({
-      ...TEST_PLATFORM,
-      simulator: false,
-      boardDir: BOARD_DIST,
-    });
-    const ports = await app.start();
-    base = `http://127.0.0.1:${ports.httpPort}`;
-    const admin = (
-      await rest<{ token: string }>(base, 'POST', '/api/auth/login', undefined, {
-        username: 'admin',
-        password: 'admin-pass-123',
-      })
-    ).token;
-    await rest(base, 'POST', '/api/facilities', admin, {
-      id: FACILITY,
-      name: 'Elm Court',
-      zones: [{ id: 'north', name: 'North' }],
-    });
-    await rest(base, 'POST', '/api/users', admin, { ...CAREGIVER, role: 'caregiver', facilityIds: [FACILITY] });
-    await rest(base, 'POST', '/api/residents', admin, {
+    platform = await startBoardPlatform();
+    base = platform.base;
+    await platform.addFacility({ id: FACILITY, name: 'Elm Court', zones: [{ id: 'north', name: 'North' }] });
+    await platform.addUser({ ...CAREGIVER, role: 'caregiver', facilityIds: [FACILITY] });
+    await platform.addResident({
       id: RESIDENT,
       facilityId: FACILITY,
       name: 'Grace Hopper',
@@ -96,19 +79,8 @@ describe.skipIf(skipBrowserTests)('caregiver board alarms (Chromium)', () => {
       roomId: '7',
     });
     const connect = async (kind: string) => {
-      const d = await rest<{ id: string; secret: string }>(base, 'POST', '/api/devices', admin, {
-        facilityId: FACILITY,
-        kind,
-        residentId: RESIDENT,
-      });
-      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqttPort}`, {
-        username: d.id,
-        password: d.secret,
-        clientId: d.id,
-        protocolVersion: 4,
-        reconnectPeriod: 0,
-      });
-      return { id: d.id, client };
+      const d = await platform!.addDevice({ facilityId: FACILITY, kind, residentId: RESIDENT });
+      return { id: d.id, client: await platform!.connectDevice(d) };
     };
     ({ id: wearableId, client: wearable } = await connect('wearable'));
     ({ id: sensorId, client: sensor } = await connect('wearable'));
@@ -124,17 +96,12 @@ describe.skipIf(skipBrowserTests)('caregiver board alarms (Chromium)', () => {
   });
 
   afterAll(async () => {
-    wearable?.end(true);
-    sensor?.end(true);
     await browser?.close();
-    await app?.stop();
+    await platform?.stop();
   });
 
   it('signs in with the audio running and the mute ready', async () => {
-    await page.goto(`${base}/`);
-    await page.fill('#username', CAREGIVER.username);
-    await page.fill('#password', CAREGIVER.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInOnPage(page, base, CAREGIVER);
     await page.getByText('Live', { exact: true }).waitFor({ timeout: 5_000 });
     await page.waitForFunction(() => __vigilAlarm.state === 'running', undefined, { timeout: 5_000 });
     expect(await page.getByTestId('sound-banner').count()).toBe(0);

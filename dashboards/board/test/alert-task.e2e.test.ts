@@ -1,11 +1,9 @@
 import { join } from 'node:path';
-import type { Alert, LoginResponse } from '@vigil/contracts';
-import mqtt from 'mqtt';
+import type { Alert } from '@vigil/contracts';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../../services/vigil/src/app.ts';
-import { TEST_PLATFORM } from '../../../services/vigil/test/harness.ts';
-import { BOARD_DIST, launchChromium, prepareBoard, rest, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { launchChromium, rest, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { type BoardPlatform, type DeviceSecret, openPage, signInOnPage, startBoardPlatform } from './platform.ts';
 
 /**
  * Issue 14 "Alert ↔ task" in a real browser against the whole platform: a caregiver completes the
@@ -17,95 +15,49 @@ const FACILITY = 'fac-at';
 const CAREGIVER = { username: 'cara', password: 'cara-pass-123', name: 'Cara Carer' };
 const FIXER = { username: 'max', password: 'max-pass-1234', name: 'Max Fixer' };
 
-async function signIn(base: string, who: { username: string; password: string }): Promise<LoginResponse> {
-  return rest<LoginResponse>(base, 'POST', '/api/auth/login', undefined, who);
-}
-
 async function openBoard(browser: Browser, base: string, who: typeof CAREGIVER, locale: 'en' | 'zh-CN' = 'en') {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error('page error:', err.message));
-  await page.goto(`${base}/`);
-  await page.fill('#username', who.username);
-  await page.fill('#password', who.password);
-  // By its role, not its words: the sign-in page speaks the browser's language.
-  await page.locator('button[type="submit"]').click();
+  const page = await openPage(browser, { viewport: { width: 1280, height: 800 }, locale });
+  // The sign-in page speaks the browser's language.
+  await signInOnPage(page, base, who);
   await page.getByText(who.name).waitFor({ timeout: 5_000 });
   if (locale === 'en') await page.getByText('Live', { exact: true }).waitFor({ timeout: 5_000 });
-  return { context, page };
+  return { context: page.context(), page };
 }
 
 describe.skipIf(skipBrowserTests)('alert ↔ task on the board (Chromium)', () => {
-  let app: App | undefined;
+  let platform: BoardPlatform | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
-  const clients: mqtt.MqttClient[] = [];
   let base: string;
-  let mqttPort: number;
   let admin: string;
-  let wearable: { id: string; secret: string };
-  let sensor: { id: string; secret: string };
+  let wearable: DeviceSecret;
+  let sensor: DeviceSecret;
 
-  const connect = async (d: { id: string; secret: string }) => {
-    const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
-      username: d.id,
-      password: d.secret,
-      clientId: d.id,
-      protocolVersion: 4,
-      reconnectPeriod: 0,
-    });
-    clients.push(c);
-    return c;
-  };
+  const connect = (d: DeviceSecret) => platform!.connectDevice(d);
 
   beforeAll(async () => {
-    await prepareBoard();
-    app = await createApp({ ...TEST_PLATFORM, simulator: false, boardDir: BOARD_DIST });
-    const ports = await app.start();
-    base = `http://127.0.0.1:${ports.httpPort}`;
-    mqttPort = ports.mqttPort;
-
-    admin = (await signIn(base, { username: 'admin', password: 'admin-pass-123' })).token;
-    await rest(base, 'POST', '/api/facilities', admin, {
-      id: FACILITY,
-      name: 'Lakeside House',
-      zones: [{ id: 'north', name: 'North wing' }],
-    });
+    platform = await startBoardPlatform();
+    base = platform.base;
+    admin = platform.admin;
+    await platform.addFacility({ id: FACILITY, name: 'Lakeside House', zones: [{ id: 'north', name: 'North wing' }] });
     for (const [who, role] of [
       [CAREGIVER, 'caregiver'],
       [FIXER, 'maintenance'],
     ] as const) {
-      await rest(base, 'POST', '/api/users', admin, { ...who, role, facilityIds: [FACILITY] });
+      await platform.addUser({ ...who, role, facilityIds: [FACILITY] });
       // Tasks go only to staff on duty.
-      const me = await signIn(base, who);
-      await rest(base, 'PUT', `/api/users/${me.user.id}/duty`, me.token, { onDuty: true });
+      await platform.goOnDuty(who);
     }
-    await rest(base, 'POST', '/api/residents', admin, {
-      id: 'res-bo',
-      facilityId: FACILITY,
-      name: 'Bo Wen',
-      zoneId: 'north',
-      roomId: '7',
-    });
-    wearable = await rest(base, 'POST', '/api/devices', admin, {
-      facilityId: FACILITY,
-      kind: 'wearable',
-      residentId: 'res-bo',
-    });
-    sensor = await rest(base, 'POST', '/api/devices', admin, {
-      facilityId: FACILITY,
-      kind: 'sensor',
-      zoneId: 'north',
-      roomId: 'laundry',
-    });
+    await platform.addResident({ id: 'res-bo', facilityId: FACILITY, name: 'Bo Wen', zoneId: 'north', roomId: '7' });
+    wearable = await platform.addDevice({ facilityId: FACILITY, kind: 'wearable', residentId: 'res-bo' });
+    sensor = await platform.addDevice({ facilityId: FACILITY, kind: 'sensor', zoneId: 'north', roomId: 'laundry' });
     browser = await launchChromium();
   });
 
   afterAll(async () => {
-    for (const c of clients) c.end(true);
     for (const c of contexts) await c.close();
     await browser?.close();
-    await app?.stop();
+    await platform?.stop();
   });
 
   it("completes the SOS's on-site task with an outcome, and the alert leaves the open list", async () => {

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
-import type { Alert, LoginResponse, Task } from '@vigil/contracts';
-import mqtt from 'mqtt';
+import type { Alert, Task } from '@vigil/contracts';
+import type { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../../services/vigil/src/app.ts';
-import { TEST_PLATFORM } from '../../../services/vigil/test/harness.ts';
-import { BOARD_DIST, launchChromium, prepareBoard, rest, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { launchChromium, rest, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { type BoardPlatform, type DeviceSecret, openPage, signIn, startBoardPlatform } from './platform.ts';
 
 /**
  * The caregiver's path end to end, in a real browser against the whole platform in this process:
@@ -17,12 +16,8 @@ const RESIDENT = 'res-ada';
 const CAREGIVER = { username: 'carol', password: 'carol-pass-123', name: 'Carol Carer' };
 const MANAGER = { username: 'mia', password: 'mia-pass-1234', name: 'Mia Manager' };
 
-async function signIn(base: string, username: string, password: string): Promise<LoginResponse> {
-  return rest<LoginResponse>(base, 'POST', '/api/auth/login', undefined, { username, password });
-}
-
-async function login(base: string, username: string, password: string): Promise<string> {
-  return (await signIn(base, username, password)).token;
+async function login(base: string, who: { username: string; password: string }): Promise<string> {
+  return (await signIn(base, who)).token;
 }
 
 /** The task routes of issue 4 (gateway); the task test is skipped, and says so, on a gateway without them. */
@@ -32,57 +27,36 @@ async function haveTaskRoutes(base: string, token: string): Promise<boolean> {
 }
 
 describe.skipIf(skipBrowserTests)('caregiver board (Chromium)', () => {
-  let app: App | undefined;
+  let platform: BoardPlatform | undefined;
   let browser: Browser | undefined;
   let page: Page;
   let base: string;
-  let mqttPort: number;
-  let device: { id: string; secret: string };
-  let device$: mqtt.MqttClient | undefined;
+  let device: DeviceSecret;
+  let device$: MqttClient | undefined;
 
   beforeAll(async () => {
-    await prepareBoard();
-
-    app = await createApp({
-      ...TEST_PLATFORM,
-      simulator: false,
-      boardDir: BOARD_DIST,
-    });
-    const ports = await app.start();
-    base = `http://127.0.0.1:${ports.httpPort}`;
-    mqttPort = ports.mqttPort;
-
-    const admin = await login(base, 'admin', 'admin-pass-123');
-    await rest(base, 'POST', '/api/facilities', admin, {
-      id: FACILITY,
-      name: 'Riverside House',
-      zones: [{ id: 'east', name: 'East wing' }],
-    });
-    await rest(base, 'POST', '/api/users', admin, { ...CAREGIVER, role: 'caregiver', facilityIds: [FACILITY] });
-    await rest(base, 'POST', '/api/users', admin, { ...MANAGER, role: 'manager', facilityIds: [FACILITY] });
-    await rest(base, 'POST', '/api/residents', admin, {
+    platform = await startBoardPlatform();
+    base = platform.base;
+    await platform.addFacility({ id: FACILITY, name: 'Riverside House', zones: [{ id: 'east', name: 'East wing' }] });
+    await platform.addUser({ ...CAREGIVER, role: 'caregiver', facilityIds: [FACILITY] });
+    await platform.addUser({ ...MANAGER, role: 'manager', facilityIds: [FACILITY] });
+    await platform.addResident({
       id: RESIDENT,
       facilityId: FACILITY,
       name: 'Ada Lovelace',
       zoneId: 'east',
       roomId: '12',
     });
-    device = await rest(base, 'POST', '/api/devices', admin, {
-      facilityId: FACILITY,
-      kind: 'wearable',
-      residentId: RESIDENT,
-    });
+    device = await platform.addDevice({ facilityId: FACILITY, kind: 'wearable', residentId: RESIDENT });
 
     browser = await launchChromium();
     // A landscape ward tablet.
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en' });
-    page.on('pageerror', (err) => console.error('page error:', err.message));
+    page = await openPage(browser, { viewport: { width: 1280, height: 800 }, locale: 'en' });
   });
 
   afterAll(async () => {
-    device$?.end(true);
     await browser?.close();
-    await app?.stop();
+    await platform?.stop();
   });
 
   it('refuses a wrong password in words', async () => {
@@ -103,13 +77,7 @@ describe.skipIf(skipBrowserTests)('caregiver board (Chromium)', () => {
     await tile.getByText('Ada Lovelace').waitFor({ timeout: 5_000 });
     await page.getByText('Live', { exact: true }).waitFor({ timeout: 5_000 });
 
-    device$ = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
-      username: device.id,
-      password: device.secret,
-      clientId: device.id,
-      protocolVersion: 4,
-      reconnectPeriod: 0,
-    });
+    device$ = await platform!.connectDevice(device);
     // Arrives only through the socket's `subscribe:vitals` (the tile loaded before it was sent).
     // SpO2 93 is below the NEWS2 normal band, so the tile must highlight it.
     await device$.publishAsync(
@@ -151,7 +119,7 @@ describe.skipIf(skipBrowserTests)('caregiver board (Chromium)', () => {
     expect(await card.textContent()).toContain('Acknowledged by you');
     await page.waitForFunction(() => !document.title.startsWith('('), undefined, { timeout: 5_000 });
 
-    const token = await login(base, CAREGIVER.username, CAREGIVER.password);
+    const token = await login(base, CAREGIVER);
     const alert = await rest<Alert>(base, 'GET', `/api/alerts/${alertId}`, token);
     expect(alert.state).toBe('acknowledged');
     expect(alert.kind).toBe('sos');
@@ -168,7 +136,7 @@ describe.skipIf(skipBrowserTests)('caregiver board (Chromium)', () => {
   });
 
   it('turns an SOS into an on-site task the caregiver accepts, starts and completes', async (ctx) => {
-    const me = await signIn(base, CAREGIVER.username, CAREGIVER.password);
+    const me = await signIn(base, CAREGIVER);
     if (!(await haveTaskRoutes(base, me.token))) {
       console.warn('board e2e: no /api/tasks on this gateway yet; task test skipped');
       ctx.skip();
@@ -225,7 +193,7 @@ describe.skipIf(skipBrowserTests)('caregiver board (Chromium)', () => {
   });
 
   it("shows the manager SLA warnings and the team's duty and load", async (ctx) => {
-    const token = await login(base, MANAGER.username, MANAGER.password);
+    const token = await login(base, MANAGER);
     if (!(await haveTaskRoutes(base, token))) ctx.skip();
     const mgr = await browser!.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en' });
     try {
@@ -256,8 +224,8 @@ describe.skipIf(skipBrowserTests)('caregiver board (Chromium)', () => {
   });
 
   it('says loudly when the live connection is lost', async () => {
-    await app!.stop();
-    app = undefined;
+    await platform!.stop();
+    platform = undefined;
     await page.getByText('Live connection lost — reconnecting…').waitFor({ timeout: 10_000 });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'board-connection-lost.png'), fullPage: true });
   });

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
-import { type LoginResponse, type Task, VITAL_KEYS } from '@vigil/contracts';
-import mqtt from 'mqtt';
+import { VITAL_KEYS } from '@vigil/contracts';
+import type { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../../services/vigil/src/app.ts';
-import { TEST_PLATFORM } from '../../../services/vigil/test/harness.ts';
-import { BOARD_DIST, launchChromium, prepareBoard, rest, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { launchChromium, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { type BoardPlatform, openPage, signInOnPage, startBoardPlatform, waitForConsult } from './platform.ts';
 
 /**
  * The doctor's path end to end (issue 14 item 3), in Chromium against the whole platform in this
@@ -22,55 +21,26 @@ const RESIDENT = 'res-grace';
 const DOCTOR = { username: 'drli', password: 'drli-pass-1234', name: 'Dr Li Wei' };
 const NOTE = 'Listened to the chest by video: clear. Oxygen 2 L, recheck in 1 h.';
 const MIN = 60_000;
-const TEST_ADMIN = { username: TEST_PLATFORM.adminUsername, password: TEST_PLATFORM.adminPassword };
 
 describe.skipIf(skipBrowserTests)('consult view (Chromium)', () => {
-  let app: App | undefined;
+  let platform: BoardPlatform | undefined;
   let browser: Browser | undefined;
   let page: Page;
   let base: string;
-  let device$: mqtt.MqttClient | undefined;
+  let device$: MqttClient | undefined;
 
   beforeAll(async () => {
-    await prepareBoard();
-    app = await createApp({ ...TEST_PLATFORM, simulator: false, boardDir: BOARD_DIST });
-    const ports = await app.start();
-    base = `http://127.0.0.1:${ports.httpPort}`;
-
-    const admin = (await rest<LoginResponse>(base, 'POST', '/api/auth/login', undefined, TEST_ADMIN)).token;
-    await rest(base, 'POST', '/api/facilities', admin, {
-      id: FACILITY,
-      name: 'Garden Court',
-      zones: [{ id: 'west', name: 'West wing' }],
+    platform = await startBoardPlatform();
+    base = platform.base;
+    const home = await platform.provisionHome({
+      facility: { id: FACILITY, name: 'Garden Court', zones: [{ id: 'west', name: 'West wing' }] },
+      resident: { id: RESIDENT, name: 'Grace Hopper', zoneId: 'west', roomId: '7' },
+      users: [{ ...DOCTOR, role: 'medical' }],
     });
-    const doctor = await rest<{ id: string }>(base, 'POST', '/api/users', admin, {
-      ...DOCTOR,
-      role: 'medical',
-      facilityIds: [FACILITY],
-    });
-    await rest(base, 'POST', '/api/residents', admin, {
-      id: RESIDENT,
-      facilityId: FACILITY,
-      name: 'Grace Hopper',
-      zoneId: 'west',
-      roomId: '7',
-    });
-    const device = await rest<{ id: string; secret: string }>(base, 'POST', '/api/devices', admin, {
-      facilityId: FACILITY,
-      kind: 'wearable',
-      residentId: RESIDENT,
-    });
+    const device = home.device;
+    device$ = home.wearable;
     // Consults are offered to medical staff on duty (else they go to a manager).
-    const docToken = (await rest<LoginResponse>(base, 'POST', '/api/auth/login', undefined, DOCTOR)).token;
-    await rest(base, 'PUT', `/api/users/${doctor.id}/duty`, docToken, { onDuty: true });
-
-    device$ = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqttPort}`, {
-      username: device.id,
-      password: device.secret,
-      clientId: device.id,
-      protocolVersion: 4,
-      reconnectPeriod: 0,
-    });
+    const docToken = (await platform.goOnDuty(DOCTOR)).token;
     const topic = `care/${FACILITY}/devices/${device.id}/vitals`;
     // Five hours of calm readings every 2 min (blood pressure and temperature every hour), silent
     // from 3 h to 2 h 20 min ago: the charts must break there, not draw across it. Steps rise every
@@ -102,33 +72,19 @@ describe.skipIf(skipBrowserTests)('consult view (Chromium)', () => {
       },
     );
     // Wait until the platform has made the consult, so the board's first load has it.
-    const hasConsult = async () =>
-      (await rest<Task[]>(base, 'GET', '/api/tasks?state=active&assignee=me', docToken)).some(
-        (t) => t.kind === 'remote_consult' && t.residentId === RESIDENT,
-      );
-    const deadline = Date.now() + 10_000;
-    while (!(await hasConsult())) {
-      if (Date.now() > deadline) throw new Error('no consult task within 10 s of SpO2 79 %');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForConsult(base, docToken, RESIDENT);
 
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en' });
-    page = await context.newPage();
-    page.on('pageerror', (err) => console.error('page error:', err.message));
+    page = await openPage(browser, { viewport: { width: 1366, height: 900 }, locale: 'en' });
   });
 
   afterAll(async () => {
-    device$?.end(true);
     await browser?.close();
-    await app?.stop();
+    await platform?.stop();
   });
 
   it('shows the consult with its context, summary and a chart of every vital over 1, 6 and 24 h', async () => {
-    await page.goto(`${base}/`);
-    await page.fill('#username', DOCTOR.username);
-    await page.fill('#password', DOCTOR.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInOnPage(page, base, DOCTOR);
 
     const item = page.locator('[data-testid="consult-item"][data-state="assigned"]').first();
     await item.waitFor({ timeout: 15_000 });

@@ -1,11 +1,9 @@
 import { join } from 'node:path';
-import type { LoginResponse } from '@vigil/contracts';
-import mqtt from 'mqtt';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { MqttClient } from 'mqtt';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../../services/vigil/src/app.ts';
-import { TEST_PLATFORM } from '../../../services/vigil/test/harness.ts';
-import { BOARD_DIST, launchChromium, prepareBoard, rest, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { launchChromium, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { type BoardPlatform, openPage, startBoardPlatform } from './platform.ts';
 
 /**
  * The board in Chinese for a browser that asks for it (issue 14 item 6): the login page, the tiles and
@@ -39,51 +37,23 @@ async function cjkGlyphsDiffer(page: Page): Promise<boolean> {
 }
 
 describe.skipIf(skipBrowserTests)('the board in Chinese and English (Chromium)', () => {
-  let app: App | undefined;
+  let platform: BoardPlatform | undefined;
   let browser: Browser | undefined;
-  let context: BrowserContext;
   let page: Page;
   let base: string;
-  let device$: mqtt.MqttClient | undefined;
+  let device$: MqttClient | undefined;
   let deviceId: string;
 
   beforeAll(async () => {
-    await prepareBoard();
-    app = await createApp({ ...TEST_PLATFORM, simulator: false, boardDir: BOARD_DIST });
-    const ports = await app.start();
-    base = `http://127.0.0.1:${ports.httpPort}`;
-    const admin = (
-      await rest<LoginResponse>(base, 'POST', '/api/auth/login', undefined, {
-        username: 'admin',
-        password: 'admin-pass-123',
-      })
-    ).token;
-    await rest(base, 'POST', '/api/facilities', admin, {
-      id: FACILITY,
-      name: '松鹤园',
-      zones: [{ id: 'east', name: '东区' }],
-    });
-    await rest(base, 'POST', '/api/users', admin, { ...CAREGIVER, role: 'caregiver', facilityIds: [FACILITY] });
-    await rest(base, 'POST', '/api/residents', admin, {
-      id: RESIDENT,
-      facilityId: FACILITY,
-      name: '林秀英',
-      zoneId: 'east',
-      roomId: '12',
-    });
-    const device = await rest<{ id: string; secret: string }>(base, 'POST', '/api/devices', admin, {
-      facilityId: FACILITY,
-      kind: 'wearable',
-      residentId: RESIDENT,
+    platform = await startBoardPlatform();
+    base = platform.base;
+    const { device, wearable } = await platform.provisionHome({
+      facility: { id: FACILITY, name: '松鹤园', zones: [{ id: 'east', name: '东区' }] },
+      resident: { id: RESIDENT, name: '林秀英', zoneId: 'east', roomId: '12' },
+      users: [{ ...CAREGIVER, role: 'caregiver' }],
     });
     deviceId = device.id;
-    device$ = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqttPort}`, {
-      username: device.id,
-      password: device.secret,
-      clientId: device.id,
-      protocolVersion: 4,
-      reconnectPeriod: 0,
-    });
+    device$ = wearable;
     await device$.publishAsync(
       `care/${FACILITY}/devices/${device.id}/vitals`,
       JSON.stringify({ ts: Date.now(), seq: 1, hr: 76, spo2: 97, rr: 16, sbp: 124, dbp: 78, temp: 36.6, worn: true }),
@@ -92,15 +62,12 @@ describe.skipIf(skipBrowserTests)('the board in Chinese and English (Chromium)',
 
     browser = await launchChromium();
     // A browser set to Chinese: navigator.languages and Accept-Language say zh-CN.
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.on('pageerror', (err) => console.error('page error:', err.message));
+    page = await openPage(browser, { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
   });
 
   afterAll(async () => {
-    device$?.end(true);
     await browser?.close();
-    await app?.stop();
+    await platform?.stop();
   });
 
   it('greets a Chinese browser in Chinese, drawn with real Chinese glyphs', async () => {

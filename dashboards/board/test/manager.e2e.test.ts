@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import type { Alert, LoginResponse } from '@vigil/contracts';
-import mqtt from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../../services/vigil/src/app.ts';
-import { TEST_PLATFORM } from '../../../services/vigil/test/harness.ts';
-import { BOARD_DIST, launchChromium, prepareBoard, rest, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { launchChromium, rest, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { type BoardPlatform, openPage, signInOnPage, startBoardPlatform } from './platform.ts';
 
 /**
  * The manager's path (issue 14) in a real browser against the whole platform: a real SOS over MQTT
@@ -18,61 +17,33 @@ const CARER = { username: 'carol', password: 'carol-pass-123', name: 'Carol Care
 const MANAGER = { username: 'mia', password: 'mia-pass-1234', name: 'Mia Manager' };
 
 describe.skipIf(skipBrowserTests)('manager board (Chromium)', () => {
-  let app: App | undefined;
+  let platform: BoardPlatform | undefined;
   let browser: Browser | undefined;
   let page: Page;
   let base: string;
-  let device$: mqtt.MqttClient | undefined;
+  let device$: MqttClient | undefined;
   let carer: LoginResponse;
   let admin: string;
   let alert: Alert;
 
   beforeAll(async () => {
-    await prepareBoard();
-    app = await createApp({ ...TEST_PLATFORM, simulator: false, boardDir: BOARD_DIST });
-    const ports = await app.start();
-    base = `http://127.0.0.1:${ports.httpPort}`;
-    admin = (
-      await rest<LoginResponse>(base, 'POST', '/api/auth/login', undefined, {
-        username: 'admin',
-        password: 'admin-pass-123',
-      })
-    ).token;
-    await rest(base, 'POST', '/api/facilities', admin, {
-      id: FACILITY,
-      name: 'Riverside',
-      zones: [{ id: 'east', name: 'East' }],
+    platform = await startBoardPlatform();
+    base = platform.base;
+    admin = platform.admin;
+    const home = await platform.provisionHome({
+      facility: { id: FACILITY, name: 'Riverside', zones: [{ id: 'east', name: 'East' }] },
+      resident: { id: 'res-ada', name: 'Ada Lovelace', zoneId: 'east', roomId: '12' },
+      users: [
+        { ...CARER, id: 'carol', role: 'caregiver' },
+        { ...MANAGER, id: 'mia', role: 'manager' },
+      ],
     });
-    await rest(base, 'POST', '/api/users', admin, {
-      ...CARER,
-      id: 'carol',
-      role: 'caregiver',
-      facilityIds: [FACILITY],
-    });
-    await rest(base, 'POST', '/api/users', admin, { ...MANAGER, id: 'mia', role: 'manager', facilityIds: [FACILITY] });
-    await rest(base, 'POST', '/api/residents', admin, {
-      id: 'res-ada',
-      facilityId: FACILITY,
-      name: 'Ada Lovelace',
-      zoneId: 'east',
-      roomId: '12',
-    });
-    const device = await rest<{ id: string; secret: string }>(base, 'POST', '/api/devices', admin, {
-      facilityId: FACILITY,
-      kind: 'wearable',
-      residentId: 'res-ada',
-    });
-    carer = await rest<LoginResponse>(base, 'POST', '/api/auth/login', undefined, CARER);
-    await rest(base, 'PUT', '/api/users/carol/duty', carer.token, { onDuty: true });
+    const device = home.device;
+    device$ = home.wearable;
+    carer = await platform.goOnDuty(CARER);
     // An SOS must be answered within a second here, so the delay comes while the test waits.
     await rest(base, 'PUT', `/api/facilities/${FACILITY}/policy`, admin, { ackLimitMs: { high: 1000 } });
 
-    device$ = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqttPort}`, {
-      username: device.id,
-      password: device.secret,
-      clientId: device.id,
-      reconnectPeriod: 0,
-    });
     await device$.publishAsync(
       `care/${FACILITY}/devices/${device.id}/events`,
       JSON.stringify({ ts: Date.now(), type: 'sos' }),
@@ -80,22 +51,16 @@ describe.skipIf(skipBrowserTests)('manager board (Chromium)', () => {
     );
 
     browser = await launchChromium();
-    const context = await browser.newContext({ locale: 'en', viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.on('pageerror', (err) => console.error('page error:', err.message));
+    page = await openPage(browser, { locale: 'en', viewport: { width: 1280, height: 900 } });
   });
 
   afterAll(async () => {
     await browser?.close();
-    await device$?.endAsync();
-    await app?.stop();
+    await platform?.stop();
   });
 
   it('shows a delay naming the resident, room and carer', async () => {
-    await page.goto(`${base}/`);
-    await page.fill('#username', MANAGER.username);
-    await page.fill('#password', MANAGER.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInOnPage(page, base, MANAGER);
     const delays = page.getByRole('region', { name: 'Delays needing attention' });
     const unanswered = delays.locator('[data-sla-kind="alert_unacknowledged"]').first();
     await unanswered.waitFor({ timeout: 10_000 });
@@ -173,10 +138,7 @@ describe.skipIf(skipBrowserTests)('manager board (Chromium)', () => {
     const zh = await browser!.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
     try {
       const p = await zh.newPage();
-      await p.goto(`${base}/`);
-      await p.fill('#username', MANAGER.username);
-      await p.fill('#password', MANAGER.password);
-      await p.locator('button[type="submit"]').click();
+      await signInOnPage(p, base, MANAGER);
       const unanswered = p.locator('[data-sla-kind="alert_unacknowledged"]').first();
       await unanswered.waitFor({ timeout: 10_000 });
       const text = await unanswered.textContent();

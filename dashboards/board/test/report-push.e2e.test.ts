@@ -1,11 +1,9 @@
 import { join } from 'node:path';
-import type { LoginResponse, Task } from '@vigil/contracts';
-import mqtt from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../../services/vigil/src/app.ts';
-import { TEST_PLATFORM } from '../../../services/vigil/test/harness.ts';
-import { BOARD_DIST, launchChromium, prepareBoard, rest, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { launchChromium, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { type BoardPlatform, openPage, signInOnPage, startBoardPlatform, waitForConsult } from './platform.ts';
 
 /**
  * Issue 15 item 2 in Chromium: a doctor has a resident's consult open; the resident's risk rises over
@@ -16,54 +14,26 @@ const FACILITY = 'fac-push';
 const RESIDENT = 'res-ada';
 const DOCTOR = { username: 'drwang', password: 'drwang-pass-1234', name: 'Dr Wang Fang' };
 const MIN = 60_000;
-const TEST_ADMIN = { username: TEST_PLATFORM.adminUsername, password: TEST_PLATFORM.adminPassword };
 
 describe.skipIf(skipBrowserTests)('pushed risk change in the consult view (Chromium)', () => {
-  let app: App | undefined;
+  let platform: BoardPlatform | undefined;
   let browser: Browser | undefined;
   let page: Page;
   let base: string;
-  let device$: mqtt.MqttClient | undefined;
+  let device$: MqttClient | undefined;
   let topic: string;
   let seq = 1;
 
   beforeAll(async () => {
-    await prepareBoard();
-    app = await createApp({ ...TEST_PLATFORM, simulator: false, boardDir: BOARD_DIST });
-    const ports = await app.start();
-    base = `http://127.0.0.1:${ports.httpPort}`;
-    const admin = (await rest<LoginResponse>(base, 'POST', '/api/auth/login', undefined, TEST_ADMIN)).token;
-    await rest(base, 'POST', '/api/facilities', admin, {
-      id: FACILITY,
-      name: 'Lakeside',
-      zones: [{ id: 'east', name: 'East' }],
+    platform = await startBoardPlatform();
+    base = platform.base;
+    const { device, wearable } = await platform.provisionHome({
+      facility: { id: FACILITY, name: 'Lakeside', zones: [{ id: 'east', name: 'East' }] },
+      resident: { id: RESIDENT, name: 'Ada Lovelace', zoneId: 'east', roomId: '12' },
+      users: [{ ...DOCTOR, role: 'medical' }],
     });
-    const doctor = await rest<{ id: string }>(base, 'POST', '/api/users', admin, {
-      ...DOCTOR,
-      role: 'medical',
-      facilityIds: [FACILITY],
-    });
-    await rest(base, 'POST', '/api/residents', admin, {
-      id: RESIDENT,
-      facilityId: FACILITY,
-      name: 'Ada Lovelace',
-      zoneId: 'east',
-      roomId: '12',
-    });
-    const device = await rest<{ id: string; secret: string }>(base, 'POST', '/api/devices', admin, {
-      facilityId: FACILITY,
-      kind: 'wearable',
-      residentId: RESIDENT,
-    });
-    const docToken = (await rest<LoginResponse>(base, 'POST', '/api/auth/login', undefined, DOCTOR)).token;
-    await rest(base, 'PUT', `/api/users/${doctor.id}/duty`, docToken, { onDuty: true });
-    device$ = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqttPort}`, {
-      username: device.id,
-      password: device.secret,
-      clientId: device.id,
-      protocolVersion: 4,
-      reconnectPeriod: 0,
-    });
+    device$ = wearable;
+    const docToken = (await platform.goOnDuty(DOCTOR)).token;
     topic = `care/${FACILITY}/devices/${device.id}/vitals`;
     // Half an hour of calm readings, then SpO2 79 % a minute ago: a `high` alert asks the doctor.
     const now = Date.now();
@@ -73,32 +43,18 @@ describe.skipIf(skipBrowserTests)('pushed risk change in the consult view (Chrom
     }
     samples.push({ ts: now - MIN, seq: seq++, hr: 90, spo2: 79, rr: 16 });
     await device$.publishAsync(topic, JSON.stringify({ samples }), { qos: 1 });
-    const hasConsult = async () =>
-      (await rest<Task[]>(base, 'GET', '/api/tasks?state=active&assignee=me', docToken)).some(
-        (t) => t.kind === 'remote_consult' && t.residentId === RESIDENT,
-      );
-    const deadline = Date.now() + 10_000;
-    while (!(await hasConsult())) {
-      if (Date.now() > deadline) throw new Error('no consult task within 10 s of SpO2 79 %');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForConsult(base, docToken, RESIDENT);
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en' });
-    page = await context.newPage();
-    page.on('pageerror', (err) => console.error('page error:', err.message));
+    page = await openPage(browser, { viewport: { width: 1366, height: 900 }, locale: 'en' });
   });
 
   afterAll(async () => {
-    device$?.end(true);
     await browser?.close();
-    await app?.stop();
+    await platform?.stop();
   });
 
   it('the open consult shows the risk that rose at once, in plain words, without a reload', async () => {
-    await page.goto(`${base}/`);
-    await page.fill('#username', DOCTOR.username);
-    await page.fill('#password', DOCTOR.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInOnPage(page, base, DOCTOR);
     const item = page.locator('[data-testid="consult-item"]').first();
     await item.waitFor({ timeout: 15_000 });
     await item.click();

@@ -1,11 +1,9 @@
 import { join } from 'node:path';
-import type { LoginResponse } from '@vigil/contracts';
-import mqtt from 'mqtt';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { MqttClient } from 'mqtt';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../../services/vigil/src/app.ts';
-import { TEST_PLATFORM } from '../../../services/vigil/test/harness.ts';
-import { BOARD_DIST, launchChromium, prepareBoard, rest, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { launchChromium, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { type BoardPlatform, openPage, signInOnPage, startBoardPlatform } from './platform.ts';
 
 /**
  * Issue 14 item 5 end to end, in Chromium against the whole platform in this process: the resident
@@ -18,19 +16,11 @@ const RESIDENT = 'res-wang';
 const RESIDENT_USER = { username: 'grandma.wang', password: 'wang-resident-2026', name: 'Wang Fang' };
 const CARER = { username: 'carer.zhao', password: 'zhao-caregiver-26', name: 'Zhao Min' };
 
-async function signInPage(page: Page, base: string, who: { username: string; password: string }) {
-  await page.goto(`${base}/`);
-  await page.fill('#username', who.username);
-  await page.fill('#password', who.password);
-  await page.locator('button[type="submit"]').click();
-}
-
 describe.skipIf(skipBrowserTests)('resident view and consent (Chromium)', () => {
-  let app: App | undefined;
+  let platform: BoardPlatform | undefined;
   let browser: Browser | undefined;
-  const contexts: BrowserContext[] = [];
   let base: string;
-  let wearable: mqtt.MqttClient | undefined;
+  let wearable: MqttClient | undefined;
   let seq = 0;
   let resident: Page;
   let carer: Page;
@@ -53,57 +43,20 @@ describe.skipIf(skipBrowserTests)('resident view and consent (Chromium)', () => 
       { qos: 1 },
     );
 
-  const newPage = async (locale: string) => {
-    const context = await (browser as Browser).newContext({ viewport: { width: 1024, height: 900 }, locale });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => console.error('page error:', err.message));
-    return page;
-  };
+  const newPage = (locale: string) => openPage(browser as Browser, { viewport: { width: 1024, height: 900 }, locale });
 
   beforeAll(async () => {
-    await prepareBoard();
-    app = await createApp({ ...TEST_PLATFORM, simulator: false, boardDir: BOARD_DIST });
-    const ports = await app.start();
-    base = `http://127.0.0.1:${ports.httpPort}`;
-    const admin = (
-      await rest<LoginResponse>(base, 'POST', '/api/auth/login', undefined, {
-        username: 'admin',
-        password: 'admin-pass-123',
-      })
-    ).token;
-    await rest(base, 'POST', '/api/facilities', admin, {
-      id: FACILITY,
-      name: 'Lakeside Home',
-      zones: [{ id: 'north', name: 'North wing' }],
-    });
-    await rest(base, 'POST', '/api/residents', admin, {
-      id: RESIDENT,
-      facilityId: FACILITY,
-      name: 'Wang Fang',
-      zoneId: 'north',
-      roomId: '3',
-    });
-    await rest(base, 'POST', '/api/users', admin, {
-      ...RESIDENT_USER,
-      role: 'resident',
-      facilityIds: [FACILITY],
-      residentId: RESIDENT,
-    });
-    await rest(base, 'POST', '/api/users', admin, { ...CARER, role: 'caregiver', facilityIds: [FACILITY] });
-    const device = await rest<{ id: string; secret: string }>(base, 'POST', '/api/devices', admin, {
-      id: 'w-wang',
-      facilityId: FACILITY,
-      kind: 'wearable',
-      residentId: RESIDENT,
-    });
-    wearable = await mqtt.connectAsync(`mqtt://127.0.0.1:${ports.mqttPort}`, {
-      username: device.id,
-      password: device.secret,
-      clientId: device.id,
-      protocolVersion: 4,
-      reconnectPeriod: 0,
-    });
+    platform = await startBoardPlatform();
+    base = platform.base;
+    ({ wearable } = await platform.provisionHome({
+      facility: { id: FACILITY, name: 'Lakeside Home', zones: [{ id: 'north', name: 'North wing' }] },
+      resident: { id: RESIDENT, name: 'Wang Fang', zoneId: 'north', roomId: '3' },
+      users: [
+        { ...RESIDENT_USER, role: 'resident', residentId: RESIDENT },
+        { ...CARER, role: 'caregiver' },
+      ],
+      deviceId: 'w-wang',
+    }));
     await vitals(72);
     await wearable.publishAsync(
       `care/${FACILITY}/devices/w-wang/events`,
@@ -116,15 +69,14 @@ describe.skipIf(skipBrowserTests)('resident view and consent (Chromium)', () => 
   });
 
   afterAll(async () => {
-    wearable?.end(true);
-    for (const c of contexts) await c.close();
+    // Closing the browser closes every context opened in it.
     await browser?.close();
-    await app?.stop();
+    await platform?.stop();
   });
 
   it('shows the resident their own readings, wristband and alarms in plain words', async () => {
     resident = await newPage('en');
-    await signInPage(resident, base, RESIDENT_USER);
+    await signInOnPage(resident, base, RESIDENT_USER);
     const summary = resident.getByTestId('own-summary');
     await summary.getByText('Your heart rate is normal: 72 beats a minute').waitFor({ timeout: 10_000 });
     await summary.getByText('Your blood pressure is normal: 128 over 81').waitFor();
@@ -143,7 +95,7 @@ describe.skipIf(skipBrowserTests)('resident view and consent (Chromium)', () => 
 
   it('takes care staff off at once: the caregiver’s ward grid says "not shared" without a reload', async () => {
     carer = await newPage('en');
-    await signInPage(carer, base, CARER);
+    await signInOnPage(carer, base, CARER);
     const tile = carer.locator(`[data-resident-id="${RESIDENT}"]`);
     await tile.locator('.vital', { hasText: '75' }).waitFor({ timeout: 10_000 });
     await carer.getByText('Live', { exact: true }).waitFor({ timeout: 5_000 });
@@ -177,7 +129,7 @@ describe.skipIf(skipBrowserTests)('resident view and consent (Chromium)', () => 
 
   it('speaks Chinese to a resident whose browser asks for it', async () => {
     const zh = await newPage('zh-CN');
-    await signInPage(zh, base, RESIDENT_USER);
+    await signInOnPage(zh, base, RESIDENT_USER);
     await zh.getByText(/^您的心率.*：每分钟 \d+ 次$/).waitFor({ timeout: 10_000 });
     await zh.getByText('谁可以查看您的健康信息').waitFor();
     await zh.getByRole('switch', { name: '医生和护士' }).waitFor();

@@ -1,12 +1,10 @@
 import { join } from 'node:path';
-import type { LoginResponse } from '@vigil/contracts';
-import mqtt from 'mqtt';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { MqttClient } from 'mqtt';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, createApp } from '../../../services/vigil/src/app.ts';
-import { TEST_PLATFORM } from '../../../services/vigil/test/harness.ts';
 import { contrastRatio } from '../src/contrast.ts';
-import { BOARD_DIST, launchChromium, prepareBoard, rest, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { launchChromium, SCREENSHOT_DIR, skipBrowserTests } from './browser.ts';
+import { type BoardPlatform, type DeviceSecret, openPage, signInOnPage, startBoardPlatform } from './platform.ts';
 
 /**
  * The ward grid in a real browser against the whole platform in this process: a facility of two
@@ -34,44 +32,24 @@ function hex(rgb: string): string {
 }
 
 describe.skipIf(skipBrowserTests)('ward grid (Chromium)', () => {
-  let app: App | undefined;
+  let platform: BoardPlatform | undefined;
   let browser: Browser | undefined;
-  let context: BrowserContext;
   let page: Page;
   let base: string;
-  let mqttPort: number;
-  const devices = new Map<string, { id: string; secret: string }>();
-  const clients: mqtt.MqttClient[] = [];
+  const devices = new Map<string, DeviceSecret>();
 
-  async function connect(residentId: string): Promise<{ client: mqtt.MqttClient; id: string }> {
+  async function connect(residentId: string): Promise<{ client: MqttClient; id: string }> {
     const d = devices.get(residentId)!;
-    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
-      username: d.id,
-      password: d.secret,
-      clientId: d.id,
-      protocolVersion: 4,
-      reconnectPeriod: 0,
-    });
-    clients.push(client);
-    return { client, id: d.id };
+    return { client: await platform!.connectDevice(d), id: d.id };
   }
 
   const tiles = () => page.locator('[data-testid="ward-grid"] > li');
   const tileIds = () => tiles().evaluateAll((els) => els.map((e) => e.getAttribute('data-resident-id')));
 
   beforeAll(async () => {
-    await prepareBoard();
-    app = await createApp({ ...TEST_PLATFORM, simulator: false, boardDir: BOARD_DIST });
-    const ports = await app.start();
-    base = `http://127.0.0.1:${ports.httpPort}`;
-    mqttPort = ports.mqttPort;
-    const admin = (
-      await rest<LoginResponse>(base, 'POST', '/api/auth/login', undefined, {
-        username: 'admin',
-        password: 'admin-pass-123',
-      })
-    ).token;
-    await rest(base, 'POST', '/api/facilities', admin, {
+    platform = await startBoardPlatform();
+    base = platform.base;
+    await platform.addFacility({
       id: FACILITY,
       name: 'Lakeside',
       zones: [
@@ -79,13 +57,10 @@ describe.skipIf(skipBrowserTests)('ward grid (Chromium)', () => {
         { id: 'west', name: 'West wing' },
       ],
     });
-    await rest(base, 'POST', '/api/users', admin, { ...CAREGIVER, role: 'caregiver', facilityIds: [FACILITY] });
+    await platform.addUser({ ...CAREGIVER, role: 'caregiver', facilityIds: [FACILITY] });
     for (const r of RESIDENTS) {
-      await rest(base, 'POST', '/api/residents', admin, { ...r, facilityId: FACILITY });
-      devices.set(
-        r.id,
-        await rest(base, 'POST', '/api/devices', admin, { facilityId: FACILITY, kind: 'wearable', residentId: r.id }),
-      );
+      await platform.addResident({ ...r, facilityId: FACILITY });
+      devices.set(r.id, await platform.addDevice({ facilityId: FACILITY, kind: 'wearable', residentId: r.id }));
     }
     // Everyone but Cal streams now; Cal's last reading is five minutes old: stale.
     for (const r of RESIDENTS) {
@@ -99,20 +74,14 @@ describe.skipIf(skipBrowserTests)('ward grid (Chromium)', () => {
     }
 
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'en' });
-    page = await context.newPage();
-    page.on('pageerror', (err) => console.error('page error:', err.message));
-    await page.goto(`${base}/`);
-    await page.fill('#username', CAREGIVER.username);
-    await page.fill('#password', CAREGIVER.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    page = await openPage(browser, { viewport: { width: 1920, height: 1080 }, locale: 'en' });
+    await signInOnPage(page, base, CAREGIVER);
     await page.getByText(CAREGIVER.name).waitFor({ timeout: 5_000 });
   });
 
   afterAll(async () => {
-    for (const c of clients) c.end(true);
     await browser?.close();
-    await app?.stop();
+    await platform?.stop();
   });
 
   it('shows every resident as a tile, many to a row, with vitals, a trend and stale ones first', async () => {
@@ -232,10 +201,7 @@ describe.skipIf(skipBrowserTests)('ward grid (Chromium)', () => {
   it('speaks Chinese when asked, search included', async () => {
     const zh = await browser!.newContext({ viewport: { width: 800, height: 1000 }, locale: 'zh-CN' });
     const p = await zh.newPage();
-    await p.goto(`${base}/`);
-    await p.fill('#username', CAREGIVER.username);
-    await p.fill('#password', CAREGIVER.password);
-    await p.locator('button[type="submit"]').click();
+    await signInOnPage(p, base, CAREGIVER);
     await p.getByTestId('ward-grid').waitFor({ timeout: 5_000 });
     await p.getByTestId('ward-search').fill('２２号');
     await p.waitForFunction(() => document.querySelectorAll('[data-testid="ward-grid"] > li').length === 1, {

@@ -98,19 +98,7 @@ export class AuditRecorder {
       );
       return;
     }
-    for (const facilityId of new Set(account.facilityIds)) {
-      this.append({
-        id: newId('au'),
-        at: toIso(this.clock.now()),
-        facilityId,
-        actorId: actor.id,
-        actorRole: actor.role,
-        action,
-        purpose: auditPurposeOf(actor.role),
-        outcome: 'allowed',
-        detail: detail.slice(0, 500),
-      });
-    }
+    for (const facilityId of new Set(account.facilityIds)) this.appendAllowed(actor, facilityId, action, detail);
   }
 
   /**
@@ -118,6 +106,16 @@ export class AuditRecorder {
    * changed (`detail`), when; an entry without resident in the facility's chain.
    */
   recordFacility(actor: AuthUser, facilityId: string, action: 'policy.change', detail: string): void {
+    this.appendAllowed(actor, facilityId, action, detail);
+  }
+
+  /** An allowed action about no resident, in `facilityId`'s chain: an account change or a settings change. */
+  private appendAllowed(
+    actor: AuthUser,
+    facilityId: string,
+    action: AccountAction | 'policy.change',
+    detail: string,
+  ): void {
     this.append({
       id: newId('au'),
       at: toIso(this.clock.now()),

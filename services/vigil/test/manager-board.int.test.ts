@@ -1,7 +1,8 @@
 import type { Alert, AlertStats, AuditEntry, FacilityPolicy, SlaEnvelope, SlaWarning, Task } from '@vigil/contracts';
-import { ManualClock } from '@vigil/runtime';
+import type { ManualClock } from '@vigil/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, startPlatform } from './harness.ts';
+import type { Platform } from './harness.ts';
+import { MANAGER, startWithManager } from './manager-harness.ts';
 
 const S = 1000;
 const MIN = 60 * S;
@@ -23,23 +24,11 @@ describe('manager board: names, response times, policy versions', () => {
   let device: { residentId: string; deviceId: string; secret: string };
 
   beforeAll(async () => {
-    clock = new ManualClock(Date.now());
-    p = await startPlatform({ clock });
-    const provisioned = await p.provision(1);
-    admin = provisioned.admin;
-    device = provisioned.devices[0]!;
-    await p.must('POST', '/api/facilities', admin, { id: 'f2', name: 'Second', zones: [{ id: 'z2', name: 'Z' }] });
-    await p.must('POST', '/api/users', admin, {
-      id: 'boss',
-      username: 'boss',
-      password: 'boss-pass-1234',
-      name: 'Facility Manager',
-      role: 'manager',
-      facilityIds: ['f1', 'f2'],
-    });
-    boss = await p.login('boss', 'boss-pass-1234');
-    const carer = await p.login('carer1', 'carer-pass-123');
-    await p.must('PUT', '/api/users/carer1/duty', carer, { onDuty: true });
+    ({ p, clock, admin, device } = await startWithManager({
+      alsoManages: [{ id: 'f2', name: 'Second', zones: [{ id: 'z2', name: 'Z' }] }],
+      carerOnDuty: true,
+    }));
+    boss = await p.login(MANAGER.username, MANAGER.password);
   });
   afterAll(async () => {
     await p?.stop();

@@ -1,7 +1,8 @@
 import type { AlertEnvelope, SlaEnvelope, SlaWarning } from '@vigil/contracts';
-import { ManualClock } from '@vigil/runtime';
+import type { ManualClock } from '@vigil/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Platform, startPlatform } from './harness.ts';
+import type { Platform } from './harness.ts';
+import { MANAGER, startWithManager } from './manager-harness.ts';
 
 const S = 1000;
 const MIN = 60 * S;
@@ -17,23 +18,10 @@ const MIN = 60 * S;
 describe('an SLA warning about an alert carries no health value', () => {
   let p: Platform;
   let clock: ManualClock;
-  let admin: string;
   let device: { residentId: string; deviceId: string; secret: string };
 
   beforeAll(async () => {
-    clock = new ManualClock(Date.now());
-    p = await startPlatform({ clock });
-    const provisioned = await p.provision(1);
-    admin = provisioned.admin;
-    device = provisioned.devices[0]!;
-    await p.must('POST', '/api/users', admin, {
-      id: 'boss',
-      username: 'boss',
-      password: 'boss-pass-1234',
-      name: 'Facility Manager',
-      role: 'manager',
-      facilityIds: ['f1'],
-    });
+    ({ p, clock, device } = await startWithManager());
   });
   afterAll(async () => {
     await p?.stop();
@@ -41,7 +29,7 @@ describe('an SLA warning about an alert carries no health value', () => {
 
   it('names the alert, its rule and resident, never the heart rate', async () => {
     const carer = await p.connectBoard(await p.login('carer1', 'carer-pass-123'));
-    const manager = await p.connectBoard(await p.login('boss', 'boss-pass-1234'));
+    const manager = await p.connectBoard(await p.login(MANAGER.username, MANAGER.password));
     const raised: AlertEnvelope[] = [];
     carer.on('alert', (e) => raised.push(e));
     const warnings: SlaEnvelope[] = [];
@@ -77,7 +65,7 @@ describe('an SLA warning about an alert carries no health value', () => {
     expect(live.detail).toContain('Heart rate high');
     expect(JSON.stringify(live)).not.toContain('163');
 
-    const boss = await p.login('boss', 'boss-pass-1234');
+    const boss = await p.login(MANAGER.username, MANAGER.password);
     const listed = await p.must<SlaWarning[]>('GET', '/api/sla/warnings?facilityId=f1', boss);
     const rest = listed.find((w) => w.id === live.id)!;
     expect(rest.detail).toBe(live.detail);

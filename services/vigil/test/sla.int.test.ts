@@ -1,7 +1,8 @@
 import type { SlaEnvelope, TaskEnvelope } from '@vigil/contracts';
-import { ManualClock } from '@vigil/runtime';
+import type { ManualClock } from '@vigil/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BoardSocket, type Platform, startPlatform } from './harness.ts';
+import type { BoardSocket, Platform } from './harness.ts';
+import { MANAGER, startWithManager } from './manager-harness.ts';
 
 function collect<E extends 'sla' | 'task'>(socket: BoardSocket, event: E) {
   const seen: (E extends 'sla' ? SlaEnvelope : TaskEnvelope)[] = [];
@@ -20,27 +21,14 @@ describe('SOS over MQTT to a manager SLA warning over Socket.IO', () => {
   let device: { residentId: string; deviceId: string; secret: string };
 
   beforeAll(async () => {
-    clock = new ManualClock(Date.now());
-    p = await startPlatform({ clock });
-    const { admin, devices } = await p.provision(1);
-    device = devices[0]!;
-    await p.api('POST', '/api/users', admin, {
-      id: 'boss',
-      username: 'boss',
-      password: 'boss-pass-1234',
-      name: 'Facility Manager',
-      role: 'manager',
-      facilityIds: ['f1'],
-    });
-    const carer = await p.login('carer1', 'carer-pass-123');
-    expect((await p.api('PUT', '/api/users/carer1/duty', carer, { onDuty: true })).status).toBe(200);
+    ({ p, clock, device } = await startWithManager({ carerOnDuty: true }));
   });
   afterAll(async () => {
     await p?.stop();
   });
 
   it('dispatches the SOS and warns the manager when it is not acknowledged within the limit', async () => {
-    const manager = await p.connectBoard(await p.login('boss', 'boss-pass-1234'));
+    const manager = await p.connectBoard(await p.login(MANAGER.username, MANAGER.password));
     const carerBoard = await p.connectBoard(await p.login('carer1', 'carer-pass-123'));
     const managerSla = collect(manager, 'sla');
     const carerSla = collect(carerBoard, 'sla');
@@ -68,7 +56,7 @@ describe('SOS over MQTT to a manager SLA warning over Socket.IO', () => {
     expect(warning.data.actualMs).toBeGreaterThanOrEqual(60_000);
 
     // The same warning over REST, for the manager only.
-    const boss = await p.login('boss', 'boss-pass-1234');
+    const boss = await p.login(MANAGER.username, MANAGER.password);
     const list = await p.api<{ kind: string }[]>('GET', '/api/sla/warnings?facilityId=f1', boss);
     expect(list.body.map((w) => w.kind)).toContain('alert_unacknowledged');
     expect(carerSla).toEqual([]);

@@ -12,7 +12,6 @@ const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
  * Listed by `<export>.<key>`, so a new untranslated message cannot hide here by accident.
  */
 const NEUTRAL = new Set([
-  'tPanels.slaAbout',
   'tTasks.news2Line',
   // Units written the same in Chinese clinical use (% , °C, mmHg), and a line of a score and a word
   // that is itself translated (the risk band comes in as a parameter).

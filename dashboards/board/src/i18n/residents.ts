@@ -1,50 +1,11 @@
 import { defineMessages } from './messages.ts';
 
-/** Resident tiles: latest vitals, NEWS2, freshness and the heart-rate trend. */
+/** The stand-in name for a resident the board has no record of (alert and task cards). */
 export const tResidents = defineMessages(
   {
-    heading: 'Residents',
-    loading: 'Loading residents…',
-    none: 'No residents in your facilities.',
-    measuredAgo: (p: { span: string }) => `Measured ${p.span} ago`,
-    outOfRange: ' (out of normal range)',
-    notMeasured: (p: { list: string }) => `Not in the score (no recent value): ${p.list}`,
-    allMeasured: 'All signs measured recently',
-    measuredOf: (p: { measured: number; total: number }) => ` · ${p.measured} of ${p.total} signs measured`,
-    noDataYet: 'No data yet',
-    noDataFor: (p: { span: string }) => `No data for ${p.span}`,
-    updatedJustNow: 'Updated just now',
-    updatedAgo: (p: { span: string }) => `Updated ${p.span} ago`,
-    notWorn: ' · wearable not worn',
-    withheld: "Vitals not shared with your role, by the resident's choice. Alerts still reach you.",
-    alertBadge: (p: { priority: string; more: number; title: string }) =>
-      `${p.priority} alert${p.more ? ` +${p.more}` : ''}: ${p.title}`,
-    place: (p: { room: string; zone: string }) => `Room ${p.room} · ${p.zone}`,
-    trendCaption: (p: { vital: string }) => `${p.vital}, last hour — `,
-    trendLabel: (p: { name: string }) => `Heart-rate trend for ${p.name}`,
-    trendEmpty: 'Not enough heart-rate data yet.',
     resident: 'Resident',
   },
   {
-    heading: '住户',
-    loading: '正在加载住户…',
-    none: '您的机构中没有住户。',
-    measuredAgo: (p) => `${p.span}前测量`,
-    outOfRange: '（超出正常范围）',
-    notMeasured: (p) => `未计入评分（近期无数值）：${p.list}`,
-    allMeasured: '所有体征近期均已测量',
-    measuredOf: (p) => ` · 已测 ${p.measured}/${p.total} 项体征`,
-    noDataYet: '暂无数据',
-    noDataFor: (p) => `已 ${p.span}无数据`,
-    updatedJustNow: '刚刚更新',
-    updatedAgo: (p) => `${p.span}前更新`,
-    notWorn: ' · 手环未佩戴',
-    withheld: '根据住户的选择，体征不向您的角色公开。警报仍会通知您。',
-    alertBadge: (p) => `${p.priority}优先级警报${p.more ? ` +${p.more}` : ''}：${p.title}`,
-    place: (p) => `${p.room} 号房间 · ${p.zone}`,
-    trendCaption: (p) => `${p.vital}，过去一小时 — `,
-    trendLabel: (p) => `${p.name}的心率趋势`,
-    trendEmpty: '心率数据尚不足。',
     resident: '住户',
   },
 );

@@ -3,33 +3,20 @@ import {
   type AlertStats,
   type AlertStatsRole,
   type AlertStatsStaff,
-  RESOLVE_OUTCOMES,
   type Role,
   type SlaWarning,
   SlaWarningKind,
-  type Task,
   toIso,
 } from '@vigil/contracts';
-import { durationStats, type SlaReportUser } from './sla-report.ts';
+import { durationStats, PERSON_OUTCOMES, type SlaReportInput, STAFF_ROLES } from './sla-report.ts';
 
-export interface AlertStatsInput {
-  facilityId: string;
-  /** Epoch ms, inclusive. */
-  from: number;
-  /** Epoch ms, inclusive. */
-  to: number;
-  /** May hold other facilities and times: filtered here. */
-  alerts: readonly Alert[];
-  tasks: readonly Task[];
-  warnings: readonly SlaWarning[];
-  users: readonly SlaReportUser[];
+/** What the SLA report takes, and the facility's resident count. */
+export interface AlertStatsInput extends SlaReportInput {
   /** How many residents the facility has: the resident-days are this × the window's days. */
   residents: number;
 }
 
 const DAY_MS = 24 * 3_600_000;
-const STAFF_ROLES: readonly Role[] = ['caregiver', 'medical', 'maintenance', 'manager'];
-const PERSON_OUTCOMES: ReadonlySet<string> = new Set(RESOLVE_OUTCOMES);
 const at = Date.parse;
 const span = (start: string, end: string): number => Math.max(0, at(end) - at(start));
 

@@ -38,9 +38,10 @@ export interface SlaReportInput {
   users: readonly SlaReportUser[];
 }
 
-/** Roles `byRole` always lists, in this order, even with nothing to show. */
-const STAFF_ROLES: readonly Role[] = ['caregiver', 'medical', 'maintenance', 'manager'];
-const PERSON_OUTCOMES: ReadonlySet<string> = new Set(RESOLVE_OUTCOMES);
+/** Roles `byRole` always lists, in this order, even with nothing to show (here and in alert stats). */
+export const STAFF_ROLES: readonly Role[] = ['caregiver', 'medical', 'maintenance', 'manager'];
+/** Outcomes a person closed an alert with (the false-alarm rate counts among these). */
+export const PERSON_OUTCOMES: ReadonlySet<string> = new Set(RESOLVE_OUTCOMES);
 
 /**
  * Nearest-rank percentile of ascending `sorted`: the sample at 1-based rank ⌈p·n/100⌉ (at least 1),

@@ -73,7 +73,6 @@ export async function assertValidCarePlan(ctx: GatewayContext, facilityId: strin
     throw badRequest(`invalid care plan: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, problems);
 }
 
-export { QueryTime };
 const VitalsQuery = z.object({
   from: QueryTime.optional(),
   to: QueryTime.optional(),

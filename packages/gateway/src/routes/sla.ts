@@ -1,25 +1,15 @@
-import { Id } from '@vigil/contracts';
 import { slaReport } from '@vigil/engine';
 import { slaWarningPosition } from '@vigil/stores';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireRole, userOf } from '../auth-guard.ts';
-import { assertFacility, facilityScope } from '../scope.ts';
+import { facilityScope } from '../scope.ts';
 import { slaWarningForViewer } from '../alert-view.ts';
 import type { RouteOptions } from '../context.ts';
-import { badRequest, notFound } from '../errors.ts';
 import { collectPage, linkNext, PageParams, pageQuery } from '../paging.ts';
-import { QueryTime } from './residents.ts';
+import { FacilityRangeQuery, facilityRange } from './facility-range.ts';
 
-const WarningsQuery = z.object({
-  facilityId: Id.optional(),
-  from: QueryTime.optional(),
-  to: QueryTime.optional(),
-  ...PageParams,
-});
-
-const ReportQuery = z.object({ facilityId: Id.optional(), from: QueryTime.optional(), to: QueryTime.optional() });
-const MAX_REPORT_RANGE_MS = 92 * 24 * 3_600_000;
+const WarningsQuery = z.object({ ...FacilityRangeQuery.shape, ...PageParams });
 
 /** SLA warnings and the SLA report (contract §3.3, §4.1): a manager's view of every delay (§4.2). */
 export const slaRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx }) => {
@@ -45,17 +35,10 @@ export const slaRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { ctx 
   // `GET /api/sla/report` (contract §4.1, issue 4): per facility, role and staff member over a range
   // (default the last 7 days): counts, p50/p90/max time to acknowledge, accept and complete,
   // breaches, and the false-alarm rate. `facilityId` may be left out by someone with one facility.
-  app.get('/report', { schema: { querystring: ReportQuery } }, async (req) => {
+  app.get('/report', { schema: { querystring: FacilityRangeQuery } }, async (req) => {
     const user = userOf(req);
     requireRole(user, 'admin', 'manager');
-    const facilityId = req.query.facilityId ?? (user.facilityIds.length === 1 ? user.facilityIds[0] : undefined);
-    if (facilityId === undefined) throw badRequest('facilityId is required when you belong to several facilities');
-    assertFacility(user, facilityId, `facility ${facilityId}`);
-    if (!(await ctx.stores.facilities.get(facilityId))) throw notFound(`facility ${facilityId}`);
-    const to = req.query.to ?? ctx.clock.now();
-    const from = req.query.from ?? to - 7 * 24 * 3_600_000;
-    if (from > to) throw badRequest('from must not be after to');
-    if (to - from > MAX_REPORT_RANGE_MS) throw badRequest('range longer than 92 days');
+    const { facilityId, from, to } = await facilityRange(ctx, user, req.query);
     const [alerts, tasks, warnings, users] = await Promise.all([
       ctx.stores.alerts.list({ facilityId }),
       ctx.stores.tasks.list({ facilityId }),
