@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceAcls, deviceRoleName, platformAcls } from './dynsec-acl.ts';
+import { deviceAcls, deviceRoleName, platformAcls, sameAcls } from './dynsec-acl.ts';
 
 describe('dynsec ACL mapping (contract §1)', () => {
   it('lets a device publish only its own uplink channels and subscribe only to its own downlinks', () => {
@@ -36,5 +36,29 @@ describe('dynsec ACL mapping (contract §1)', () => {
 
   it('names one role per device', () => {
     expect(deviceRoleName('band-1')).toBe('vigil-device-band-1');
+  });
+});
+
+describe('sameAcls', () => {
+  const a = { acltype: 'publishClientSend', topic: 'care/+/devices/+/commands', allow: true } as const;
+  const b = { acltype: 'subscribeLiteral', topic: 'care/+/devices/+/vitals', allow: true } as const;
+
+  it("matches Mosquitto's answer in another order, with the default priority written out", () => {
+    expect(
+      sameAcls(
+        [
+          { ...b, priority: 0 },
+          { ...a, priority: 0 },
+        ],
+        [a, b],
+      ),
+    ).toBe(true);
+  });
+
+  it('tells a missing, extra, denied or re-prioritised ACL apart', () => {
+    expect(sameAcls([a], [a, b])).toBe(false);
+    expect(sameAcls([a, b, { ...b, topic: 'x' }], [a, b])).toBe(false);
+    expect(sameAcls([a, { ...b, allow: false }], [a, b])).toBe(false);
+    expect(sameAcls([a, { ...b, priority: 5 }], [a, b])).toBe(false);
   });
 });

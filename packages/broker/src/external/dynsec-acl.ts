@@ -75,3 +75,14 @@ export function platformAcls(prefix: string, group = DEFAULT_SHARE_GROUP): Dynse
     ...DOWNLINK_CHANNELS.map((c) => ({ acltype: 'publishClientSend' as const, topic: anyDevice(c), allow: true })),
   ];
 }
+
+/**
+ * Whether a role's ACLs (as `getRole` answers them) are exactly `wanted`, in any order. Mosquitto
+ * answers every ACL with a priority (0 where none was given), so an absent priority means 0.
+ */
+export function sameAcls(actual: readonly DynsecAcl[], wanted: readonly DynsecAcl[]): boolean {
+  const key = (a: DynsecAcl) => `${a.acltype}\u0000${a.topic}\u0000${a.allow}\u0000${a.priority ?? 0}`;
+  const have = actual.map(key).sort();
+  const want = wanted.map(key).sort();
+  return have.length === want.length && have.every((k, i) => k === want[i]);
+}

@@ -1,5 +1,6 @@
 import { DEFAULT_TOPIC_PREFIX, ID_PATTERN } from '@vigil/contracts';
 import { type Clock, type Logger, silentLogger, systemClock } from '@vigil/runtime';
+import mqtt from 'mqtt';
 import type { BackoffOptions } from './backoff.ts';
 import { ManagedConnection } from './connection.ts';
 import {
@@ -9,6 +10,7 @@ import {
   deviceRoleName,
   PLATFORM_ROLE,
   platformAcls,
+  sameAcls,
 } from './dynsec-acl.ts';
 import { getClient, isBound, isDeviceClient, listClients } from './device-clients.ts';
 import { type DynsecCommand, DynsecChannel, type DynsecResponse } from './dynsec-channel.ts';
@@ -112,16 +114,59 @@ export class MosquittoProvisioner {
     this.log.info('mosquitto default acl set to deny');
   }
 
-  /** The engine workers' client and role (`platformAcls`); a second call updates password and ACLs. */
+  /**
+   * The engine workers' client and role (`platformAcls`); a second call updates password and ACLs.
+   * Every Vigil process calls this when it starts, and Mosquitto disconnects every connection of a
+   * client whose record is modified: all engines log in as this one client, so an engine starting
+   * would cut every running engine's connections (measured: 17 at once, then a redelivery storm).
+   * Only what differs is changed: the role when its ACLs differ, the client when its role is missing
+   * or the password no longer logs in.
+   */
   async ensurePlatformClient(credentials: { username: string; password: string }): Promise<void> {
-    await this.upsertRole(PLATFORM_ROLE, platformAcls(this.prefix, this.group));
+    await this.ensureRole(PLATFORM_ROLE, platformAcls(this.prefix, this.group));
+    const existing = await getClient((commands) => this.channel.send(commands), credentials.username);
+    const current =
+      existing?.roles.some((r) => r.rolename === PLATFORM_ROLE) === true &&
+      existing.clientid === undefined &&
+      (await this.logsIn(credentials));
     // Not bound to a client id: the engines connect as many (platform-client-ids.ts).
-    await this.upsertClient({
-      username: credentials.username,
-      password: credentials.password,
-      rolename: PLATFORM_ROLE,
-    });
-    this.log.info({ username: credentials.username }, 'mosquitto platform client ready');
+    if (!current)
+      await this.upsertClient({
+        username: credentials.username,
+        password: credentials.password,
+        rolename: PLATFORM_ROLE,
+      });
+    this.log.info({ username: credentials.username, changed: !current }, 'mosquitto platform client ready');
+  }
+
+  /** Whether Mosquitto accepts these credentials now (a short connection of the provisioner's own). */
+  private async logsIn(credentials: { username: string; password: string }): Promise<boolean> {
+    try {
+      const probe = await mqtt.connectAsync(this.opts.url, {
+        username: credentials.username,
+        password: credentials.password,
+        clientId: provisionerClientId(),
+        reconnectPeriod: 0,
+        connectTimeout: 5_000,
+      });
+      await probe.endAsync(true);
+      return true;
+    } catch (err) {
+      // Refused (or unreachable): set the client as given, as before this check.
+      this.log.info(
+        { err, username: credentials.username },
+        'platform credentials not accepted as they are: setting them',
+      );
+      return false;
+    }
+  }
+
+  /** A role with exactly these ACLs, modified only when they differ (a modification disconnects its clients). */
+  private async ensureRole(rolename: string, acls: DynsecAcl[]): Promise<void> {
+    const [response] = await this.channel.send([{ command: 'getRole', rolename }]);
+    const role = (response?.data as { role?: { acls?: DynsecAcl[] } } | undefined)?.role;
+    if (!response?.error && role?.acls && sameAcls(role.acls, acls)) return;
+    await this.upsertRole(rolename, acls);
   }
 
   /**
