@@ -1,11 +1,10 @@
-import { type Alert, DEFAULT_CONSENT } from '@vigil/contracts';
+import type { Alert } from '@vigil/contracts';
 import { ManualClock, silentLogger } from '@vigil/runtime';
 import { createMemoryStores, type DeviceRecord } from '@vigil/stores';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AlertService } from '../alerts/alert-service.ts';
 import type { AcceptedSample } from '../ports.ts';
-import { RuleSettingsService } from '../rules/rule-settings-service.ts';
 import { Monitor } from './monitor.ts';
+import { alertServices, RESIDENT } from './monitor.fixture.ts';
 
 /**
  * clinical.md "Alarm timing that must hold", judged on the input real devices send: sparse,
@@ -31,8 +30,7 @@ const device = (over: Partial<DeviceRecord>): DeviceRecord => ({
 function setup() {
   const clock = new ManualClock(T0);
   const stores = createMemoryStores(() => clock.now());
-  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock, locks: stores.locks });
-  const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
+  const { alerts, ruleSettings } = alertServices(stores, clock);
   const monitor = new Monitor({ stores, alerts, ruleSettings, clock, logger: silentLogger() });
   /** Live: each sample arrives at its own device time (the platform clock follows). */
   const live = async (d: DeviceRecord, samples: AcceptedSample[]) => {
@@ -58,15 +56,7 @@ describe('alarm timing on real device input (clinical.md)', () => {
   let t: Setup;
   beforeEach(async () => {
     t = setup();
-    await t.stores.residents.put({
-      id: 'r1',
-      facilityId: 'f1',
-      name: 'Li Wei',
-      zoneId: 'z1',
-      roomId: 'room-1',
-      carePlan: { onOxygen: false },
-      consent: DEFAULT_CONSENT,
-    });
+    await t.stores.residents.put(RESIDENT);
     await t.stores.devices.put(wristband);
     await t.stores.devices.put(cuff);
   });

@@ -1,21 +1,12 @@
-import { type Alert, DEFAULT_CONSENT, type LoggedEvent, type VitalsEventData } from '@vigil/contracts';
+import type { Alert, LoggedEvent, VitalsEventData } from '@vigil/contracts';
 import { ManualClock, silentLogger } from '@vigil/runtime';
 import { createMemoryStores, type DeviceRecord } from '@vigil/stores';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AlertService } from '../alerts/alert-service.ts';
 import type { AcceptedSample } from '../ports.ts';
-import { RuleSettingsService } from '../rules/rule-settings-service.ts';
 import { Monitor } from './monitor.ts';
+import { alertServices, RESIDENT, wearableOf } from './monitor.fixture.ts';
 
-const wearable: DeviceRecord = {
-  id: 'w1',
-  kind: 'wearable',
-  facilityId: 'f1',
-  residentId: 'r1',
-  secretHash: 'x',
-  state: 'provisioned',
-  createdAt: 0,
-};
+const wearable = wearableOf({ state: 'provisioned' });
 const sensor: DeviceRecord = {
   id: 's1',
   kind: 'sensor',
@@ -38,8 +29,7 @@ function setup() {
   // The clock runs ahead of device time so `min(observedAt, now)` never clips what the tests send.
   const clock = new ManualClock(T0 + 24 * 3600 * S);
   const stores = createMemoryStores(() => clock.now());
-  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock, locks: stores.locks });
-  const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
+  const { alerts, ruleSettings } = alertServices(stores, clock);
   const published: VitalsEventData[] = [];
   const monitor = new Monitor({
     stores,
@@ -57,15 +47,7 @@ function setup() {
 type Setup = ReturnType<typeof setup>;
 
 async function seed({ stores }: Setup) {
-  await stores.residents.put({
-    id: 'r1',
-    facilityId: 'f1',
-    name: 'Li Wei',
-    zoneId: 'z1',
-    roomId: 'room-1',
-    carePlan: { onOxygen: false },
-    consent: DEFAULT_CONSENT,
-  });
+  await stores.residents.put(RESIDENT);
   await stores.devices.put(wearable);
   await stores.devices.put(sensor);
 }

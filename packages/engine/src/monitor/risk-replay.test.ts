@@ -1,16 +1,14 @@
-import { DEFAULT_CONSENT } from '@vigil/contracts';
 import type { ResidentMemory } from '@vigil/rules';
 import { silentLogger, systemClock } from '@vigil/runtime';
 import { createMemoryStores, type Stores } from '@vigil/stores';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AlertService } from '../alerts/alert-service.ts';
 import { Ingest } from '../ingest/ingest.ts';
 import { RecordingDownlink } from '../ingest/ingest.fixture.ts';
 import { PartitionStates } from '../pipeline/partition-state.ts';
 import { partitionOf } from '../pipeline/partitions.ts';
 import type { UplinkLog } from '../pipeline/uplink-log.ts';
-import { RuleSettingsService } from '../rules/rule-settings-service.ts';
 import { Monitor } from './monitor.ts';
+import { alertServices, RESIDENT, wearableOf } from './monitor.fixture.ts';
 import { riskAnnouncementsKey } from './risk-report.ts';
 import { OwnedSubjectStates } from './subject-states.ts';
 
@@ -40,24 +38,8 @@ describe('a risk change replayed after a takeover', () => {
 
   async function shared() {
     const stores = createMemoryStores(() => Date.now());
-    await stores.residents.put({
-      id: 'r1',
-      facilityId: 'f1',
-      name: 'Li Wei',
-      zoneId: 'z1',
-      roomId: 'room-1',
-      carePlan: { onOxygen: false },
-      consent: DEFAULT_CONSENT,
-    });
-    await stores.devices.put({
-      id: 'w1',
-      kind: 'wearable',
-      facilityId: 'f1',
-      residentId: 'r1',
-      secretHash: 'x',
-      state: 'online',
-      createdAt: 0,
-    });
+    await stores.residents.put(RESIDENT);
+    await stores.devices.put(wearableOf());
     // The partition's checkpoints can be refused from a point on.
     const gate = { refuse: false };
     const save = stores.checkpoints.save.bind(stores.checkpoints);
@@ -68,13 +50,7 @@ describe('a risk change replayed after a takeover', () => {
   function engine(stores: Stores, engineId: string) {
     const states = new PartitionStates(PARTITIONS);
     const logger = silentLogger();
-    const alerts = new AlertService({
-      alerts: stores.alerts,
-      events: stores.events,
-      clock: systemClock,
-      locks: stores.locks,
-    });
-    const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock: systemClock });
+    const { alerts, ruleSettings } = alertServices(stores, systemClock);
     const monitor = new Monitor({
       stores,
       alerts,

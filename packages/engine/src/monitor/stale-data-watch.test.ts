@@ -1,8 +1,7 @@
 import { ManualClock, silentLogger } from '@vigil/runtime';
 import { createMemoryStores, type DeviceRecord } from '@vigil/stores';
 import { describe, expect, it } from 'vitest';
-import { AlertService } from '../alerts/alert-service.ts';
-import { RuleSettingsService } from '../rules/rule-settings-service.ts';
+import { alertServices, wearableOf } from './monitor.fixture.ts';
 import { StaleDataWatch } from './stale-data-watch.ts';
 
 const MIN = 60_000;
@@ -10,21 +9,10 @@ const MIN = 60_000;
 async function setup() {
   const clock = new ManualClock();
   const stores = createMemoryStores(() => clock.now());
-  const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock, locks: stores.locks });
-  const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
+  const { alerts, ruleSettings } = alertServices(stores, clock);
   const watch = new StaleDataWatch({ stores, alerts, ruleSettings, clock, logger: silentLogger() });
   await stores.facilities.put({ id: 'f1', name: 'F', zones: [] });
-  const device = (over: Partial<DeviceRecord>): DeviceRecord => ({
-    id: 'w1',
-    kind: 'wearable',
-    facilityId: 'f1',
-    residentId: 'r1',
-    secretHash: 'x',
-    state: 'online',
-    lastSeenAt: clock.now(),
-    createdAt: 0,
-    ...over,
-  });
+  const device = (over: Partial<DeviceRecord>): DeviceRecord => wearableOf({ lastSeenAt: clock.now(), ...over });
   return { clock, stores, watch, device };
 }
 
@@ -107,8 +95,7 @@ describe('StaleDataWatch', () => {
   it('two engines sweeping at once raise and count an episode once', async () => {
     const { clock, stores, watch, device } = await setup();
     // A second engine process on the same stores (and so the same locks).
-    const alerts = new AlertService({ alerts: stores.alerts, events: stores.events, clock, locks: stores.locks });
-    const ruleSettings = new RuleSettingsService({ store: stores.ruleSettings, clock });
+    const { alerts, ruleSettings } = alertServices(stores, clock);
     const other = new StaleDataWatch({ stores, alerts, ruleSettings, clock, logger: silentLogger() });
     await stores.devices.put(device({}));
     clock.advance(4 * MIN);
